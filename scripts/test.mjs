@@ -1,0 +1,58 @@
+// `npm test`: install what is missing (Chromium included), then typecheck, lint, unit and end-to-end tests.
+// Every step runs even if an earlier one failed, so one run shows everything that is wrong; the exit code
+// is non-zero if any step failed. The last line is the plain "N passed, N failed" summary CI reads.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureChromium, ensureDependencies, ROOT, run } from './ensure.mjs';
+
+const started = Date.now();
+ensureDependencies();
+const chromium = ensureChromium();
+const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
+rmSync(join(ROOT, 'reports'), { recursive: true, force: true });
+
+const steps = [
+  ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
+  ['lint', bin('biome'), ['check', '.']],
+  [
+    'unit tests',
+    bin('vitest'),
+    ['run', '--reporter=default', '--reporter=json', '--outputFile.json=reports/vitest.json'],
+  ],
+  ['e2e tests', bin('playwright'), ['test']],
+];
+const failed = [];
+for (const [name, command, args] of steps) {
+  const t0 = Date.now();
+  console.log(`\n==> ${name}`);
+  const code = run(command, args, {
+    env: { ...process.env, CHROMIUM_PATH: chromium, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+  });
+  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  if (code === 0) console.log(`<== ${name} ok (${seconds}s)`);
+  else {
+    console.error(`!!! FAILED: ${name} (exit ${code}, ${seconds}s)`);
+    failed.push(name);
+  }
+}
+
+function readJson(path) {
+  const file = join(ROOT, path);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
+const unit = readJson('reports/vitest.json');
+const e2e = readJson('reports/e2e.json');
+const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats.expected ?? 0);
+const failedTests = (unit?.numFailedTests ?? 0) + (e2e ? e2e.stats.unexpected + e2e.stats.flaky : 0);
+const skipped = (unit ? unit.numPendingTests + unit.numTodoTests : 0) + (e2e?.stats.skipped ?? 0);
+console.log(
+  `\nunit: ${unit ? `${unit.numPassedTests}/${unit.numTotalTests}` : 'no report'}, e2e: ${e2e ? `${e2e.stats.expected}/${e2e.stats.expected + e2e.stats.unexpected + e2e.stats.flaky + e2e.stats.skipped}` : 'no report'}`,
+);
+console.log(
+  `steps failed: ${failed.length ? failed.join(', ') : 'none'}; ${((Date.now() - started) / 1000).toFixed(0)}s in all`,
+);
+if (passed === 0) console.error('no test ran');
+console.log(
+  `${passed} passed, ${failedTests + (failed.length && !failedTests ? failed.length : 0)} failed${skipped ? `, ${skipped} skipped` : ''}`,
+);
+process.exit(failed.length || passed === 0 ? 1 : 0);

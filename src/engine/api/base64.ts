@@ -1,0 +1,82 @@
+/** Base64 (RFC 4648, with padding) without DOM or Node APIs: the engine runs in workers, Node and more. */
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const DECODE = new Int16Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
+
+/** Encodes bytes as base64. */
+export function encodeBase64(bytes: Uint8Array): string {
+  let out = '';
+  const chunk: string[] = [];
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    chunk.push(
+      ALPHABET[n >>> 18] as string,
+      ALPHABET[(n >>> 12) & 63] as string,
+      ALPHABET[(n >>> 6) & 63] as string,
+      ALPHABET[n & 63] as string,
+    );
+    if (chunk.length >= 8192) {
+      out += chunk.join('');
+      chunk.length = 0;
+    }
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = (bytes[i] as number) << 16;
+    chunk.push(ALPHABET[n >>> 18] as string, ALPHABET[(n >>> 12) & 63] as string, '==');
+  } else if (rest === 2) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
+    chunk.push(
+      ALPHABET[n >>> 18] as string,
+      ALPHABET[(n >>> 12) & 63] as string,
+      ALPHABET[(n >>> 6) & 63] as string,
+      '=',
+    );
+  }
+  return out + chunk.join('');
+}
+
+/** Why a string is not valid base64, in Coral's words; undefined if it is valid. */
+export function base64Problem(text: string): string | undefined {
+  if (text.length % 4 !== 0) {
+    return `Base64 encoded length is expected a multiple of 4 bytes but found: ${text.length}`;
+  }
+  const bad = /[^a-zA-Z0-9+/=]|=[^=]/.exec(text);
+  if (bad) return `Invalid Base64 character: '${(bad[0] as string)[0]}'`;
+  // The last data character must not carry bits the padding says are unused.
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  if (pad > 0) {
+    const last = DECODE[text.charCodeAt(text.length - pad - 1)] ?? 0;
+    if ((pad === 2 && (last & 15) !== 0) || (pad === 1 && (last & 3) !== 0)) {
+      return 'Invalid last non-pad Base64 character dectected';
+    }
+  }
+  return undefined;
+}
+
+/** Decodes valid base64 (check with base64Problem first). */
+export function decodeBase64(text: string): Uint8Array {
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const length = (text.length / 4) * 3 - pad;
+  const out = new Uint8Array(length);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const n =
+      ((DECODE[text.charCodeAt(i)] as number) << 18) |
+      ((DECODE[text.charCodeAt(i + 1)] as number) << 12) |
+      (((DECODE[text.charCodeAt(i + 2)] as number) & 63) << 6) |
+      ((DECODE[text.charCodeAt(i + 3)] as number) & 63);
+    if (o < length) out[o++] = n >>> 16;
+    if (o < length) out[o++] = (n >>> 8) & 255;
+    if (o < length) out[o++] = n & 255;
+  }
+  return out;
+}
+
+/** Decoded length of valid base64 without decoding it. */
+export function base64DecodedLength(text: string): number {
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return (text.length / 4) * 3 - pad;
+}

@@ -1,0 +1,80 @@
+import type { ShardEngine } from '../engine';
+import { errors, KinesisError } from '../errors';
+import { API_VERSION_PREFIX } from '../limits';
+import { encodeBase64 } from './base64';
+import { isOperationName, OPERATION_SHAPES, type OperationName } from './operations';
+import { checkTypes } from './validation';
+
+/** An HTTP response as Kinesis would send it: status and JSON body (empty for operations with no output). */
+export interface WireResponse {
+  status: number;
+  body: string;
+}
+
+/** Operations whose success response has an empty body [model §11]. */
+const NO_OUTPUT: ReadonlySet<OperationName> = new Set([
+  'CreateStream',
+  'DeleteStream',
+  'IncreaseStreamRetentionPeriod',
+  'DecreaseStreamRetentionPeriod',
+]);
+
+const errorResponse = (error: KinesisError): WireResponse => ({
+  status: error.status,
+  body: JSON.stringify(error.toBody()),
+});
+
+/** Blobs go out as base64, as awsJson1_1 requires. */
+function toWireJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? encodeBase64(v) : v));
+}
+
+function attemptedRecords(operation: string, parsed: unknown): number {
+  if (operation === 'PutRecord') return 1;
+  if (operation === 'PutRecords' && typeof parsed === 'object' && parsed !== null) {
+    const records = (parsed as { Records?: unknown }).Records;
+    return Array.isArray(records) ? records.length : 0;
+  }
+  return 0;
+}
+
+/**
+ * One Kinesis API call in wire form (awsJson1_1): `X-Amz-Target` and the request body. Checks run in
+ * Kinesis's order: operation, JSON, member types (SerializationException), constraints (ValidationException),
+ * then the operation. Never throws; an unexpected fault is an InternalFailure (HTTP 500).
+ */
+export function dispatchWire(engine: ShardEngine, target: string, body: string): WireResponse {
+  let operation = '';
+  let parsed: unknown;
+  try {
+    const dot = typeof target === 'string' ? target.indexOf('.') : -1;
+    const service = dot >= 0 ? target.slice(0, dot) : target;
+    operation = dot >= 0 ? target.slice(dot + 1) : '';
+    const known = service === API_VERSION_PREFIX && isOperationName(operation);
+    if (typeof body !== 'string' || body === '') {
+      return errorResponse(known ? errors.serialization() : errors.unknownOperation());
+    }
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return errorResponse(errors.serialization());
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return errorResponse(errors.serialization());
+    if (!known) return errorResponse(errors.unknownOperation());
+    const name = operation as OperationName;
+    let typed: Record<string, unknown>;
+    try {
+      typed = checkTypes(parsed as Record<string, unknown>, OPERATION_SHAPES[name]);
+    } catch (error) {
+      engine.countRejected(attemptedRecords(name, parsed));
+      if (error instanceof KinesisError) return errorResponse(error);
+      throw error;
+    }
+    const result = engine.call(name, typed);
+    if (!result.ok) return errorResponse(result.error);
+    return { status: 200, body: NO_OUTPUT.has(name) ? '' : toWireJson(result.value) };
+  } catch {
+    return errorResponse(errors.internalFailure());
+  }
+}

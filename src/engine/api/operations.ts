@@ -1,0 +1,180 @@
+import {
+  DATA_MODEL_MAX_BYTES,
+  DESCRIBE_STREAM_LIMIT_MAX,
+  GET_RECORDS_MAX_RECORDS,
+  HASH_KEY_PATTERN,
+  LIST_SHARDS_MAX_RESULTS,
+  LIST_STREAMS_LIMIT_MAX,
+  MAX_RECORD_SIZE_KIB_MAX,
+  MAX_RECORD_SIZE_KIB_MIN,
+  PARTITION_KEY_MAX_LENGTH,
+  PARTITION_KEY_MIN_LENGTH,
+  PUT_RECORDS_MAX_ENTRIES,
+  PUT_RECORDS_MIN_ENTRIES,
+  SEQUENCE_NUMBER_PATTERN,
+  SHARD_COUNT_MIN,
+  SHARD_FILTER_TYPES,
+  SHARD_ID_PATTERN,
+  SHARD_ITERATOR_TYPES,
+  STREAM_ARN_MAX_LENGTH,
+  STREAM_ARN_MIN_LENGTH,
+  STREAM_ARN_PATTERN,
+  STREAM_MODES,
+  STREAM_NAME_MAX_LENGTH,
+  STREAM_NAME_MIN_LENGTH,
+  STREAM_NAME_PATTERN,
+} from '../limits';
+import type { Shape, StringShape, StructureShape } from './shape';
+
+const streamName: StringShape = {
+  type: 'String',
+  pattern: STREAM_NAME_PATTERN,
+  minLength: STREAM_NAME_MIN_LENGTH,
+  maxLength: STREAM_NAME_MAX_LENGTH,
+};
+const requiredStreamName: StringShape = { ...streamName, notNull: true };
+const streamArn: StringShape = {
+  type: 'String',
+  pattern: STREAM_ARN_PATTERN,
+  minLength: STREAM_ARN_MIN_LENGTH,
+  maxLength: STREAM_ARN_MAX_LENGTH,
+};
+const shardId: StringShape = { type: 'String', pattern: SHARD_ID_PATTERN, minLength: 1, maxLength: 128 };
+const partitionKey: StringShape = {
+  type: 'String',
+  notNull: true,
+  minLength: PARTITION_KEY_MIN_LENGTH,
+  maxLength: PARTITION_KEY_MAX_LENGTH,
+};
+const explicitHashKey: StringShape = { type: 'String', pattern: HASH_KEY_PATTERN };
+const data: Shape = { type: 'Blob', notNull: true, maxLength: DATA_MODEL_MAX_BYTES };
+const retention: Shape = { type: 'Integer', notNull: true };
+/** Addressing a stream by StreamName or StreamARN (one of them is needed; see addressing in the engine). */
+const streamRef = { StreamName: streamName, StreamARN: streamArn } as const;
+
+/** Request shapes of the operations Shardlab implements, members in Kinesis's checking order. */
+export const OPERATION_SHAPES = {
+  CreateStream: {
+    type: 'Structure',
+    members: {
+      ShardCount: { type: 'Integer', min: SHARD_COUNT_MIN },
+      StreamModeDetails: {
+        type: 'Structure',
+        members: { StreamMode: { type: 'String', notNull: true, enum: STREAM_MODES } },
+      },
+      StreamName: requiredStreamName,
+      MaxRecordSizeInKiB: { type: 'Integer', min: MAX_RECORD_SIZE_KIB_MIN, max: MAX_RECORD_SIZE_KIB_MAX },
+    },
+  },
+  DeleteStream: {
+    type: 'Structure',
+    members: { EnforceConsumerDeletion: { type: 'Boolean' }, ...streamRef },
+  },
+  ListStreams: {
+    type: 'Structure',
+    members: {
+      ExclusiveStartStreamName: streamName,
+      Limit: { type: 'Integer', min: 1, max: LIST_STREAMS_LIMIT_MAX },
+      NextToken: { type: 'String', minLength: 1, maxLength: 1048576 },
+    },
+  },
+  DescribeStream: {
+    type: 'Structure',
+    members: {
+      ExclusiveStartShardId: shardId,
+      Limit: { type: 'Integer', min: 1, max: DESCRIBE_STREAM_LIMIT_MAX },
+      ...streamRef,
+    },
+  },
+  DescribeStreamSummary: { type: 'Structure', members: { ...streamRef } },
+  ListShards: {
+    type: 'Structure',
+    members: {
+      ExclusiveStartShardId: shardId,
+      MaxResults: { type: 'Integer', min: 1, max: LIST_SHARDS_MAX_RESULTS },
+      NextToken: { type: 'String', minLength: 1, maxLength: 1048576 },
+      ShardFilter: {
+        type: 'Structure',
+        members: {
+          Type: { type: 'String', notNull: true, enum: SHARD_FILTER_TYPES },
+          ShardId: shardId,
+          Timestamp: { type: 'Timestamp' },
+        },
+      },
+      StreamCreationTimestamp: { type: 'Timestamp' },
+      ...streamRef,
+    },
+  },
+  PutRecord: {
+    type: 'Structure',
+    members: {
+      SequenceNumberForOrdering: { type: 'String', pattern: SEQUENCE_NUMBER_PATTERN },
+      PartitionKey: partitionKey,
+      ExplicitHashKey: explicitHashKey,
+      Data: data,
+      ...streamRef,
+    },
+  },
+  PutRecords: {
+    type: 'Structure',
+    members: {
+      Records: {
+        type: 'List',
+        notNull: true,
+        minLength: PUT_RECORDS_MIN_ENTRIES,
+        maxLength: PUT_RECORDS_MAX_ENTRIES,
+        memberString: 'com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310',
+        member: {
+          type: 'Structure',
+          members: { PartitionKey: partitionKey, Data: data, ExplicitHashKey: explicitHashKey },
+        },
+      },
+      ...streamRef,
+    },
+  },
+  GetShardIterator: {
+    type: 'Structure',
+    members: {
+      ShardId: { ...shardId, notNull: true },
+      ShardIteratorType: { type: 'String', notNull: true, enum: SHARD_ITERATOR_TYPES },
+      StartingSequenceNumber: { type: 'String', pattern: SEQUENCE_NUMBER_PATTERN },
+      Timestamp: { type: 'Timestamp' },
+      ...streamRef,
+    },
+  },
+  GetRecords: {
+    type: 'Structure',
+    members: {
+      Limit: { type: 'Integer', min: 1, max: GET_RECORDS_MAX_RECORDS },
+      ShardIterator: { type: 'String', notNull: true, minLength: 1, maxLength: 512 },
+      StreamARN: streamArn,
+    },
+  },
+  IncreaseStreamRetentionPeriod: {
+    type: 'Structure',
+    members: { RetentionPeriodHours: retention, ...streamRef },
+  },
+  DecreaseStreamRetentionPeriod: {
+    type: 'Structure',
+    members: { RetentionPeriodHours: retention, ...streamRef },
+  },
+} as const satisfies Record<string, StructureShape>;
+
+export type OperationName = keyof typeof OPERATION_SHAPES;
+export const OPERATION_NAMES = Object.keys(OPERATION_SHAPES) as OperationName[];
+
+/** Operations whose request must name a stream (by StreamName or StreamARN). */
+export const STREAM_ADDRESSED: ReadonlySet<OperationName> = new Set([
+  'DeleteStream',
+  'DescribeStream',
+  'DescribeStreamSummary',
+  'PutRecord',
+  'PutRecords',
+  'GetShardIterator',
+  'IncreaseStreamRetentionPeriod',
+  'DecreaseStreamRetentionPeriod',
+]);
+
+export function isOperationName(name: string): name is OperationName {
+  return Object.hasOwn(OPERATION_SHAPES, name);
+}

@@ -1,0 +1,757 @@
+import { OPERATION_SHAPES, type OperationName, STREAM_ADDRESSED } from './api/operations';
+import type { StructureShape } from './api/shape';
+import { type TypedRequest, validateRequest } from './api/validation';
+import { errors, KinesisError } from './errors';
+import { createStreamHashRanges, hashKeyFromDecimal, MAX_HASH_KEY } from './hashKey';
+import { decodeIterator, decodeToken, encodeIterator, encodeToken, javaDateString } from './iterators';
+import {
+  ACCOUNT_SHARD_LIMIT,
+  DEFAULT_ACCOUNT_ID,
+  DEFAULT_REGION,
+  DESCRIBE_STREAM_DEFAULT_LIMIT,
+  GET_RECORDS_MAX_BYTES,
+  GET_RECORDS_MAX_RECORDS,
+  LIST_SHARDS_DEFAULT_MAX_RESULTS,
+  LIST_STREAMS_DEFAULT_LIMIT,
+  MAX_RECORD_SIZE_KIB_DEFAULT,
+  METRICS_HISTORY_SECONDS,
+  NEXT_TOKEN_TTL_MS,
+  ON_DEMAND_INITIAL_SHARDS,
+  PUT_RECORDS_MAX_REQUEST_BYTES,
+  RECORD_DETAIL_BUDGET_DEFAULT,
+  RETENTION_HOURS_DEFAULT,
+  RETENTION_HOURS_MAX,
+  RETENTION_HOURS_MIN,
+  SHARD_ITERATOR_TTL_MS,
+  type StreamMode,
+  type ThrottleModel,
+  TRANSITION_MS_DEFAULT,
+} from './limits';
+import { utf8ByteLength } from './md5';
+import { SeededRandom } from './random';
+import { parseSequenceNumber } from './sequenceNumber';
+import { type Shard, Stream } from './stream';
+
+/** Options of createEngine. */
+export interface EngineOptions {
+  /** default '000000000000' */
+  accountId?: string;
+  /** default 'us-east-1' */
+  region?: string;
+  /** Virtual epoch milliseconds at creation (default 2026-01-01T00:00:00Z). */
+  startTimeMs?: number;
+  /** All randomness comes from this (default 1). */
+  seed?: number;
+  /** Virtual CREATING→ACTIVE / UPDATING→ACTIVE / DELETING→gone delay, default 500. */
+  transitionMs?: number;
+  /** Write throttling model, default 'token-bucket'. */
+  throttle?: ThrottleModel;
+  /** Records per stream kept in detail before the oldest are held as counts only (default 4,000,000). */
+  recordDetailBudget?: number;
+}
+
+/** The default virtual start: 2026-01-01T00:00:00Z, so runs do not depend on the host's clock. */
+export const DEFAULT_START_TIME_MS = Date.UTC(2026, 0, 1);
+
+/** A typed call's result: the operation's output, or the Kinesis error it would have returned. */
+export type ApiResult = { ok: true; value: Record<string, unknown> } | { ok: false; error: KinesisError };
+
+/** How one record attempt ended, from the fast in-process write path. */
+export const WRITE_THROTTLED = -1;
+export const WRITE_REJECTED = -2;
+
+/** Attempted records by outcome, engine-wide: each attempt is counted exactly once. */
+export interface AttemptCounters {
+  accepted: number;
+  throttled: number;
+  rejected: number;
+}
+
+type Handler = (request: TypedRequest) => Record<string, unknown>;
+
+/**
+ * The shard engine: streams, shards, records and their limits on a virtual clock. Pure and synchronous;
+ * the host calls it and advances time. Errors are returned as Kinesis would, never thrown to the host.
+ */
+export class ShardEngine {
+  readonly accountId: string;
+  readonly region: string;
+  readonly throttleModel: ThrottleModel;
+  readonly transitionMs: number;
+  readonly detailBudget: number;
+  readonly random: SeededRandom;
+  readonly counters: AttemptCounters = { accepted: 0, throttled: 0, rejected: 0 };
+  private nowMs: number;
+  private readonly streams = new Map<string, Stream>();
+  private readonly tokenSecret: number;
+  private readonly handlers: Record<OperationName, Handler>;
+  private readonly shapesWithRequiredName = new Map<OperationName, StructureShape>();
+  private readonly routeScratch = new Uint32Array(4);
+
+  constructor(options: EngineOptions = {}) {
+    this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+    this.region = options.region ?? DEFAULT_REGION;
+    this.nowMs = options.startTimeMs ?? DEFAULT_START_TIME_MS;
+    this.random = new SeededRandom(options.seed ?? 1);
+    this.transitionMs = Math.max(0, options.transitionMs ?? TRANSITION_MS_DEFAULT);
+    this.throttleModel = options.throttle ?? 'token-bucket';
+    this.detailBudget = options.recordDetailBudget ?? RECORD_DETAIL_BUDGET_DEFAULT;
+    this.tokenSecret = this.random.nextUint32();
+    this.handlers = {
+      CreateStream: (r) => this.createStream(r),
+      DeleteStream: (r) => this.deleteStream(r),
+      ListStreams: (r) => this.listStreams(r),
+      DescribeStream: (r) => this.describeStream(r),
+      DescribeStreamSummary: (r) => this.describeStreamSummary(r),
+      ListShards: (r) => this.listShards(r),
+      PutRecord: (r) => this.putRecord(r),
+      PutRecords: (r) => this.putRecords(r),
+      GetShardIterator: (r) => this.getShardIterator(r),
+      GetRecords: (r) => this.getRecords(r),
+      IncreaseStreamRetentionPeriod: (r) => this.changeRetention(r, 'increase'),
+      DecreaseStreamRetentionPeriod: (r) => this.changeRetention(r, 'decrease'),
+    };
+    for (const name of STREAM_ADDRESSED) {
+      const shape: StructureShape = OPERATION_SHAPES[name];
+      const members = {
+        ...shape.members,
+        StreamName: { ...shape.members.StreamName, notNull: true },
+      } as StructureShape['members'];
+      this.shapesWithRequiredName.set(name, { type: 'Structure', members });
+    }
+  }
+
+  /** Current virtual time, epoch milliseconds. */
+  now(): number {
+    return this.nowMs;
+  }
+
+  // ---------------------------------------------------------------- time
+
+  /** Advances the virtual clock; state transitions, expiry and per-second metrics happen as time passes. */
+  advanceTime(ms: number): void {
+    if (!Number.isFinite(ms) || ms <= 0) return;
+    const target = this.nowMs + ms;
+    // Only the last METRICS_HISTORY_SECONDS seconds are kept per second: jump straight to them.
+    const historyStart = (Math.floor(target / 1000) - METRICS_HISTORY_SECONDS - 1) * 1000;
+    if (historyStart > this.nowMs) this.stepTo(historyStart);
+    while (this.nowMs < target) {
+      const nextSecond = (Math.floor(this.nowMs / 1000) + 1) * 1000;
+      this.stepTo(Math.min(target, nextSecond));
+    }
+  }
+
+  private stepTo(timeMs: number): void {
+    this.nowMs = timeMs;
+    const second = Math.floor(timeMs / 1000);
+    for (const stream of [...this.streams.values()]) {
+      if (stream.transitionAtMs <= timeMs) this.completeTransition(stream);
+      if (!this.streams.has(stream.name)) continue;
+      this.expire(stream);
+      for (const shard of stream.shards) {
+        if (second > shard.metrics.currentSecond) {
+          shard.metrics.rollTo(second, shard.log.retainedRecords, shard.log.retainedBytes);
+        }
+      }
+    }
+  }
+
+  private completeTransition(stream: Stream): void {
+    stream.transitionAtMs = Number.POSITIVE_INFINITY;
+    if (stream.status === 'DELETING') this.streams.delete(stream.name);
+    else stream.status = 'ACTIVE';
+  }
+
+  /** Removes every record whose retention has ended: readable while now < arrival + retention. */
+  private expire(stream: Stream): void {
+    const cutoff = this.nowMs - stream.retentionMs;
+    for (const shard of stream.shards) {
+      if (shard.log.nextExpiryMs(stream.retentionMs) > this.nowMs) continue;
+      const removed = shard.log.expire(cutoff);
+      if (removed.records > 0) shard.metrics.recordExpired(removed.records);
+    }
+  }
+
+  /** When the next retained record of a stream expires (virtual ms), or Infinity. */
+  nextExpiryMs(streamName: string): number {
+    const stream = this.streams.get(streamName);
+    if (!stream) return Number.POSITIVE_INFINITY;
+    let next = Number.POSITIVE_INFINITY;
+    for (const shard of stream.shards) next = Math.min(next, shard.log.nextExpiryMs(stream.retentionMs));
+    return next;
+  }
+
+  // ---------------------------------------------------------------- typed API
+
+  /**
+   * Runs one operation with a typed request (Data as Uint8Array): the same validation and semantics as
+   * dispatch, without the JSON and base64 round trip.
+   */
+  call(operation: OperationName, request: TypedRequest): ApiResult {
+    const attempted = operation === 'PutRecord' ? 1 : operation === 'PutRecords' ? countEntries(request) : 0;
+    try {
+      const needsName = STREAM_ADDRESSED.has(operation) && request.StreamARN === undefined;
+      const shape = needsName
+        ? (this.shapesWithRequiredName.get(operation) as StructureShape)
+        : OPERATION_SHAPES[operation];
+      const invalid = validateRequest(request, shape);
+      if (invalid) throw invalid;
+      return { ok: true, value: this.handlers[operation](request) };
+    } catch (caught) {
+      const error = caught instanceof KinesisError ? caught : errors.internalFailure();
+      if (error.type !== 'ProvisionedThroughputExceededException') this.counters.rejected += attempted;
+      return { ok: false, error };
+    }
+  }
+
+  /** Counts records of a request refused before its stream was even looked at (bad JSON or types). */
+  countRejected(records: number): void {
+    this.counters.rejected += records;
+  }
+
+  /** The stream with this name, for the fast write path and snapshots. */
+  stream(name: string): Stream | undefined {
+    return this.streams.get(name);
+  }
+
+  /** Names of all streams, in creation order. */
+  streamNames(): string[] {
+    return [...this.streams.keys()];
+  }
+
+  /** Interns a partition key for repeated fast writes and pins it; returns its key id. */
+  pinKey(stream: Stream, partitionKey: string): number {
+    const id = stream.keys.intern(partitionKey);
+    stream.keys.retain(id);
+    return id;
+  }
+
+  /** Unpins a key pinned with pinKey. */
+  unpinKey(stream: Stream, keyId: number): void {
+    stream.keys.release(keyId);
+  }
+
+  /** The open shard (index into stream.shards) a key id routes to, by its MD5 hash key. */
+  routeKey(stream: Stream, keyId: number): number {
+    const keys = stream.keys;
+    if (keys.routeEpoch[keyId] === stream.routeEpoch) return keys.routeShard[keyId] as number;
+    const shard = (stream.openShards[stream.locator.locate(keys.hashWords, keyId * 4)] as Shard).index;
+    keys.routeShard[keyId] = shard;
+    keys.routeEpoch[keyId] = stream.routeEpoch;
+    return shard;
+  }
+
+  /** The open shard (index into stream.shards) holding a 128-bit hash key given as 4 words. */
+  routeHashKey(stream: Stream, words: Uint32Array, offset = 0): number {
+    return (stream.openShards[stream.locator.locate(words, offset)] as Shard).index;
+  }
+
+  /**
+   * The fast write path for producers (no validation beyond what the producer guarantees): writes one record
+   * of `dataBytes` with a pinned key id to shard `shardIndex`. Returns the shard index if accepted, or
+   * WRITE_THROTTLED / WRITE_REJECTED.
+   */
+  writeRecord(
+    stream: Stream,
+    shardIndex: number,
+    keyId: number,
+    dataBytes: number,
+    payload?: Uint8Array,
+  ): number {
+    if (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') {
+      this.counters.rejected++;
+      stream.totals.rejected++;
+      return WRITE_REJECTED;
+    }
+    const shard = stream.shards[shardIndex] as Shard;
+    const bytes = dataBytes + (stream.keys.utf8Bytes[keyId] as number);
+    if (!shard.writes.tryTake(this.nowMs, bytes)) {
+      shard.metrics.recordThrottled(1, bytes);
+      stream.hotKeys.add(keyId, 1, 1);
+      stream.keys.releaseIfUnused(keyId);
+      stream.totals.throttled++;
+      this.counters.throttled++;
+      return WRITE_THROTTLED;
+    }
+    stream.keys.retain(keyId);
+    shard.log.append(this.nowMs, keyId, dataBytes, payload);
+    shard.metrics.recordAccepted(bytes);
+    stream.hotKeys.add(keyId, 1, 0);
+    stream.totals.accepted++;
+    this.counters.accepted++;
+    if (shard.log.detailRecords > 0 && stream.detailBudget < Number.POSITIVE_INFINITY)
+      this.enforceDetailBudget(stream);
+    return shardIndex;
+  }
+
+  /**
+   * Aggregate simulation: `count` attempts of `bytesEach` bytes on one shard, throttled by the same limiter;
+   * accepted records are held as counts only. Returns how many were accepted.
+   */
+  writeAggregate(stream: Stream, shardIndex: number, count: number, bytesEach: number): number {
+    if (count <= 0) return 0;
+    if (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') {
+      this.counters.rejected += count;
+      stream.totals.rejected += count;
+      return 0;
+    }
+    const shard = stream.shards[shardIndex] as Shard;
+    const accepted = shard.writes.takeMany(this.nowMs, count, bytesEach);
+    const throttled = count - accepted;
+    if (accepted > 0) {
+      shard.log.appendCounts(this.nowMs, accepted, accepted * bytesEach);
+      shard.metrics.recordAcceptedMany(accepted, accepted * bytesEach);
+    }
+    if (throttled > 0) shard.metrics.recordThrottled(throttled, throttled * bytesEach);
+    stream.totals.accepted += accepted;
+    stream.totals.throttled += throttled;
+    this.counters.accepted += accepted;
+    this.counters.throttled += throttled;
+    return accepted;
+  }
+
+  private enforceDetailBudget(stream: Stream): void {
+    let detail = stream.detailRecords;
+    while (detail > stream.detailBudget) {
+      let oldest: Shard | undefined;
+      let oldestMs = Number.POSITIVE_INFINITY;
+      for (const shard of stream.shards) {
+        const arrival = shard.log.oldestDetailArrivalMs();
+        if (arrival < oldestMs) {
+          oldestMs = arrival;
+          oldest = shard;
+        }
+      }
+      if (!oldest) return;
+      const released = oldest.log.releaseOldestChunk();
+      if (released === 0) return;
+      stream.releasedRecords += released;
+      detail -= released;
+    }
+  }
+
+  // ---------------------------------------------------------------- addressing
+
+  private resolveStream(request: TypedRequest): Stream {
+    const name = request.StreamName as string | undefined;
+    const arn = request.StreamARN as string | undefined;
+    let streamName = name;
+    let account = this.accountId;
+    if (arn !== undefined) {
+      const match = /^arn:aws[^:]*:kinesis:([^:]*):(\d{12}):stream\/(.+)$/.exec(arn);
+      const arnName = match?.[3] ?? arn;
+      if (name !== undefined && name !== arnName) throw errors.streamArnMismatch(arn, name);
+      streamName = arnName;
+      if (match && (match[1] !== this.region || match[2] !== this.accountId)) {
+        throw errors.streamNotFound(arnName, match[2] as string);
+      }
+      account = match?.[2] ?? account;
+    }
+    const stream = this.streams.get(streamName ?? '');
+    if (!stream) throw errors.streamNotFound(streamName ?? '', account);
+    return stream;
+  }
+
+  /** Streams that take writes: ACTIVE or UPDATING; CREATING and DELETING look absent [model §7]. */
+  private writableStream(request: TypedRequest): Stream {
+    const stream = this.resolveStream(request);
+    if (stream.status === 'CREATING' || stream.status === 'DELETING')
+      throw errors.streamNotFound(stream.name, this.accountId);
+    return stream;
+  }
+
+  // ---------------------------------------------------------------- control plane
+
+  private createStream(request: TypedRequest): Record<string, unknown> {
+    const name = request.StreamName as string;
+    const mode = ((request.StreamModeDetails as { StreamMode?: StreamMode } | undefined)?.StreamMode ??
+      'PROVISIONED') as StreamMode;
+    let shardCount = request.ShardCount as number | undefined;
+    if (mode === 'ON_DEMAND') shardCount ??= ON_DEMAND_INITIAL_SHARDS;
+    if (shardCount === undefined) throw errors.shardCountRequired();
+    if (this.streams.has(name)) throw errors.streamExists(name, this.accountId);
+    const current = this.openShardCount();
+    if (current + shardCount > ACCOUNT_SHARD_LIMIT) {
+      throw errors.shardLimit(this.accountId, this.region, current, ACCOUNT_SHARD_LIMIT, shardCount);
+    }
+    const stream = new Stream(name, this.accountId, this.region, mode, this.nowMs, this.throttleModel, {
+      retentionHours: RETENTION_HOURS_DEFAULT,
+      maxRecordSizeKiB: (request.MaxRecordSizeInKiB as number | undefined) ?? MAX_RECORD_SIZE_KIB_DEFAULT,
+      detailBudget: this.detailBudget,
+      transitionMs: this.transitionMs,
+    });
+    for (const range of createStreamHashRanges(shardCount))
+      stream.addShard(range.start, range.end, this.nowMs);
+    stream.reindexOpenShards();
+    this.streams.set(name, stream);
+    if (this.transitionMs === 0) this.completeTransition(stream);
+    return {};
+  }
+
+  private openShardCount(): number {
+    let n = 0;
+    for (const stream of this.streams.values()) n += stream.openShards.length;
+    return n;
+  }
+
+  private deleteStream(request: TypedRequest): Record<string, unknown> {
+    const stream = this.resolveStream(request);
+    stream.status = 'DELETING';
+    stream.transitionAtMs = this.nowMs + this.transitionMs;
+    if (this.transitionMs === 0) this.completeTransition(stream);
+    return {};
+  }
+
+  private listStreams(request: TypedRequest): Record<string, unknown> {
+    const limit = (request.Limit as number | undefined) ?? LIST_STREAMS_DEFAULT_LIMIT;
+    let after = request.ExclusiveStartStreamName as string | undefined;
+    const token = request.NextToken as string | undefined;
+    if (token !== undefined) {
+      const fields = decodeToken('ls', token, this.tokenSecret);
+      if (!fields) throw errors.invalidNextToken();
+      if (this.nowMs - Number(fields[1]) > NEXT_TOKEN_TTL_MS) throw errors.expiredNextToken();
+      after = fields[0];
+    }
+    const names = [...this.streams.keys()].sort().filter((n) => after === undefined || n > after);
+    const page = names.slice(0, limit);
+    const hasMore = names.length > limit;
+    const result: Record<string, unknown> = {
+      StreamNames: page,
+      HasMoreStreams: hasMore,
+      StreamSummaries: page.map((n) => {
+        const s = this.streams.get(n) as Stream;
+        return {
+          StreamName: s.name,
+          StreamARN: s.arn,
+          StreamStatus: s.status,
+          StreamModeDetails: { StreamMode: s.mode },
+          StreamCreationTimestamp: s.createdMs / 1000,
+        };
+      }),
+    };
+    if (hasMore)
+      result.NextToken = encodeToken('ls', [page[page.length - 1] as string, this.nowMs], this.tokenSecret);
+    return result;
+  }
+
+  private shardDescription(shard: Shard): Record<string, unknown> {
+    const range: Record<string, unknown> = { StartingSequenceNumber: shard.startingSequenceNumber };
+    if (shard.endingSequenceNumber !== undefined) range.EndingSequenceNumber = shard.endingSequenceNumber;
+    const out: Record<string, unknown> = { ShardId: shard.shardId };
+    if (shard.parentShardId !== undefined) out.ParentShardId = shard.parentShardId;
+    if (shard.adjacentParentShardId !== undefined) out.AdjacentParentShardId = shard.adjacentParentShardId;
+    out.HashKeyRange = {
+      StartingHashKey: shard.startingHashKey.toString(),
+      EndingHashKey: shard.endingHashKey.toString(),
+    };
+    out.SequenceNumberRange = range;
+    return out;
+  }
+
+  /** Shards a describe/list call shows: none while CREATING [model §7]. */
+  private listedShards(stream: Stream): Shard[] {
+    return stream.status === 'CREATING' ? [] : stream.visibleShards;
+  }
+
+  private describeStream(request: TypedRequest): Record<string, unknown> {
+    const stream = this.resolveStream(request);
+    const limit = (request.Limit as number | undefined) ?? DESCRIBE_STREAM_DEFAULT_LIMIT;
+    const after = request.ExclusiveStartShardId as string | undefined;
+    const shards = this.listedShards(stream).filter((s) => after === undefined || s.shardId > after);
+    return {
+      StreamDescription: {
+        StreamName: stream.name,
+        StreamARN: stream.arn,
+        StreamStatus: stream.status,
+        StreamModeDetails: { StreamMode: stream.mode },
+        Shards: shards.slice(0, limit).map((s) => this.shardDescription(s)),
+        HasMoreShards: shards.length > limit,
+        RetentionPeriodHours: stream.retentionHours,
+        StreamCreationTimestamp: stream.createdMs / 1000,
+        EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
+        EncryptionType: stream.encryptionType,
+      },
+    };
+  }
+
+  private describeStreamSummary(request: TypedRequest): Record<string, unknown> {
+    const stream = this.resolveStream(request);
+    return {
+      StreamDescriptionSummary: {
+        StreamName: stream.name,
+        StreamARN: stream.arn,
+        StreamStatus: stream.status,
+        StreamModeDetails: { StreamMode: stream.mode },
+        RetentionPeriodHours: stream.retentionHours,
+        StreamCreationTimestamp: stream.createdMs / 1000,
+        EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
+        EncryptionType: stream.encryptionType,
+        OpenShardCount: stream.status === 'CREATING' ? 0 : stream.openShards.length,
+        ConsumerCount: 0,
+        MaxRecordSizeInKiB: stream.maxRecordSizeKiB,
+      },
+    };
+  }
+
+  private listShards(request: TypedRequest): Record<string, unknown> {
+    const token = request.NextToken as string | undefined;
+    const hasStream = request.StreamName !== undefined || request.StreamARN !== undefined;
+    if (token === undefined && !hasStream) throw errors.listShardsNeedsStream();
+    if (token !== undefined && hasStream) throw errors.listShardsBothGiven();
+    let stream: Stream;
+    let after = request.ExclusiveStartShardId as string | undefined;
+    if (token !== undefined) {
+      const fields = decodeToken('lsh', token, this.tokenSecret);
+      if (!fields) throw errors.invalidNextToken();
+      if (this.nowMs - Number(fields[2]) > NEXT_TOKEN_TTL_MS) throw errors.expiredNextToken();
+      stream = this.resolveStream({ StreamName: fields[0] });
+      after = fields[1] === '' ? undefined : fields[1];
+    } else {
+      stream = this.resolveStream(request);
+    }
+    const filter = request.ShardFilter as { Type: string; ShardId?: string; Timestamp?: number } | undefined;
+    let shards = this.listedShards(stream);
+    if (filter?.Type === 'AFTER_SHARD_ID' && filter.ShardId !== undefined) {
+      const id = filter.ShardId;
+      shards = shards.filter((s) => s.shardId > id);
+    } else if (filter?.Type === 'AT_LATEST') {
+      shards = shards.filter((s) => s.isOpen);
+    }
+    if (after !== undefined) shards = shards.filter((s) => s.shardId > (after as string));
+    const max = (request.MaxResults as number | undefined) ?? LIST_SHARDS_DEFAULT_MAX_RESULTS;
+    const page = shards.slice(0, max);
+    const result: Record<string, unknown> = { Shards: page.map((s) => this.shardDescription(s)) };
+    if (shards.length > max) {
+      result.NextToken = encodeToken(
+        'lsh',
+        [stream.name, (page[page.length - 1] as Shard).shardId, this.nowMs],
+        this.tokenSecret,
+      );
+    }
+    return result;
+  }
+
+  private changeRetention(
+    request: TypedRequest,
+    direction: 'increase' | 'decrease',
+  ): Record<string, unknown> {
+    const stream = this.resolveStream(request);
+    const hours = request.RetentionPeriodHours as number;
+    if (stream.status !== 'ACTIVE') throw errors.streamNotActive(stream.name, this.accountId, stream.status);
+    if (hours < RETENTION_HOURS_MIN) throw errors.retentionTooShort(hours);
+    if (direction === 'increase') {
+      if (hours > RETENTION_HOURS_MAX) throw errors.retentionTooLong(hours);
+      if (hours < stream.retentionHours)
+        throw errors.retentionIncreaseBelowCurrent(hours, stream.name, stream.retentionHours);
+    } else if (hours > stream.retentionHours) {
+      throw errors.retentionDecreaseAboveCurrent(hours, stream.name, stream.retentionHours);
+    }
+    stream.retentionHours = hours;
+    // Decreasing hides older records at once; increasing never brings expired ones back [model §8].
+    this.expire(stream);
+    return {};
+  }
+
+  // ---------------------------------------------------------------- data plane
+
+  /** Routes a request record: ExplicitHashKey when given, else MD5 of the partition key. */
+  private routeRequestRecord(stream: Stream, keyId: number, explicitHashKey: string | undefined): number {
+    if (explicitHashKey === undefined) return this.routeKey(stream, keyId);
+    if (!hashKeyFromDecimal(explicitHashKey, this.routeScratch))
+      throw errors.explicitHashKeyOutOfRange(explicitHashKey);
+    return this.routeHashKey(stream, this.routeScratch);
+  }
+
+  private checkExplicitHashKey(value: string | undefined): void {
+    if (value !== undefined && BigInt(value) > MAX_HASH_KEY) throw errors.explicitHashKeyOutOfRange(value);
+  }
+
+  private checkRecordSize(stream: Stream, data: Uint8Array, keyBytes: number): void {
+    if (data.length + keyBytes > stream.maxRecordBytes)
+      throw errors.recordTooLarge(data.length, keyBytes, stream.maxRecordBytes);
+  }
+
+  private putRecord(request: TypedRequest): Record<string, unknown> {
+    const stream = this.writableStream(request);
+    const data = request.Data as Uint8Array;
+    const explicit = request.ExplicitHashKey as string | undefined;
+    this.checkExplicitHashKey(explicit);
+    const ordering = request.SequenceNumberForOrdering as string | undefined;
+    if (ordering !== undefined) {
+      const fields = parseSequenceNumber(ordering);
+      if (ordering !== '0' && (!fields || fields.arrivalSec * 1000 > this.nowMs)) {
+        throw errors.sequenceNumberForOrdering(ordering, stream.name, this.accountId);
+      }
+    }
+    const keyId = stream.keys.intern(request.PartitionKey as string);
+    try {
+      this.checkRecordSize(stream, data, stream.keys.utf8Bytes[keyId] as number);
+    } catch (error) {
+      stream.keys.releaseIfUnused(keyId);
+      throw error;
+    }
+    const shardIndex = this.routeRequestRecord(stream, keyId, explicit);
+    const shard = stream.shards[shardIndex] as Shard;
+    const outcome = this.writeRecord(stream, shardIndex, keyId, data.length, data);
+    if (outcome === WRITE_THROTTLED)
+      throw errors.shardRateExceeded(shard.shardId, stream.name, this.accountId);
+    // Counters are per shard and strictly increasing, which also satisfies SequenceNumberForOrdering.
+    return {
+      ShardId: shard.shardId,
+      SequenceNumber: shard.sequenceNumberOf(shard.log.nextOrdinal - 1, this.nowMs),
+    };
+  }
+
+  private putRecords(request: TypedRequest): Record<string, unknown> {
+    const stream = this.writableStream(request);
+    const entries = request.Records as { PartitionKey: string; Data: Uint8Array; ExplicitHashKey?: string }[];
+    // Whole-request checks first: one bad entry fails the request, as AWS does.
+    let total = 0;
+    for (const entry of entries) {
+      this.checkExplicitHashKey(entry.ExplicitHashKey);
+      const keyBytes = utf8ByteLength(entry.PartitionKey);
+      this.checkRecordSize(stream, entry.Data, keyBytes);
+      total += entry.Data.length + keyBytes;
+    }
+    if (total > PUT_RECORDS_MAX_REQUEST_BYTES)
+      throw errors.putRecordsTooLarge(total, PUT_RECORDS_MAX_REQUEST_BYTES);
+    let failed = 0;
+    const results = entries.map((entry) => {
+      const keyId = stream.keys.intern(entry.PartitionKey);
+      const shardIndex = this.routeRequestRecord(stream, keyId, entry.ExplicitHashKey);
+      const shard = stream.shards[shardIndex] as Shard;
+      const outcome = this.writeRecord(stream, shardIndex, keyId, entry.Data.length, entry.Data);
+      if (outcome === WRITE_THROTTLED) {
+        failed++;
+        return {
+          ErrorCode: 'ProvisionedThroughputExceededException',
+          ErrorMessage: errors.shardRateExceededMessage(shard.shardId, stream.name, this.accountId),
+        };
+      }
+      return {
+        SequenceNumber: shard.sequenceNumberOf(shard.log.nextOrdinal - 1, this.nowMs),
+        ShardId: shard.shardId,
+      };
+    });
+    return { FailedRecordCount: failed, Records: results };
+  }
+
+  private findShard(stream: Stream, shardIdText: string): Shard {
+    // Kinesis reads the digits after the first '-' (shardId-5, shard-0) or a bare number [model §2].
+    const dash = shardIdText.indexOf('-');
+    const digits = dash >= 0 ? shardIdText.slice(dash + 1) : shardIdText;
+    const index = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
+    const shard = Number.isInteger(index) && index < 2 ** 31 ? stream.shards[index] : undefined;
+    if (!shard || stream.status === 'CREATING' || (!shard.isOpen && shard.log.retainedRecords === 0)) {
+      throw errors.shardNotFound(shardIdText, stream.name, this.accountId);
+    }
+    return shard;
+  }
+
+  private getShardIterator(request: TypedRequest): Record<string, unknown> {
+    const stream = this.resolveStream(request);
+    const shard = this.findShard(stream, request.ShardId as string);
+    const type = request.ShardIteratorType as string;
+    const sequence = request.StartingSequenceNumber as string | undefined;
+    let ordinal: number;
+    if (type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER') {
+      if (sequence === undefined) throw errors.iteratorTypeMismatch(type, false);
+      const fields = parseSequenceNumber(sequence);
+      if (!fields) throw errors.invalidStartingSequenceNumber(sequence, stream.name, this.accountId);
+      if (fields.shardIndex !== shard.index) {
+        throw errors.sequenceNumberOfOtherShard(
+          `shardId-${String(fields.shardIndex).padStart(12, '0')}`,
+          shard.shardId,
+        );
+      }
+      const counter =
+        fields.counter > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(fields.counter);
+      ordinal = type === 'AT_SEQUENCE_NUMBER' ? counter : counter + 1;
+    } else if (sequence !== undefined) {
+      throw errors.iteratorTypeMismatch(type, true);
+    } else if (type === 'TRIM_HORIZON') {
+      ordinal = 0;
+    } else if (type === 'LATEST') {
+      ordinal = shard.log.nextOrdinal;
+    } else {
+      const timestamp = request.Timestamp as number | undefined;
+      if (timestamp === undefined) throw errors.timestampRequired();
+      const timestampMs = Math.round(timestamp * 1000);
+      if (timestampMs > this.nowMs) throw errors.timestampInFuture(timestampMs, this.nowMs);
+      ordinal = shard.log.ordinalAtOrAfter(timestampMs);
+    }
+    return {
+      ShardIterator: encodeIterator(
+        {
+          streamName: stream.name,
+          streamCreatedMs: stream.createdMs,
+          shardIndex: shard.index,
+          ordinal,
+          issuedMs: this.nowMs,
+        },
+        this.tokenSecret,
+      ),
+    };
+  }
+
+  private getRecords(request: TypedRequest): Record<string, unknown> {
+    const state = decodeIterator(request.ShardIterator as string, this.tokenSecret);
+    if (!state) throw errors.invalidShardIterator();
+    const stream = this.streams.get(state.streamName);
+    if (!stream || stream.createdMs !== state.streamCreatedMs)
+      throw errors.streamNotFound(state.streamName, this.accountId);
+    const shard = stream.shards[state.shardIndex];
+    if (!shard) throw errors.invalidShardIterator();
+    if (this.nowMs - state.issuedMs > SHARD_ITERATOR_TTL_MS) {
+      throw errors.iteratorExpired(javaDateString(state.issuedMs), javaDateString(this.nowMs));
+    }
+    if (!shard.reads.admitCall(this.nowMs))
+      throw errors.shardRateExceeded(shard.shardId, stream.name, this.accountId);
+    const limit = (request.Limit as number | undefined) ?? GET_RECORDS_MAX_RECORDS;
+    const records: Record<string, unknown>[] = [];
+    let bytes = 0;
+    let lastArrival = 0;
+    const next = shard.log.read(state.ordinal, (record) => {
+      if (records.length >= limit) return false;
+      const size = record.dataBytes + (stream.keys.utf8Bytes[record.keyId] as number);
+      if (records.length > 0 && bytes + size > GET_RECORDS_MAX_BYTES) return false;
+      bytes += size;
+      lastArrival = record.arrivalMs;
+      records.push({
+        SequenceNumber: shard.sequenceNumberOf(record.ordinal, record.arrivalMs),
+        ApproximateArrivalTimestamp: record.arrivalMs / 1000,
+        Data: record.payload ?? new Uint8Array(record.dataBytes),
+        PartitionKey: stream.keys.keyOf(record.keyId),
+      });
+      return true;
+    });
+    shard.reads.charge(bytes);
+    const caughtUp = next >= shard.log.nextOrdinal;
+    const result: Record<string, unknown> = {
+      Records: records,
+      MillisBehindLatest: caughtUp ? 0 : Math.max(0, this.nowMs - (shard.log.arrivalOf(next) ?? lastArrival)),
+    };
+    if (shard.isOpen || !caughtUp) {
+      result.NextShardIterator = encodeIterator(
+        { ...state, ordinal: next, issuedMs: this.nowMs },
+        this.tokenSecret,
+      );
+    } else {
+      result.ChildShards = stream.shards
+        .filter((s) => s.parentShardId === shard.shardId || s.adjacentParentShardId === shard.shardId)
+        .map((s) => ({
+          ShardId: s.shardId,
+          ParentShards: [s.parentShardId, s.adjacentParentShardId].filter((p) => p !== undefined),
+          HashKeyRange: {
+            StartingHashKey: s.startingHashKey.toString(),
+            EndingHashKey: s.endingHashKey.toString(),
+          },
+        }));
+    }
+    return result;
+  }
+}
+
+function countEntries(request: TypedRequest): number {
+  return Array.isArray(request.Records) ? request.Records.length : 0;
+}

@@ -1,0 +1,178 @@
+/**
+ * Kinesis error types, HTTP statuses and message texts [model §3, §5, §8, §9, §10]. Every error the engine
+ * returns is built here, so the texts people learn from Shardlab are the ones real Kinesis sends.
+ */
+
+export type KinesisErrorType =
+  | 'ResourceNotFoundException'
+  | 'ResourceInUseException'
+  | 'LimitExceededException'
+  | 'ProvisionedThroughputExceededException'
+  | 'InvalidArgumentException'
+  | 'ValidationException'
+  | 'ExpiredIteratorException'
+  | 'ExpiredNextTokenException'
+  | 'SerializationException'
+  | 'UnknownOperationException'
+  | 'InternalFailure';
+
+/** A Kinesis error response: `__type`, message and HTTP status. */
+export class KinesisError extends Error {
+  readonly type: KinesisErrorType;
+  readonly status: number;
+  /** SerializationException spells its member `Message` (capital M), as Coral does. */
+  readonly capitalMessage: boolean;
+  /** Some Coral errors (unknown operation, unparseable body) carry no message at all. */
+  readonly hasMessage: boolean;
+
+  constructor(
+    type: KinesisErrorType,
+    message?: string,
+    options: { status?: number; capitalMessage?: boolean } = {},
+  ) {
+    super(message ?? type);
+    this.name = type;
+    this.type = type;
+    this.status = options.status ?? (type === 'InternalFailure' ? 500 : 400);
+    this.capitalMessage = options.capitalMessage ?? false;
+    this.hasMessage = message !== undefined;
+  }
+
+  /** The JSON body Kinesis sends for this error. */
+  toBody(): Record<string, string> {
+    if (!this.hasMessage) return { __type: this.type };
+    return this.capitalMessage
+      ? { __type: this.type, Message: this.message }
+      : { __type: this.type, message: this.message };
+  }
+}
+
+const streamRef = (stream: string, account: string) => `stream ${stream} under account ${account}`;
+
+export const errors = {
+  streamNotFound: (stream: string, account: string) =>
+    new KinesisError('ResourceNotFoundException', `Stream ${stream} under account ${account} not found.`),
+  shardNotFound: (shardId: string, stream: string, account: string) =>
+    new KinesisError(
+      'ResourceNotFoundException',
+      `Shard ${shardId} in ${streamRef(stream, account)} does not exist`,
+    ),
+  shardNotFoundForResharding: (shardId: string, stream: string, account: string) =>
+    new KinesisError(
+      'ResourceNotFoundException',
+      `Could not find shard ${shardId} in ${streamRef(stream, account)}.`,
+    ),
+  streamExists: (stream: string, account: string) =>
+    new KinesisError('ResourceInUseException', `Stream ${stream} under account ${account} already exists.`),
+  streamNotActive: (stream: string, account: string, status: string) =>
+    new KinesisError(
+      'ResourceInUseException',
+      `Stream ${stream} under account ${account} not ACTIVE, instead in state ${status}`,
+    ),
+  shardLimit: (account: string, region: string, current: number, limit: number, additional: number) =>
+    new KinesisError(
+      'LimitExceededException',
+      `This request would exceed the shard limit for the account ${account} in ${region}. Current shard count for the account: ${current}. Limit: ${limit}. Number of additional shards that would have resulted from this request: ${additional}. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.`,
+    ),
+  /** ProvisionedThroughputExceededException text, also used as a PutRecords entry's ErrorMessage. */
+  shardRateExceededMessage: (shardId: string, stream: string, account: string) =>
+    `Rate exceeded for shard ${shardId} in ${streamRef(stream, account)}.`,
+  shardRateExceeded: (shardId: string, stream: string, account: string) =>
+    new KinesisError(
+      'ProvisionedThroughputExceededException',
+      errors.shardRateExceededMessage(shardId, stream, account),
+    ),
+  explicitHashKeyOutOfRange: (value: string) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${value}`,
+    ),
+  recordTooLarge: (dataBytes: number, keyBytes: number, maxBytes: number) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `Record size exceeds the maximum allowed size for the stream: data (${dataBytes} bytes) plus partition key (${keyBytes} bytes) is ${dataBytes + keyBytes} bytes; the limit is ${maxBytes} bytes (MaxRecordSizeInKiB ${maxBytes / 1024}).`,
+    ),
+  putRecordsTooLarge: (totalBytes: number, maxBytes: number) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `Records size exceeds the maximum allowed request size: the request's data plus partition keys is ${totalBytes} bytes; the limit is ${maxBytes} bytes.`,
+    ),
+  sequenceNumberForOrdering: (value: string, stream: string, account: string) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `ExclusiveMinimumSequenceNumber ${value} used in PutRecord on ${streamRef(stream, account)} is invalid.`,
+    ),
+  retentionTooShort: (hours: number) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `Minimum allowed retention period is 24 hours. Requested retention period (${hours} hours) is too short.`,
+    ),
+  retentionTooLong: (hours: number) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `Maximum allowed retention period is 8760 hours. Requested retention period (${hours} hours) is too long.`,
+    ),
+  retentionIncreaseBelowCurrent: (hours: number, stream: string, current: number) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `Requested retention period (${hours} hours) for stream ${stream} can not be shorter than existing retention period (${current} hours). Use DecreaseRetentionPeriod API.`,
+    ),
+  retentionDecreaseAboveCurrent: (hours: number, stream: string, current: number) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `Requested retention period (${hours} hours) for stream ${stream} can not be longer than existing retention period (${current} hours). Use IncreaseRetentionPeriod API.`,
+    ),
+  invalidShardIterator: () => new KinesisError('InvalidArgumentException', 'Invalid ShardIterator.'),
+  iteratorExpired: (createdAt: string, now: string) =>
+    new KinesisError(
+      'ExpiredIteratorException',
+      `Iterator expired. The iterator was created at time ${createdAt} while right now it is ${now} which is further in the future than the tolerated delay of 300000 milliseconds.`,
+    ),
+  iteratorTypeMismatch: (type: string, hasSequenceNumber: boolean) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified ${type} and ${hasSequenceNumber ? 'also a' : 'no'} StartingSequenceNumber.`,
+    ),
+  timestampRequired: () =>
+    new KinesisError(
+      'InvalidArgumentException',
+      'Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.',
+    ),
+  timestampInFuture: (timestampMs: number, nowMs: number) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${timestampMs}, currentTimestampInMillis: ${nowMs}`,
+    ),
+  invalidStartingSequenceNumber: (sequenceNumber: string, stream: string, account: string) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `StartingSequenceNumber ${sequenceNumber} used in GetShardIterator on shard in ${streamRef(stream, account)} is invalid.`,
+    ),
+  sequenceNumberOfOtherShard: (encodedShardId: string, shardId: string) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `Invalid StartingSequenceNumber. It encodes ${encodedShardId}, while it was used in a call to a shard with ${shardId}`,
+    ),
+  streamArnMismatch: (arn: string, name: string) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `StreamARN ${arn} does not refer to the stream named ${name}.`,
+    ),
+  listShardsNeedsStream: () =>
+    new KinesisError('InvalidArgumentException', 'Either NextToken or StreamName should be provided.'),
+  listShardsBothGiven: () =>
+    new KinesisError('InvalidArgumentException', 'NextToken and StreamName cannot be provided together.'),
+  invalidNextToken: () => new KinesisError('InvalidArgumentException', 'Invalid NextToken.'),
+  expiredNextToken: () => new KinesisError('ExpiredNextTokenException', 'The requested token has expired.'),
+  shardCountRequired: () =>
+    new KinesisError('InvalidArgumentException', 'ShardCount is required for streams in PROVISIONED mode.'),
+  unknownOperation: () => new KinesisError('UnknownOperationException'),
+  serialization: (message?: string) =>
+    message === undefined
+      ? new KinesisError('SerializationException')
+      : new KinesisError('SerializationException', message, { capitalMessage: true }),
+  internalFailure: () => new KinesisError('InternalFailure'),
+} as const;
+
+/** PutRecords per-entry error for an entry the shard could not take. */
+export const INTERNAL_FAILURE_ENTRY_MESSAGE = 'Internal service failure.';

@@ -1,0 +1,107 @@
+import {
+  SHARD_READ_BYTES_PER_SECOND,
+  SHARD_READ_CALLS_PER_SECOND,
+  SHARD_WRITE_BYTES_PER_SECOND,
+  SHARD_WRITE_RECORDS_PER_SECOND,
+  type ThrottleModel,
+} from './limits';
+
+/**
+ * A shard's write allowance [model §0, §6]: 1,000 records/s AND 1 MiB/s of data + partition-key bytes.
+ * 'token-bucket': two buckets that start full and refill continuously; 'fixed-window': counters reset at each
+ * whole virtual second. A record is accepted only if both allow it; a throttled record consumes nothing.
+ */
+export class WriteLimiter {
+  private records: number;
+  private bytes: number;
+  private lastMs: number;
+  private window = Number.NaN;
+
+  readonly model: ThrottleModel;
+  private readonly recordsPerSecond: number;
+  private readonly bytesPerSecond: number;
+
+  constructor(
+    model: ThrottleModel,
+    nowMs: number,
+    recordsPerSecond = SHARD_WRITE_RECORDS_PER_SECOND,
+    bytesPerSecond = SHARD_WRITE_BYTES_PER_SECOND,
+  ) {
+    this.model = model;
+    this.recordsPerSecond = recordsPerSecond;
+    this.bytesPerSecond = bytesPerSecond;
+    this.records = recordsPerSecond;
+    this.bytes = bytesPerSecond;
+    this.lastMs = nowMs;
+  }
+
+  /** Takes one record of `bytes` if the shard's allowance holds it; false means throttled. */
+  tryTake(nowMs: number, bytes: number): boolean {
+    if (nowMs !== this.lastMs) this.refill(nowMs);
+    if (this.records < 1 || this.bytes < bytes) return false;
+    this.records -= 1;
+    this.bytes -= bytes;
+    return true;
+  }
+
+  /** How many records of `bytesEach` the shard would take right now (for aggregate simulation). */
+  takeMany(nowMs: number, count: number, bytesEach: number): number {
+    if (nowMs !== this.lastMs) this.refill(nowMs);
+    const byRecords = Math.floor(this.records);
+    const byBytes = bytesEach > 0 ? Math.floor(this.bytes / bytesEach) : count;
+    const taken = Math.max(0, Math.min(count, byRecords, byBytes));
+    this.records -= taken;
+    this.bytes -= taken * bytesEach;
+    return taken;
+  }
+
+  private refill(nowMs: number): void {
+    if (this.model === 'fixed-window') {
+      const window = Math.floor(nowMs / 1000);
+      if (window !== this.window) {
+        this.window = window;
+        this.records = this.recordsPerSecond;
+        this.bytes = this.bytesPerSecond;
+      }
+    } else {
+      const elapsed = Math.max(0, nowMs - this.lastMs) / 1000;
+      this.records = Math.min(this.recordsPerSecond, this.records + elapsed * this.recordsPerSecond);
+      this.bytes = Math.min(this.bytesPerSecond, this.bytes + elapsed * this.bytesPerSecond);
+    }
+    this.lastMs = nowMs;
+  }
+}
+
+/**
+ * A shard's shared read allowance [model §0, §6]: at most 5 GetRecords calls in any rolling second, and a
+ * 2 MiB/s byte bucket that may go into debt (a 10 MiB read blocks the shard's reads for the next 5 s).
+ */
+export class ReadLimiter {
+  private readonly calls: number[] = [];
+  private bytes = SHARD_READ_BYTES_PER_SECOND;
+  private lastMs: number;
+
+  constructor(nowMs: number) {
+    this.lastMs = nowMs;
+  }
+
+  /** Admits one GetRecords call, or returns false if the shard's read allowance is spent. */
+  admitCall(nowMs: number): boolean {
+    this.refill(nowMs);
+    while (this.calls.length > 0 && (this.calls[0] as number) <= nowMs - 1000) this.calls.shift();
+    if (this.calls.length >= SHARD_READ_CALLS_PER_SECOND || this.bytes <= 0) return false;
+    this.calls.push(nowMs);
+    return true;
+  }
+
+  /** Charges the bytes a call returned; the bucket may go negative. */
+  charge(bytes: number): void {
+    this.bytes -= bytes;
+  }
+
+  private refill(nowMs: number): void {
+    const elapsed = Math.max(0, nowMs - this.lastMs) / 1000;
+    this.bytes = Math.min(SHARD_READ_BYTES_PER_SECOND, this.bytes + elapsed * SHARD_READ_BYTES_PER_SECOND);
+    this.lastMs = nowMs;
+  }
+}

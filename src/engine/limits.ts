@@ -1,0 +1,98 @@
+/**
+ * Every Kinesis limit, format and default Shardlab reproduces, in one place. Sources are in
+ * ../shared/kinesis-model.md (section numbers in brackets); nothing else in the code base hard-codes them.
+ */
+
+export const ENGINE_VERSION = '0.1.0';
+
+export const DEFAULT_ACCOUNT_ID = '000000000000';
+export const DEFAULT_REGION = 'us-east-1';
+export const API_VERSION_PREFIX = 'Kinesis_20131202';
+
+/** Per-shard write limits [6]: a record counts its data plus its partition key's UTF-8 bytes. */
+export const SHARD_WRITE_RECORDS_PER_SECOND = 1000;
+export const SHARD_WRITE_BYTES_PER_SECOND = 1024 * 1024;
+
+/** Per-shard read limits [6]. */
+export const SHARD_READ_CALLS_PER_SECOND = 5;
+export const SHARD_READ_BYTES_PER_SECOND = 2 * 1024 * 1024;
+export const GET_RECORDS_MAX_RECORDS = 10_000;
+export const GET_RECORDS_MAX_BYTES = 10 * 1024 * 1024;
+export const SHARD_ITERATOR_TTL_MS = 300_000;
+export const GET_SHARD_ITERATOR_CALLS_PER_SECOND = 5;
+
+/** Record and request sizes [3][4]. */
+export const PARTITION_KEY_MIN_LENGTH = 1;
+export const PARTITION_KEY_MAX_LENGTH = 256;
+/** The API model's ceiling for one record's Data blob (the 10 MiB "large records" model). */
+export const DATA_MODEL_MAX_BYTES = 10 * 1024 * 1024;
+export const MAX_RECORD_SIZE_KIB_DEFAULT = 1024;
+export const MAX_RECORD_SIZE_KIB_MIN = 1024;
+export const MAX_RECORD_SIZE_KIB_MAX = 10240;
+export const PUT_RECORDS_MAX_ENTRIES = 500;
+export const PUT_RECORDS_MIN_ENTRIES = 1;
+/** Current API: 10 MiB per PutRecords request including partition keys (the classic figure was 5 MiB). */
+export const PUT_RECORDS_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+export const PUT_RECORDS_CLASSIC_MAX_REQUEST_BYTES = 5 * 1024 * 1024;
+
+/** Retention [8]. */
+export const RETENTION_HOURS_DEFAULT = 24;
+export const RETENTION_HOURS_MIN = 24;
+export const RETENTION_HOURS_MAX = 8760;
+export const MS_PER_HOUR = 3_600_000;
+
+/** Streams and shards [7]. */
+export const STREAM_NAME_MIN_LENGTH = 1;
+export const STREAM_NAME_MAX_LENGTH = 128;
+export const STREAM_NAME_PATTERN = '[a-zA-Z0-9_.-]+';
+export const STREAM_ARN_MIN_LENGTH = 1;
+export const STREAM_ARN_MAX_LENGTH = 2048;
+export const STREAM_ARN_PATTERN = 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+';
+export const SHARD_ID_PATTERN = '[a-zA-Z0-9_.-]+';
+export const HASH_KEY_PATTERN = '0|([1-9]\\d{0,38})';
+export const SEQUENCE_NUMBER_PATTERN = '0|([1-9]\\d{0,128})';
+export const SHARD_COUNT_MIN = 1;
+/** Default per-account shard quota in us-east-1; Shardlab's UI offers 1–500 shards per stream. */
+export const ACCOUNT_SHARD_LIMIT = 500;
+export const ON_DEMAND_INITIAL_SHARDS = 4;
+export const LIST_STREAMS_LIMIT_MAX = 10_000;
+export const LIST_STREAMS_DEFAULT_LIMIT = 100;
+export const DESCRIBE_STREAM_LIMIT_MAX = 10_000;
+export const DESCRIBE_STREAM_DEFAULT_LIMIT = 100;
+export const LIST_SHARDS_MAX_RESULTS = 10_000;
+export const LIST_SHARDS_DEFAULT_MAX_RESULTS = 1000;
+export const NEXT_TOKEN_TTL_MS = 300_000;
+
+/** Virtual delay of CREATING→ACTIVE and UPDATING→ACTIVE [0]. */
+export const TRANSITION_MS_DEFAULT = 500;
+
+/** Sequence numbers [2]: closed shards end at this counter. */
+export const SEQUENCE_COUNTER_MAX = 0x7fffffffffffffffn;
+
+/** How many records per stream keep their detail (key, size, arrival) before the oldest are held as counts. */
+export const RECORD_DETAIL_BUDGET_DEFAULT = 4_000_000;
+/** Seconds of per-shard metric history kept in fixed-size rings. */
+export const METRICS_HISTORY_SECONDS = 300;
+/** Capacity of the hot partition key sketch (Space-Saving). */
+export const HOT_KEY_CAPACITY = 256;
+
+export const STREAM_MODES = ['PROVISIONED', 'ON_DEMAND'] as const;
+export type StreamMode = (typeof STREAM_MODES)[number];
+export const SHARD_ITERATOR_TYPES = [
+  'AT_SEQUENCE_NUMBER',
+  'AFTER_SEQUENCE_NUMBER',
+  'TRIM_HORIZON',
+  'LATEST',
+  'AT_TIMESTAMP',
+] as const;
+export type ShardIteratorType = (typeof SHARD_ITERATOR_TYPES)[number];
+export const SHARD_FILTER_TYPES = [
+  'AFTER_SHARD_ID',
+  'AT_TRIM_HORIZON',
+  'FROM_TRIM_HORIZON',
+  'AT_LATEST',
+  'AT_TIMESTAMP',
+  'FROM_TIMESTAMP',
+] as const;
+export type ThrottleModel = 'token-bucket' | 'fixed-window';
+export const THROTTLE_MODELS: readonly ThrottleModel[] = ['token-bucket', 'fixed-window'];

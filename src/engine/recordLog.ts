@@ -1,0 +1,298 @@
+import type { KeyTable } from './keyTable';
+
+/** Records per storage chunk: chunks are dropped whole once every record in them has expired. */
+export const RECORD_CHUNK_SIZE = 4096;
+
+interface Chunk {
+  /** Ordinal (per-shard sequence counter) of the chunk's first record. */
+  firstOrdinal: number;
+  length: number;
+  /** Index of the first record still held (earlier ones expired or were released). */
+  start: number;
+  arrivalMs: Float64Array;
+  keyId: Uint32Array;
+  dataBytes: Uint32Array;
+  /** Payloads only where a person typed them or a client sent them; synthetic records have none. */
+  payloads: (Uint8Array | undefined)[] | null;
+}
+
+/** One record read back from a shard. */
+export interface StoredRecord {
+  ordinal: number;
+  arrivalMs: number;
+  keyId: number;
+  dataBytes: number;
+  payload: Uint8Array | undefined;
+}
+
+/** What left the log in one call: records and their bytes (data + partition key). */
+export interface Removed {
+  records: number;
+  bytes: number;
+}
+
+/**
+ * Columnar record storage of one shard, in arrival order (the virtual clock never goes back). About 16 bytes
+ * per record: arrival time, key id and data size in typed arrays. Records beyond the stream's detail budget
+ * are released early into per-second counts: they still count as retained until their retention ends, but
+ * can no longer be read.
+ */
+export class RecordLog {
+  private chunks: Chunk[] = [];
+  private chunkHead = 0;
+  /** Ordinal the next appended record gets; equals the shard's sequence counter. */
+  nextOrdinal = 0;
+  detailRecords = 0;
+  detailBytes = 0;
+  // Released records, aggregated per arrival second, oldest first.
+  private heldSec: number[] = [];
+  private heldNewestMs: number[] = [];
+  private heldCount: number[] = [];
+  private heldBytes: number[] = [];
+  private heldHead = 0;
+  countOnlyRecords = 0;
+  countOnlyBytes = 0;
+
+  private readonly keys: KeyTable;
+
+  constructor(keys: KeyTable) {
+    this.keys = keys;
+  }
+
+  get retainedRecords(): number {
+    return this.detailRecords + this.countOnlyRecords;
+  }
+
+  get retainedBytes(): number {
+    return this.detailBytes + this.countOnlyBytes;
+  }
+
+  /** Ordinal of the oldest record still readable (the trim horizon); nextOrdinal when none is. */
+  get firstReadableOrdinal(): number {
+    const chunk = this.chunks[this.chunkHead];
+    return chunk ? chunk.firstOrdinal + chunk.start : this.nextOrdinal;
+  }
+
+  /** Arrival time of the oldest retained record (detail or count), or Infinity. */
+  oldestArrivalMs(): number {
+    const held =
+      this.heldHead < this.heldSec.length
+        ? (this.heldSec[this.heldHead] as number) * 1000
+        : Number.POSITIVE_INFINITY;
+    return Math.min(held, this.oldestDetailArrivalMs());
+  }
+
+  /** Arrival time of the oldest record still held in detail, or Infinity. */
+  oldestDetailArrivalMs(): number {
+    const chunk = this.chunks[this.chunkHead];
+    return chunk && chunk.start < chunk.length
+      ? (chunk.arrivalMs[chunk.start] as number)
+      : Number.POSITIVE_INFINITY;
+  }
+
+  /** When the next retained record expires, given the retention period; Infinity if none. */
+  nextExpiryMs(retentionMs: number): number {
+    const held =
+      this.heldHead < this.heldSec.length
+        ? (this.heldNewestMs[this.heldHead] as number)
+        : Number.POSITIVE_INFINITY;
+    return Math.min(held, this.oldestDetailArrivalMs()) + retentionMs;
+  }
+
+  /**
+   * Appends records accepted by aggregate simulation: they are held as counts only (no detail) and take
+   * sequence counters like any other record.
+   */
+  appendCounts(arrivalMs: number, records: number, bytes: number): void {
+    this.addHeld(arrivalMs, records, bytes);
+    this.nextOrdinal += records;
+  }
+
+  private addHeld(arrivalMs: number, records: number, bytes: number): void {
+    const sec = Math.floor(arrivalMs / 1000);
+    const last = this.heldSec.length - 1;
+    if (last >= this.heldHead && this.heldSec[last] === sec) {
+      this.heldCount[last] = (this.heldCount[last] as number) + records;
+      this.heldBytes[last] = (this.heldBytes[last] as number) + bytes;
+      this.heldNewestMs[last] = arrivalMs;
+    } else {
+      this.heldSec.push(sec);
+      this.heldCount.push(records);
+      this.heldBytes.push(bytes);
+      this.heldNewestMs.push(arrivalMs);
+    }
+    this.countOnlyRecords += records;
+    this.countOnlyBytes += bytes;
+  }
+
+  /** Appends an accepted record (the caller holds a key reference for it); returns its ordinal. */
+  append(arrivalMs: number, keyId: number, dataBytes: number, payload?: Uint8Array): number {
+    let chunk = this.chunks[this.chunks.length - 1];
+    if (!chunk || chunk.length === RECORD_CHUNK_SIZE) {
+      chunk = {
+        firstOrdinal: this.nextOrdinal,
+        length: 0,
+        start: 0,
+        arrivalMs: new Float64Array(RECORD_CHUNK_SIZE),
+        keyId: new Uint32Array(RECORD_CHUNK_SIZE),
+        dataBytes: new Uint32Array(RECORD_CHUNK_SIZE),
+        payloads: null,
+      };
+      this.chunks.push(chunk);
+    }
+    const i = chunk.length;
+    chunk.arrivalMs[i] = arrivalMs;
+    chunk.keyId[i] = keyId;
+    chunk.dataBytes[i] = dataBytes;
+    if (payload !== undefined) {
+      chunk.payloads ??= [];
+      chunk.payloads[i] = payload;
+    }
+    chunk.length = i + 1;
+    this.detailRecords++;
+    this.detailBytes += dataBytes + (this.keys.utf8Bytes[keyId] as number);
+    return this.nextOrdinal++;
+  }
+
+  /** Removes every record that arrived at or before `cutoffMs` (arrival + retention <= now). */
+  expire(cutoffMs: number): Removed {
+    let records = 0;
+    let bytes = 0;
+    while (this.heldHead < this.heldSec.length && (this.heldNewestMs[this.heldHead] as number) <= cutoffMs) {
+      records += this.heldCount[this.heldHead] as number;
+      bytes += this.heldBytes[this.heldHead] as number;
+      this.heldHead++;
+    }
+    if (this.heldHead > 1024 && this.heldHead * 2 > this.heldSec.length) this.compactHeld();
+    this.countOnlyRecords -= records;
+    this.countOnlyBytes -= bytes;
+    if (this.countOnlyRecords === 0) this.countOnlyBytes = 0;
+
+    while (this.chunkHead < this.chunks.length) {
+      const chunk = this.chunks[this.chunkHead] as Chunk;
+      if (chunk.start >= chunk.length || (chunk.arrivalMs[chunk.start] as number) > cutoffMs) break;
+      // Binary search for the first record that arrived after the cutoff.
+      let lo = chunk.start;
+      let hi = chunk.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((chunk.arrivalMs[mid] as number) <= cutoffMs) lo = mid + 1;
+        else hi = mid;
+      }
+      const dropped = this.dropFromChunk(chunk, lo);
+      records += dropped.records;
+      bytes += dropped.bytes;
+      if (chunk.start < chunk.length || chunk.length < RECORD_CHUNK_SIZE) break;
+      this.chunkHead++;
+    }
+    this.compactChunks();
+    return { records, bytes };
+  }
+
+  /** Releases the oldest detailed chunk into per-second counts; returns how many records it released. */
+  releaseOldestChunk(): number {
+    const chunk = this.chunks[this.chunkHead];
+    if (!chunk) return 0;
+    for (let i = chunk.start; i < chunk.length; i++) {
+      const keyId = chunk.keyId[i] as number;
+      const bytes = (chunk.dataBytes[i] as number) + (this.keys.utf8Bytes[keyId] as number);
+      this.addHeld(chunk.arrivalMs[i] as number, 1, bytes);
+    }
+    const released = this.dropFromChunk(chunk, chunk.length);
+    // A released chunk that is still being filled keeps receiving records after its start.
+    if (chunk.length === RECORD_CHUNK_SIZE) this.chunkHead++;
+    this.compactChunks();
+    return released.records;
+  }
+
+  /** Drops the chunk's records [start, end) from the detail counts and releases their key references. */
+  private dropFromChunk(chunk: Chunk, end: number): Removed {
+    let bytes = 0;
+    for (let i = chunk.start; i < end; i++) {
+      const keyId = chunk.keyId[i] as number;
+      bytes += (chunk.dataBytes[i] as number) + (this.keys.utf8Bytes[keyId] as number);
+      this.keys.release(keyId);
+      if (chunk.payloads) chunk.payloads[i] = undefined;
+    }
+    const records = end - chunk.start;
+    chunk.start = end;
+    this.detailRecords -= records;
+    this.detailBytes -= bytes;
+    return { records, bytes };
+  }
+
+  private compactChunks(): void {
+    if (this.chunkHead > 32 && this.chunkHead * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.chunkHead);
+      this.chunkHead = 0;
+    }
+  }
+
+  private compactHeld(): void {
+    this.heldSec = this.heldSec.slice(this.heldHead);
+    this.heldCount = this.heldCount.slice(this.heldHead);
+    this.heldBytes = this.heldBytes.slice(this.heldHead);
+    this.heldNewestMs = this.heldNewestMs.slice(this.heldHead);
+    this.heldHead = 0;
+  }
+
+  /** Ordinal of the first held record that arrived at or after `timestampMs` (nextOrdinal if none). */
+  ordinalAtOrAfter(timestampMs: number): number {
+    for (let c = this.chunkHead; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c] as Chunk;
+      if ((chunk.arrivalMs[chunk.length - 1] as number) < timestampMs) continue;
+      let lo = chunk.start;
+      let hi = chunk.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((chunk.arrivalMs[mid] as number) < timestampMs) lo = mid + 1;
+        else hi = mid;
+      }
+      return chunk.firstOrdinal + lo;
+    }
+    return this.nextOrdinal;
+  }
+
+  /**
+   * Visits held records from `fromOrdinal` on (records before the trim horizon are skipped) until `visit`
+   * returns false or the log ends. Returns the ordinal after the last visited record.
+   */
+  read(fromOrdinal: number, visit: (record: StoredRecord) => boolean): number {
+    let ordinal = Math.max(fromOrdinal, this.firstReadableOrdinal);
+    const record: StoredRecord = { ordinal: 0, arrivalMs: 0, keyId: 0, dataBytes: 0, payload: undefined };
+    for (let c = this.chunkIndexOf(ordinal); c < this.chunks.length; c++) {
+      const chunk = this.chunks[c] as Chunk;
+      for (let i = Math.max(chunk.start, ordinal - chunk.firstOrdinal); i < chunk.length; i++) {
+        record.ordinal = chunk.firstOrdinal + i;
+        record.arrivalMs = chunk.arrivalMs[i] as number;
+        record.keyId = chunk.keyId[i] as number;
+        record.dataBytes = chunk.dataBytes[i] as number;
+        record.payload = chunk.payloads?.[i];
+        if (!visit(record)) return record.ordinal;
+        ordinal = record.ordinal + 1;
+      }
+    }
+    return ordinal;
+  }
+
+  /** Arrival time of the record with this ordinal if it is held, else undefined. */
+  arrivalOf(ordinal: number): number | undefined {
+    const c = this.chunkIndexOf(ordinal);
+    const chunk = this.chunks[c];
+    if (!chunk) return undefined;
+    const i = ordinal - chunk.firstOrdinal;
+    return i >= chunk.start && i < chunk.length ? chunk.arrivalMs[i] : undefined;
+  }
+
+  private chunkIndexOf(ordinal: number): number {
+    let lo = this.chunkHead;
+    let hi = this.chunks.length - 1;
+    if (hi < lo) return lo;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((this.chunks[mid] as Chunk).firstOrdinal <= ordinal) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,201 @@
+import { hashKeyFromBigInt, ShardLocator } from './hashKey';
+import { HotKeySketch } from './hotKeys';
+import { KeyTable } from './keyTable';
+import { ReadLimiter, WriteLimiter } from './limiter';
+import { SEQUENCE_COUNTER_MAX, type StreamMode, type ThrottleModel } from './limits';
+import { RecordLog } from './recordLog';
+import { formatSequenceNumber } from './sequenceNumber';
+import { ShardMetrics } from './shardMetrics';
+
+export type StreamStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
+
+/** `shardId-` + the index zero-padded to 12 digits [model §2]. */
+export function shardIdOf(index: number): string {
+  return `shardId-${String(index).padStart(12, '0')}`;
+}
+
+/**
+ * One shard, open or closed. Closed shards (after a split or merge) keep their records, readable until
+ * retention ends, and their lineage through parent ids.
+ */
+export class Shard {
+  readonly shardId: string;
+  readonly startWords = new Uint32Array(4);
+  readonly endWords = new Uint32Array(4);
+  readonly createdSec: number;
+  closedAtMs: number | undefined;
+  readonly log: RecordLog;
+  readonly writes: WriteLimiter;
+  readonly reads: ReadLimiter;
+  readonly metrics: ShardMetrics;
+
+  readonly index: number;
+  readonly startingHashKey: bigint;
+  readonly endingHashKey: bigint;
+  readonly parentShardId: string | undefined;
+  readonly adjacentParentShardId: string | undefined;
+
+  constructor(
+    index: number,
+    startingHashKey: bigint,
+    endingHashKey: bigint,
+    createdMs: number,
+    keys: KeyTable,
+    throttle: ThrottleModel,
+    parentShardId?: string,
+    adjacentParentShardId?: string,
+  ) {
+    this.index = index;
+    this.startingHashKey = startingHashKey;
+    this.endingHashKey = endingHashKey;
+    this.parentShardId = parentShardId;
+    this.adjacentParentShardId = adjacentParentShardId;
+    this.shardId = shardIdOf(index);
+    hashKeyFromBigInt(startingHashKey, this.startWords);
+    hashKeyFromBigInt(endingHashKey, this.endWords);
+    this.createdSec = Math.floor(createdMs / 1000);
+    this.log = new RecordLog(keys);
+    this.writes = new WriteLimiter(throttle, createdMs);
+    this.reads = new ReadLimiter(createdMs);
+    this.metrics = new ShardMetrics(this.createdSec);
+  }
+
+  get isOpen(): boolean {
+    return this.closedAtMs === undefined;
+  }
+
+  /** The sequence number of this shard's record with the given ordinal (its counter). */
+  sequenceNumberOf(ordinal: number, arrivalMs: number): string {
+    return formatSequenceNumber({
+      shardCreatedSec: this.createdSec,
+      shardIndex: this.index,
+      counter: BigInt(ordinal),
+      arrivalSec: Math.floor(arrivalMs / 1000),
+    });
+  }
+
+  /** StartingSequenceNumber: counter 0, arrival = the shard's creation [model §2]. */
+  get startingSequenceNumber(): string {
+    return this.sequenceNumberOf(0, this.createdSec * 1000);
+  }
+
+  /** EndingSequenceNumber of a closed shard: the maximal counter, arrival = close time. */
+  get endingSequenceNumber(): string | undefined {
+    if (this.closedAtMs === undefined) return undefined;
+    return formatSequenceNumber({
+      shardCreatedSec: this.createdSec,
+      shardIndex: this.index,
+      counter: SEQUENCE_COUNTER_MAX,
+      arrivalSec: Math.floor(this.closedAtMs / 1000),
+    });
+  }
+}
+
+/** Everything Shardlab knows of one stream. */
+export class Stream {
+  status: StreamStatus = 'CREATING';
+  /** When the current CREATING/UPDATING/DELETING state ends (virtual ms); Infinity when ACTIVE. */
+  transitionAtMs: number;
+  readonly keys = new KeyTable();
+  readonly hotKeys: HotKeySketch;
+  /** Every shard ever created, by index; closed shards stay until their records have expired. */
+  readonly shards: Shard[] = [];
+  /** Open shards sorted by StartingHashKey, and a locator over their ranges. */
+  openShards: Shard[] = [];
+  locator: ShardLocator;
+  /** Bumped whenever the open shards change, invalidating the key table's cached routes. */
+  routeEpoch = 1;
+  retentionHours: number;
+  maxRecordSizeKiB: number;
+  encryptionType: 'NONE' | 'KMS' = 'NONE';
+  /** Records per stream whose detail is kept before the oldest are held as counts only. */
+  detailBudget: number;
+  /** Records released from detail early because of the budget, since creation. */
+  releasedRecords = 0;
+  /** Attempts the engine saw, by outcome, since creation (PutRecord + each PutRecords entry). */
+  totals = { accepted: 0, throttled: 0, rejected: 0 };
+  readonly arn: string;
+
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly mode: StreamMode;
+  readonly createdMs: number;
+  readonly throttle: ThrottleModel;
+
+  constructor(
+    name: string,
+    accountId: string,
+    region: string,
+    mode: StreamMode,
+    createdMs: number,
+    throttle: ThrottleModel,
+    options: { retentionHours: number; maxRecordSizeKiB: number; detailBudget: number; transitionMs: number },
+  ) {
+    this.name = name;
+    this.accountId = accountId;
+    this.region = region;
+    this.mode = mode;
+    this.createdMs = createdMs;
+    this.throttle = throttle;
+    this.arn = `arn:aws:kinesis:${region}:${accountId}:stream/${name}`;
+    this.retentionHours = options.retentionHours;
+    this.maxRecordSizeKiB = options.maxRecordSizeKiB;
+    this.detailBudget = options.detailBudget;
+    this.transitionAtMs = createdMs + options.transitionMs;
+    this.hotKeys = new HotKeySketch(this.keys);
+    this.locator = new ShardLocator([{ start: 0n, end: (1n << 128n) - 1n }]);
+  }
+
+  /** Adds a shard with the next index; open shards are re-sorted and re-indexed for routing. */
+  addShard(start: bigint, end: bigint, createdMs: number, parent?: string, adjacentParent?: string): Shard {
+    const shard = new Shard(
+      this.shards.length,
+      start,
+      end,
+      createdMs,
+      this.keys,
+      this.throttle,
+      parent,
+      adjacentParent,
+    );
+    this.shards.push(shard);
+    return shard;
+  }
+
+  /** Rebuilds routing after the set of open shards changed. */
+  reindexOpenShards(): void {
+    this.openShards = this.shards
+      .filter((s) => s.isOpen)
+      .sort((a, b) => (a.startingHashKey < b.startingHashKey ? -1 : 1));
+    this.locator = new ShardLocator(
+      this.openShards.map((s) => ({ start: s.startingHashKey, end: s.endingHashKey })),
+    );
+    this.routeEpoch++;
+  }
+
+  /** Shards that still exist: open ones, and closed ones that hold records within retention. */
+  get visibleShards(): Shard[] {
+    return this.shards.filter((s) => s.isOpen || s.log.retainedRecords > 0);
+  }
+
+  get retentionMs(): number {
+    return this.retentionHours * 3_600_000;
+  }
+
+  get maxRecordBytes(): number {
+    return this.maxRecordSizeKiB * 1024;
+  }
+
+  get retainedRecords(): number {
+    let n = 0;
+    for (const shard of this.shards) n += shard.log.retainedRecords;
+    return n;
+  }
+
+  get detailRecords(): number {
+    let n = 0;
+    for (const shard of this.shards) n += shard.log.detailRecords;
+    return n;
+  }
+}
