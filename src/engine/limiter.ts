@@ -15,7 +15,8 @@ export class WriteLimiter {
   private records: number;
   private bytes: number;
   private lastMs: number;
-  private window = Number.NaN;
+  /** The whole virtual second the fixed window's counters belong to (the allowance starts full in it). */
+  private window: number;
 
   readonly model: ThrottleModel;
   private readonly recordsPerSecond: number;
@@ -33,6 +34,7 @@ export class WriteLimiter {
     this.records = recordsPerSecond;
     this.bytes = bytesPerSecond;
     this.lastMs = nowMs;
+    this.window = Math.floor(nowMs / 1000);
   }
 
   /** Takes one record of `bytes` if the shard's allowance holds it; false means throttled. */

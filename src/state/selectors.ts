@@ -1,0 +1,13 @@
+import type { SimState } from './store';
+
+export const selectActions = (s: SimState) => s.actions;
+export const selectEngineVersion = (s: SimState) => s.engineVersion;
+export const selectNowMs = (s: SimState) => s.snapshot?.nowMs ?? null;
+export const selectPlaying = (s: SimState) => s.snapshot?.playing ?? false;
+export const selectSpeed = (s: SimState) => s.snapshot?.speed ?? 1;
+export const selectStream = (s: SimState) => s.snapshot?.stream ?? null;
+export const selectShards = (s: SimState) => s.snapshot?.stream?.shards;
+export const selectRecentErrors = (s: SimState) => s.snapshot?.recentErrors;
+export const selectCommandError = (s: SimState) => s.commandError;
+export const selectResult = (slot: keyof SimState['results']) => (s: SimState) => s.results[slot];
+export const selectPending = (slot: keyof SimState['pending']) => (s: SimState) => s.pending[slot] ?? false;

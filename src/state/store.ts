@@ -1,0 +1,120 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { SimClient } from '../worker/client';
+import type {
+  CommandResult,
+  ManualRecord,
+  SimulationSnapshot,
+  Speed,
+  StreamConfig,
+} from '../worker/protocol';
+
+/** Forms that show the engine's answer to what a person submitted. */
+export type ResultSlot = 'createStream' | 'setRetention' | 'putRecord';
+
+export interface SimState {
+  ready: boolean;
+  engineVersion: string | null;
+  snapshot: SimulationSnapshot | null;
+  results: Partial<Record<ResultSlot, CommandResult>>;
+  pending: Partial<Record<ResultSlot, boolean>>;
+  commandError: string | null;
+  actions: {
+    createStream(config: StreamConfig): void;
+    setRetention(hours: number): void;
+    putRecord(record: ManualRecord): void;
+    play(): void;
+    pause(): void;
+    togglePlay(): void;
+    setSpeed(speed: Speed): void;
+    step(ms?: number): void;
+    jump(ms: number): void;
+  };
+}
+
+export type SimStore = StoreApi<SimState>;
+
+/** Applies the newest snapshot at most once per frame (older ones are dropped, never queued). */
+function frameThrottle(
+  apply: (snapshot: SimulationSnapshot) => void,
+): (snapshot: SimulationSnapshot) => void {
+  let latest: SimulationSnapshot | null = null;
+  let scheduled = false;
+  const schedule: (fn: () => void) => void =
+    typeof requestAnimationFrame === 'function'
+      ? (fn) => requestAnimationFrame(() => fn())
+      : (fn) => setTimeout(fn, 16);
+  return (snapshot) => {
+    latest = snapshot;
+    if (scheduled) return;
+    scheduled = true;
+    schedule(() => {
+      scheduled = false;
+      if (latest) apply(latest);
+      latest = null;
+    });
+  };
+}
+
+/** A store bound to a simulation client; actions send commands, events update state. */
+export function createSimStore(client: SimClient, options: { throttleFrames?: boolean } = {}): SimStore {
+  let nextRequestId = 1;
+  const slots = new Map<number, ResultSlot>();
+  const store = createStore<SimState>()((set, get) => {
+    const request = (slot: ResultSlot, send: (requestId: number) => void) => {
+      const requestId = nextRequestId++;
+      slots.set(requestId, slot);
+      set((s) => ({ pending: { ...s.pending, [slot]: true } }));
+      send(requestId);
+    };
+    return {
+      ready: false,
+      engineVersion: null,
+      snapshot: null,
+      results: {},
+      pending: {},
+      commandError: null,
+      actions: {
+        createStream: (config) =>
+          request('createStream', (requestId) => client.send({ type: 'createStream', requestId, config })),
+        setRetention: (retentionHours) =>
+          request('setRetention', (requestId) =>
+            client.send({ type: 'setRetention', requestId, retentionHours }),
+          ),
+        putRecord: (record) =>
+          request('putRecord', (requestId) => client.send({ type: 'putRecord', requestId, record })),
+        play: () => client.send({ type: 'play' }),
+        pause: () => client.send({ type: 'pause' }),
+        togglePlay: () => client.send({ type: get().snapshot?.playing ? 'pause' : 'play' }),
+        setSpeed: (speed) => client.send({ type: 'setSpeed', speed }),
+        step: (ms = 1000) => client.send({ type: 'step', ms }),
+        jump: (ms) => client.send({ type: 'jump', ms }),
+      },
+    };
+  });
+  const applySnapshot = (snapshot: SimulationSnapshot) => store.setState({ snapshot });
+  const onSnapshot = options.throttleFrames === false ? applySnapshot : frameThrottle(applySnapshot);
+  client.subscribe((event) => {
+    switch (event.type) {
+      case 'ready':
+        store.setState({ ready: true, engineVersion: event.engineVersion });
+        break;
+      case 'snapshot':
+        onSnapshot(event.snapshot);
+        break;
+      case 'result': {
+        const slot = slots.get(event.requestId);
+        if (!slot) return;
+        slots.delete(event.requestId);
+        store.setState((s) => ({
+          results: { ...s.results, [slot]: event.result },
+          pending: { ...s.pending, [slot]: false },
+        }));
+        break;
+      }
+      case 'commandError':
+        store.setState({ commandError: `${event.field}: ${event.message}` });
+        break;
+    }
+  });
+  return store;
+}

@@ -1,0 +1,21 @@
+import { useSim } from '../state/SimStoreProvider';
+import { selectRecentErrors } from '../state/selectors';
+import { formatCount, formatVirtualTime } from './format';
+
+/** The latest distinct errors, with their exact messages as the engine returned them. */
+export function ErrorLog() {
+  const errors = useSim(selectRecentErrors);
+  if (!errors || errors.length === 0) return <p className="muted">No errors yet.</p>;
+  return (
+    <ul className="error-log" aria-label="Latest errors">
+      {errors.map((e) => (
+        <li key={e.message}>
+          <strong>{e.errorType}</strong>: {e.message}{' '}
+          <span className="muted">
+            ×{formatCount(e.count)}, last at {formatVirtualTime(e.lastMs)}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,26 @@
+import type { CommandResult } from '../worker/protocol';
+
+/** The engine's answer to a form: the output, or the Kinesis error type and message exactly as returned. */
+export function ResultMessage({
+  result,
+  success,
+}: {
+  result: CommandResult | undefined;
+  success: (output: Record<string, unknown>) => string;
+}) {
+  if (!result) return null;
+  if (result.ok) {
+    return (
+      <p className="result ok" role="status">
+        <span aria-hidden="true">✓ </span>
+        {success(result.output)}
+      </p>
+    );
+  }
+  return (
+    <p className="result error" role="alert">
+      <span aria-hidden="true">✗ </span>
+      <strong>{result.errorType}</strong>: {result.message}
+    </p>
+  );
+}

@@ -1,0 +1,52 @@
+import { useSim } from '../state/SimStoreProvider';
+import { selectStream } from '../state/selectors';
+import { formatBytes, formatCount } from './format';
+
+/** Every shard with its hash key range and its record counts: the numbers behind the charts. */
+export function ShardTable() {
+  const stream = useSim(selectStream);
+  if (!stream) return <p>No stream yet.</p>;
+  return (
+    <div className="table-scroll">
+      <table className="shard-table">
+        <caption>
+          Shards of {stream.streamName}: totals since the stream was created. Throttled = records refused with
+          ProvisionedThroughputExceededException.
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">ShardId</th>
+            <th scope="col">StartingHashKey</th>
+            <th scope="col">EndingHashKey</th>
+            <th scope="col">Accepted</th>
+            <th scope="col">Throttled</th>
+            <th scope="col">Retained</th>
+            <th scope="col">Retained bytes</th>
+            <th scope="col">Expired</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stream.shards.map((shard) => {
+            const i = shard.position;
+            const throttled = stream.throttled[i] ?? 0;
+            return (
+              <tr key={shard.shardId} className={throttled > 0 ? 'is-throttled' : undefined}>
+                <th scope="row">{shard.shardId}</th>
+                <td className="hash">{shard.startingHashKey}</td>
+                <td className="hash">{shard.endingHashKey}</td>
+                <td>{formatCount(stream.accepted[i] ?? 0)}</td>
+                <td>
+                  {formatCount(throttled)}
+                  {throttled > 0 ? <span className="badge">throttled</span> : null}
+                </td>
+                <td>{formatCount(stream.retainedRecords[i] ?? 0)}</td>
+                <td>{formatBytes(stream.retainedBytes[i] ?? 0)}</td>
+                <td>{formatCount(stream.expired[i] ?? 0)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** 12,345 */
+export const formatCount = (n: number) => integer.format(n);
+
+/** Bytes in B / KiB / MiB, as Kinesis limits are stated. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${integer.format(n)} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / (1024 * 1024)).toFixed(2)} MiB`;
+}
+
+/** Virtual time as an ISO-like UTC date-time: 2026-01-01 00:00:05.250 UTC */
+export function formatVirtualTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)} UTC`;
+}
+
+/** An elapsed virtual duration: 1d 02:03:04 */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const days = Math.floor(total / 86400);
+  const h = String(Math.floor((total % 86400) / 3600)).padStart(2, '0');
+  const m = String(Math.floor((total % 3600) / 60)).padStart(2, '0');
+  const s = String(total % 60).padStart(2, '0');
+  return `${days > 0 ? `${days}d ` : ''}${h}:${m}:${s}`;
+}

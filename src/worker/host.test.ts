@@ -1,0 +1,124 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { SimulationHost } from './host';
+import type { Command, SimulationSnapshot, WorkerEvent } from './protocol';
+import { snapshotTransferables } from './protocol';
+
+function hostWithEvents(seed?: number) {
+  const events: WorkerEvent[] = [];
+  const host = new SimulationHost((e) => events.push(e), seed);
+  return { host, events };
+}
+
+const serialise = (snapshot: SimulationSnapshot) =>
+  JSON.stringify(snapshot, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));
+
+describe('SimulationHost', () => {
+  it('announces itself and starts with an ACTIVE 4-shard stream', () => {
+    const { host, events } = hostWithEvents();
+    expect(events[0]).toMatchObject({ type: 'ready', protocol: 1 });
+    const snapshot = host.snapshot();
+    expect(snapshot.stream?.status).toBe('ACTIVE');
+    expect(snapshot.stream?.shards.map((s) => s.shardId)).toEqual([
+      'shardId-000000000000',
+      'shardId-000000000001',
+      'shardId-000000000002',
+      'shardId-000000000003',
+    ]);
+  });
+
+  it('advances virtual time by wall time × speed only while playing', () => {
+    const { host } = hostWithEvents();
+    const t0 = host.snapshot().nowMs;
+    host.tick(100);
+    expect(host.snapshot().nowMs).toBe(t0 + 100);
+    host.handle({ type: 'setSpeed', speed: 3600 });
+    host.tick(100);
+    expect(host.snapshot().nowMs).toBe(t0 + 100 + 360_000);
+    host.handle({ type: 'pause' });
+    host.tick(100);
+    expect(host.snapshot().nowMs).toBe(t0 + 100 + 360_000);
+    host.handle({ type: 'jump', ms: 3_600_000 });
+    expect(host.snapshot().nowMs).toBe(t0 + 100 + 360_000 + 3_600_000);
+  });
+
+  it('answers a typed PutRecord with the ShardId from the hash ranges', () => {
+    const { host, events } = hostWithEvents();
+    host.handle({ type: 'putRecord', requestId: 7, record: { partitionKey: 'b', data: 'x' } });
+    const result = events.find((e) => e.type === 'result');
+    expect(result).toMatchObject({ requestId: 7, result: { ok: true, output: { ShardId: 'shardId-000000000002' } } });
+    expect(host.snapshot().stream?.accepted[2]).toBe(1);
+  });
+
+  it('rejects malformed commands with an error naming the field and leaves the state unchanged', () => {
+    const { host, events } = hostWithEvents();
+    host.handle({ type: 'putRecord', requestId: 1, record: { partitionKey: 'a', data: 'x' } });
+    const before = serialise(host.snapshot());
+    const bad: unknown[] = [
+      { type: 'createStream', requestId: 2, config: { streamName: 's', shardCount: 0, retentionHours: 24, throttle: 'token-bucket' } },
+      { type: 'createStream', requestId: 3, config: { streamName: 's', shardCount: 2.5, retentionHours: 24, throttle: 'token-bucket' } },
+      { type: 'createStream', requestId: 4, config: { streamName: 's', shardCount: 2, retentionHours: 24, throttle: 'nope' } },
+      { type: 'setSpeed', speed: 7 },
+      { type: 'jump', ms: -5 },
+      { type: 'jump', ms: Number.NaN },
+      { type: 'putRecord', requestId: 5, record: { partitionKey: 5, data: 'x' } },
+      { type: 'reset', seed: -1 },
+      { type: 'explode' },
+    ];
+    for (const command of bad) host.handle(command as Command);
+    const fields = events.filter((e) => e.type === 'commandError').map((e) => (e as { field: string }).field);
+    expect(fields).toEqual(['shardCount', 'shardCount', 'throttle', 'speed', 'ms', 'ms', 'partitionKey', 'seed', 'type']);
+    expect(serialise(host.snapshot())).toBe(before);
+  });
+
+  it('keeps the old stream when CreateStream fails in the engine, and shows its error', () => {
+    const { host, events } = hostWithEvents();
+    host.handle({
+      type: 'createStream',
+      requestId: 9,
+      config: { streamName: 'bad name!', shardCount: 2, retentionHours: 24, throttle: 'token-bucket' },
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: 'result',
+      result: { ok: false, errorType: 'ValidationException', message: expect.stringContaining("at 'streamName'") },
+    });
+    expect(host.snapshot().stream?.streamName).toBe('shardlab-demo');
+  });
+
+  it('changes retention through Increase/DecreaseStreamRetentionPeriod with AWS errors', () => {
+    const { host, events } = hostWithEvents();
+    host.handle({ type: 'setRetention', requestId: 1, retentionHours: 48 });
+    expect(events.at(-1)).toMatchObject({ result: { ok: true, operation: 'IncreaseStreamRetentionPeriod' } });
+    host.handle({ type: 'setRetention', requestId: 2, retentionHours: 12 });
+    expect(events.at(-1)).toMatchObject({
+      result: {
+        ok: false,
+        errorType: 'InvalidArgumentException',
+        message: 'Minimum allowed retention period is 24 hours. Requested retention period (12 hours) is too short.',
+      },
+    });
+    expect(host.snapshot().stream?.retentionHours).toBe(48);
+  });
+
+  it('is deterministic: same seed and commands give identical snapshots', () => {
+    const run = () => {
+      const { host } = hostWithEvents(7);
+      for (let i = 0; i < 50; i++) {
+        host.handle({ type: 'putRecord', requestId: i, record: { partitionKey: `k${i % 7}`, data: 'payload' } });
+        host.tick(37);
+      }
+      host.handle({ type: 'jump', ms: 25 * 3_600_000 });
+      return serialise(host.snapshot());
+    };
+    expect(run()).toBe(run());
+  });
+
+  it('builds snapshots whose buffers survive structuredClone and can be transferred', () => {
+    const { host } = hostWithEvents();
+    host.handle({ type: 'putRecord', requestId: 1, record: { partitionKey: 'a', data: 'x' } });
+    const snapshot = host.snapshot();
+    const clone = structuredClone(snapshot, { transfer: snapshotTransferables(snapshot) });
+    expect(clone.stream?.accepted[0]).toBe(1);
+    expect(snapshot.stream?.accepted.length).toBe(0); // transferred, so detached here
+  });
+});

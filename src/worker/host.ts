@@ -1,0 +1,271 @@
+import { createEngine, ENGINE_VERSION, type Engine, limits } from '../engine';
+import {
+  type Command,
+  type CommandResult,
+  type SimulationSnapshot,
+  SNAPSHOT_HISTORY_SECONDS,
+  SPEEDS,
+  type Speed,
+  type StreamConfig,
+  type WorkerEvent,
+} from './protocol';
+
+export const DEFAULT_SEED = 42;
+export const DEFAULT_STREAM: StreamConfig = {
+  streamName: 'shardlab-demo',
+  shardCount: 4,
+  retentionHours: limits.RETENTION_HOURS_DEFAULT,
+  throttle: 'token-bucket',
+};
+/** A tab in the background can stall for seconds; never simulate more than this much wall time per tick. */
+const MAX_TICK_WALL_MS = 1000;
+const RECENT_ERRORS = 8;
+
+type Emit = (event: WorkerEvent) => void;
+const encoder = new TextEncoder();
+
+/**
+ * Hosts the engine for the UI: applies commands, advances virtual time on wall-clock ticks, and builds
+ * snapshots. Pure apart from the `emit` callback, so the worker and the in-process client share it.
+ */
+export class SimulationHost {
+  private engine: Engine;
+  private seed: number;
+  private config: StreamConfig;
+  private playing = true;
+  private speed: Speed = 1;
+  private recentErrors: SimulationSnapshot['recentErrors'] = [];
+  private readonly emit: Emit;
+
+  constructor(emit: Emit, seed = DEFAULT_SEED) {
+    this.emit = emit;
+    this.seed = seed;
+    this.config = DEFAULT_STREAM;
+    this.engine = this.buildEngine(DEFAULT_STREAM, seed).engine;
+    emit({ type: 'ready', protocol: 1, engineVersion: ENGINE_VERSION });
+  }
+
+  /** Applies one command; a rejected command leaves the simulation as it was. */
+  handle(command: Command): void {
+    switch (command.type) {
+      case 'createStream': {
+        const problem = configProblem(command.config);
+        if (problem) {
+          this.emit({ type: 'commandError', field: problem.field, message: problem.message });
+          this.emit({
+            type: 'result',
+            requestId: command.requestId,
+            result: { ok: false, operation: 'CreateStream', errorType: 'InvalidCommand', message: problem.message, field: problem.field },
+          });
+          return;
+        }
+        const built = this.buildEngine(command.config, this.seed);
+        if (built.result.ok) {
+          this.engine = built.engine;
+          this.config = command.config;
+          this.recentErrors = [];
+        }
+        this.emit({ type: 'result', requestId: command.requestId, result: built.result });
+        break;
+      }
+      case 'setRetention':
+        if (!Number.isInteger(command.retentionHours)) {
+          this.emit({ type: 'commandError', field: 'retentionHours', message: 'RetentionPeriodHours must be a whole number of hours' });
+          return;
+        }
+        this.emit({
+          type: 'result',
+          requestId: command.requestId,
+          result: this.setRetention(command.retentionHours),
+        });
+        break;
+      case 'putRecord': {
+        const r = command.record as unknown as Partial<Record<string, unknown>> | undefined;
+        const bad = !r
+          ? 'record'
+          : typeof r.partitionKey !== 'string'
+            ? 'partitionKey'
+            : typeof r.data !== 'string'
+              ? 'data'
+              : r.explicitHashKey !== undefined && typeof r.explicitHashKey !== 'string'
+                ? 'explicitHashKey'
+                : undefined;
+        if (bad) {
+          this.emit({ type: 'commandError', field: bad, message: `${bad} must be a string` });
+          return;
+        }
+        this.emit({ type: 'result', requestId: command.requestId, result: this.putRecord(command) });
+        break;
+      }
+      case 'play':
+        this.playing = true;
+        break;
+      case 'pause':
+        this.playing = false;
+        break;
+      case 'setSpeed':
+        if (!SPEEDS.includes(command.speed)) {
+          this.emit({
+            type: 'commandError',
+            field: 'speed',
+            message: `speed must be one of ${SPEEDS.join(', ')}`,
+          });
+          return;
+        }
+        this.speed = command.speed;
+        break;
+      case 'step':
+      case 'jump':
+        if (!Number.isFinite(command.ms) || command.ms <= 0 || command.ms > 366 * 24 * 3_600_000) {
+          this.emit({
+            type: 'commandError',
+            field: 'ms',
+            message: 'time steps must be between 1 ms and 366 days',
+          });
+          return;
+        }
+        this.engine.advanceTime(command.ms);
+        break;
+      case 'reset': {
+        if (!Number.isInteger(command.seed) || command.seed < 0 || command.seed > 0xffffffff) {
+          this.emit({
+            type: 'commandError',
+            field: 'seed',
+            message: 'seed must be an integer from 0 to 4294967295',
+          });
+          return;
+        }
+        this.seed = command.seed;
+        this.engine = this.buildEngine(this.config, command.seed).engine;
+        this.recentErrors = [];
+        break;
+      }
+      default:
+        this.emit({
+          type: 'commandError',
+          field: 'type',
+          message: `unknown command ${JSON.stringify((command as { type?: unknown }).type)}`,
+        });
+    }
+  }
+
+  /** Advances virtual time by `wallMs` × speed while playing. */
+  tick(wallMs: number): void {
+    if (!this.playing) return;
+    const wall = Math.min(Math.max(0, wallMs), MAX_TICK_WALL_MS);
+    this.engine.advanceTime(wall * this.speed);
+  }
+
+  /** The current state for the UI. */
+  snapshot(): SimulationSnapshot {
+    return {
+      engineVersion: ENGINE_VERSION,
+      seed: this.seed,
+      nowMs: this.engine.now(),
+      playing: this.playing,
+      speed: this.speed,
+      stream: this.engine.snapshot(this.config.streamName, SNAPSHOT_HISTORY_SECONDS) ?? null,
+      recentErrors: this.recentErrors.map((e) => ({ ...e })),
+    };
+  }
+
+  private buildEngine(config: StreamConfig, seed: number): { engine: Engine; result: CommandResult } {
+    const engine = createEngine({
+      seed,
+      throttle: limits.THROTTLE_MODELS.includes(config.throttle) ? config.throttle : 'token-bucket',
+    });
+    const created = engine.call('CreateStream', {
+      StreamName: config.streamName,
+      ShardCount: config.shardCount,
+    });
+    if (!created.ok) {
+      return {
+        engine,
+        result: {
+          ok: false,
+          operation: 'CreateStream',
+          errorType: created.error.type,
+          message: created.error.message,
+        },
+      };
+    }
+    // New streams start at 24 h; a longer retention goes through IncreaseStreamRetentionPeriod as on AWS.
+    engine.advanceTime(engine.core.transitionMs);
+    if (config.retentionHours !== limits.RETENTION_HOURS_DEFAULT) {
+      const retention = engine.call('IncreaseStreamRetentionPeriod', {
+        StreamName: config.streamName,
+        RetentionPeriodHours: config.retentionHours,
+      });
+      if (!retention.ok) {
+        return {
+          engine,
+          result: {
+            ok: false,
+            operation: 'IncreaseStreamRetentionPeriod',
+            errorType: retention.error.type,
+            message: retention.error.message,
+          },
+        };
+      }
+    }
+    return { engine, result: { ok: true, operation: 'CreateStream', output: {} } };
+  }
+
+  private setRetention(hours: number): CommandResult {
+    const current =
+      this.engine.snapshot(this.config.streamName)?.retentionHours ?? limits.RETENTION_HOURS_DEFAULT;
+    const operation = hours >= current ? 'IncreaseStreamRetentionPeriod' : 'DecreaseStreamRetentionPeriod';
+    const result = this.engine.call(operation, {
+      StreamName: this.config.streamName,
+      RetentionPeriodHours: hours,
+    });
+    if (result.ok) {
+      this.config = { ...this.config, retentionHours: hours };
+      return { ok: true, operation, output: result.value };
+    }
+    return { ok: false, operation, errorType: result.error.type, message: result.error.message };
+  }
+
+  private putRecord(command: Extract<Command, { type: 'putRecord' }>): CommandResult {
+    const { record } = command;
+    const request: Record<string, unknown> = {
+      StreamName: this.config.streamName,
+      PartitionKey: record.partitionKey,
+      Data: encoder.encode(record.data),
+    };
+    if (record.explicitHashKey !== undefined && record.explicitHashKey !== '')
+      request.ExplicitHashKey = record.explicitHashKey;
+    const result = this.engine.call('PutRecord', request);
+    if (result.ok) return { ok: true, operation: 'PutRecord', output: result.value };
+    this.noteError(result.error.type, result.error.message);
+    return { ok: false, operation: 'PutRecord', errorType: result.error.type, message: result.error.message };
+  }
+
+  private noteError(errorType: string, message: string): void {
+    const existing = this.recentErrors.find((e) => e.message === message);
+    if (existing) {
+      existing.count++;
+      existing.lastMs = this.engine.now();
+    } else {
+      this.recentErrors.unshift({ errorType, message, count: 1, lastMs: this.engine.now() });
+      this.recentErrors.length = Math.min(this.recentErrors.length, RECENT_ERRORS);
+    }
+    this.recentErrors.sort((a, b) => b.lastMs - a.lastMs);
+  }
+}
+
+/** Checks a stream configuration's types; Kinesis-level rules (name pattern, limits) are the engine's. */
+function configProblem(config: StreamConfig | undefined): { field: string; message: string } | undefined {
+  if (!config || typeof config !== 'object') return { field: 'config', message: 'a stream configuration is required' };
+  if (typeof config.streamName !== 'string') return { field: 'streamName', message: 'StreamName must be a string' };
+  if (!Number.isInteger(config.shardCount) || config.shardCount < 1 || config.shardCount > limits.ACCOUNT_SHARD_LIMIT) {
+    return { field: 'shardCount', message: `shard count must be a whole number from 1 to ${limits.ACCOUNT_SHARD_LIMIT}` };
+  }
+  if (!Number.isInteger(config.retentionHours)) {
+    return { field: 'retentionHours', message: 'RetentionPeriodHours must be a whole number of hours' };
+  }
+  if (!limits.THROTTLE_MODELS.includes(config.throttle)) {
+    return { field: 'throttle', message: `throttle must be one of ${limits.THROTTLE_MODELS.join(', ')}` };
+  }
+  return undefined;
+}

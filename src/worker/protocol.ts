@@ -1,0 +1,80 @@
+/**
+ * The worker protocol: the only module both threads import. Commands are verbs (main → worker), events are
+ * nouns (worker → main). Snapshots are batched (at most SNAPSHOTS_PER_SECOND) and carry typed arrays whose
+ * buffers are transferred, never one message per record.
+ */
+import type { StreamSnapshot, ThrottleModelName } from './engineTypes';
+
+export const PROTOCOL_VERSION = 1;
+export const SNAPSHOTS_PER_SECOND = 10;
+export const SNAPSHOT_INTERVAL_MS = 1000 / SNAPSHOTS_PER_SECOND;
+/** Seconds of per-shard history each snapshot carries. */
+export const SNAPSHOT_HISTORY_SECONDS = 120;
+export const SPEEDS = [1, 10, 60, 600, 3600] as const;
+export type Speed = (typeof SPEEDS)[number];
+
+export interface StreamConfig {
+  streamName: string;
+  shardCount: number;
+  retentionHours: number;
+  throttle: ThrottleModelName;
+}
+
+/** A record a person types in the "put one record" form. */
+export interface ManualRecord {
+  partitionKey: string;
+  explicitHashKey?: string;
+  /** UTF-8 text of the record's Data. */
+  data: string;
+}
+
+export type Command =
+  | { type: 'createStream'; requestId: number; config: StreamConfig }
+  | { type: 'setRetention'; requestId: number; retentionHours: number }
+  | { type: 'putRecord'; requestId: number; record: ManualRecord }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'setSpeed'; speed: Speed }
+  | { type: 'step'; ms: number }
+  | { type: 'jump'; ms: number }
+  | { type: 'reset'; seed: number };
+
+/** The result of a command that calls the engine: the Kinesis response, or its error type and message. */
+export type CommandResult =
+  | { ok: true; operation: string; output: Record<string, unknown> }
+  | { ok: false; operation: string; errorType: string; message: string; field?: string };
+
+export interface SimulationSnapshot {
+  engineVersion: string;
+  seed: number;
+  nowMs: number;
+  playing: boolean;
+  speed: Speed;
+  /** The stream on screen, or null before one exists. */
+  stream: StreamSnapshot | null;
+  /** Distinct recent errors with their exact messages, newest first. */
+  recentErrors: { errorType: string; message: string; count: number; lastMs: number }[];
+}
+
+export type WorkerEvent =
+  | { type: 'ready'; protocol: typeof PROTOCOL_VERSION; engineVersion: string }
+  | { type: 'snapshot'; snapshot: SimulationSnapshot }
+  | { type: 'result'; requestId: number; result: CommandResult }
+  | { type: 'commandError'; field: string; message: string };
+
+/** The transferable buffers of a snapshot, so posting it copies nothing. */
+export function snapshotTransferables(snapshot: SimulationSnapshot): ArrayBuffer[] {
+  const stream = snapshot.stream;
+  if (!stream) return [];
+  const arrays = [
+    stream.accepted,
+    stream.acceptedBytes,
+    stream.throttled,
+    stream.expired,
+    stream.retainedRecords,
+    stream.retainedBytes,
+    stream.countOnly,
+    ...Object.values(stream.series),
+  ];
+  return arrays.map((a) => a.buffer as ArrayBuffer);
+}
