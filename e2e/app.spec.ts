@@ -71,3 +71,23 @@ test('PutRecord shows the ShardId from the hash ranges, and Kinesis errors for b
   await expect(page.getByRole('alert')).toContainText('InvalidArgumentException: Invalid ExplicitHashKey.');
   expect(problems).toEqual([]);
 });
+
+test('a burst on one hot key throttles its shard, in the table and the error log', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.goto('/');
+  await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
+  const form = page.getByRole('form', { name: 'Add producer' });
+  await form.getByLabel('Key distribution').selectOption('weighted');
+  await form.getByLabel('Keys, one per line as key=weight').fill('a=1');
+  await form.getByLabel('Burst records').fill('3000');
+  await form.getByRole('button', { name: 'Fire burst' }).click();
+  const producers = page.getByRole('table', { name: 'Producers' });
+  await expect(producers.getByRole('row').nth(1)).toContainText('3,000');
+  const shard0 = page.getByRole('table', { name: /Shards of/ }).getByRole('row', { name: /shardId-000000000000/ });
+  await expect(shard0).toContainText('throttled');
+  await expect(page.getByRole('list', { name: 'Latest errors' })).toContainText(
+    'ProvisionedThroughputExceededException: Rate exceeded for shard shardId-000000000000 in stream shardlab-demo under account 000000000000.',
+  );
+  await page.screenshot({ path: 'e2e-artifacts/hot-key-burst.png', fullPage: true });
+  expect(problems).toEqual([]);
+});

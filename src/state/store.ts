@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { SimClient } from '../worker/client';
+import type { ProducerSpec } from '../worker/engineTypes';
 import type {
   CommandResult,
   ManualRecord,
@@ -9,7 +10,7 @@ import type {
 } from '../worker/protocol';
 
 /** Forms that show the engine's answer to what a person submitted. */
-export type ResultSlot = 'createStream' | 'setRetention' | 'putRecord';
+export type ResultSlot = 'createStream' | 'setRetention' | 'putRecord' | 'addProducer';
 
 export interface SimState {
   ready: boolean;
@@ -22,6 +23,9 @@ export interface SimState {
     createStream(config: StreamConfig): void;
     setRetention(hours: number): void;
     putRecord(record: ManualRecord): void;
+    addProducer(spec: ProducerSpec, start?: boolean): void;
+    setProducerRunning(id: number, running: boolean): void;
+    removeProducer(id: number): void;
     play(): void;
     pause(): void;
     togglePlay(): void;
@@ -82,6 +86,10 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
           ),
         putRecord: (record) =>
           request('putRecord', (requestId) => client.send({ type: 'putRecord', requestId, record })),
+        addProducer: (spec, start = true) =>
+          request('addProducer', (requestId) => client.send({ type: 'addProducer', requestId, spec, start })),
+        setProducerRunning: (id, running) => client.send({ type: 'setProducerRunning', id, running }),
+        removeProducer: (id) => client.send({ type: 'removeProducer', id }),
         play: () => client.send({ type: 'play' }),
         pause: () => client.send({ type: 'pause' }),
         togglePlay: () => client.send({ type: get().snapshot?.playing ? 'pause' : 'play' }),

@@ -42,7 +42,8 @@ describe('<App />', () => {
     const { client } = renderApp();
     act(() => {
       client.send({ type: 'pause' });
-      for (let i = 0; i < 1001; i++) client.send({ type: 'putRecord', requestId: 10_000 + i, record: { partitionKey: 'a', data: '' } });
+      for (let i = 0; i < 1001; i++)
+        client.send({ type: 'putRecord', requestId: 10_000 + i, record: { partitionKey: 'a', data: '' } });
     });
     expect(screen.getByRole('list', { name: 'Latest errors' })).toHaveTextContent(
       'ProvisionedThroughputExceededException: Rate exceeded for shard shardId-000000000000 in stream shardlab-demo under account 000000000000.',

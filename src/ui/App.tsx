@@ -2,6 +2,7 @@ import { useSim } from '../state/SimStoreProvider';
 import { selectCommandError, selectEngineVersion } from '../state/selectors';
 import { ErrorLog } from './ErrorLog';
 import { KeyDistributionChart } from './KeyDistributionChart';
+import { ProducersPanel } from './ProducersPanel';
 import { PutRecordForm } from './PutRecordForm';
 import { ShardTable } from './ShardTable';
 import { StreamPanel } from './StreamPanel';
@@ -30,6 +31,7 @@ export function App() {
       <main className="layout">
         <div className="column">
           <StreamPanel />
+          <ProducersPanel />
           <PutRecordForm />
         </div>
         <div className="column wide">

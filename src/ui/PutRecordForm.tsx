@@ -18,7 +18,7 @@ export function PutRecordForm() {
   };
   return (
     <section className="panel" aria-labelledby="put-heading">
-      <h2 id="put-heading">Put records</h2>
+      <h2 id="put-heading">Put one record</h2>
       <form onSubmit={submit} className="form-grid" aria-label="Put one record">
         <label>
           PartitionKey

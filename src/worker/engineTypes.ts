@@ -1,4 +1,6 @@
 // Types only: the UI side may name engine types, but never runs engine code (it lives in the worker).
 
 export type { ThrottleModel as ThrottleModelName } from '../engine/limits';
+export type { KeyDistribution } from '../engine/producers/keyDistribution';
+export type { ProducerSpec, ProducerTotals } from '../engine/producers/producerSet';
 export type { HotKeyInfo, ShardInfo, ShardSeries, StreamSnapshot } from '../engine/snapshot';

@@ -46,7 +46,10 @@ describe('SimulationHost', () => {
     const { host, events } = hostWithEvents();
     host.handle({ type: 'putRecord', requestId: 7, record: { partitionKey: 'b', data: 'x' } });
     const result = events.find((e) => e.type === 'result');
-    expect(result).toMatchObject({ requestId: 7, result: { ok: true, output: { ShardId: 'shardId-000000000002' } } });
+    expect(result).toMatchObject({
+      requestId: 7,
+      result: { ok: true, output: { ShardId: 'shardId-000000000002' } },
+    });
     expect(host.snapshot().stream?.accepted[2]).toBe(1);
   });
 
@@ -55,9 +58,21 @@ describe('SimulationHost', () => {
     host.handle({ type: 'putRecord', requestId: 1, record: { partitionKey: 'a', data: 'x' } });
     const before = serialise(host.snapshot());
     const bad: unknown[] = [
-      { type: 'createStream', requestId: 2, config: { streamName: 's', shardCount: 0, retentionHours: 24, throttle: 'token-bucket' } },
-      { type: 'createStream', requestId: 3, config: { streamName: 's', shardCount: 2.5, retentionHours: 24, throttle: 'token-bucket' } },
-      { type: 'createStream', requestId: 4, config: { streamName: 's', shardCount: 2, retentionHours: 24, throttle: 'nope' } },
+      {
+        type: 'createStream',
+        requestId: 2,
+        config: { streamName: 's', shardCount: 0, retentionHours: 24, throttle: 'token-bucket' },
+      },
+      {
+        type: 'createStream',
+        requestId: 3,
+        config: { streamName: 's', shardCount: 2.5, retentionHours: 24, throttle: 'token-bucket' },
+      },
+      {
+        type: 'createStream',
+        requestId: 4,
+        config: { streamName: 's', shardCount: 2, retentionHours: 24, throttle: 'nope' },
+      },
       { type: 'setSpeed', speed: 7 },
       { type: 'jump', ms: -5 },
       { type: 'jump', ms: Number.NaN },
@@ -67,7 +82,17 @@ describe('SimulationHost', () => {
     ];
     for (const command of bad) host.handle(command as Command);
     const fields = events.filter((e) => e.type === 'commandError').map((e) => (e as { field: string }).field);
-    expect(fields).toEqual(['shardCount', 'shardCount', 'throttle', 'speed', 'ms', 'ms', 'partitionKey', 'seed', 'type']);
+    expect(fields).toEqual([
+      'shardCount',
+      'shardCount',
+      'throttle',
+      'speed',
+      'ms',
+      'ms',
+      'partitionKey',
+      'seed',
+      'type',
+    ]);
     expect(serialise(host.snapshot())).toBe(before);
   });
 
@@ -80,7 +105,11 @@ describe('SimulationHost', () => {
     });
     expect(events.at(-1)).toMatchObject({
       type: 'result',
-      result: { ok: false, errorType: 'ValidationException', message: expect.stringContaining("at 'streamName'") },
+      result: {
+        ok: false,
+        errorType: 'ValidationException',
+        message: expect.stringContaining("at 'streamName'"),
+      },
     });
     expect(host.snapshot().stream?.streamName).toBe('shardlab-demo');
   });
@@ -94,7 +123,8 @@ describe('SimulationHost', () => {
       result: {
         ok: false,
         errorType: 'InvalidArgumentException',
-        message: 'Minimum allowed retention period is 24 hours. Requested retention period (12 hours) is too short.',
+        message:
+          'Minimum allowed retention period is 24 hours. Requested retention period (12 hours) is too short.',
       },
     });
     expect(host.snapshot().stream?.retentionHours).toBe(48);
@@ -104,7 +134,11 @@ describe('SimulationHost', () => {
     const run = () => {
       const { host } = hostWithEvents(7);
       for (let i = 0; i < 50; i++) {
-        host.handle({ type: 'putRecord', requestId: i, record: { partitionKey: `k${i % 7}`, data: 'payload' } });
+        host.handle({
+          type: 'putRecord',
+          requestId: i,
+          record: { partitionKey: `k${i % 7}`, data: 'payload' },
+        });
         host.tick(37);
       }
       host.handle({ type: 'jump', ms: 25 * 3_600_000 });

@@ -1,4 +1,6 @@
 import { createEngine, ENGINE_VERSION, type Engine, limits } from '../engine';
+import { errors as kinesisErrors } from '../engine/errors';
+import { ProducerSet, producerProblem } from '../engine/producers/producerSet';
 import {
   type Command,
   type CommandResult,
@@ -20,6 +22,8 @@ export const DEFAULT_STREAM: StreamConfig = {
 /** A tab in the background can stall for seconds; never simulate more than this much wall time per tick. */
 const MAX_TICK_WALL_MS = 1000;
 const RECENT_ERRORS = 8;
+/** Records one producer may simulate one by one per 10 ms virtual step at 1× (≈ 500,000 records/s). */
+const PER_RECORD_BUDGET_PER_STEP = 5000;
 
 type Emit = (event: WorkerEvent) => void;
 const encoder = new TextEncoder();
@@ -30,11 +34,14 @@ const encoder = new TextEncoder();
  */
 export class SimulationHost {
   private engine: Engine;
+  private producers: ProducerSet;
   private seed: number;
   private config: StreamConfig;
   private playing = true;
   private speed: Speed = 1;
   private recentErrors: SimulationSnapshot['recentErrors'] = [];
+  /** Throttled totals per shard already reported in recentErrors (manual puts note their own). */
+  private throttledSeen = new Map<string, number>();
   private readonly emit: Emit;
 
   constructor(emit: Emit, seed = DEFAULT_SEED) {
@@ -42,6 +49,7 @@ export class SimulationHost {
     this.seed = seed;
     this.config = DEFAULT_STREAM;
     this.engine = this.buildEngine(DEFAULT_STREAM, seed).engine;
+    this.producers = this.producersFor(this.engine, DEFAULT_STREAM);
     emit({ type: 'ready', protocol: 1, engineVersion: ENGINE_VERSION });
   }
 
@@ -55,7 +63,13 @@ export class SimulationHost {
           this.emit({
             type: 'result',
             requestId: command.requestId,
-            result: { ok: false, operation: 'CreateStream', errorType: 'InvalidCommand', message: problem.message, field: problem.field },
+            result: {
+              ok: false,
+              operation: 'CreateStream',
+              errorType: 'InvalidCommand',
+              message: problem.message,
+              field: problem.field,
+            },
           });
           return;
         }
@@ -63,6 +77,8 @@ export class SimulationHost {
         if (built.result.ok) {
           this.engine = built.engine;
           this.config = command.config;
+          this.producers = this.producersFor(built.engine, command.config);
+          this.throttledSeen = new Map();
           this.recentErrors = [];
         }
         this.emit({ type: 'result', requestId: command.requestId, result: built.result });
@@ -70,7 +86,11 @@ export class SimulationHost {
       }
       case 'setRetention':
         if (!Number.isInteger(command.retentionHours)) {
-          this.emit({ type: 'commandError', field: 'retentionHours', message: 'RetentionPeriodHours must be a whole number of hours' });
+          this.emit({
+            type: 'commandError',
+            field: 'retentionHours',
+            message: 'RetentionPeriodHours must be a whole number of hours',
+          });
           return;
         }
         this.emit({
@@ -97,6 +117,49 @@ export class SimulationHost {
         this.emit({ type: 'result', requestId: command.requestId, result: this.putRecord(command) });
         break;
       }
+      case 'addProducer': {
+        const problem = producerProblem(command.spec);
+        if (problem) {
+          this.emit({ type: 'commandError', field: problem[0], message: problem[1] });
+          this.emit({
+            type: 'result',
+            requestId: command.requestId,
+            result: {
+              ok: false,
+              operation: 'AddProducer',
+              errorType: 'InvalidProducer',
+              message: problem[1],
+              field: problem[0],
+            },
+          });
+          return;
+        }
+        const id = this.producers.add(command.spec, command.start !== false);
+        this.emit({
+          type: 'result',
+          requestId: command.requestId,
+          result: { ok: true, operation: 'AddProducer', output: { id } },
+        });
+        break;
+      }
+      case 'setProducerRunning':
+        if (!this.producers.setRunning(command.id, command.running === true)) {
+          this.emit({
+            type: 'commandError',
+            field: 'id',
+            message: `no producer with id ${String(command.id)}`,
+          });
+        }
+        break;
+      case 'removeProducer':
+        if (!this.producers.remove(command.id)) {
+          this.emit({
+            type: 'commandError',
+            field: 'id',
+            message: `no producer with id ${String(command.id)}`,
+          });
+        }
+        break;
       case 'play':
         this.playing = true;
         break;
@@ -124,7 +187,11 @@ export class SimulationHost {
           });
           return;
         }
-        this.engine.advanceTime(command.ms);
+        // A step lets producers send; a jump fast-forwards the clock with producers idle (retention, expiry).
+        if (command.type === 'step') {
+          this.producers.advance(command.ms);
+          this.noteProducerThrottles();
+        } else this.engine.advanceTime(command.ms);
         break;
       case 'reset': {
         if (!Number.isInteger(command.seed) || command.seed < 0 || command.seed > 0xffffffff) {
@@ -137,6 +204,8 @@ export class SimulationHost {
         }
         this.seed = command.seed;
         this.engine = this.buildEngine(this.config, command.seed).engine;
+        this.producers = this.producersFor(this.engine, this.config);
+        this.throttledSeen = new Map();
         this.recentErrors = [];
         break;
       }
@@ -153,7 +222,10 @@ export class SimulationHost {
   tick(wallMs: number): void {
     if (!this.playing) return;
     const wall = Math.min(Math.max(0, wallMs), MAX_TICK_WALL_MS);
-    this.engine.advanceTime(wall * this.speed);
+    // Past what per-record simulation can do in real time, producers switch to aggregate simulation.
+    this.producers.aggregateThreshold = Math.max(1, Math.floor(PER_RECORD_BUDGET_PER_STEP / this.speed));
+    this.producers.advance(wall * this.speed);
+    this.noteProducerThrottles();
   }
 
   /** The current state for the UI. */
@@ -165,8 +237,30 @@ export class SimulationHost {
       playing: this.playing,
       speed: this.speed,
       stream: this.engine.snapshot(this.config.streamName, SNAPSHOT_HISTORY_SECONDS) ?? null,
+      producers: this.producers.totals(),
       recentErrors: this.recentErrors.map((e) => ({ ...e })),
     };
+  }
+
+  /** Producers' throttled records become PTEE entries in the error log, with the engine's exact text. */
+  private noteProducerThrottles(): void {
+    const stream = this.engine.core.stream(this.config.streamName);
+    if (!stream) return;
+    for (const shard of stream.shards) {
+      const total = shard.metrics.totalThrottledRecords;
+      const seen = this.throttledSeen.get(shard.shardId) ?? 0;
+      if (total > seen) {
+        const message = kinesisErrors.shardRateExceededMessage(shard.shardId, stream.name, stream.accountId);
+        this.noteError('ProvisionedThroughputExceededException', message, total - seen);
+        this.throttledSeen.set(shard.shardId, total);
+      }
+    }
+  }
+
+  private producersFor(engine: Engine, config: StreamConfig): ProducerSet {
+    const stream = engine.core.stream(config.streamName);
+    if (!stream) throw new Error(`stream ${config.streamName} is missing`);
+    return new ProducerSet(engine.core, stream);
   }
 
   private buildEngine(config: StreamConfig, seed: number): { engine: Engine; result: CommandResult } {
@@ -237,17 +331,18 @@ export class SimulationHost {
       request.ExplicitHashKey = record.explicitHashKey;
     const result = this.engine.call('PutRecord', request);
     if (result.ok) return { ok: true, operation: 'PutRecord', output: result.value };
-    this.noteError(result.error.type, result.error.message);
+    if (result.error.type === 'ProvisionedThroughputExceededException') this.noteProducerThrottles();
+    else this.noteError(result.error.type, result.error.message);
     return { ok: false, operation: 'PutRecord', errorType: result.error.type, message: result.error.message };
   }
 
-  private noteError(errorType: string, message: string): void {
+  private noteError(errorType: string, message: string, count = 1): void {
     const existing = this.recentErrors.find((e) => e.message === message);
     if (existing) {
-      existing.count++;
+      existing.count += count;
       existing.lastMs = this.engine.now();
     } else {
-      this.recentErrors.unshift({ errorType, message, count: 1, lastMs: this.engine.now() });
+      this.recentErrors.unshift({ errorType, message, count, lastMs: this.engine.now() });
       this.recentErrors.length = Math.min(this.recentErrors.length, RECENT_ERRORS);
     }
     this.recentErrors.sort((a, b) => b.lastMs - a.lastMs);
@@ -256,10 +351,19 @@ export class SimulationHost {
 
 /** Checks a stream configuration's types; Kinesis-level rules (name pattern, limits) are the engine's. */
 function configProblem(config: StreamConfig | undefined): { field: string; message: string } | undefined {
-  if (!config || typeof config !== 'object') return { field: 'config', message: 'a stream configuration is required' };
-  if (typeof config.streamName !== 'string') return { field: 'streamName', message: 'StreamName must be a string' };
-  if (!Number.isInteger(config.shardCount) || config.shardCount < 1 || config.shardCount > limits.ACCOUNT_SHARD_LIMIT) {
-    return { field: 'shardCount', message: `shard count must be a whole number from 1 to ${limits.ACCOUNT_SHARD_LIMIT}` };
+  if (!config || typeof config !== 'object')
+    return { field: 'config', message: 'a stream configuration is required' };
+  if (typeof config.streamName !== 'string')
+    return { field: 'streamName', message: 'StreamName must be a string' };
+  if (
+    !Number.isInteger(config.shardCount) ||
+    config.shardCount < 1 ||
+    config.shardCount > limits.ACCOUNT_SHARD_LIMIT
+  ) {
+    return {
+      field: 'shardCount',
+      message: `shard count must be a whole number from 1 to ${limits.ACCOUNT_SHARD_LIMIT}`,
+    };
   }
   if (!Number.isInteger(config.retentionHours)) {
     return { field: 'retentionHours', message: 'RetentionPeriodHours must be a whole number of hours' };

@@ -3,7 +3,7 @@
  * nouns (worker → main). Snapshots are batched (at most SNAPSHOTS_PER_SECOND) and carry typed arrays whose
  * buffers are transferred, never one message per record.
  */
-import type { StreamSnapshot, ThrottleModelName } from './engineTypes';
+import type { ProducerSpec, ProducerTotals, StreamSnapshot, ThrottleModelName } from './engineTypes';
 
 export const PROTOCOL_VERSION = 1;
 export const SNAPSHOTS_PER_SECOND = 10;
@@ -32,6 +32,9 @@ export type Command =
   | { type: 'createStream'; requestId: number; config: StreamConfig }
   | { type: 'setRetention'; requestId: number; retentionHours: number }
   | { type: 'putRecord'; requestId: number; record: ManualRecord }
+  | { type: 'addProducer'; requestId: number; spec: ProducerSpec; start: boolean }
+  | { type: 'setProducerRunning'; id: number; running: boolean }
+  | { type: 'removeProducer'; id: number }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'setSpeed'; speed: Speed }
@@ -52,6 +55,8 @@ export interface SimulationSnapshot {
   speed: Speed;
   /** The stream on screen, or null before one exists. */
   stream: StreamSnapshot | null;
+  /** Every producer's totals, per shard. */
+  producers: ProducerTotals[];
   /** Distinct recent errors with their exact messages, newest first. */
   recentErrors: { errorType: string; message: string; count: number; lastMs: number }[];
 }

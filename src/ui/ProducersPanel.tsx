@@ -1,0 +1,264 @@
+import { type FormEvent, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useSim } from '../state/SimStoreProvider';
+import { selectActions, selectResult } from '../state/selectors';
+import type { SimState } from '../state/store';
+import type { KeyDistribution, ProducerSpec } from '../worker/engineTypes';
+import { formatCount } from './format';
+import { ResultMessage } from './ResultMessage';
+
+type Kind = KeyDistribution['kind'];
+const KINDS: { kind: Kind; label: string }[] = [
+  { kind: 'uniform', label: 'Uniform over N keys' },
+  { kind: 'zipf', label: 'Zipf over N keys' },
+  { kind: 'hotKey', label: 'One hot key + uniform rest' },
+  { kind: 'sequential', label: 'Sequential ids (id-0, id-1, …)' },
+  { kind: 'timestamp', label: 'Timestamp as key (the virtual second)' },
+  { kind: 'weighted', label: 'My keys with weights' },
+  { kind: 'explicitHashKeys', label: 'ExplicitHashKey (uniform, or my list)' },
+];
+
+const initial = {
+  name: 'producer-1',
+  api: 'PutRecords' as ProducerSpec['api'],
+  batchSize: '500',
+  payloadMin: '100',
+  payloadMax: '100',
+  rate: '2000',
+  recordCount: '',
+  durationSeconds: '',
+  burstCount: '5000',
+  kind: 'uniform' as Kind,
+  keyCount: '1000',
+  exponent: '1.1',
+  hotKey: 'celebrity',
+  hotPercent: '50',
+  weighted: 'alpha=5\nbeta=1\ngamma=1',
+  hashKeys: '',
+};
+type FormState = typeof initial;
+
+function distributionOf(f: FormState): KeyDistribution {
+  const keyCount = Number(f.keyCount);
+  switch (f.kind) {
+    case 'uniform':
+      return { kind: 'uniform', keyCount };
+    case 'zipf':
+      return { kind: 'zipf', keyCount, exponent: Number(f.exponent) };
+    case 'hotKey':
+      return { kind: 'hotKey', hotKey: f.hotKey, hotPercent: Number(f.hotPercent), keyCount };
+    case 'sequential':
+      return { kind: 'sequential' };
+    case 'timestamp':
+      return { kind: 'timestamp' };
+    case 'weighted':
+      return {
+        kind: 'weighted',
+        keys: f.weighted
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => line !== '')
+          .map((line) => {
+            const at = line.lastIndexOf('=');
+            return at > 0
+              ? { key: line.slice(0, at), weight: Number(line.slice(at + 1)) }
+              : { key: line, weight: 1 };
+          }),
+      };
+    case 'explicitHashKeys': {
+      const list = f.hashKeys.split(/[\s,]+/).filter((h) => h !== '');
+      return list.length > 0 ? { kind: 'explicitHashKeys', hashKeys: list } : { kind: 'explicitHashKeys' };
+    }
+  }
+}
+
+function specOf(f: FormState, burst: boolean): ProducerSpec {
+  const spec: ProducerSpec = {
+    name: f.name,
+    api: f.api,
+    batchSize: Number(f.batchSize),
+    payloadBytes: { min: Number(f.payloadMin), max: Number(f.payloadMax) },
+    rate: burst ? 'burst' : Number(f.rate),
+    distribution: distributionOf(f),
+  };
+  if (burst) spec.recordCount = Number(f.burstCount);
+  else {
+    if (f.recordCount !== '') spec.recordCount = Number(f.recordCount);
+    if (f.durationSeconds !== '') spec.durationMs = Number(f.durationSeconds) * 1000;
+  }
+  return spec;
+}
+
+const selectProducerIds = (s: SimState) => s.snapshot?.producers.map((p) => p.id) ?? [];
+
+/** Add, start, stop and remove producers with a key distribution; or fire a one-off burst. */
+export function ProducersPanel() {
+  const actions = useSim(selectActions);
+  const result = useSim(selectResult('addProducer'));
+  const ids = useSim(useShallow(selectProducerIds));
+  const [form, setForm] = useState(initial);
+  const set = (field: keyof FormState) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [field]: e.target.value });
+
+  const submit = (burst: boolean) => (e?: FormEvent) => {
+    e?.preventDefault();
+    actions.addProducer(specOf(form, burst));
+    setForm((f) => ({ ...f, name: `producer-${ids.length + 2}` }));
+  };
+  const k = form.kind;
+  return (
+    <section className="panel" aria-labelledby="producers-heading">
+      <h2 id="producers-heading">Put records</h2>
+      <form onSubmit={submit(false)} className="form-grid" aria-label="Add producer" noValidate>
+        <label>
+          Name
+          <input value={form.name} onChange={set('name')} />
+        </label>
+        <label>
+          API
+          <select value={form.api} onChange={set('api')}>
+            <option value="PutRecords">PutRecords</option>
+            <option value="PutRecord">PutRecord</option>
+          </select>
+        </label>
+        {form.api === 'PutRecords' ? (
+          <label>
+            Batch size (entries)
+            <input type="number" value={form.batchSize} onChange={set('batchSize')} />
+          </label>
+        ) : null}
+        <label>
+          Data bytes (min)
+          <input type="number" value={form.payloadMin} onChange={set('payloadMin')} />
+        </label>
+        <label>
+          Data bytes (max)
+          <input type="number" value={form.payloadMax} onChange={set('payloadMax')} />
+        </label>
+        <label>
+          Rate (records/s)
+          <input type="number" value={form.rate} onChange={set('rate')} />
+        </label>
+        <label>
+          Stop after records (optional)
+          <input type="number" value={form.recordCount} onChange={set('recordCount')} />
+        </label>
+        <label>
+          Stop after seconds (optional)
+          <input type="number" value={form.durationSeconds} onChange={set('durationSeconds')} />
+        </label>
+        <label className="wide">
+          Key distribution
+          <select value={form.kind} onChange={set('kind')}>
+            {KINDS.map((o) => (
+              <option key={o.kind} value={o.kind}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {k === 'uniform' || k === 'zipf' || k === 'hotKey' ? (
+          <label>
+            Distinct keys (N)
+            <input type="number" value={form.keyCount} onChange={set('keyCount')} />
+          </label>
+        ) : null}
+        {k === 'zipf' ? (
+          <label>
+            Zipf exponent (s)
+            <input type="number" step="0.1" value={form.exponent} onChange={set('exponent')} />
+          </label>
+        ) : null}
+        {k === 'hotKey' ? (
+          <>
+            <label>
+              Hot PartitionKey
+              <input value={form.hotKey} onChange={set('hotKey')} />
+            </label>
+            <label>
+              Hot key share (%)
+              <input type="number" value={form.hotPercent} onChange={set('hotPercent')} />
+            </label>
+          </>
+        ) : null}
+        {k === 'weighted' ? (
+          <label className="wide">
+            Keys, one per line as key=weight
+            <textarea rows={3} value={form.weighted} onChange={set('weighted')} spellCheck={false} />
+          </label>
+        ) : null}
+        {k === 'explicitHashKeys' ? (
+          <label className="wide">
+            ExplicitHashKey values (empty = uniform over the hash space)
+            <textarea rows={2} value={form.hashKeys} onChange={set('hashKeys')} spellCheck={false} />
+          </label>
+        ) : null}
+        <button type="submit" className="primary">
+          Add producer
+        </button>
+        <label>
+          Burst records
+          <input type="number" value={form.burstCount} onChange={set('burstCount')} />
+        </label>
+        <button type="button" onClick={() => submit(true)()}>
+          Fire burst
+        </button>
+      </form>
+      <ResultMessage result={result} success={(o) => `Producer ${String(o.id)} added.`} />
+      <ProducerTable />
+    </section>
+  );
+}
+
+const selectProducers = (s: SimState) => s.snapshot?.producers;
+
+function ProducerTable() {
+  const producers = useSim(selectProducers);
+  const actions = useSim(selectActions);
+  if (!producers || producers.length === 0) return <p className="muted">No producers yet.</p>;
+  return (
+    <div className="table-scroll">
+      <table aria-label="Producers">
+        <thead>
+          <tr>
+            <th scope="col">Producer</th>
+            <th scope="col">State</th>
+            <th scope="col">Attempted</th>
+            <th scope="col">Accepted</th>
+            <th scope="col">Throttled</th>
+            <th scope="col">Rejected</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {producers.map((p) => (
+            <tr key={p.id}>
+              <th scope="row">{p.name}</th>
+              <td>{p.running ? (p.aggregated ? 'running (aggregate)' : 'running') : 'stopped'}</td>
+              <td>{formatCount(p.attempted)}</td>
+              <td>{formatCount(p.accepted)}</td>
+              <td>{formatCount(p.throttled)}</td>
+              <td>{formatCount(p.rejected)}</td>
+              <td className="actions">
+                <button
+                  type="button"
+                  onClick={() => actions.setProducerRunning(p.id, !p.running)}
+                  aria-label={`${p.running ? 'Stop' : 'Start'} ${p.name}`}
+                >
+                  {p.running ? 'Stop' : 'Start'}
+                </button>
+                <button
+                  type="button"
+                  onClick={() => actions.removeProducer(p.id)}
+                  aria-label={`Remove ${p.name}`}
+                >
+                  Remove
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
