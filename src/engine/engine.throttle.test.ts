@@ -149,7 +149,10 @@ describe('PutRecords partial failure', () => {
         Data: 'AA==',
         ExplicitHashKey: low,
       }));
-      const r = engine.dispatch('Kinesis_20131202.PutRecords', JSON.stringify({ StreamName: 's', Records: records }));
+      const r = engine.dispatch(
+        'Kinesis_20131202.PutRecords',
+        JSON.stringify({ StreamName: 's', Records: records }),
+      );
       expect(JSON.parse(r.body).FailedRecordCount).toBe(0);
     }
     const entries = Array.from({ length: 20 }, (_, i) => ({
@@ -179,18 +182,26 @@ describe('PutRecords partial failure', () => {
     expect(engine.core.counters).toEqual({ accepted: 1010, throttled: 10, rejected: 0 });
     // The accepted entries are readable from shard 1, in order, with their data.
     const iterator = ok(
-      engine.call('GetShardIterator', { StreamName: 's', ShardId: 'shardId-000000000001', ShardIteratorType: 'TRIM_HORIZON' }),
+      engine.call('GetShardIterator', {
+        StreamName: 's',
+        ShardId: 'shardId-000000000001',
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
     ).ShardIterator as string;
     const read = ok(engine.call('GetRecords', { ShardIterator: iterator })).Records as {
       PartitionKey: string;
       Data: Uint8Array;
       SequenceNumber: string;
     }[];
-    expect(read.map((r) => r.PartitionKey)).toEqual(entries.filter((_, i) => i % 2 === 1).map((e) => e.PartitionKey));
+    expect(read.map((r) => r.PartitionKey)).toEqual(
+      entries.filter((_, i) => i % 2 === 1).map((e) => e.PartitionKey),
+    );
     expect(read.map((r) => [...r.Data])).toEqual(
       entries.filter((_, i) => i % 2 === 1).map((_, k) => [2 * k + 1, 2 * k + 2]),
     );
-    expect(read.map((r) => r.SequenceNumber)).toEqual(body.Records.filter((_, i) => i % 2 === 1).map((r) => r.SequenceNumber));
+    expect(read.map((r) => r.SequenceNumber)).toEqual(
+      body.Records.filter((_, i) => i % 2 === 1).map((r) => r.SequenceNumber),
+    );
   });
 
   it('a single PutRecords of 500 entries on one shard after 600 puts: 400 accepted, 100 throttled', () => {
@@ -214,7 +225,11 @@ describe('read throttling and limits', () => {
     const engine = createEngine({ transitionMs: 0 });
     ok(engine.call('CreateStream', { StreamName: 's', ShardCount: 1 }));
     let iterator = ok(
-      engine.call('GetShardIterator', { StreamName: 's', ShardId: 'shardId-000000000000', ShardIteratorType: 'LATEST' }),
+      engine.call('GetShardIterator', {
+        StreamName: 's',
+        ShardId: 'shardId-000000000000',
+        ShardIteratorType: 'LATEST',
+      }),
     ).ShardIterator as string;
     for (let i = 0; i < 5; i++) {
       iterator = ok(engine.call('GetRecords', { ShardIterator: iterator })).NextShardIterator as string;
@@ -235,11 +250,21 @@ describe('read throttling and limits', () => {
     ok(engine.call('CreateStream', { StreamName: 's', ShardCount: 1 }));
     for (let i = 0; i < 10; i++) put(engine, `k${i}`);
     const iterator = ok(
-      engine.call('GetShardIterator', { StreamName: 's', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }),
+      engine.call('GetShardIterator', {
+        StreamName: 's',
+        ShardId: 'shardId-000000000000',
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
     ).ShardIterator as string;
     const first = ok(engine.call('GetRecords', { ShardIterator: iterator, Limit: 3 }));
-    expect((first.Records as { PartitionKey: string }[]).map((r) => r.PartitionKey)).toEqual(['k0', 'k1', 'k2']);
-    const second = ok(engine.call('GetRecords', { ShardIterator: first.NextShardIterator as string, Limit: 100 }));
+    expect((first.Records as { PartitionKey: string }[]).map((r) => r.PartitionKey)).toEqual([
+      'k0',
+      'k1',
+      'k2',
+    ]);
+    const second = ok(
+      engine.call('GetRecords', { ShardIterator: first.NextShardIterator as string, Limit: 100 }),
+    );
     expect((second.Records as unknown[]).length).toBe(7);
     expect(second.MillisBehindLatest).toBe(0);
   });

@@ -58,6 +58,7 @@ export type ApiResult = { ok: true; value: Record<string, unknown> } | { ok: fal
 
 /** How one record attempt ended, from the fast in-process write path. */
 export const WRITE_THROTTLED = -1;
+/** writeRecord's result when the stream takes no writes (not ACTIVE or UPDATING). */
 export const WRITE_REJECTED = -2;
 
 /** Attempted records by outcome, engine-wide: each attempt is counted exactly once. */
@@ -199,14 +200,29 @@ export class ShardEngine {
       return { ok: true, value: this.handlers[operation](request) };
     } catch (caught) {
       const error = caught instanceof KinesisError ? caught : errors.internalFailure();
-      if (error.type !== 'ProvisionedThroughputExceededException') this.counters.rejected += attempted;
+      if (error.type !== 'ProvisionedThroughputExceededException') this.countRejected(attempted, request);
       return { ok: false, error };
     }
   }
 
-  /** Counts records of a request refused before its stream was even looked at (bad JSON or types). */
-  countRejected(records: number): void {
+  /**
+   * Counts records of a refused request: engine-wide, and in the totals of the stream the request names
+   * (by a StreamName or StreamARN string), if that stream exists.
+   */
+  countRejected(records: number, request?: Record<string, unknown>): void {
+    if (records <= 0) return;
     this.counters.rejected += records;
+    const stream = request ? this.namedStream(request) : undefined;
+    if (stream) stream.totals.rejected += records;
+  }
+
+  /** The existing stream a request names, without any checks (for attributing refused records). */
+  private namedStream(request: Record<string, unknown>): Stream | undefined {
+    if (typeof request.StreamName === 'string') return this.streams.get(request.StreamName);
+    if (typeof request.StreamARN !== 'string') return undefined;
+    const match = /^arn:aws[^:]*:kinesis:([^:]*):(\d{12}):stream\/(.+)$/.exec(request.StreamARN);
+    if (!match || match[1] !== this.region || match[2] !== this.accountId) return undefined;
+    return this.streams.get(match[3] as string);
   }
 
   /** The stream with this name, for the fast write path and snapshots. */
@@ -279,8 +295,7 @@ export class ShardEngine {
     stream.hotKeys.add(keyId, 1, 0);
     stream.totals.accepted++;
     this.counters.accepted++;
-    if (shard.log.detailRecords > 0 && stream.detailBudget < Number.POSITIVE_INFINITY)
-      this.enforceDetailBudget(stream);
+    if (++stream.detailUpperBound > stream.detailBudget) this.enforceDetailBudget(stream);
     return shardIndex;
   }
 
@@ -310,6 +325,7 @@ export class ShardEngine {
     return accepted;
   }
 
+  /** Releases the oldest detailed records (chunk by chunk, across shards) until the stream is within budget. */
   private enforceDetailBudget(stream: Stream): void {
     let detail = stream.detailRecords;
     while (detail > stream.detailBudget) {
@@ -322,12 +338,13 @@ export class ShardEngine {
           oldest = shard;
         }
       }
-      if (!oldest) return;
+      if (!oldest) break;
       const released = oldest.log.releaseOldestChunk();
-      if (released === 0) return;
+      if (released === 0) break;
       stream.releasedRecords += released;
       detail -= released;
     }
+    stream.detailUpperBound = detail;
   }
 
   // ---------------------------------------------------------------- addressing

@@ -91,7 +91,12 @@ describe('sequence numbers', () => {
   it('SequenceNumberForOrdering: garbage → ValidationException pattern', () => {
     const engine = engineWith();
     const e = fail(
-      engine.call('PutRecord', { StreamName: 's', PartitionKey: 'a', Data: data(), SequenceNumberForOrdering: 'x1' }),
+      engine.call('PutRecord', {
+        StreamName: 's',
+        PartitionKey: 'a',
+        Data: data(),
+        SequenceNumberForOrdering: 'x1',
+      }),
     );
     expect(e).toEqual({
       type: 'ValidationException',
@@ -111,7 +116,12 @@ describe('sequence numbers', () => {
     });
     for (const v of [future, '12345']) {
       const e = fail(
-        engine.call('PutRecord', { StreamName: 's', PartitionKey: 'a', Data: data(), SequenceNumberForOrdering: v }),
+        engine.call('PutRecord', {
+          StreamName: 's',
+          PartitionKey: 'a',
+          Data: data(),
+          SequenceNumberForOrdering: v,
+        }),
       );
       expect(e).toEqual({
         type: 'InvalidArgumentException',
@@ -145,7 +155,9 @@ describe('ValidationException texts [model §3]', () => {
     for (const op of ['DescribeStream', 'DescribeStreamSummary', 'DeleteStream'] as const) {
       expect(fail(engine.call(op, {}))).toEqual({
         type: 'ValidationException',
-        message: validation(["Value null at 'streamName' failed to satisfy constraint: Member must not be null"]),
+        message: validation([
+          "Value null at 'streamName' failed to satisfy constraint: Member must not be null",
+        ]),
       });
     }
     expect(fail(engine.call('PutRecord', { PartitionKey: 'a', Data: data() })).message).toBe(
@@ -192,7 +204,9 @@ describe('ValidationException texts [model §3]', () => {
     ok(engine.call('PutRecord', { StreamName: 's', PartitionKey: 'x'.repeat(256), Data: data() }));
     ok(engine.call('PutRecord', { StreamName: 's', PartitionKey: '😀'.repeat(128), Data: data() }));
     const over = '😀'.repeat(129);
-    expect(fail(engine.call('PutRecord', { StreamName: 's', PartitionKey: over, Data: data() })).message).toBe(
+    expect(
+      fail(engine.call('PutRecord', { StreamName: 's', PartitionKey: over, Data: data() })).message,
+    ).toBe(
       validation([
         `Value '${over}' at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256`,
       ]),
@@ -239,7 +253,11 @@ describe('ValidationException texts [model §3]', () => {
     const mixed = fail(
       engine.call('PutRecords', {
         StreamName: 's',
-        Records: [{ PartitionKey: 'ok', Data: data() }, { Data: data(2) }, { PartitionKey: 'b', Data: data(10 * MIB + 2) }],
+        Records: [
+          { PartitionKey: 'ok', Data: data() },
+          { Data: data(2) },
+          { PartitionKey: 'b', Data: data(10 * MIB + 2) },
+        ],
       }),
     );
     expect(mixed.message).toBe(
@@ -254,8 +272,13 @@ describe('ValidationException texts [model §3]', () => {
   it('enum, integer bounds and lists render as Coral does', () => {
     const engine = engineWith();
     expect(
-      fail(engine.call('GetShardIterator', { StreamName: 's', ShardId: 'shardId-0', ShardIteratorType: 'NEWEST' }))
-        .message,
+      fail(
+        engine.call('GetShardIterator', {
+          StreamName: 's',
+          ShardId: 'shardId-0',
+          ShardIteratorType: 'NEWEST',
+        }),
+      ).message,
     ).toBe(
       validation([
         "Value 'NEWEST' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]",
@@ -280,19 +303,24 @@ describe('record and request sizes', () => {
         'Record size exceeds the maximum allowed size for the stream: data (1048575 bytes) plus partition key (2 bytes) is 1048577 bytes; the limit is 1048576 bytes (MaxRecordSizeInKiB 1024).',
     });
     // Key bytes are UTF-8: 'é' is one UTF-16 unit but two bytes.
-    expect(fail(engine.call('PutRecord', { StreamName: 's', PartitionKey: 'é', Data: data(MIB - 1) })).type).toBe(
-      'InvalidArgumentException',
-    );
+    expect(
+      fail(engine.call('PutRecord', { StreamName: 's', PartitionKey: 'é', Data: data(MIB - 1) })).type,
+    ).toBe('InvalidArgumentException');
   });
 
   it('MaxRecordSizeInKiB raises the stream maximum; validation bounds 1024–10240', () => {
     const engine = engineWith(1, { MaxRecordSizeInKiB: 2048 });
     const within = engine.call('PutRecord', { StreamName: 's', PartitionKey: 'a', Data: data(2 * MIB - 1) });
     if (!within.ok) expect(within.error.type).not.toBe('InvalidArgumentException');
-    const e = fail(engine.call('PutRecord', { StreamName: 's', PartitionKey: 'ab', Data: data(2 * MIB - 1) }));
+    const e = fail(
+      engine.call('PutRecord', { StreamName: 's', PartitionKey: 'ab', Data: data(2 * MIB - 1) }),
+    );
     expect(e.type).toBe('InvalidArgumentException');
     expect(e.message).toContain('the limit is 2097152 bytes (MaxRecordSizeInKiB 2048)');
-    expect(fail(engine.call('CreateStream', { StreamName: 't', ShardCount: 1, MaxRecordSizeInKiB: 10241 })).message).toBe(
+    expect(
+      fail(engine.call('CreateStream', { StreamName: 't', ShardCount: 1, MaxRecordSizeInKiB: 10241 }))
+        .message,
+    ).toBe(
       validation([
         "Value '10241' at 'maxRecordSizeInKiB' failed to satisfy constraint: Member must have value less than or equal to 10240",
       ]),
@@ -345,7 +373,10 @@ describe('stream addressing', () => {
           Data: data(),
         }),
       ),
-    ).toEqual({ type: 'ResourceNotFoundException', message: 'Stream s under account 123456789012 not found.' });
+    ).toEqual({
+      type: 'ResourceNotFoundException',
+      message: 'Stream s under account 123456789012 not found.',
+    });
     expect(fail(engine.call('DescribeStream', { StreamName: 'nope' }))).toEqual({
       type: 'ResourceNotFoundException',
       message: 'Stream nope under account 000000000000 not found.',
@@ -376,7 +407,9 @@ describe('wire layer (dispatch)', () => {
       status: 400,
       body: '{"__type":"SerializationException","Message":"class java.math.BigDecimal can not be converted to an String"}',
     });
-    expect(JSON.parse(wire(engine, 'PutRecord', { StreamName: true, PartitionKey: 'a', Data: 'AA==' }).body)).toEqual({
+    expect(
+      JSON.parse(wire(engine, 'PutRecord', { StreamName: true, PartitionKey: 'a', Data: 'AA==' }).body),
+    ).toEqual({
       __type: 'SerializationException',
       Message: 'class java.lang.Boolean can not be converted to an String',
     });
@@ -392,11 +425,16 @@ describe('wire layer (dispatch)', () => {
 
   it('bad base64 → SerializationException with Coral text', () => {
     const engine = engineWith();
-    expect(JSON.parse(wire(engine, 'PutRecord', { StreamName: 's', PartitionKey: 'a', Data: 'abc' }).body)).toEqual({
+    expect(
+      JSON.parse(wire(engine, 'PutRecord', { StreamName: 's', PartitionKey: 'a', Data: 'abc' }).body),
+    ).toEqual({
       __type: 'SerializationException',
-      Message: "'abc' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 3",
+      Message:
+        "'abc' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 3",
     });
-    expect(JSON.parse(wire(engine, 'PutRecord', { StreamName: 's', PartitionKey: 'a', Data: 'ab$d' }).body)).toEqual({
+    expect(
+      JSON.parse(wire(engine, 'PutRecord', { StreamName: 's', PartitionKey: 'a', Data: 'ab$d' }).body),
+    ).toEqual({
       __type: 'SerializationException',
       Message: "'ab$d' can not be converted to a Blob: Invalid Base64 character: '$'",
     });
@@ -408,12 +446,17 @@ describe('wire layer (dispatch)', () => {
       status: 400,
       body: '{"__type":"UnknownOperationException"}',
     });
-    expect(engine.dispatch('Kinesis_20131201.PutRecord', '{}').body).toBe('{"__type":"UnknownOperationException"}');
+    expect(engine.dispatch('Kinesis_20131201.PutRecord', '{}').body).toBe(
+      '{"__type":"UnknownOperationException"}',
+    );
     expect(engine.dispatch(T('PutRecord'), '{"StreamName":')).toEqual({
       status: 400,
       body: '{"__type":"SerializationException"}',
     });
-    expect(engine.dispatch(T('PutRecord'), '')).toEqual({ status: 400, body: '{"__type":"SerializationException"}' });
+    expect(engine.dispatch(T('PutRecord'), '')).toEqual({
+      status: 400,
+      body: '{"__type":"SerializationException"}',
+    });
   });
 
   it('ValidationException and other errors carry a lower-case message', () => {
@@ -422,7 +465,9 @@ describe('wire layer (dispatch)', () => {
       status: 400,
       body: JSON.stringify({
         __type: 'ValidationException',
-        message: validation(["Value null at 'streamName' failed to satisfy constraint: Member must not be null"]),
+        message: validation([
+          "Value null at 'streamName' failed to satisfy constraint: Member must not be null",
+        ]),
       }),
     });
     expect(wire(engine, 'DescribeStream', { StreamName: 'x' }).body).toBe(

@@ -49,6 +49,7 @@ export class KinesisError extends Error {
 
 const streamRef = (stream: string, account: string) => `stream ${stream} under account ${account}`;
 
+/** Factories of every error the engine returns, with Kinesis's exact texts. */
 export const errors = {
   streamNotFound: (stream: string, account: string) =>
     new KinesisError('ResourceNotFoundException', `Stream ${stream} under account ${account} not found.`),

@@ -4,6 +4,7 @@
  */
 import { decodeBase64, encodeBase64 } from './api/base64';
 
+/** What a shard iterator carries: stream incarnation, shard, position and issue time. */
 export interface IteratorState {
   streamName: string;
   streamCreatedMs: number;

@@ -16,6 +16,10 @@ interface Chunk {
   payloads: (Uint8Array | undefined)[] | null;
 }
 
+/** Shared empty columns for chunks whose records are all gone, so their memory is freed at once. */
+const NO_ARRIVALS = new Float64Array(0);
+const NO_WORDS = new Uint32Array(0);
+
 /** One record read back from a shard. */
 export interface StoredRecord {
   ordinal: number;
@@ -183,7 +187,7 @@ export class RecordLog {
       records += dropped.records;
       bytes += dropped.bytes;
       if (chunk.start < chunk.length || chunk.length < RECORD_CHUNK_SIZE) break;
-      this.chunkHead++;
+      this.retireHeadChunk(chunk);
     }
     this.compactChunks();
     return { records, bytes };
@@ -200,7 +204,7 @@ export class RecordLog {
     }
     const released = this.dropFromChunk(chunk, chunk.length);
     // A released chunk that is still being filled keeps receiving records after its start.
-    if (chunk.length === RECORD_CHUNK_SIZE) this.chunkHead++;
+    if (chunk.length === RECORD_CHUNK_SIZE) this.retireHeadChunk(chunk);
     this.compactChunks();
     return released.records;
   }
@@ -219,6 +223,15 @@ export class RecordLog {
     this.detailRecords -= records;
     this.detailBytes -= bytes;
     return { records, bytes };
+  }
+
+  /** Moves past a full chunk whose records are all gone, releasing its columns right away. */
+  private retireHeadChunk(chunk: Chunk): void {
+    chunk.arrivalMs = NO_ARRIVALS;
+    chunk.keyId = NO_WORDS;
+    chunk.dataBytes = NO_WORDS;
+    chunk.payloads = null;
+    this.chunkHead++;
   }
 
   private compactChunks(): void {

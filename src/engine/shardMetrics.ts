@@ -10,6 +10,7 @@ export const SHARD_SERIES = [
   'retainedRecords',
   'retainedBytes',
 ] as const;
+/** Name of one per-second shard series. */
 export type ShardSeriesName = (typeof SHARD_SERIES)[number];
 const SERIES_COUNT = SHARD_SERIES.length;
 const RETAINED_RECORDS = SHARD_SERIES.indexOf('retainedRecords');

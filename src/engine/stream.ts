@@ -7,6 +7,7 @@ import { RecordLog } from './recordLog';
 import { formatSequenceNumber } from './sequenceNumber';
 import { ShardMetrics } from './shardMetrics';
 
+/** Stream lifecycle states [model §7]. */
 export type StreamStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
 
 /** `shardId-` + the index zero-padded to 12 digits [model §2]. */
@@ -110,6 +111,11 @@ export class Stream {
   encryptionType: 'NONE' | 'KMS' = 'NONE';
   /** Records per stream whose detail is kept before the oldest are held as counts only. */
   detailBudget: number;
+  /**
+   * An upper bound of detailRecords: exact after each budget check, then +1 per appended record (expiry and
+   * release only lower the true count), so the write path checks the budget in O(1).
+   */
+  detailUpperBound = 0;
   /** Records released from detail early because of the budget, since creation. */
   releasedRecords = 0;
   /** Attempts the engine saw, by outcome, since creation (PutRecord + each PutRecords entry). */

@@ -160,7 +160,9 @@ export const OPERATION_SHAPES = {
   },
 } as const satisfies Record<string, StructureShape>;
 
+/** The Kinesis operations Shardlab implements. */
 export type OperationName = keyof typeof OPERATION_SHAPES;
+/** Every implemented operation name, in OPERATION_SHAPES order. */
 export const OPERATION_NAMES = Object.keys(OPERATION_SHAPES) as OperationName[];
 
 /** Operations whose request must name a stream (by StreamName or StreamARN). */
@@ -175,6 +177,7 @@ export const STREAM_ADDRESSED: ReadonlySet<OperationName> = new Set([
   'DecreaseStreamRetentionPeriod',
 ]);
 
+/** Whether `name` is an operation Shardlab implements (own keys only, so `__proto__` is not one). */
 export function isOperationName(name: string): name is OperationName {
   return Object.hasOwn(OPERATION_SHAPES, name);
 }

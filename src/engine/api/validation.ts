@@ -7,13 +7,27 @@ export type TypedRequest = Record<string, unknown>;
 
 const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
+/** A structure's members as [Name, lowerCamel path segment, shape], computed once per shape. */
+type Member = readonly [string, string, Shape];
+const MEMBERS = new WeakMap<StructureShape, readonly Member[]>();
+function membersOf(shape: StructureShape): readonly Member[] {
+  let members = MEMBERS.get(shape);
+  if (members === undefined) {
+    members = Object.entries(shape.members).map(
+      ([name, member]) => [name, lowerFirst(name), member] as const,
+    );
+    MEMBERS.set(shape, members);
+  }
+  return members;
+}
+
 /**
  * Checks JSON member types as Coral does, turning base64 blobs into bytes and dropping unknown and null
  * members. A mismatch is a SerializationException with Coral's text [model §3].
  */
 export function checkTypes(raw: Record<string, unknown>, shape: StructureShape): TypedRequest {
   const out: TypedRequest = {};
-  for (const [name, member] of Object.entries(shape.members)) {
+  for (const [name, , member] of membersOf(shape)) {
     const value = Object.hasOwn(raw, name) ? raw[name] : undefined;
     if (value === null || value === undefined) continue;
     out[name] = checkType(value, member);
@@ -21,11 +35,14 @@ export function checkTypes(raw: Record<string, unknown>, shape: StructureShape):
   return out;
 }
 
+/** Coral's complaint about an object or array where a scalar was expected. */
+function structural(value: unknown): KinesisError {
+  return Array.isArray(value)
+    ? errors.serialization('Start of list found where not expected')
+    : errors.serialization('Start of structure or map found where not expected.');
+}
+
 function checkType(value: unknown, shape: Shape): unknown {
-  const structural = (): KinesisError =>
-    Array.isArray(value)
-      ? errors.serialization('Start of list found where not expected')
-      : errors.serialization('Start of structure or map found where not expected.');
   switch (shape.type) {
     case 'Boolean':
       if (typeof value === 'boolean') return value;
@@ -33,7 +50,7 @@ function checkType(value: unknown, shape: Shape): unknown {
         throw errors.serialization('class java.math.BigDecimal can not be converted to an Boolean');
       if (typeof value === 'string')
         throw errors.serialization(`'${value.toUpperCase()}' can not be converted to an Boolean`);
-      throw structural();
+      throw structural(value);
     case 'Integer':
     case 'Long':
       if (typeof value === 'number') return Math.floor(value);
@@ -41,14 +58,14 @@ function checkType(value: unknown, shape: Shape): unknown {
         throw errors.serialization(`class java.lang.Boolean can not be converted to an ${shape.type}`);
       if (typeof value === 'string')
         throw errors.serialization(`class java.lang.String can not be converted to an ${shape.type}`);
-      throw structural();
+      throw structural(value);
     case 'String':
       if (typeof value === 'string') return value;
       if (typeof value === 'boolean')
         throw errors.serialization('class java.lang.Boolean can not be converted to an String');
       if (typeof value === 'number')
         throw errors.serialization('class java.math.BigDecimal can not be converted to an String');
-      throw structural();
+      throw structural(value);
     case 'Timestamp':
       if (typeof value === 'number') return value;
       if (typeof value === 'string') {
@@ -62,13 +79,13 @@ function checkType(value: unknown, shape: Shape): unknown {
         throw errors.serialization(
           'class java.lang.Boolean can not be converted to milliseconds since epoch',
         );
-      throw structural();
+      throw structural(value);
     case 'Blob': {
       if (typeof value === 'boolean')
         throw errors.serialization('class java.lang.Boolean can not be converted to a Blob');
       if (typeof value === 'number')
         throw errors.serialization('class java.math.BigDecimal can not be converted to a Blob');
-      if (typeof value !== 'string') throw structural();
+      if (typeof value !== 'string') throw structural(value);
       const problem = base64Problem(value);
       if (problem) throw errors.serialization(`'${value}' can not be converted to a Blob: ${problem}`);
       return decodeBase64(value);
@@ -105,8 +122,8 @@ export function validateRequest(request: TypedRequest, shape: StructureShape): K
 }
 
 function checkMembers(value: TypedRequest, shape: StructureShape, parent: string, found: string[]): void {
-  for (const [name, member] of Object.entries(shape.members)) {
-    checkMember(value[name], member, parent + lowerFirst(name), found);
+  for (const [name, lowered, member] of membersOf(shape)) {
+    checkMember(value[name], member, parent === '' ? lowered : parent + lowered, found);
   }
 }
 
@@ -122,29 +139,49 @@ function describeValue(value: unknown, shape: Shape): string {
   return `'${String(value)}'`;
 }
 
+/** Compiled model patterns, anchored as Coral applies them. */
+const PATTERNS = new Map<string, RegExp>();
+function patternOf(pattern: string): RegExp {
+  let compiled = PATTERNS.get(pattern);
+  if (compiled === undefined) {
+    compiled = new RegExp(`^(?:${pattern})$`);
+    PATTERNS.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+/** Records one constraint failure (Coral lists at most MAX_ERRORS). */
+function fail(found: string[], value: unknown, shape: Shape, path: string, rule: string): void {
+  if (found.length < MAX_ERRORS)
+    found.push(`Value ${describeValue(value, shape)} at '${path}' failed to satisfy constraint: ${rule}`);
+}
+
+// No closures here: validation runs on every call and should not allocate when all is well.
 function checkMember(value: unknown, shape: Shape, path: string, found: string[]): void {
-  const fail = (rule: string) => {
-    if (found.length < MAX_ERRORS)
-      found.push(`Value ${describeValue(value, shape)} at '${path}' failed to satisfy constraint: ${rule}`);
-  };
   if (value === null || value === undefined) {
-    if (shape.notNull) fail('Member must not be null');
+    if (shape.notNull) fail(found, value, shape, path, 'Member must not be null');
     return;
   }
   switch (shape.type) {
     case 'String': {
       const text = value as string;
-      if (shape.pattern !== undefined && !new RegExp(`^(?:${shape.pattern})$`).test(text)) {
-        fail(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+      if (shape.pattern !== undefined && !patternOf(shape.pattern).test(text)) {
+        fail(found, value, shape, path, `Member must satisfy regular expression pattern: ${shape.pattern}`);
       }
       if (shape.minLength !== undefined && text.length < shape.minLength) {
-        fail(`Member must have length greater than or equal to ${shape.minLength}`);
+        fail(
+          found,
+          value,
+          shape,
+          path,
+          `Member must have length greater than or equal to ${shape.minLength}`,
+        );
       }
       if (shape.maxLength !== undefined && text.length > shape.maxLength) {
-        fail(`Member must have length less than or equal to ${shape.maxLength}`);
+        fail(found, value, shape, path, `Member must have length less than or equal to ${shape.maxLength}`);
       }
       if (shape.enum !== undefined && !shape.enum.includes(text)) {
-        fail(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+        fail(found, value, shape, path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
       }
       return;
     }
@@ -152,32 +189,44 @@ function checkMember(value: unknown, shape: Shape, path: string, found: string[]
     case 'Long': {
       const n = value as number;
       if (shape.min !== undefined && n < shape.min)
-        fail(`Member must have value greater than or equal to ${shape.min}`);
+        fail(found, value, shape, path, `Member must have value greater than or equal to ${shape.min}`);
       if (shape.max !== undefined && n > shape.max)
-        fail(`Member must have value less than or equal to ${shape.max}`);
+        fail(found, value, shape, path, `Member must have value less than or equal to ${shape.max}`);
       return;
     }
     case 'Blob': {
       const length = (value as Uint8Array).length;
       if (shape.minLength !== undefined && length < shape.minLength) {
-        fail(`Member must have length greater than or equal to ${shape.minLength}`);
+        fail(
+          found,
+          value,
+          shape,
+          path,
+          `Member must have length greater than or equal to ${shape.minLength}`,
+        );
       }
       if (shape.maxLength !== undefined && length > shape.maxLength) {
-        fail(`Member must have length less than or equal to ${shape.maxLength}`);
+        fail(found, value, shape, path, `Member must have length less than or equal to ${shape.maxLength}`);
       }
       return;
     }
     case 'List': {
       const items = value as unknown[];
       if (shape.minLength !== undefined && items.length < shape.minLength) {
-        fail(`Member must have length greater than or equal to ${shape.minLength}`);
+        fail(
+          found,
+          value,
+          shape,
+          path,
+          `Member must have length greater than or equal to ${shape.minLength}`,
+        );
       }
       if (shape.maxLength !== undefined && items.length > shape.maxLength) {
-        fail(`Member must have length less than or equal to ${shape.maxLength}`);
+        fail(found, value, shape, path, `Member must have length less than or equal to ${shape.maxLength}`);
       }
-      items.forEach((item, i) => {
-        checkMember(item, shape.member, `${path}.${i + 1}.member`, found);
-      });
+      for (let i = 0; i < items.length; i++) {
+        checkMember(items[i], shape.member, `${path}.${i + 1}.member`, found);
+      }
       return;
     }
     case 'Structure':

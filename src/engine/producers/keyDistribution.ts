@@ -33,29 +33,42 @@ export function distributionProblem(d: KeyDistribution): [string, string] | unde
   const count = (n: number) => Number.isInteger(n) && n >= 1 && n <= 1_000_000;
   switch (d.kind) {
     case 'uniform':
-      return count(d.keyCount) ? undefined : ['keyCount', 'keyCount must be a whole number from 1 to 1,000,000'];
+      return count(d.keyCount)
+        ? undefined
+        : ['keyCount', 'keyCount must be a whole number from 1 to 1,000,000'];
     case 'zipf':
       if (!count(d.keyCount)) return ['keyCount', 'keyCount must be a whole number from 1 to 1,000,000'];
-      return Number.isFinite(d.exponent) && d.exponent > 0 && d.exponent <= 5 ? undefined : ['exponent', 'the Zipf exponent must be above 0 and at most 5'];
+      return Number.isFinite(d.exponent) && d.exponent > 0 && d.exponent <= 5
+        ? undefined
+        : ['exponent', 'the Zipf exponent must be above 0 and at most 5'];
     case 'hotKey':
-      if (typeof d.hotKey !== 'string' || d.hotKey.length < 1 || d.hotKey.length > 256) return ['hotKey', 'the hot key must have 1 to 256 characters'];
+      if (typeof d.hotKey !== 'string' || d.hotKey.length < 1 || d.hotKey.length > 256)
+        return ['hotKey', 'the hot key must have 1 to 256 characters'];
       if (!count(d.keyCount)) return ['keyCount', 'keyCount must be a whole number from 1 to 1,000,000'];
-      return Number.isFinite(d.hotPercent) && d.hotPercent >= 0 && d.hotPercent <= 100 ? undefined : ['hotPercent', 'the hot key share must be from 0 to 100 %'];
+      return Number.isFinite(d.hotPercent) && d.hotPercent >= 0 && d.hotPercent <= 100
+        ? undefined
+        : ['hotPercent', 'the hot key share must be from 0 to 100 %'];
     case 'sequential':
-      return d.start === undefined || (Number.isInteger(d.start) && d.start >= 0) ? undefined : ['start', 'start must be a whole number ≥ 0'];
+      return d.start === undefined || (Number.isInteger(d.start) && d.start >= 0)
+        ? undefined
+        : ['start', 'start must be a whole number ≥ 0'];
     case 'timestamp':
       return undefined;
     case 'weighted':
-      if (!Array.isArray(d.keys) || d.keys.length < 1 || d.keys.length > 100_000) return ['keys', 'give 1 to 100,000 keys'];
+      if (!Array.isArray(d.keys) || d.keys.length < 1 || d.keys.length > 100_000)
+        return ['keys', 'give 1 to 100,000 keys'];
       for (const k of d.keys) {
-        if (typeof k.key !== 'string' || k.key.length < 1 || k.key.length > 256) return ['keys', `every key must have 1 to 256 characters (got ${JSON.stringify(k.key)})`];
-        if (!Number.isFinite(k.weight) || k.weight < 0) return ['keys', `weights must be numbers ≥ 0 (got ${k.weight} for ${k.key})`];
+        if (typeof k.key !== 'string' || k.key.length < 1 || k.key.length > 256)
+          return ['keys', `every key must have 1 to 256 characters (got ${JSON.stringify(k.key)})`];
+        if (!Number.isFinite(k.weight) || k.weight < 0)
+          return ['keys', `weights must be numbers ≥ 0 (got ${k.weight} for ${k.key})`];
       }
       return d.keys.some((k) => k.weight > 0) ? undefined : ['keys', 'at least one weight must be above 0'];
     case 'explicitHashKeys': {
       const scratch = new Uint32Array(4);
       for (const h of d.hashKeys ?? []) {
-        if (!hashKeyFromDecimal(h, scratch)) return ['hashKeys', `ExplicitHashKey must be a decimal from 0 to 2^128-1 (got ${h})`];
+        if (!hashKeyFromDecimal(h, scratch))
+          return ['hashKeys', `ExplicitHashKey must be a decimal from 0 to 2^128-1 (got ${h})`];
       }
       return undefined;
     }
@@ -88,7 +101,12 @@ function pick(cum: Float64Array, u: number): number {
 }
 
 /** Builds a sampler over a stream for a distribution (parameters already checked). */
-export function createKeySampler(engine: ShardEngine, stream: Stream, d: KeyDistribution, random: SeededRandom): KeySampler {
+export function createKeySampler(
+  engine: ShardEngine,
+  stream: Stream,
+  d: KeyDistribution,
+  random: SeededRandom,
+): KeySampler {
   const prefix = 'prefix' in d && d.prefix !== undefined ? d.prefix : 'user-';
   // Finite key sets are pinned once: records then carry only key ids, and routing is cached per key.
   const finite = (keys: string[], weights: ArrayLike<number>): KeySampler => {
@@ -122,7 +140,10 @@ export function createKeySampler(engine: ShardEngine, stream: Stream, d: KeyDist
     case 'zipf': {
       const weights = new Float64Array(d.keyCount);
       for (let i = 0; i < d.keyCount; i++) weights[i] = 1 / (i + 1) ** d.exponent;
-      return finite(Array.from({ length: d.keyCount }, (_, i) => `${prefix}${i}`), weights);
+      return finite(
+        Array.from({ length: d.keyCount }, (_, i) => `${prefix}${i}`),
+        weights,
+      );
     }
     case 'hotKey': {
       const keys = [d.hotKey, ...Array.from({ length: d.keyCount }, (_, i) => `${prefix}${i}`)];
@@ -143,14 +164,19 @@ export function createKeySampler(engine: ShardEngine, stream: Stream, d: KeyDist
       return {
         next(out) {
           // Unbounded key sets are interned per record and forgotten once nothing holds them.
-          const key = d.kind === 'sequential' ? `${seqPrefix}${counter++}` : String(Math.floor(engine.now() / 1000));
+          const key =
+            d.kind === 'sequential' ? `${seqPrefix}${counter++}` : String(Math.floor(engine.now() / 1000));
           out.keyId = stream.keys.intern(key);
           out.shardIndex = engine.routeKey(stream, out.keyId);
         },
         shardWeights() {
           // Distinct keys hash uniformly: each shard's share is its share of the hash space.
           const map = new Map<number, number>();
-          for (const s of stream.openShards) map.set(s.index, Number(((s.endingHashKey - s.startingHashKey + 1n) * 1_000_000n) >> 128n) / 1_000_000);
+          for (const s of stream.openShards)
+            map.set(
+              s.index,
+              Number(((s.endingHashKey - s.startingHashKey + 1n) * 1_000_000n) >> 128n) / 1_000_000,
+            );
           if (d.kind === 'timestamp') {
             map.clear();
             const key = stream.keys.intern(String(Math.floor(engine.now() / 1000)));
@@ -174,7 +200,10 @@ export function createKeySampler(engine: ShardEngine, stream: Stream, d: KeyDist
         next(out) {
           out.keyId = keyId;
           if (listed.length > 0) {
-            out.shardIndex = engine.routeHashKey(stream, listed[random.nextInt(listed.length)] as Uint32Array);
+            out.shardIndex = engine.routeHashKey(
+              stream,
+              listed[random.nextInt(listed.length)] as Uint32Array,
+            );
           } else {
             scratch[0] = random.nextUint32();
             scratch[1] = random.nextUint32();
@@ -191,7 +220,11 @@ export function createKeySampler(engine: ShardEngine, stream: Stream, d: KeyDist
               map.set(s, (map.get(s) ?? 0) + 1 / listed.length);
             }
           } else {
-            for (const s of stream.openShards) map.set(s.index, Number(((s.endingHashKey - s.startingHashKey + 1n) * 1_000_000n) >> 128n) / 1_000_000);
+            for (const s of stream.openShards)
+              map.set(
+                s.index,
+                Number(((s.endingHashKey - s.startingHashKey + 1n) * 1_000_000n) >> 128n) / 1_000_000,
+              );
           }
           return map;
         },

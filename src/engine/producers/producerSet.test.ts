@@ -34,12 +34,20 @@ describe('ProducerSet', () => {
     expect(c.accepted + c.throttled + c.rejected).toBe(10_000);
   });
 
-  it('a hot key over one shard\'s limit throttles only that shard', () => {
+  it("a hot key over one shard's limit throttles only that shard", () => {
     const { producers, engine } = setup();
-    producers.add({ ...base, rate: 3000, durationMs: 10_000, distribution: { kind: 'hotKey', hotKey: 'a', hotPercent: 50, keyCount: 100 } });
+    producers.add({
+      ...base,
+      rate: 3000,
+      durationMs: 10_000,
+      distribution: { kind: 'hotKey', hotKey: 'a', hotPercent: 50, keyCount: 100 },
+    });
     producers.advance(10_000);
     const [t] = producers.totals();
-    const hotShard = engine.core.routeKey(engine.core.stream('s')!, engine.core.stream('s')!.keys.intern('a'));
+    const hotShard = engine.core.routeKey(
+      engine.core.stream('s')!,
+      engine.core.stream('s')!.keys.intern('a'),
+    );
     expect(hotShard).toBe(0);
     expect(t?.throttledByShard[0]).toBeGreaterThan(3000);
     expect(t?.throttledByShard.slice(1).reduce((a, b) => a + b, 0)).toBe(0);
@@ -61,7 +69,12 @@ describe('ProducerSet', () => {
       const { producers } = setup(8, 11);
       if (aggregate) producers.aggregateThreshold = 0;
       else producers.aggregateThreshold = Number.POSITIVE_INFINITY;
-      producers.add({ ...base, rate: 12_000, durationMs: 20_000, distribution: { kind: 'zipf', keyCount: 500, exponent: 1.1 } });
+      producers.add({
+        ...base,
+        rate: 12_000,
+        durationMs: 20_000,
+        distribution: { kind: 'zipf', keyCount: 500, exponent: 1.1 },
+      });
       producers.advance(20_000);
       const [t] = producers.totals();
       return t;
@@ -82,7 +95,13 @@ describe('ProducerSet', () => {
   it('is deterministic from the seed', () => {
     const run = () => {
       const { producers, engine } = setup(4, 5);
-      producers.add({ ...base, rate: 5000, durationMs: 3000, payloadBytes: { min: 10, max: 2000 }, distribution: { kind: 'zipf', keyCount: 50, exponent: 1.2 } });
+      producers.add({
+        ...base,
+        rate: 5000,
+        durationMs: 3000,
+        payloadBytes: { min: 10, max: 2000 },
+        distribution: { kind: 'zipf', keyCount: 50, exponent: 1.2 },
+      });
       producers.advance(4000);
       return JSON.stringify([producers.totals(), engine.snapshot('s')?.hotKeys]);
     };
@@ -93,8 +112,15 @@ describe('ProducerSet', () => {
     expect(producerProblem({ ...base, batchSize: 501 })?.[0]).toBe('batchSize');
     expect(producerProblem({ ...base, rate: -1 })?.[0]).toBe('rate');
     expect(producerProblem({ ...base, rate: 'burst' })?.[0]).toBe('recordCount');
-    expect(producerProblem({ ...base, distribution: { kind: 'zipf', keyCount: 10, exponent: 0 } })?.[0]).toBe('exponent');
-    expect(producerProblem({ ...base, distribution: { kind: 'explicitHashKeys', hashKeys: ['340282366920938463463374607431768211456'] } })?.[0]).toBe('hashKeys');
+    expect(producerProblem({ ...base, distribution: { kind: 'zipf', keyCount: 10, exponent: 0 } })?.[0]).toBe(
+      'exponent',
+    );
+    expect(
+      producerProblem({
+        ...base,
+        distribution: { kind: 'explicitHashKeys', hashKeys: ['340282366920938463463374607431768211456'] },
+      })?.[0],
+    ).toBe('hashKeys');
     expect(producerProblem(base)).toBeUndefined();
   });
 });

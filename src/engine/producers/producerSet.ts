@@ -1,7 +1,13 @@
-import { WRITE_REJECTED, WRITE_THROTTLED, type ShardEngine } from '../engine';
+import { type ShardEngine, WRITE_REJECTED, WRITE_THROTTLED } from '../engine';
 import { PUT_RECORDS_MAX_ENTRIES } from '../limits';
 import type { Stream } from '../stream';
-import { createKeySampler, distributionProblem, type KeyDistribution, type KeySample, type KeySampler } from './keyDistribution';
+import {
+  createKeySampler,
+  distributionProblem,
+  type KeyDistribution,
+  type KeySample,
+  type KeySampler,
+} from './keyDistribution';
 
 /** What a producer sends. Rates are per virtual second. */
 export interface ProducerSpec {
@@ -49,19 +55,28 @@ interface Running {
 
 /** Checks a producer spec; returns [field, message] for the first problem, or undefined. */
 export function producerProblem(spec: ProducerSpec): [string, string] | undefined {
-  if (typeof spec.name !== 'string' || spec.name.trim() === '' || spec.name.length > 64) return ['name', 'a producer needs a name of 1 to 64 characters'];
-  if (spec.api !== 'PutRecord' && spec.api !== 'PutRecords') return ['api', 'api must be PutRecord or PutRecords'];
-  if (!Number.isInteger(spec.batchSize) || spec.batchSize < 1 || spec.batchSize > PUT_RECORDS_MAX_ENTRIES) return ['batchSize', 'batch size must be a whole number from 1 to 500'];
+  if (typeof spec.name !== 'string' || spec.name.trim() === '' || spec.name.length > 64)
+    return ['name', 'a producer needs a name of 1 to 64 characters'];
+  if (spec.api !== 'PutRecord' && spec.api !== 'PutRecords')
+    return ['api', 'api must be PutRecord or PutRecords'];
+  if (!Number.isInteger(spec.batchSize) || spec.batchSize < 1 || spec.batchSize > PUT_RECORDS_MAX_ENTRIES)
+    return ['batchSize', 'batch size must be a whole number from 1 to 500'];
   const { min, max } = spec.payloadBytes ?? { min: Number.NaN, max: Number.NaN };
   if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < min || max > 1024 * 1024) {
     return ['payloadBytes', 'payload size must be whole bytes with 0 ≤ min ≤ max ≤ 1 MiB'];
   }
-  if (spec.rate !== 'burst' && (!Number.isFinite(spec.rate) || spec.rate <= 0 || spec.rate > 10_000_000)) return ['rate', 'rate must be above 0 and at most 10,000,000 records/s, or a burst'];
-  if (spec.recordCount !== undefined && (!Number.isInteger(spec.recordCount) || spec.recordCount < 1 || spec.recordCount > 100_000_000)) {
+  if (spec.rate !== 'burst' && (!Number.isFinite(spec.rate) || spec.rate <= 0 || spec.rate > 10_000_000))
+    return ['rate', 'rate must be above 0 and at most 10,000,000 records/s, or a burst'];
+  if (
+    spec.recordCount !== undefined &&
+    (!Number.isInteger(spec.recordCount) || spec.recordCount < 1 || spec.recordCount > 100_000_000)
+  ) {
     return ['recordCount', 'record count must be a whole number from 1 to 100,000,000'];
   }
-  if (spec.rate === 'burst' && spec.recordCount === undefined) return ['recordCount', 'a burst needs a record count'];
-  if (spec.durationMs !== undefined && (!Number.isFinite(spec.durationMs) || spec.durationMs <= 0)) return ['durationMs', 'duration must be above 0'];
+  if (spec.rate === 'burst' && spec.recordCount === undefined)
+    return ['recordCount', 'a burst needs a record count'];
+  if (spec.durationMs !== undefined && (!Number.isFinite(spec.durationMs) || spec.durationMs <= 0))
+    return ['durationMs', 'duration must be above 0'];
   return distributionProblem(spec.distribution);
 }
 
@@ -152,7 +167,8 @@ export class ProducerSet {
   /** Advances the clock by `ms`, letting producers send at their rates in PRODUCER_STEP_MS steps. */
   advance(ms: number): void {
     // Bursts go out at once, at the current instant.
-    for (const p of this.producers.values()) if (p.running && p.spec.rate === 'burst') this.send(p, (p.spec.recordCount ?? 0) - p.sent);
+    for (const p of this.producers.values())
+      if (p.running && p.spec.rate === 'burst') this.send(p, (p.spec.recordCount ?? 0) - p.sent);
     let left = ms;
     while (left > 0) {
       const step = Math.min(PRODUCER_STEP_MS, left);
@@ -204,7 +220,12 @@ export class ProducerSet {
     const t = p.totals;
     for (let i = 0; i < n; i++) {
       p.sampler.next(this.sample);
-      const outcome = this.engine.writeRecord(this.stream, this.sample.shardIndex, this.sample.keyId, this.payloadSize(p));
+      const outcome = this.engine.writeRecord(
+        this.stream,
+        this.sample.shardIndex,
+        this.sample.keyId,
+        this.payloadSize(p),
+      );
       if (outcome === WRITE_THROTTLED) {
         t.throttled++;
         t.throttledByShard[this.sample.shardIndex] = (t.throttledByShard[this.sample.shardIndex] ?? 0) + 1;
