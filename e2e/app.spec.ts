@@ -15,7 +15,7 @@ test('the engine runs in a real Web Worker and its virtual clock ticks', async (
   page.on('worker', (w) => workers.push(w.url()));
   await page.goto('/');
   await expect(page.getByTestId('engine-status')).toHaveText(/Engine \d+\.\d+\.\d+ running in a Web Worker/);
-  const clock = page.getByLabel('Virtual time');
+  const clock = page.getByLabel('Virtual time', { exact: true });
   await expect(clock).toContainText('UTC');
   const first = await clock.textContent();
   await expect(clock).not.toHaveText(first ?? '');
@@ -31,7 +31,7 @@ test('pause stops the clock; Space and "." drive it from the keyboard', async ({
   await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
   await page.getByRole('button', { name: /pause/i }).click();
   await expect(page.getByRole('button', { name: /play/i })).toBeVisible();
-  const clock = page.getByLabel('Virtual time');
+  const clock = page.getByLabel('Virtual time', { exact: true });
   const paused = await clock.textContent();
   await page.waitForTimeout(400);
   await expect(clock).toHaveText(paused ?? '');

@@ -3,6 +3,7 @@ import type { SimClient } from '../worker/client';
 import type { ProducerSpec } from '../worker/engineTypes';
 import type {
   CommandResult,
+  EngineLimits,
   ManualRecord,
   SimulationSnapshot,
   Speed,
@@ -15,6 +16,9 @@ export type ResultSlot = 'createStream' | 'setRetention' | 'putRecord' | 'addPro
 export interface SimState {
   ready: boolean;
   engineVersion: string | null;
+  limits: EngineLimits | null;
+  /** Total retained and expired records per applied snapshot, for the retention chart (bounded). */
+  retentionHistory: RetentionPoint[];
   snapshot: SimulationSnapshot | null;
   results: Partial<Record<ResultSlot, CommandResult>>;
   pending: Partial<Record<ResultSlot, boolean>>;
@@ -32,6 +36,9 @@ export interface SimState {
     setSpeed(speed: Speed): void;
     step(ms?: number): void;
     jump(ms: number): void;
+    dismissCommandError(): void;
+    /** Forgets a form's last answer (e.g. when the form itself refuses new input). */
+    clearResult(slot: ResultSlot): void;
   };
 }
 
@@ -73,6 +80,8 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
     return {
       ready: false,
       engineVersion: null,
+      limits: null,
+      retentionHistory: [],
       snapshot: null,
       results: {},
       pending: {},
@@ -96,15 +105,21 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
         setSpeed: (speed) => client.send({ type: 'setSpeed', speed }),
         step: (ms = 1000) => client.send({ type: 'step', ms }),
         jump: (ms) => client.send({ type: 'jump', ms }),
+        dismissCommandError: () => set({ commandError: null }),
+        clearResult: (slot) => set((s) => ({ results: { ...s.results, [slot]: undefined } })),
       },
     };
   });
-  const applySnapshot = (snapshot: SimulationSnapshot) => store.setState({ snapshot });
+  const applySnapshot = (snapshot: SimulationSnapshot) =>
+    store.setState((s) => ({
+      snapshot,
+      retentionHistory: nextRetentionHistory(s.retentionHistory, s.snapshot, snapshot),
+    }));
   const onSnapshot = options.throttleFrames === false ? applySnapshot : frameThrottle(applySnapshot);
   client.subscribe((event) => {
     switch (event.type) {
       case 'ready':
-        store.setState({ ready: true, engineVersion: event.engineVersion });
+        store.setState({ ready: true, engineVersion: event.engineVersion, limits: event.limits });
         break;
       case 'snapshot':
         onSnapshot(event.snapshot);
@@ -125,4 +140,41 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
     }
   });
   return store;
+}
+
+export interface RetentionPoint {
+  nowMs: number;
+  retained: number;
+  expired: number;
+}
+
+/** Points kept for the retention chart: enough for minutes of live play and a few jumps. */
+export const RETENTION_HISTORY_POINTS = 600;
+
+/** Appends a point per snapshot (derived once, when the data arrives); a new stream starts a new history. */
+export function nextRetentionHistory(
+  history: RetentionPoint[],
+  previous: SimulationSnapshot | null,
+  snapshot: SimulationSnapshot,
+): RetentionPoint[] {
+  const stream = snapshot.stream;
+  if (!stream) return [];
+  const sameStream =
+    previous?.stream?.createdMs === stream.createdMs && previous.stream.streamName === stream.streamName;
+  const base = sameStream ? history : [];
+  const last = base[base.length - 1];
+  let retained = 0;
+  let expired = 0;
+  for (let i = 0; i < stream.shards.length; i++) {
+    retained += stream.retainedRecords[i] ?? 0;
+    expired += stream.expired[i] ?? 0;
+  }
+  if (last && last.nowMs === snapshot.nowMs && last.retained === retained && last.expired === expired)
+    return base;
+  const next =
+    base.length >= RETENTION_HISTORY_POINTS
+      ? base.slice(base.length - RETENTION_HISTORY_POINTS + 1)
+      : base.slice();
+  next.push({ nowMs: snapshot.nowMs, retained, expired });
+  return next;
 }

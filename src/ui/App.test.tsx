@@ -63,7 +63,7 @@ describe('<App />', () => {
   it('toggles the key distribution chart to its data table', async () => {
     const user = userEvent.setup();
     renderApp();
-    await user.click(screen.getByRole('button', { name: 'Show data table' }));
+    await user.click(screen.getByRole('button', { name: 'Show Key distribution data table' }));
     expect(screen.getByRole('table', { name: 'Key distribution data' })).toBeInTheDocument();
   });
 });

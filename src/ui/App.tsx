@@ -1,7 +1,10 @@
 import { useSim } from '../state/SimStoreProvider';
-import { selectCommandError, selectEngineVersion } from '../state/selectors';
-import { ErrorLog } from './ErrorLog';
-import { KeyDistributionChart } from './KeyDistributionChart';
+import { selectActions, selectCommandError, selectEngineVersion } from '../state/selectors';
+import { KeyDistributionChart } from './charts/KeyDistributionChart';
+import { RetentionChart } from './charts/RetentionChart';
+import { ThrottlingChart } from './charts/ThrottlingChart';
+import { ThroughputChart } from './charts/ThroughputChart';
+import { LargeTypeToggle } from './LargeTypeToggle';
 import { ProducersPanel } from './ProducersPanel';
 import { PutRecordForm } from './PutRecordForm';
 import { ShardTable } from './ShardTable';
@@ -12,23 +15,34 @@ import { TimeBar } from './TimeBar';
 export function App() {
   const engineVersion = useSim(selectEngineVersion);
   const commandError = useSim(selectCommandError);
+  const actions = useSim(selectActions);
   return (
     <div className="app">
       <header className="app-header">
         <h1>
           Shardlab <span className="subtitle">a Kinesis Data Streams simulator</span>
         </h1>
-        <p className="engine" data-testid="engine-status">
-          {engineVersion ? `Engine ${engineVersion} running in a Web Worker` : 'Starting the engine…'}
-        </p>
+        <div className="header-side">
+          <p className="engine" data-testid="engine-status">
+            {engineVersion ? `Engine ${engineVersion} running in a Web Worker` : 'Starting the engine…'}
+          </p>
+          <LargeTypeToggle />
+        </div>
       </header>
       <TimeBar />
       {commandError ? (
         <p className="result error" role="alert">
-          {commandError}
+          {commandError}{' '}
+          <button type="button" className="link" onClick={actions.dismissCommandError}>
+            Dismiss
+          </button>
         </p>
       ) : null}
       <main className="layout">
+        <section className="panel shards-panel" aria-labelledby="shards-heading">
+          <h2 id="shards-heading">Shards</h2>
+          <ShardTable />
+        </section>
         <div className="column">
           <StreamPanel />
           <ProducersPanel />
@@ -38,14 +52,9 @@ export function App() {
           <section className="panel" aria-labelledby="charts-heading">
             <h2 id="charts-heading">Charts</h2>
             <KeyDistributionChart />
-          </section>
-          <section className="panel" aria-labelledby="shards-heading">
-            <h2 id="shards-heading">Shards</h2>
-            <ShardTable />
-          </section>
-          <section className="panel" aria-labelledby="errors-heading">
-            <h2 id="errors-heading">Errors</h2>
-            <ErrorLog />
+            <ThroughputChart />
+            <ThrottlingChart />
+            <RetentionChart />
           </section>
         </div>
       </main>

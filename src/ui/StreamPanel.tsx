@@ -34,10 +34,12 @@ export function StreamPanel() {
     const hours = Number(form.retentionHours);
     if (!Number.isInteger(shards) || shards < 1 || shards > 500) {
       setFormError('Shard count must be a whole number from 1 to 500.');
+      actions.clearResult('createStream');
       return;
     }
     if (!Number.isInteger(hours)) {
       setFormError('RetentionPeriodHours must be a whole number of hours (24 to 8760).');
+      actions.clearResult('createStream');
       return;
     }
     setFormError(null);
@@ -53,6 +55,7 @@ export function StreamPanel() {
     const hours = Number(retentionInput);
     if (!Number.isInteger(hours)) {
       setFormError('RetentionPeriodHours must be a whole number of hours (24 to 8760).');
+      actions.clearResult('setRetention');
       return;
     }
     setFormError(null);

@@ -81,7 +81,9 @@ describe('SimulationHost', () => {
       { type: 'explode' },
     ];
     for (const command of bad) host.handle(command as Command);
-    const fields = events.filter((e) => e.type === 'commandError').map((e) => (e as { field: string }).field);
+    const fields = events
+      .map((e) => (e.type === 'commandError' ? e.field : e.type === 'result' && !e.result.ok ? e.result.field : undefined))
+      .filter((f) => f !== undefined);
     expect(fields).toEqual([
       'shardCount',
       'shardCount',

@@ -50,7 +50,20 @@ export class SimulationHost {
     this.config = DEFAULT_STREAM;
     this.engine = this.buildEngine(DEFAULT_STREAM, seed).engine;
     this.producers = this.producersFor(this.engine, DEFAULT_STREAM);
-    emit({ type: 'ready', protocol: 1, engineVersion: ENGINE_VERSION });
+    emit({
+      type: 'ready',
+      protocol: 1,
+      engineVersion: ENGINE_VERSION,
+      limits: {
+        recordsPerSecond: limits.SHARD_WRITE_RECORDS_PER_SECOND,
+        bytesPerSecond: limits.SHARD_WRITE_BYTES_PER_SECOND,
+        maxShards: limits.ACCOUNT_SHARD_LIMIT,
+        retentionMinHours: limits.RETENTION_HOURS_MIN,
+        retentionMaxHours: limits.RETENTION_HOURS_MAX,
+        putRecordsMaxEntries: limits.PUT_RECORDS_MAX_ENTRIES,
+        partitionKeyMaxLength: limits.PARTITION_KEY_MAX_LENGTH,
+      },
+    });
   }
 
   /** Applies one command; a rejected command leaves the simulation as it was. */
@@ -59,14 +72,13 @@ export class SimulationHost {
       case 'createStream': {
         const problem = configProblem(command.config);
         if (problem) {
-          this.emit({ type: 'commandError', field: problem.field, message: problem.message });
           this.emit({
             type: 'result',
             requestId: command.requestId,
             result: {
               ok: false,
               operation: 'CreateStream',
-              errorType: 'InvalidCommand',
+              errorType: 'Invalid stream settings',
               message: problem.message,
               field: problem.field,
             },
@@ -120,14 +132,13 @@ export class SimulationHost {
       case 'addProducer': {
         const problem = producerProblem(command.spec);
         if (problem) {
-          this.emit({ type: 'commandError', field: problem[0], message: problem[1] });
           this.emit({
             type: 'result',
             requestId: command.requestId,
             result: {
               ok: false,
               operation: 'AddProducer',
-              errorType: 'InvalidProducer',
+              errorType: 'Invalid producer',
               message: problem[1],
               field: problem[0],
             },

@@ -61,8 +61,19 @@ export interface SimulationSnapshot {
   recentErrors: { errorType: string; message: string; count: number; lastMs: number }[];
 }
 
+/** The engine's limits, sent once so the UI draws and checks against them without hard-coding any. */
+export interface EngineLimits {
+  recordsPerSecond: number;
+  bytesPerSecond: number;
+  maxShards: number;
+  retentionMinHours: number;
+  retentionMaxHours: number;
+  putRecordsMaxEntries: number;
+  partitionKeyMaxLength: number;
+}
+
 export type WorkerEvent =
-  | { type: 'ready'; protocol: typeof PROTOCOL_VERSION; engineVersion: string }
+  | { type: 'ready'; protocol: typeof PROTOCOL_VERSION; engineVersion: string; limits: EngineLimits }
   | { type: 'snapshot'; snapshot: SimulationSnapshot }
   | { type: 'result'; requestId: number; result: CommandResult }
   | { type: 'commandError'; field: string; message: string };

@@ -1,0 +1,158 @@
+import { memo, useMemo, useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { useSim } from '../../state/SimStoreProvider';
+import { selectStream } from '../../state/selectors';
+import type { SimState } from '../../state/store';
+import { formatBytes, formatCount } from '../format';
+import { ChartFrame } from './ChartFrame';
+import { demandAt, MAX_LINES, shortShardId, timeRows, topShards } from './chartData';
+import { LIMIT_COLOUR, SERIES_STYLES } from './palette';
+
+const selectLimits = (s: SimState) => s.limits;
+type Metric = 'records' | 'bytes';
+
+/**
+ * Write throughput per shard per virtual second, against the per-shard limits. Records/s shows demand
+ * (accepted + throttled), so a shard asked for more than 1,000 records/s rises above the limit line.
+ */
+export const ThroughputChart = memo(function ThroughputChart() {
+  const stream = useSim(selectStream);
+  const limits = useSim(selectLimits);
+  const [metric, setMetric] = useState<Metric>('records');
+  const view = useMemo(() => {
+    if (!stream || !limits) return null;
+    const n = stream.shards.length;
+    const demand = (s: number, t: number) =>
+      metric === 'records'
+        ? demandAt(stream, s, t)
+        : (stream.series.incomingBytes[s * stream.seconds + t] ?? 0) +
+          (stream.series.throttledBytes[s * stream.seconds + t] ?? 0);
+    const recent = new Float64Array(n);
+    for (let s = 0; s < n; s++)
+      for (let t = Math.max(0, stream.seconds - 10); t < stream.seconds; t++)
+        recent[s] = (recent[s] as number) + demand(s, t);
+    const shown = topShards(recent, MAX_LINES);
+    const limit = metric === 'records' ? limits.recordsPerSecond : limits.bytesPerSecond;
+    const lastSecond = stream.seconds - 1;
+    const over = shown.filter((s) => demand(s, lastSecond) > limit);
+    return { rows: timeRows(stream, shown, demand), shown, limit, over, lastSecond, demand, n };
+  }, [stream, limits, metric]);
+  if (!stream || !view) return null;
+  const fmt = metric === 'records' ? formatCount : formatBytes;
+  const unit = metric === 'records' ? 'records/s' : 'bytes/s';
+  return (
+    <ChartFrame
+      title="Write throughput"
+      description={
+        <>
+          Demand per shard per virtual second ({unit}, accepted + throttled) over the last {stream.seconds} s,
+          against the per-shard limit of {metric === 'records' ? '1,000 records/s' : '1 MiB/s'}.{' '}
+          {view.shown.length < view.n
+            ? `The ${view.shown.length} busiest of ${view.n} shards are drawn; "max" is the busiest shard each second.`
+            : ''}
+          {view.over.length > 0 ? (
+            <strong className="over-limit">
+              {' '}
+              Over the limit now:{' '}
+              {view.over
+                .map((s) => `${stream.shards[s]?.shardId} (${fmt(view.demand(s, view.lastSecond))} ${unit})`)
+                .join(', ')}
+              .
+            </strong>
+          ) : null}
+        </>
+      }
+      actions={
+        <label className="inline-field">
+          Measure
+          <select value={metric} onChange={(e) => setMetric(e.target.value as Metric)}>
+            <option value="records">records/s</option>
+            <option value="bytes">bytes/s</option>
+          </select>
+        </label>
+      }
+      chart={
+        <LineChart
+          width={720}
+          height={260}
+          data={view.rows}
+          margin={{ top: 8, right: 24, bottom: 8, left: 16 }}
+          role="img"
+          aria-label={`Line chart of write ${unit} per shard`}
+        >
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="t" type="number" domain={['dataMin', 0]} tickFormatter={(t: number) => `${t}s`} />
+          <YAxis
+            tickFormatter={(v: number) => (metric === 'records' ? formatCount(v) : formatBytes(v))}
+            width={80}
+          />
+          <Tooltip labelFormatter={(t) => `${String(t)} s`} />
+          <Legend />
+          <ReferenceLine
+            y={view.limit}
+            stroke={LIMIT_COLOUR}
+            strokeWidth={2}
+            strokeDasharray="8 4"
+            label={{
+              value: metric === 'records' ? 'limit 1,000 records/s' : 'limit 1 MiB/s',
+              position: 'insideTopRight',
+              fill: LIMIT_COLOUR,
+            }}
+          />
+          {view.shown.map((s, i) => {
+            const style = SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0];
+            const isOver = view.over.includes(s);
+            const key = shortShardId(stream.shards[s]?.shardId ?? '');
+            return (
+              <Line
+                key={key}
+                dataKey={key}
+                name={isOver ? `${key} (over limit)` : key}
+                stroke={style.stroke}
+                strokeDasharray={style.dash}
+                strokeWidth={isOver ? 3.5 : 1.5}
+                dot={false}
+                isAnimationActive={false}
+              />
+            );
+          })}
+        </LineChart>
+      }
+      table={
+        <table aria-label="Write throughput data">
+          <thead>
+            <tr>
+              <th scope="col">ShardId</th>
+              <th scope="col">Last second ({unit})</th>
+              <th scope="col">Average, last 10 s</th>
+              <th scope="col">Peak, last {stream.seconds} s</th>
+              <th scope="col">Over limit?</th>
+            </tr>
+          </thead>
+          <tbody>
+            {stream.shards.map((shard) => {
+              const s = shard.position;
+              let peak = 0;
+              let sum10 = 0;
+              for (let t = 0; t < stream.seconds; t++) {
+                const v = view.demand(s, t);
+                peak = Math.max(peak, v);
+                if (t >= stream.seconds - 10) sum10 += v;
+              }
+              const last = view.demand(s, view.lastSecond);
+              return (
+                <tr key={shard.shardId}>
+                  <th scope="row">{shard.shardId}</th>
+                  <td>{fmt(last)}</td>
+                  <td>{fmt(sum10 / 10)}</td>
+                  <td>{fmt(peak)}</td>
+                  <td>{last > view.limit ? 'yes' : 'no'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      }
+    />
+  );
+});

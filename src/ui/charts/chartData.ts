@@ -1,0 +1,64 @@
+import type { StreamSnapshot } from '../../worker/engineTypes';
+
+/** Short shard label for axes: shardId-000000000012 → #12. */
+export const shortShardId = (shardId: string) => `#${Number(shardId.slice(shardId.indexOf('-') + 1))}`;
+
+/** How many shards a time-series chart draws as separate lines; the rest are summarised. */
+export const MAX_LINES = 8;
+
+/** Per-shard sum of a shard-major series over its last `window` seconds. */
+export function recentSum(
+  series: Float64Array,
+  shards: number,
+  seconds: number,
+  window: number,
+): Float64Array {
+  const out = new Float64Array(shards);
+  for (let s = 0; s < shards; s++) {
+    let sum = 0;
+    for (let t = Math.max(0, seconds - window); t < seconds; t++) sum += series[s * seconds + t] as number;
+    out[s] = sum;
+  }
+  return out;
+}
+
+/** Positions of the `limit` shards with the largest values, largest first (ties by position). */
+export function topShards(values: Float64Array, limit: number): number[] {
+  return Array.from(values.keys())
+    .sort((a, b) => (values[b] as number) - (values[a] as number) || a - b)
+    .slice(0, limit);
+}
+
+export interface TimeRow {
+  /** Seconds relative to now (negative = past), for the x axis. */
+  t: number;
+  [series: string]: number;
+}
+
+/**
+ * Rows for a per-second line chart of some shards: one row per second, one column per shard (by short id),
+ * plus `max` over every shard. `combine` picks the per-shard value from the snapshot's series.
+ */
+export function timeRows(
+  stream: StreamSnapshot,
+  shards: number[],
+  value: (shard: number, t: number) => number,
+): TimeRow[] {
+  const rows: TimeRow[] = [];
+  const n = stream.shards.length;
+  for (let t = 0; t < stream.seconds; t++) {
+    const row: TimeRow = { t: t - stream.seconds };
+    let max = 0;
+    for (let s = 0; s < n; s++) max = Math.max(max, value(s, t));
+    row.max = max;
+    for (const s of shards) row[shortShardId(stream.shards[s]?.shardId ?? '')] = value(s, t);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Demand per shard per second: accepted + throttled records (what producers tried to write). */
+export function demandAt(stream: StreamSnapshot, shard: number, t: number): number {
+  const i = shard * stream.seconds + t;
+  return (stream.series.incomingRecords[i] ?? 0) + (stream.series.throttledRecords[i] ?? 0);
+}
