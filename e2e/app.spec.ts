@@ -83,7 +83,9 @@ test('a burst on one hot key throttles its shard, in the table and the error log
   await form.getByRole('button', { name: 'Fire burst' }).click();
   const producers = page.getByRole('table', { name: 'Producers' });
   await expect(producers.getByRole('row').nth(1)).toContainText('3,000');
-  const shard0 = page.getByRole('table', { name: /Shards of/ }).getByRole('row', { name: /shardId-000000000000/ });
+  const shard0 = page
+    .getByRole('table', { name: /Shards of/ })
+    .getByRole('row', { name: /shardId-000000000000/ });
   await expect(shard0).toContainText('throttled');
   await expect(page.getByRole('list', { name: 'Latest errors' })).toContainText(
     'ProvisionedThroughputExceededException: Rate exceeded for shard shardId-000000000000 in stream shardlab-demo under account 000000000000.',

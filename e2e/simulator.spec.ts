@@ -82,10 +82,13 @@ test('jumping past the retention period expires every record', async ({ page }) 
 test('bad input in every field gets a clear message and nothing crashes', async ({ page }) => {
   const problems = await open(page);
   const stream = page.getByRole('form', { name: 'Create stream' });
-  const expectAlert = (text: string) => expect(page.getByRole('alert').filter({ hasText: text })).toBeVisible();
+  const expectAlert = (text: string) =>
+    expect(page.getByRole('alert').filter({ hasText: text })).toBeVisible();
 
   await createStream(page, 'bad name!', '4');
-  await expectAlert("ValidationException: 1 validation error detected: Value 'bad name!' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  await expectAlert(
+    "ValidationException: 1 validation error detected: Value 'bad name!' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+  );
   await createStream(page, 'ok', '0');
   await expectAlert('Shard count must be a whole number from 1 to 500.');
   await createStream(page, 'ok', '501');
@@ -94,7 +97,9 @@ test('bad input in every field gets a clear message and nothing crashes', async 
   await stream.getByRole('button', { name: 'Create stream' }).click();
   await expectAlert('Shard count must be a whole number from 1 to 500.');
   await createStream(page, 'ok', '2', '12');
-  await expectAlert('InvalidArgumentException: Minimum allowed retention period is 24 hours. Requested retention period (12 hours) is too short.');
+  await expectAlert(
+    'InvalidArgumentException: Minimum allowed retention period is 24 hours. Requested retention period (12 hours) is too short.',
+  );
   await createStream(page, 'ok', '2', '9000');
   await expectAlert('InvalidArgumentException: Maximum allowed retention period is 8760 hours.');
 
@@ -109,11 +114,15 @@ test('bad input in every field gets a clear message and nothing crashes', async 
   const put = page.getByRole('form', { name: 'Put one record' });
   await put.getByLabel('PartitionKey').fill('x'.repeat(257));
   await put.getByRole('button', { name: 'PutRecord' }).click();
-  await expectAlert("at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256");
+  await expectAlert(
+    "at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256",
+  );
   await put.getByLabel('PartitionKey').fill('k');
   await put.getByLabel('ExplicitHashKey (optional)').fill('12ab');
   await put.getByRole('button', { name: 'PutRecord' }).click();
-  await expectAlert("Value '12ab' at 'explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})");
+  await expectAlert(
+    "Value '12ab' at 'explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})",
+  );
 
   const producer = page.getByRole('form', { name: 'Add producer' });
   await producer.getByLabel('Batch size (entries)').fill('501');

@@ -6,6 +6,8 @@ export const selectNowMs = (s: SimState) => s.snapshot?.nowMs ?? null;
 export const selectPlaying = (s: SimState) => s.snapshot?.playing ?? false;
 export const selectSpeed = (s: SimState) => s.snapshot?.speed ?? 1;
 export const selectStream = (s: SimState) => s.snapshot?.stream ?? null;
+/** The stream for charts and tables, refreshed at a bounded rate (see VIEW_REFRESH_MS). */
+export const selectViewStream = (s: SimState) => s.viewStream;
 export const selectShards = (s: SimState) => s.snapshot?.stream?.shards;
 export const selectRecentErrors = (s: SimState) => s.snapshot?.recentErrors;
 export const selectCommandError = (s: SimState) => s.commandError;

@@ -1,7 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { SimClient } from '../worker/client';
-import type { ProducerSpec } from '../worker/engineTypes';
+import type { ProducerSpec, StreamSnapshot } from '../worker/engineTypes';
 import type {
+  Command,
   CommandResult,
   EngineLimits,
   ManualRecord,
@@ -20,6 +21,11 @@ export interface SimState {
   /** Total retained and expired records per applied snapshot, for the retention chart (bounded). */
   retentionHistory: RetentionPoint[];
   snapshot: SimulationSnapshot | null;
+  /**
+   * The stream as heavy views (charts, tables) show it: refreshed at most every VIEW_REFRESH_MS while
+   * the simulation runs, and at once after a person's command, so rendering keeps up at high load.
+   */
+  viewStream: StreamSnapshot | null;
   results: Partial<Record<ResultSlot, CommandResult>>;
   pending: Partial<Record<ResultSlot, boolean>>;
   commandError: string | null;
@@ -43,6 +49,9 @@ export interface SimState {
 }
 
 export type SimStore = StoreApi<SimState>;
+
+/** How often heavy views re-render while the simulation runs (2.5 times a second). */
+export const VIEW_REFRESH_MS = 400;
 
 /** Applies the newest snapshot at most once per frame (older ones are dropped, never queued). */
 function frameThrottle(
@@ -69,6 +78,12 @@ function frameThrottle(
 /** A store bound to a simulation client; actions send commands, events update state. */
 export function createSimStore(client: SimClient, options: { throttleFrames?: boolean } = {}): SimStore {
   let nextRequestId = 1;
+  let forceView = false;
+  // Commands that change what the views show refresh them at once; play/pause/speed need only the clock.
+  const send = (command: Command) => {
+    if (command.type !== 'play' && command.type !== 'pause' && command.type !== 'setSpeed') forceView = true;
+    client.send(command);
+  };
   const slots = new Map<number, ResultSlot>();
   const store = createStore<SimState>()((set, get) => {
     const request = (slot: ResultSlot, send: (requestId: number) => void) => {
@@ -83,38 +98,51 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       limits: null,
       retentionHistory: [],
       snapshot: null,
+      viewStream: null,
       results: {},
       pending: {},
       commandError: null,
       actions: {
         createStream: (config) =>
-          request('createStream', (requestId) => client.send({ type: 'createStream', requestId, config })),
+          request('createStream', (requestId) => send({ type: 'createStream', requestId, config })),
         setRetention: (retentionHours) =>
-          request('setRetention', (requestId) =>
-            client.send({ type: 'setRetention', requestId, retentionHours }),
-          ),
+          request('setRetention', (requestId) => send({ type: 'setRetention', requestId, retentionHours })),
         putRecord: (record) =>
-          request('putRecord', (requestId) => client.send({ type: 'putRecord', requestId, record })),
+          request('putRecord', (requestId) => send({ type: 'putRecord', requestId, record })),
         addProducer: (spec, start = true) =>
-          request('addProducer', (requestId) => client.send({ type: 'addProducer', requestId, spec, start })),
-        setProducerRunning: (id, running) => client.send({ type: 'setProducerRunning', id, running }),
-        removeProducer: (id) => client.send({ type: 'removeProducer', id }),
-        play: () => client.send({ type: 'play' }),
-        pause: () => client.send({ type: 'pause' }),
-        togglePlay: () => client.send({ type: get().snapshot?.playing ? 'pause' : 'play' }),
-        setSpeed: (speed) => client.send({ type: 'setSpeed', speed }),
-        step: (ms = 1000) => client.send({ type: 'step', ms }),
-        jump: (ms) => client.send({ type: 'jump', ms }),
+          request('addProducer', (requestId) => send({ type: 'addProducer', requestId, spec, start })),
+        setProducerRunning: (id, running) => send({ type: 'setProducerRunning', id, running }),
+        removeProducer: (id) => send({ type: 'removeProducer', id }),
+        play: () => send({ type: 'play' }),
+        pause: () => send({ type: 'pause' }),
+        togglePlay: () => send({ type: get().snapshot?.playing ? 'pause' : 'play' }),
+        setSpeed: (speed) => send({ type: 'setSpeed', speed }),
+        step: (ms = 1000) => send({ type: 'step', ms }),
+        jump: (ms) => send({ type: 'jump', ms }),
         dismissCommandError: () => set({ commandError: null }),
         clearResult: (slot) => set((s) => ({ results: { ...s.results, [slot]: undefined } })),
       },
     };
   });
+  let lastViewMs = Number.NEGATIVE_INFINITY;
   const applySnapshot = (snapshot: SimulationSnapshot) =>
-    store.setState((s) => ({
-      snapshot,
-      retentionHistory: nextRetentionHistory(s.retentionHistory, s.snapshot, snapshot),
-    }));
+    store.setState((s) => {
+      const wallMs = typeof performance === 'undefined' ? 0 : performance.now();
+      const stream = snapshot.stream;
+      const newStream =
+        stream?.createdMs !== s.viewStream?.createdMs || stream?.streamName !== s.viewStream?.streamName;
+      const refresh = newStream || forceView || !snapshot.playing || wallMs - lastViewMs >= VIEW_REFRESH_MS;
+      if (refresh) {
+        lastViewMs = wallMs;
+        forceView = false;
+      }
+      if (!refresh) return { snapshot };
+      return {
+        snapshot,
+        viewStream: stream,
+        retentionHistory: nextRetentionHistory(s.retentionHistory, s.viewStream, stream),
+      };
+    });
   const onSnapshot = options.throttleFrames === false ? applySnapshot : frameThrottle(applySnapshot);
   client.subscribe((event) => {
     switch (event.type) {
@@ -151,16 +179,14 @@ export interface RetentionPoint {
 /** Points kept for the retention chart: enough for minutes of live play and a few jumps. */
 export const RETENTION_HISTORY_POINTS = 600;
 
-/** Appends a point per snapshot (derived once, when the data arrives); a new stream starts a new history. */
+/** Appends a point per view refresh (derived once, when the data arrives); a new stream starts a new history. */
 export function nextRetentionHistory(
   history: RetentionPoint[],
-  previous: SimulationSnapshot | null,
-  snapshot: SimulationSnapshot,
+  previous: StreamSnapshot | null,
+  stream: StreamSnapshot | null,
 ): RetentionPoint[] {
-  const stream = snapshot.stream;
   if (!stream) return [];
-  const sameStream =
-    previous?.stream?.createdMs === stream.createdMs && previous.stream.streamName === stream.streamName;
+  const sameStream = previous?.createdMs === stream.createdMs && previous.streamName === stream.streamName;
   const base = sameStream ? history : [];
   const last = base[base.length - 1];
   let retained = 0;
@@ -169,12 +195,12 @@ export function nextRetentionHistory(
     retained += stream.retainedRecords[i] ?? 0;
     expired += stream.expired[i] ?? 0;
   }
-  if (last && last.nowMs === snapshot.nowMs && last.retained === retained && last.expired === expired)
+  if (last && last.nowMs === stream.nowMs && last.retained === retained && last.expired === expired)
     return base;
   const next =
     base.length >= RETENTION_HISTORY_POINTS
       ? base.slice(base.length - RETENTION_HISTORY_POINTS + 1)
       : base.slice();
-  next.push({ nowMs: snapshot.nowMs, retained, expired });
+  next.push({ nowMs: stream.nowMs, retained, expired });
   return next;
 }

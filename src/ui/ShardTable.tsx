@@ -1,10 +1,10 @@
 import { useSim } from '../state/SimStoreProvider';
-import { selectStream } from '../state/selectors';
+import { selectViewStream } from '../state/selectors';
 import { formatBytes, formatCount } from './format';
 
 /** Every shard with its hash key range and its record counts: the numbers behind the charts. */
 export function ShardTable() {
-  const stream = useSim(selectStream);
+  const stream = useSim(selectViewStream);
   if (!stream) return <p>No stream yet.</p>;
   return (
     <div className="table-scroll">

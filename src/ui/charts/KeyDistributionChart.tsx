@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
-import { selectStream } from '../../state/selectors';
+import { selectViewStream } from '../../state/selectors';
 import { formatCount } from '../format';
 import { ChartFrame } from './ChartFrame';
 import { shortShardId } from './chartData';
@@ -18,7 +18,7 @@ interface Row {
 
 /** Records per shard (accepted and throttled stacked), each shard's keyspace share, and the hottest keys. */
 export const KeyDistributionChart = memo(function KeyDistributionChart() {
-  const stream = useSim(selectStream);
+  const stream = useSim(selectViewStream);
   const rows = useMemo<Row[]>(() => {
     if (!stream) return [];
     let total = 0;

@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
-import { selectNowMs, selectStream } from '../../state/selectors';
+import { selectViewStream } from '../../state/selectors';
 import type { SimState } from '../../state/store';
 import { formatBytes, formatCount, formatDuration, formatVirtualTime } from '../format';
 import { ChartFrame } from './ChartFrame';
@@ -15,9 +15,8 @@ const tickFor = (spanMs: number) => (ms: number) => {
 
 /** Records retained over virtual time, records expired, and when the next expiry happens. */
 export const RetentionChart = memo(function RetentionChart() {
-  const stream = useSim(selectStream);
+  const stream = useSim(selectViewStream);
   const history = useSim(selectHistory);
-  const nowMs = useSim(selectNowMs);
   const totals = useMemo(() => {
     if (!stream) return null;
     let retained = 0;
@@ -32,7 +31,8 @@ export const RetentionChart = memo(function RetentionChart() {
     }
     return { retained, bytes, expired, countOnly };
   }, [stream]);
-  if (!stream || !totals || nowMs === null) return null;
+  if (!stream || !totals) return null;
+  const nowMs = stream.nowMs;
   const next = stream.nextExpiryMs;
   return (
     <ChartFrame

@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
-import { selectStream } from '../../state/selectors';
+import { selectViewStream } from '../../state/selectors';
 import { ErrorLog } from '../ErrorLog';
 import { formatCount } from '../format';
 import { ChartFrame } from './ChartFrame';
@@ -10,7 +10,7 @@ import { SERIES_STYLES } from './palette';
 
 /** ProvisionedThroughputExceededException per shard per virtual second, and the latest error messages. */
 export const ThrottlingChart = memo(function ThrottlingChart() {
-  const stream = useSim(selectStream);
+  const stream = useSim(selectViewStream);
   const view = useMemo(() => {
     if (!stream) return null;
     const n = stream.shards.length;

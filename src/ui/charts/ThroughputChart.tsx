@@ -1,7 +1,7 @@
 import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
-import { selectStream } from '../../state/selectors';
+import { selectViewStream } from '../../state/selectors';
 import type { SimState } from '../../state/store';
 import { formatBytes, formatCount } from '../format';
 import { ChartFrame } from './ChartFrame';
@@ -16,7 +16,7 @@ type Metric = 'records' | 'bytes';
  * (accepted + throttled), so a shard asked for more than 1,000 records/s rises above the limit line.
  */
 export const ThroughputChart = memo(function ThroughputChart() {
-  const stream = useSim(selectStream);
+  const stream = useSim(selectViewStream);
   const limits = useSim(selectLimits);
   const [metric, setMetric] = useState<Metric>('records');
   const view = useMemo(() => {
