@@ -71,7 +71,26 @@ function benchMd5(): number {
   return t.count / t.seconds;
 }
 
-/** Intern + route + writeRecord for 1M distinct keys on 4 shards, virtual time advancing with the writes. */
+/**
+ * engine.core.putRecordFast(stream, key, bytes) for 1M distinct keys on 4 shards, virtual time advancing with
+ * the writes so every record is accepted and retained: MD5 routing, throttling, storage, metrics, hot keys.
+ */
+function benchPutRecordFast(): { rate: number; accepted: number } {
+  const engine = createEngine({ transitionMs: 0 });
+  const stream = activeStream(engine, 'fast', 4);
+  const core = engine.core;
+  const t = measure(() => {
+    for (let i = 0; i < KEY_COUNT; i++) {
+      core.putRecordFast(stream, keys[i] as string, 100);
+      if ((i & 1023) === 1023) engine.advanceTime(256);
+    }
+    return KEY_COUNT;
+  });
+  if (stream.retainedRecords !== KEY_COUNT) throw new Error(`retained ${stream.retainedRecords}`);
+  return { rate: t.count / t.seconds, accepted: core.counters.accepted };
+}
+
+/** Intern + route + writeRecord for 1M distinct keys on 4 shards (the interning path, for comparison). */
 function benchCorePath(): { rate: number; accepted: number } {
   const engine = createEngine({ transitionMs: 0 });
   const stream = activeStream(engine, 'core', 4);
@@ -250,20 +269,36 @@ function main(): void {
     target: '—',
   });
 
+  benchPutRecordFast();
+  const fast = benchPutRecordFast();
+  // MD5 again right after, so the ratio compares like with like (same run, same JIT and heap state).
+  const md5After = benchMd5();
+  const md5Both = Math.max(md5Rate, md5After);
+  rows.push({
+    name: 'MD5 again, after the fast-path run (ratio uses the faster MD5 figure)',
+    value: `${fmt(md5After)} keys/s`,
+    target: '—',
+  });
+  rows.push({
+    name: 'PutRecord fast path: core.putRecordFast(stream, key, 100) (1M distinct keys)',
+    value: `${fmt(fast.rate)} rec/s = ${((fast.rate / md5Both) * 100).toFixed(0)}% of MD5`,
+    target: '≥ 50% of MD5',
+    pass: fast.rate >= md5Both * 0.5,
+    note: `${fmt(fast.accepted)} of 1M accepted and retained`,
+  });
   benchCorePath();
   const core = benchCorePath();
   rows.push({
-    name: 'PutRecord fast path: intern + route + writeRecord (distinct keys)',
-    value: `${fmt(core.rate)} rec/s = ${((core.rate / md5Rate) * 100).toFixed(0)}% of MD5`,
-    target: '≥ 50% of MD5',
-    pass: core.rate >= md5Rate * 0.5,
+    name: 'intern + routeKey + writeRecord (1M distinct keys, interned)',
+    value: `${fmt(core.rate)} rec/s = ${((core.rate / md5Both) * 100).toFixed(0)}% of MD5`,
+    target: '(reported)',
     note: `${fmt(core.accepted)} of 1M accepted`,
   });
   benchTypedCall();
   const typed = benchTypedCall();
   rows.push({
     name: "engine.call('PutRecord', …) (validation, sequence number)",
-    value: `${fmt(typed)} rec/s = ${((typed / md5Rate) * 100).toFixed(0)}% of MD5`,
+    value: `${fmt(typed)} rec/s = ${((typed / md5Both) * 100).toFixed(0)}% of MD5`,
     target: '(reported)',
   });
 

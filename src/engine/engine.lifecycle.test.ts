@@ -1,8 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { HotKeySketch } from './hotKeys';
 import { type ApiResult, createEngine, type Engine, encodeBase64 } from './index';
-import { KeyTable } from './keyTable';
 
 function ok(result: ApiResult): Record<string, unknown> {
   if (!result.ok) throw new Error(`${result.error.type}: ${result.error.message}`);
@@ -515,57 +513,6 @@ describe('metrics and snapshot', () => {
         error: 0,
       },
     ]);
-  });
-
-  it('HotKeySketch is exact below its capacity', () => {
-    const keys = new KeyTable();
-    const sketch = new HotKeySketch(keys, 64);
-    const truth = new Map<string, number>();
-    for (let k = 0; k < 60; k++) {
-      const id = keys.intern(`key-${k}`);
-      for (let i = 0; i <= (k * 7) % 23; i++) {
-        sketch.add(id, 1, i % 3 === 0 ? 1 : 0);
-        truth.set(`key-${k}`, (truth.get(`key-${k}`) ?? 0) + 1);
-      }
-    }
-    const top = sketch.top(100);
-    expect(top).toHaveLength(60);
-    for (const entry of top) {
-      expect(entry.error).toBe(0);
-      expect(entry.count).toBe(truth.get(entry.partitionKey));
-    }
-    for (let i = 1; i < top.length; i++) expect(top[i - 1]!.count).toBeGreaterThanOrEqual(top[i]!.count);
-  });
-
-  it('HotKeySketch finds heavy hitters among many distinct keys, within its error bound', () => {
-    const keys = new KeyTable();
-    const sketch = new HotKeySketch(keys, 64);
-    const heavy = [keys.intern('heavy-1'), keys.intern('heavy-2')];
-    for (const id of heavy) keys.retain(id);
-    let total = 0;
-    for (let i = 0; i < 20_000; i++) {
-      const id = keys.intern(`cold-${i}`);
-      sketch.add(id, 1, 0);
-      total++;
-      if (i % 5 === 0) {
-        sketch.add(heavy[0]!, 1, 0);
-        total++;
-      }
-      if (i % 10 === 0) {
-        sketch.add(heavy[1]!, 1, 0);
-        total++;
-      }
-    }
-    const top = sketch.top(2);
-    expect(top.map((t) => t.partitionKey)).toEqual(['heavy-1', 'heavy-2']);
-    expect(top[0]!.count - top[0]!.error).toBeLessThanOrEqual(4000);
-    expect(top[0]!.count).toBeGreaterThanOrEqual(4000);
-    expect(top[1]!.count).toBeGreaterThanOrEqual(2000);
-    expect(top[1]!.count - top[1]!.error).toBeLessThanOrEqual(2000);
-    expect(sketch.total).toBe(total);
-    expect(sketch.monitored).toBe(64);
-    // Memory is bounded: evicted cold keys are forgotten by the key table.
-    expect(keys.size).toBeLessThanOrEqual(64 + 2);
   });
 });
 

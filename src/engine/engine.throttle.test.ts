@@ -269,3 +269,58 @@ describe('read throttling and limits', () => {
     expect(second.MillisBehindLatest).toBe(0);
   });
 });
+
+describe('large records: MaxRecordSizeInKiB above 1024 [model §6 "tank"]', () => {
+  function largeEngine(model: (typeof MODELS)[number], maxKiB: number): Engine {
+    const engine = createEngine({ transitionMs: 0, throttle: model });
+    ok(engine.call('CreateStream', { StreamName: 's', ShardCount: 1, MaxRecordSizeInKiB: maxKiB }));
+    return engine;
+  }
+  // 'k' is 1 byte: data of n MiB − 1 makes a record of exactly n MiB.
+  const record = (engine: Engine, mib: number) => put(engine, 'k', mib * MIB - 1);
+
+  it('token bucket: the byte bucket holds the maximum record size, refilling at 1 MiB/s', () => {
+    const engine = largeEngine('token-bucket', 10240);
+    expect(record(engine, 10).ok).toBe(true); // a full 10 MiB tank bursts one maximal record
+    expect(put(engine, 'k', 1).ok).toBe(false);
+    engine.advanceTime(2000); // 2 MiB back
+    expect(record(engine, 3).ok).toBe(false);
+    expect(record(engine, 2).ok).toBe(true);
+    engine.advanceTime(60_000); // refills to capacity, not beyond
+    expect(record(engine, 10).ok).toBe(true);
+    expect(put(engine, 'k', 1).ok).toBe(false);
+    // Over time the average stays 1 MiB/s: a 10 MiB record every 10 s, no faster.
+    engine.advanceTime(9999);
+    expect(record(engine, 10).ok).toBe(false);
+    engine.advanceTime(1);
+    expect(record(engine, 10).ok).toBe(true);
+  });
+
+  it('token bucket: a 1024 KiB stream keeps a 1 MiB bucket', () => {
+    const engine = largeEngine('token-bucket', 1024);
+    expect(record(engine, 1).ok).toBe(true);
+    expect(put(engine, 'k', 1).ok).toBe(false);
+  });
+
+  it('fixed window: one record up to the maximum is accepted alone in an otherwise empty window', () => {
+    const engine = largeEngine('fixed-window', 4096);
+    expect(record(engine, 4).ok).toBe(true);
+    expect(put(engine, 'k', 1).ok).toBe(false); // the window is spent
+    engine.advanceTime(1000);
+    expect(put(engine, 'k', 1).ok).toBe(true);
+    expect(record(engine, 2).ok).toBe(false); // not empty any more: 1 MiB per window applies
+    expect(put(engine, 'k', MIB - 10).ok).toBe(true);
+    engine.advanceTime(1000);
+    expect(record(engine, 4).ok).toBe(true);
+    expect(engine.core.counters).toEqual({ accepted: 4, throttled: 2, rejected: 0 });
+  });
+
+  it('fixed window: aggregate writes take one oversized record in an empty window', () => {
+    const engine = largeEngine('fixed-window', 2048);
+    const stream = engine.core.stream('s');
+    if (!stream) throw new Error('no stream');
+    expect(engine.core.writeAggregate(stream, 0, 3, 2 * MIB)).toBe(1);
+    engine.advanceTime(1000);
+    expect(engine.core.writeAggregate(stream, 0, 3, 512 * 1024)).toBe(2);
+  });
+});

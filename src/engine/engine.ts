@@ -2,7 +2,7 @@ import { OPERATION_SHAPES, type OperationName, STREAM_ADDRESSED } from './api/op
 import type { StructureShape } from './api/shape';
 import { type TypedRequest, validateRequest } from './api/validation';
 import { errors, KinesisError } from './errors';
-import { createStreamHashRanges, hashKeyFromDecimal, MAX_HASH_KEY } from './hashKey';
+import { createStreamHashRanges, hashKeyAndUtf8Length, hashKeyFromDecimal, MAX_HASH_KEY } from './hashKey';
 import { decodeIterator, decodeToken, encodeIterator, encodeToken, javaDateString } from './iterators';
 import {
   ACCOUNT_SHARD_LIMIT,
@@ -88,6 +88,8 @@ export class ShardEngine {
   private readonly handlers: Record<OperationName, Handler>;
   private readonly shapesWithRequiredName = new Map<OperationName, StructureShape>();
   private readonly routeScratch = new Uint32Array(4);
+  /** The hash key of the record being written by putRecordFast or the API. */
+  private readonly keyWords = new Uint32Array(4);
 
   constructor(options: EngineOptions = {}) {
     this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
@@ -283,7 +285,7 @@ export class ShardEngine {
     const bytes = dataBytes + (stream.keys.utf8Bytes[keyId] as number);
     if (!shard.writes.tryTake(this.nowMs, bytes)) {
       shard.metrics.recordThrottled(1, bytes);
-      stream.hotKeys.add(keyId, 1, 1);
+      stream.hotKeys.addKey(keyId, 1, 1);
       stream.keys.releaseIfUnused(keyId);
       stream.totals.throttled++;
       this.counters.throttled++;
@@ -292,7 +294,65 @@ export class ShardEngine {
     stream.keys.retain(keyId);
     shard.log.append(this.nowMs, keyId, dataBytes, payload);
     shard.metrics.recordAccepted(bytes);
-    stream.hotKeys.add(keyId, 1, 0);
+    stream.hotKeys.addKey(keyId, 1, 0);
+    stream.totals.accepted++;
+    this.counters.accepted++;
+    if (++stream.detailUpperBound > stream.detailBudget) this.enforceDetailBudget(stream);
+    return shardIndex;
+  }
+
+  /**
+   * PutRecord in-process for any partition key, with no JSON, no validation and no key interning: routes by
+   * the MD5 of `partitionKey` (or by its cached route if the key is pinned), throttles, stores the record
+   * (the key string itself; with `payload` if given, else as `dataBytes` zero bytes), counts metrics and hot
+   * keys — the semantics of a valid PutRecord. The caller guarantees what validation would check: a key of
+   * 1–256 UTF-16 units, and data + key within the stream's maximum record size. Returns the shard index
+   * (the record's sequence counter is then `stream.shards[i].log.nextOrdinal - 1`), WRITE_THROTTLED or
+   * WRITE_REJECTED.
+   */
+  putRecordFast(stream: Stream, partitionKey: string, dataBytes: number, payload?: Uint8Array): number {
+    const keys = stream.keys;
+    if (keys.size > 0) {
+      const keyId = keys.find(partitionKey);
+      if (keyId >= 0) {
+        const shardIndex = stream.openShards.length > 0 ? this.routeKey(stream, keyId) : 0;
+        return this.writeRecord(stream, shardIndex, keyId, dataBytes, payload);
+      }
+    }
+    const words = this.keyWords;
+    const keyBytes = hashKeyAndUtf8Length(partitionKey, words);
+    const open = stream.openShards;
+    const shardIndex = open.length > 0 ? (open[stream.locator.locate(words, 0)] as Shard).index : 0;
+    return this.writeDirect(stream, shardIndex, partitionKey, keyBytes, words, dataBytes, payload);
+  }
+
+  /** writeRecord for a key that is not interned: `words` holds its hash key, `keyBytes` its UTF-8 size. */
+  private writeDirect(
+    stream: Stream,
+    shardIndex: number,
+    partitionKey: string,
+    keyBytes: number,
+    words: Uint32Array,
+    dataBytes: number,
+    payload: Uint8Array | undefined,
+  ): number {
+    if (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') {
+      this.counters.rejected++;
+      stream.totals.rejected++;
+      return WRITE_REJECTED;
+    }
+    const shard = stream.shards[shardIndex] as Shard;
+    const bytes = dataBytes + keyBytes;
+    if (!shard.writes.tryTake(this.nowMs, bytes)) {
+      shard.metrics.recordThrottled(1, bytes);
+      stream.hotKeys.addHash(words, 0, partitionKey, 1, 1);
+      stream.totals.throttled++;
+      this.counters.throttled++;
+      return WRITE_THROTTLED;
+    }
+    shard.log.appendDirect(this.nowMs, partitionKey, keyBytes, dataBytes, payload);
+    shard.metrics.recordAccepted(bytes);
+    stream.hotKeys.addHash(words, 0, partitionKey, 1, 0);
     stream.totals.accepted++;
     this.counters.accepted++;
     if (++stream.detailUpperBound > stream.detailBudget) this.enforceDetailBudget(stream);
@@ -571,9 +631,9 @@ export class ShardEngine {
 
   // ---------------------------------------------------------------- data plane
 
-  /** Routes a request record: ExplicitHashKey when given, else MD5 of the partition key. */
-  private routeRequestRecord(stream: Stream, keyId: number, explicitHashKey: string | undefined): number {
-    if (explicitHashKey === undefined) return this.routeKey(stream, keyId);
+  /** Routes a request record: ExplicitHashKey when given, else MD5 of the partition key (in `keyWords`). */
+  private routeRequestRecord(stream: Stream, explicitHashKey: string | undefined): number {
+    if (explicitHashKey === undefined) return this.routeHashKey(stream, this.keyWords);
     if (!hashKeyFromDecimal(explicitHashKey, this.routeScratch))
       throw errors.explicitHashKeyOutOfRange(explicitHashKey);
     return this.routeHashKey(stream, this.routeScratch);
@@ -600,16 +660,12 @@ export class ShardEngine {
         throw errors.sequenceNumberForOrdering(ordering, stream.name, this.accountId);
       }
     }
-    const keyId = stream.keys.intern(request.PartitionKey as string);
-    try {
-      this.checkRecordSize(stream, data, stream.keys.utf8Bytes[keyId] as number);
-    } catch (error) {
-      stream.keys.releaseIfUnused(keyId);
-      throw error;
-    }
-    const shardIndex = this.routeRequestRecord(stream, keyId, explicit);
+    const key = request.PartitionKey as string;
+    const keyBytes = hashKeyAndUtf8Length(key, this.keyWords);
+    this.checkRecordSize(stream, data, keyBytes);
+    const shardIndex = this.routeRequestRecord(stream, explicit);
     const shard = stream.shards[shardIndex] as Shard;
-    const outcome = this.writeRecord(stream, shardIndex, keyId, data.length, data);
+    const outcome = this.writeDirect(stream, shardIndex, key, keyBytes, this.keyWords, data.length, data);
     if (outcome === WRITE_THROTTLED)
       throw errors.shardRateExceeded(shard.shardId, stream.name, this.accountId);
     // Counters are per shard and strictly increasing, which also satisfies SequenceNumberForOrdering.
@@ -634,10 +690,20 @@ export class ShardEngine {
       throw errors.putRecordsTooLarge(total, PUT_RECORDS_MAX_REQUEST_BYTES);
     let failed = 0;
     const results = entries.map((entry) => {
-      const keyId = stream.keys.intern(entry.PartitionKey);
-      const shardIndex = this.routeRequestRecord(stream, keyId, entry.ExplicitHashKey);
+      const key = entry.PartitionKey;
+      const keyBytes = hashKeyAndUtf8Length(key, this.keyWords);
+      const shardIndex = this.routeRequestRecord(stream, entry.ExplicitHashKey);
       const shard = stream.shards[shardIndex] as Shard;
-      const outcome = this.writeRecord(stream, shardIndex, keyId, entry.Data.length, entry.Data);
+      const words = this.keyWords;
+      const outcome = this.writeDirect(
+        stream,
+        shardIndex,
+        key,
+        keyBytes,
+        words,
+        entry.Data.length,
+        entry.Data,
+      );
       if (outcome === WRITE_THROTTLED) {
         failed++;
         return {
@@ -730,7 +796,7 @@ export class ShardEngine {
     let lastArrival = 0;
     const next = shard.log.read(state.ordinal, (record) => {
       if (records.length >= limit) return false;
-      const size = record.dataBytes + (stream.keys.utf8Bytes[record.keyId] as number);
+      const size = record.dataBytes + record.keyBytes;
       if (records.length > 0 && bytes + size > GET_RECORDS_MAX_BYTES) return false;
       bytes += size;
       lastArrival = record.arrivalMs;
@@ -738,7 +804,7 @@ export class ShardEngine {
         SequenceNumber: shard.sequenceNumberOf(record.ordinal, record.arrivalMs),
         ApproximateArrivalTimestamp: record.arrivalMs / 1000,
         Data: record.payload ?? new Uint8Array(record.dataBytes),
-        PartitionKey: stream.keys.keyOf(record.keyId),
+        PartitionKey: record.partitionKey,
       });
       return true;
     });

@@ -5,7 +5,7 @@
 // Uint32Array(4) or at `offset * 4` in a larger Uint32Array: BigInt arithmetic allocates and is far
 // too slow for millions of records a second. BigInt is used only for parsing, printing and setup.
 
-import { md5Utf8Words } from './md5';
+import { lastUtf8ByteLength, md5Utf8Words } from './md5';
 
 /** Largest hash key, 2^128 − 1. */
 export const MAX_HASH_KEY: bigint = (1n << 128n) - 1n;
@@ -30,6 +30,19 @@ export function hashKeyOfPartitionKey(key: string, out: Uint32Array): Uint32Arra
   out[2] = byteSwap(m[2]!);
   out[3] = byteSwap(m[3]!);
   return out;
+}
+
+/**
+ * Hash key of a partition key into `out[offset..offset+3]` (as hashKeyOfPartitionKey), returning the key's
+ * UTF-8 byte length: one encoding pass gives both, for the write path.
+ */
+export function hashKeyAndUtf8Length(key: string, out: Uint32Array, offset = 0): number {
+  const m = md5Utf8Words(key, MD5_SCRATCH);
+  out[offset] = byteSwap(m[0]!);
+  out[offset + 1] = byteSwap(m[1]!);
+  out[offset + 2] = byteSwap(m[2]!);
+  out[offset + 3] = byteSwap(m[3]!);
+  return lastUtf8ByteLength();
 }
 
 /** Compares the hash keys at word offsets `ai` of `a` and `bi` of `b`: −1, 0 or 1. */

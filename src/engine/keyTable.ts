@@ -1,10 +1,11 @@
-import { hashKeyOfPartitionKey } from './hashKey';
-import { utf8ByteLength } from './md5';
+import { hashKeyAndUtf8Length } from './hashKey';
 
 /**
- * Interned partition keys of one stream. A stored record keeps only a key id (4 bytes), never a string;
- * each key's 128-bit hash key and UTF-8 size are computed once. Ids are reference-counted (stored records,
- * producers and the hot-key sketch hold references) and reused once free, so memory follows the keys alive.
+ * Interned partition keys of one stream: keys that are written again and again (pinned by producers), so
+ * each key's 128-bit hash key, UTF-8 size and route are computed once and a stored record keeps only a key
+ * id (4 bytes). Ids are reference-counted (stored records and pins hold references) and reused once free,
+ * so memory follows the keys alive. Keys written once (`putRecordFast`, the API) are not interned: their
+ * records hold the string itself (see RecordLog).
  */
 export class KeyTable {
   /**
@@ -24,11 +25,24 @@ export class KeyTable {
   routeShard = new Int32Array(1024);
   routeEpoch = new Uint32Array(1024);
   private free: number[] = [];
-  private scratch = new Uint32Array(4);
 
   /** Number of keys currently interned. */
   get size(): number {
     return this.count;
+  }
+
+  /** The id of `key` if it is interned, else −1 (never interns). */
+  find(key: string): number {
+    const hash = hashString(key);
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let p = hash & mask;
+    for (;;) {
+      const slot = slots[p] as number;
+      if (slot === 0) return -1;
+      if (this.keyHash[slot - 1] === hash && this.keys[slot - 1] === key) return slot - 1;
+      p = (p + 1) & mask;
+    }
   }
 
   /** The id of `key`, interning it (with no reference) if new. */
@@ -52,14 +66,7 @@ export class KeyTable {
     if (++this.count * 2 > slots.length) this.rehash(slots.length * 2);
     this.refs[id] = 0;
     this.routeEpoch[id] = 0;
-    const words = hashKeyOfPartitionKey(key, this.scratch);
-    const at = id * 4;
-    const hashWords = this.hashWords;
-    hashWords[at] = words[0] as number;
-    hashWords[at + 1] = words[1] as number;
-    hashWords[at + 2] = words[2] as number;
-    hashWords[at + 3] = words[3] as number;
-    this.utf8Bytes[id] = utf8ByteLength(key);
+    this.utf8Bytes[id] = hashKeyAndUtf8Length(key, this.hashWords, id * 4);
     return id;
   }
 

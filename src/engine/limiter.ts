@@ -8,8 +8,14 @@ import {
 
 /**
  * A shard's write allowance [model §0, §6]: 1,000 records/s AND 1 MiB/s of data + partition-key bytes.
- * 'token-bucket': two buckets that start full and refill continuously; 'fixed-window': counters reset at each
- * whole virtual second. A record is accepted only if both allow it; a throttled record consumes nothing.
+ * A record is accepted only if both allow it; a throttled record consumes nothing.
+ *
+ * - 'token-bucket': two buckets that start full and refill continuously. The byte bucket holds
+ *   max(1 MiB, the stream's maximum record size) — the "tank that refills at a steady rate" of the
+ *   large-records page: a stream with MaxRecordSizeInKiB above 1024 can take a record up to its maximum in
+ *   a burst, and still averages 1 MiB/s.
+ * - 'fixed-window': counters reset at each whole virtual second. A window allows 1 MiB, except that one
+ *   record up to the maximum record size is accepted in an otherwise empty window (then it is full).
  */
 export class WriteLimiter {
   private records: number;
@@ -21,18 +27,22 @@ export class WriteLimiter {
   readonly model: ThrottleModel;
   private readonly recordsPerSecond: number;
   private readonly bytesPerSecond: number;
+  /** The byte bucket's capacity (token bucket), or the largest single record of a window (fixed window). */
+  readonly burstBytes: number;
 
   constructor(
     model: ThrottleModel,
     nowMs: number,
+    maxRecordBytes = SHARD_WRITE_BYTES_PER_SECOND,
     recordsPerSecond = SHARD_WRITE_RECORDS_PER_SECOND,
     bytesPerSecond = SHARD_WRITE_BYTES_PER_SECOND,
   ) {
     this.model = model;
     this.recordsPerSecond = recordsPerSecond;
     this.bytesPerSecond = bytesPerSecond;
+    this.burstBytes = Math.max(bytesPerSecond, maxRecordBytes);
     this.records = recordsPerSecond;
-    this.bytes = bytesPerSecond;
+    this.bytes = model === 'token-bucket' ? this.burstBytes : bytesPerSecond;
     this.lastMs = nowMs;
     this.window = Math.floor(nowMs / 1000);
   }
@@ -40,17 +50,29 @@ export class WriteLimiter {
   /** Takes one record of `bytes` if the shard's allowance holds it; false means throttled. */
   tryTake(nowMs: number, bytes: number): boolean {
     if (nowMs !== this.lastMs) this.refill(nowMs);
-    if (this.records < 1 || this.bytes < bytes) return false;
+    if (this.records < 1) return false;
+    if (this.bytes < bytes && !this.takesOversized(bytes)) return false;
     this.records -= 1;
     this.bytes -= bytes;
     return true;
+  }
+
+  /** Fixed window: a record over the window's bytes (up to the burst) is taken alone in an empty window. */
+  private takesOversized(bytes: number): boolean {
+    return (
+      this.model === 'fixed-window' &&
+      bytes <= this.burstBytes &&
+      this.records === this.recordsPerSecond &&
+      this.bytes === this.bytesPerSecond
+    );
   }
 
   /** How many records of `bytesEach` the shard would take right now (for aggregate simulation). */
   takeMany(nowMs: number, count: number, bytesEach: number): number {
     if (nowMs !== this.lastMs) this.refill(nowMs);
     const byRecords = Math.floor(this.records);
-    const byBytes = bytesEach > 0 ? Math.floor(this.bytes / bytesEach) : count;
+    let byBytes = bytesEach > 0 ? Math.floor(this.bytes / bytesEach) : count;
+    if (byBytes === 0 && byRecords > 0 && this.takesOversized(bytesEach)) byBytes = 1;
     const taken = Math.max(0, Math.min(count, byRecords, byBytes));
     this.records -= taken;
     this.bytes -= taken * bytesEach;
@@ -68,7 +90,7 @@ export class WriteLimiter {
     } else {
       const elapsed = Math.max(0, nowMs - this.lastMs) / 1000;
       this.records = Math.min(this.recordsPerSecond, this.records + elapsed * this.recordsPerSecond);
-      this.bytes = Math.min(this.bytesPerSecond, this.bytes + elapsed * this.bytesPerSecond);
+      this.bytes = Math.min(this.burstBytes, this.bytes + elapsed * this.bytesPerSecond);
     }
     this.lastMs = nowMs;
   }

@@ -73,8 +73,12 @@ export const SEQUENCE_COUNTER_MAX = 0x7fffffffffffffffn;
 export const RECORD_DETAIL_BUDGET_DEFAULT = 4_000_000;
 /** Seconds of per-shard metric history kept in fixed-size rings. */
 export const METRICS_HISTORY_SECONDS = 300;
-/** Capacity of the hot partition key sketch (Space-Saving). */
+/** Keys the hot-key sketch monitors individually (its top-k heap) once it has seen too many to count exactly. */
 export const HOT_KEY_CAPACITY = 256;
+/** Distinct partition keys per stream whose attempts the hot-key sketch counts exactly. */
+export const HOT_KEY_EXACT_KEYS = 4096;
+/** Counters per row of the hot-key count-min sketch (4 rows, one per hash key word); a power of two. */
+export const HOT_KEY_SKETCH_WIDTH = 8192;
 
 export const STREAM_MODES = ['PROVISIONED', 'ON_DEMAND'] as const;
 export type StreamMode = (typeof STREAM_MODES)[number];

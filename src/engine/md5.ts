@@ -36,6 +36,17 @@ const INIT_B = 0xefcdab89 | 0;
 const INIT_C = 0x98badcfe | 0;
 const INIT_D = 0x10325476;
 
+// UTF-8 length of the key md5Utf8Words hashed last (it encodes the key anyway).
+let lastUtf8Length = 0;
+
+/**
+ * UTF-8 byte length of the key the last md5Utf8Words call hashed, so a caller that needs both the hash and
+ * the size (every record write) encodes the key once.
+ */
+export function lastUtf8ByteLength(): number {
+  return lastUtf8Length;
+}
+
 /** MD5 of `key`'s UTF-8 bytes (lone surrogates as U+FFFD) into `out` as the state words a, b, c, d. */
 export function md5Utf8Words(key: string, out: Uint32Array): Uint32Array {
   const units = key.length;
@@ -43,6 +54,7 @@ export function md5Utf8Words(key: string, out: Uint32Array): Uint32Array {
   // Zeroing 16 int32 words is cheaper than 64 bytes; the padding relies on it.
   FAST_WORDS.fill(0);
   const len = encodeUtf8(key, FAST_BYTES);
+  lastUtf8Length = len;
   if (len > SINGLE_BLOCK_MAX_BYTES || !IS_LITTLE_ENDIAN) return md5Core(FAST_BYTES, len, out);
   FAST_BYTES[len] = 0x80;
   FAST_WORDS[14] = len << 3;
@@ -291,7 +303,8 @@ function encodeUtf8(key: string, dst: Uint8Array): number {
 function md5Utf8Long(key: string, out: Uint32Array): Uint32Array {
   const need = key.length * 3;
   if (longBytes.length < need) longBytes = new Uint8Array(Math.max(need, longBytes.length * 2));
-  return md5Core(longBytes, encodeUtf8(key, longBytes), out);
+  lastUtf8Length = encodeUtf8(key, longBytes);
+  return md5Core(longBytes, lastUtf8Length, out);
 }
 
 /** General MD5 of `bytes[0, len)`: full blocks straight from the input, then the padded tail. */

@@ -3,6 +3,12 @@ import type { KeyTable } from './keyTable';
 /** Records per storage chunk: chunks are dropped whole once every record in them has expired. */
 export const RECORD_CHUNK_SIZE = 4096;
 
+/**
+ * Key column flag: the record's key is not interned; its string is in the chunk's `directKeys` and the
+ * column holds DIRECT_KEY + the key's UTF-8 size (≤ 768) instead of a key id (ids stay far below 2^31).
+ */
+const DIRECT_KEY = 0x80000000;
+
 interface Chunk {
   /** Ordinal (per-shard sequence counter) of the chunk's first record. */
   firstOrdinal: number;
@@ -10,10 +16,13 @@ interface Chunk {
   /** Index of the first record still held (earlier ones expired or were released). */
   start: number;
   arrivalMs: Float64Array;
+  /** Key id, or DIRECT_KEY + UTF-8 size for a key held as a string in `directKeys`. */
   keyId: Uint32Array;
   dataBytes: Uint32Array;
   /** Payloads only where a person typed them or a client sent them; synthetic records have none. */
   payloads: (Uint8Array | undefined)[] | null;
+  /** Keys of records written without interning (null until the chunk has one); dropped with the chunk. */
+  directKeys: (string | undefined)[] | null;
 }
 
 /** Shared empty columns for chunks whose records are all gone, so their memory is freed at once. */
@@ -24,7 +33,9 @@ const NO_WORDS = new Uint32Array(0);
 export interface StoredRecord {
   ordinal: number;
   arrivalMs: number;
-  keyId: number;
+  partitionKey: string;
+  /** UTF-8 size of the partition key. */
+  keyBytes: number;
   dataBytes: number;
   payload: Uint8Array | undefined;
 }
@@ -37,7 +48,8 @@ export interface Removed {
 
 /**
  * Columnar record storage of one shard, in arrival order (the virtual clock never goes back). About 16 bytes
- * per record: arrival time, key id and data size in typed arrays. Records beyond the stream's detail budget
+ * per record: arrival time, key id and data size in typed arrays; a record whose key is not interned holds
+ * its key string in a per-chunk array instead (8 more bytes, and the string). Records beyond the stream's detail budget
  * are released early into per-second counts: they still count as retained until their retention ends, but
  * can no longer be read.
  */
@@ -129,21 +141,54 @@ export class RecordLog {
     this.countOnlyBytes += bytes;
   }
 
+  private tail(): Chunk {
+    const chunk = this.chunks[this.chunks.length - 1];
+    if (chunk && chunk.length < RECORD_CHUNK_SIZE) return chunk;
+    const fresh: Chunk = {
+      firstOrdinal: this.nextOrdinal,
+      length: 0,
+      start: 0,
+      arrivalMs: new Float64Array(RECORD_CHUNK_SIZE),
+      keyId: new Uint32Array(RECORD_CHUNK_SIZE),
+      dataBytes: new Uint32Array(RECORD_CHUNK_SIZE),
+      payloads: null,
+      directKeys: null,
+    };
+    this.chunks.push(fresh);
+    return fresh;
+  }
+
+  /**
+   * Appends an accepted record whose key is held as a string (not interned; `keyBytes` is its UTF-8 size);
+   * returns its ordinal.
+   */
+  appendDirect(
+    arrivalMs: number,
+    key: string,
+    keyBytes: number,
+    dataBytes: number,
+    payload?: Uint8Array,
+  ): number {
+    const chunk = this.tail();
+    const i = chunk.length;
+    chunk.arrivalMs[i] = arrivalMs;
+    chunk.keyId[i] = DIRECT_KEY + keyBytes;
+    chunk.dataBytes[i] = dataBytes;
+    chunk.directKeys ??= new Array<string | undefined>(RECORD_CHUNK_SIZE);
+    chunk.directKeys[i] = key;
+    if (payload !== undefined) {
+      chunk.payloads ??= [];
+      chunk.payloads[i] = payload;
+    }
+    chunk.length = i + 1;
+    this.detailRecords++;
+    this.detailBytes += dataBytes + keyBytes;
+    return this.nextOrdinal++;
+  }
+
   /** Appends an accepted record (the caller holds a key reference for it); returns its ordinal. */
   append(arrivalMs: number, keyId: number, dataBytes: number, payload?: Uint8Array): number {
-    let chunk = this.chunks[this.chunks.length - 1];
-    if (!chunk || chunk.length === RECORD_CHUNK_SIZE) {
-      chunk = {
-        firstOrdinal: this.nextOrdinal,
-        length: 0,
-        start: 0,
-        arrivalMs: new Float64Array(RECORD_CHUNK_SIZE),
-        keyId: new Uint32Array(RECORD_CHUNK_SIZE),
-        dataBytes: new Uint32Array(RECORD_CHUNK_SIZE),
-        payloads: null,
-      };
-      this.chunks.push(chunk);
-    }
+    const chunk = this.tail();
     const i = chunk.length;
     chunk.arrivalMs[i] = arrivalMs;
     chunk.keyId[i] = keyId;
@@ -198,8 +243,7 @@ export class RecordLog {
     const chunk = this.chunks[this.chunkHead];
     if (!chunk) return 0;
     for (let i = chunk.start; i < chunk.length; i++) {
-      const keyId = chunk.keyId[i] as number;
-      const bytes = (chunk.dataBytes[i] as number) + (this.keys.utf8Bytes[keyId] as number);
+      const bytes = (chunk.dataBytes[i] as number) + this.keyBytesOf(chunk.keyId[i] as number);
       this.addHeld(chunk.arrivalMs[i] as number, 1, bytes);
     }
     const released = this.dropFromChunk(chunk, chunk.length);
@@ -212,10 +256,16 @@ export class RecordLog {
   /** Drops the chunk's records [start, end) from the detail counts and releases their key references. */
   private dropFromChunk(chunk: Chunk, end: number): Removed {
     let bytes = 0;
+    const direct = chunk.directKeys;
     for (let i = chunk.start; i < end; i++) {
       const keyId = chunk.keyId[i] as number;
-      bytes += (chunk.dataBytes[i] as number) + (this.keys.utf8Bytes[keyId] as number);
-      this.keys.release(keyId);
+      if (keyId >= DIRECT_KEY) {
+        bytes += (chunk.dataBytes[i] as number) + keyId - DIRECT_KEY;
+        (direct as (string | undefined)[])[i] = undefined;
+      } else {
+        bytes += (chunk.dataBytes[i] as number) + (this.keys.utf8Bytes[keyId] as number);
+        this.keys.release(keyId);
+      }
       if (chunk.payloads) chunk.payloads[i] = undefined;
     }
     const records = end - chunk.start;
@@ -231,7 +281,13 @@ export class RecordLog {
     chunk.keyId = NO_WORDS;
     chunk.dataBytes = NO_WORDS;
     chunk.payloads = null;
+    chunk.directKeys = null;
     this.chunkHead++;
+  }
+
+  /** UTF-8 size of a record's key, from its key column value. */
+  private keyBytesOf(keyId: number): number {
+    return keyId >= DIRECT_KEY ? keyId - DIRECT_KEY : (this.keys.utf8Bytes[keyId] as number);
   }
 
   private compactChunks(): void {
@@ -272,13 +328,23 @@ export class RecordLog {
    */
   read(fromOrdinal: number, visit: (record: StoredRecord) => boolean): number {
     let ordinal = Math.max(fromOrdinal, this.firstReadableOrdinal);
-    const record: StoredRecord = { ordinal: 0, arrivalMs: 0, keyId: 0, dataBytes: 0, payload: undefined };
+    const record: StoredRecord = {
+      ordinal: 0,
+      arrivalMs: 0,
+      partitionKey: '',
+      keyBytes: 0,
+      dataBytes: 0,
+      payload: undefined,
+    };
     for (let c = this.chunkIndexOf(ordinal); c < this.chunks.length; c++) {
       const chunk = this.chunks[c] as Chunk;
       for (let i = Math.max(chunk.start, ordinal - chunk.firstOrdinal); i < chunk.length; i++) {
         record.ordinal = chunk.firstOrdinal + i;
         record.arrivalMs = chunk.arrivalMs[i] as number;
-        record.keyId = chunk.keyId[i] as number;
+        const keyId = chunk.keyId[i] as number;
+        record.partitionKey =
+          keyId >= DIRECT_KEY ? (chunk.directKeys?.[i] as string) : this.keys.keyOf(keyId);
+        record.keyBytes = this.keyBytesOf(keyId);
         record.dataBytes = chunk.dataBytes[i] as number;
         record.payload = chunk.payloads?.[i];
         if (!visit(record)) return record.ordinal;

@@ -26,7 +26,7 @@ export interface HotKeyInfo {
   shardId: string;
   count: number;
   throttled: number;
-  /** Space-Saving over-estimate bound; 0 = exact. */
+  /** How much `count` may over-estimate (count-min sketch beyond the exact key limit); 0 = exact. */
   error: number;
 }
 
@@ -35,6 +35,7 @@ export interface ShardSeries {
   incomingRecords: Float64Array;
   incomingBytes: Float64Array;
   throttledRecords: Float64Array;
+  throttledBytes: Float64Array;
   expiredRecords: Float64Array;
   retainedRecords: Float64Array;
 }
@@ -76,6 +77,7 @@ const SERIES: Record<keyof ShardSeries, ShardSeriesName> = {
   incomingRecords: 'incomingRecords',
   incomingBytes: 'incomingBytes',
   throttledRecords: 'throttledRecords',
+  throttledBytes: 'throttledBytes',
   expiredRecords: 'expiredRecords',
   retainedRecords: 'retainedRecords',
 };
@@ -126,6 +128,7 @@ export function buildStreamSnapshot(
       incomingRecords: new Float64Array(n * seconds),
       incomingBytes: new Float64Array(n * seconds),
       throttledRecords: new Float64Array(n * seconds),
+      throttledBytes: new Float64Array(n * seconds),
       expiredRecords: new Float64Array(n * seconds),
       retainedRecords: new Float64Array(n * seconds),
     },
@@ -151,10 +154,10 @@ export function buildStreamSnapshot(
   const next = engine.nextExpiryMs(streamName);
   snapshot.nextExpiryMs = Number.isFinite(next) ? next : null;
   snapshot.hotKeys = stream.hotKeys.top(hotKeyLimit).map((k) => {
-    const shardIndex = stream.openShards.length > 0 ? engine.routeKey(stream, k.keyId) : -1;
+    const shardIndex = stream.openShards.length > 0 ? engine.routeHashKey(stream, k.hashKey) : -1;
     return {
       partitionKey: k.partitionKey,
-      hashKey: hashKeyToDecimal(stream.keys.hashWords, k.keyId * 4),
+      hashKey: hashKeyToDecimal(k.hashKey),
       shardId: stream.shards[shardIndex]?.shardId ?? '',
       count: k.count,
       throttled: k.throttled,

@@ -43,6 +43,7 @@ export class Shard {
     createdMs: number,
     keys: KeyTable,
     throttle: ThrottleModel,
+    maxRecordBytes: number,
     parentShardId?: string,
     adjacentParentShardId?: string,
   ) {
@@ -56,7 +57,7 @@ export class Shard {
     hashKeyFromBigInt(endingHashKey, this.endWords);
     this.createdSec = Math.floor(createdMs / 1000);
     this.log = new RecordLog(keys);
-    this.writes = new WriteLimiter(throttle, createdMs);
+    this.writes = new WriteLimiter(throttle, createdMs, maxRecordBytes);
     this.reads = new ReadLimiter(createdMs);
     this.metrics = new ShardMetrics(this.createdSec);
   }
@@ -162,6 +163,7 @@ export class Stream {
       createdMs,
       this.keys,
       this.throttle,
+      this.maxRecordBytes,
       parent,
       adjacentParent,
     );

@@ -15,3 +15,10 @@ export function useSim<T>(selector: (state: SimState) => T): T {
   if (!store) throw new Error('useSim must be used inside <SimStoreProvider>');
   return useStore(store, selector);
 }
+
+/** The store itself, for reading the latest state in event handlers without subscribing. */
+export function useSimStore(): SimStore {
+  const store = useContext(SimStoreContext);
+  if (!store) throw new Error('useSimStore must be used inside <SimStoreProvider>');
+  return store;
+}

@@ -13,3 +13,4 @@ export const selectRecentErrors = (s: SimState) => s.snapshot?.recentErrors;
 export const selectCommandError = (s: SimState) => s.commandError;
 export const selectResult = (slot: keyof SimState['results']) => (s: SimState) => s.results[slot];
 export const selectPending = (slot: keyof SimState['pending']) => (s: SimState) => s.pending[slot] ?? false;
+export const selectLimits = (s: SimState) => s.limits;

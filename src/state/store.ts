@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Scenario } from '../scenario/schema';
 import type { SimClient } from '../worker/client';
 import type { ProducerSpec, StreamSnapshot } from '../worker/engineTypes';
 import type {
@@ -12,7 +13,13 @@ import type {
 } from '../worker/protocol';
 
 /** Forms that show the engine's answer to what a person submitted. */
-export type ResultSlot = 'createStream' | 'setRetention' | 'putRecord' | 'addProducer';
+export type ResultSlot =
+  | 'createStream'
+  | 'setRetention'
+  | 'putRecord'
+  | 'addProducer'
+  | 'loadScenario'
+  | 'inspectKey';
 
 export interface SimState {
   ready: boolean;
@@ -34,6 +41,10 @@ export interface SimState {
     setRetention(hours: number): void;
     putRecord(record: ManualRecord): void;
     addProducer(spec: ProducerSpec, start?: boolean): void;
+    loadScenario(scenario: Scenario): void;
+    inspectKey(partitionKey: string, explicitHashKey?: string): void;
+    /** Shows an error that happened on this side (e.g. an imported file that is not a scenario). */
+    reportResult(slot: ResultSlot, result: CommandResult): void;
     setProducerRunning(id: number, running: boolean): void;
     removeProducer(id: number): void;
     play(): void;
@@ -111,6 +122,18 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
           request('putRecord', (requestId) => send({ type: 'putRecord', requestId, record })),
         addProducer: (spec, start = true) =>
           request('addProducer', (requestId) => send({ type: 'addProducer', requestId, spec, start })),
+        loadScenario: (scenario) =>
+          request('loadScenario', (requestId) => send({ type: 'loadScenario', requestId, scenario })),
+        inspectKey: (partitionKey, explicitHashKey) =>
+          request('inspectKey', (requestId) =>
+            send({
+              type: 'inspectKey',
+              requestId,
+              partitionKey,
+              ...(explicitHashKey ? { explicitHashKey } : {}),
+            }),
+          ),
+        reportResult: (slot, result) => set((s) => ({ results: { ...s.results, [slot]: result } })),
         setProducerRunning: (id, running) => send({ type: 'setProducerRunning', id, running }),
         removeProducer: (id) => send({ type: 'removeProducer', id }),
         play: () => send({ type: 'play' }),

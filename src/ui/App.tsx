@@ -7,8 +7,12 @@ import { ThroughputChart } from './charts/ThroughputChart';
 import { LargeTypeToggle } from './LargeTypeToggle';
 import { ProducersPanel } from './ProducersPanel';
 import { PutRecordForm } from './PutRecordForm';
+import { ScenarioBar } from './ScenarioBar';
 import { ShardTable } from './ShardTable';
 import { StreamPanel } from './StreamPanel';
+import { DiagnosisPanel } from './skew/DiagnosisPanel';
+import { KeyInspector } from './skew/KeyInspector';
+import { KeyspaceView } from './skew/KeyspaceView';
 import { TimeBar } from './TimeBar';
 
 /** The simulator page: time controls, stream and producers on the left, charts and shards on the right. */
@@ -30,6 +34,7 @@ export function App() {
         </div>
       </header>
       <TimeBar />
+      <ScenarioBar />
       {commandError ? (
         <p className="result error" role="alert">
           {commandError}{' '}
@@ -47,10 +52,13 @@ export function App() {
           <StreamPanel />
           <ProducersPanel />
           <PutRecordForm />
+          <KeyInspector />
         </div>
         <div className="column wide">
+          <DiagnosisPanel />
           <section className="panel" aria-labelledby="charts-heading">
             <h2 id="charts-heading">Charts</h2>
+            <KeyspaceView />
             <KeyDistributionChart />
             <ThroughputChart />
             <ThrottlingChart />

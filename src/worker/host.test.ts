@@ -82,7 +82,13 @@ describe('SimulationHost', () => {
     ];
     for (const command of bad) host.handle(command as Command);
     const fields = events
-      .map((e) => (e.type === 'commandError' ? e.field : e.type === 'result' && !e.result.ok ? e.result.field : undefined))
+      .map((e) =>
+        e.type === 'commandError'
+          ? e.field
+          : e.type === 'result' && !e.result.ok
+            ? e.result.field
+            : undefined,
+      )
       .filter((f) => f !== undefined);
     expect(fields).toEqual([
       'shardCount',

@@ -1,6 +1,9 @@
 import { createEngine, ENGINE_VERSION, type Engine, limits } from '../engine';
+import { diagnoseShards, type KeyRate, type ShardDiagnosis } from '../engine/diagnosis';
 import { errors as kinesisErrors } from '../engine/errors';
+import { inspectPartitionKey } from '../engine/inspect';
 import { ProducerSet, producerProblem } from '../engine/producers/producerSet';
+import { parseScenario, SCENARIO_VERSION, type Scenario } from '../scenario/schema';
 import {
   type Command,
   type CommandResult,
@@ -22,6 +25,8 @@ export const DEFAULT_STREAM: StreamConfig = {
 /** A tab in the background can stall for seconds; never simulate more than this much wall time per tick. */
 const MAX_TICK_WALL_MS = 1000;
 const RECENT_ERRORS = 8;
+/** Virtual seconds the hot-key vs hot-shard diagnosis looks back over. */
+const DIAGNOSIS_WINDOW_SECONDS = 5;
 /** Records one producer may simulate one by one per 10 ms virtual step at 1× (≈ 500,000 records/s). */
 const PER_RECORD_BUDGET_PER_STEP = 5000;
 
@@ -91,6 +96,7 @@ export class SimulationHost {
           this.config = command.config;
           this.producers = this.producersFor(built.engine, command.config);
           this.throttledSeen = new Map();
+          this.keySamples = [];
           this.recentErrors = [];
         }
         this.emit({ type: 'result', requestId: command.requestId, result: built.result });
@@ -204,6 +210,41 @@ export class SimulationHost {
           this.noteProducerThrottles();
         } else this.engine.advanceTime(command.ms);
         break;
+      case 'loadScenario': {
+        this.emit({
+          type: 'result',
+          requestId: command.requestId,
+          result: this.loadScenario(command.scenario),
+        });
+        break;
+      }
+      case 'inspectKey': {
+        const stream = this.engine.core.stream(this.config.streamName);
+        if (
+          typeof command.partitionKey !== 'string' ||
+          (command.explicitHashKey !== undefined && typeof command.explicitHashKey !== 'string')
+        ) {
+          this.emit({
+            type: 'commandError',
+            field: 'partitionKey',
+            message: 'PartitionKey and ExplicitHashKey must be strings',
+          });
+          return;
+        }
+        const inspection = stream
+          ? inspectPartitionKey(stream, command.partitionKey, command.explicitHashKey)
+          : undefined;
+        const result: CommandResult = inspection
+          ? { ok: true, operation: 'InspectKey', output: { ...inspection } }
+          : {
+              ok: false,
+              operation: 'InspectKey',
+              errorType: 'InvalidArgumentException',
+              message: `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${command.explicitHashKey ?? ''}`,
+            };
+        this.emit({ type: 'result', requestId: command.requestId, result });
+        break;
+      }
       case 'reset': {
         if (!Number.isInteger(command.seed) || command.seed < 0 || command.seed > 0xffffffff) {
           this.emit({
@@ -217,6 +258,7 @@ export class SimulationHost {
         this.engine = this.buildEngine(this.config, command.seed).engine;
         this.producers = this.producersFor(this.engine, this.config);
         this.throttledSeen = new Map();
+        this.keySamples = [];
         this.recentErrors = [];
         break;
       }
@@ -248,9 +290,100 @@ export class SimulationHost {
       playing: this.playing,
       speed: this.speed,
       stream: this.engine.snapshot(this.config.streamName, SNAPSHOT_HISTORY_SECONDS) ?? null,
+      scenario: this.currentScenario(),
+      diagnosis: this.diagnosis(),
       producers: this.producers.totals(),
       recentErrors: this.recentErrors.map((e) => ({ ...e })),
     };
+  }
+
+  /** The running simulation as a shareable scenario. */
+  currentScenario(): Scenario {
+    return {
+      version: SCENARIO_VERSION,
+      seed: this.seed,
+      speed: this.speed,
+      stream: { ...this.config },
+      producers: this.producers.specs().map((p) => ({ spec: p.spec, running: p.running })),
+    };
+  }
+
+  /** Loads a scenario into a fresh engine; a scenario that fails leaves the running simulation untouched. */
+  private loadScenario(input: unknown): CommandResult {
+    const parsed = parseScenario(input);
+    if (!parsed.ok)
+      return { ok: false, operation: 'LoadScenario', errorType: 'Invalid scenario', message: parsed.message };
+    const scenario = parsed.scenario;
+    const built = this.buildEngine(scenario.stream, scenario.seed);
+    if (!built.result.ok) return { ...built.result, operation: 'LoadScenario' };
+    const producers = this.producersFor(built.engine, scenario.stream);
+    for (const p of scenario.producers) {
+      const problem = producerProblem(p.spec);
+      if (problem)
+        return {
+          ok: false,
+          operation: 'LoadScenario',
+          errorType: 'Invalid scenario',
+          message: `producer ${p.spec.name}: ${problem[1]}`,
+          field: problem[0],
+        };
+      producers.add(p.spec, p.running);
+    }
+    this.engine = built.engine;
+    this.producers = producers;
+    this.config = { ...scenario.stream };
+    this.seed = scenario.seed;
+    this.speed = scenario.speed;
+    this.playing = true;
+    this.throttledSeen = new Map();
+    this.recentErrors = [];
+    this.keySamples = [];
+    return { ok: true, operation: 'LoadScenario', output: { name: scenario.name ?? '' } };
+  }
+
+  /** Hot-key counts sampled over the last few virtual seconds, to measure each key's rate. */
+  private keySamples: { nowMs: number; counts: Map<string, number> }[] = [];
+
+  private diagnosis(): ShardDiagnosis[] {
+    const snapshot = this.engine.snapshot(this.config.streamName, DIAGNOSIS_WINDOW_SECONDS, 50);
+    if (!snapshot) return [];
+    const now = snapshot.nowMs;
+    const counts = new Map(snapshot.hotKeys.map((k) => [k.partitionKey, k.count]));
+    this.keySamples.push({ nowMs: now, counts });
+    while (
+      this.keySamples.length > 2 &&
+      (this.keySamples[1]?.nowMs ?? now) <= now - DIAGNOSIS_WINDOW_SECONDS * 1000
+    )
+      this.keySamples.shift();
+    const oldest = this.keySamples[0];
+    const spanS = oldest ? (now - oldest.nowMs) / 1000 : 0;
+    const keys: KeyRate[] =
+      spanS > 0 && oldest
+        ? snapshot.hotKeys.map((k) => ({
+            partitionKey: k.partitionKey,
+            hashKey: k.hashKey,
+            shardId: k.shardId,
+            recordsPerSecond: (k.count - (oldest.counts.get(k.partitionKey) ?? 0)) / spanS,
+          }))
+        : [];
+    const seconds = snapshot.seconds;
+    const loads = snapshot.shards.map((shard) => {
+      let demand = 0;
+      let throttled = 0;
+      for (let t = 0; t < seconds; t++) {
+        const i = shard.position * seconds + t;
+        demand += (snapshot.series.incomingRecords[i] ?? 0) + (snapshot.series.throttledRecords[i] ?? 0);
+        throttled += snapshot.series.throttledRecords[i] ?? 0;
+      }
+      return {
+        shardId: shard.shardId,
+        startingHashKey: shard.startingHashKey,
+        endingHashKey: shard.endingHashKey,
+        demandPerSecond: demand / seconds,
+        throttledPerSecond: throttled / seconds,
+      };
+    });
+    return diagnoseShards(loads, keys);
   }
 
   /** Producers' throttled records become PTEE entries in the error log, with the engine's exact text. */

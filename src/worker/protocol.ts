@@ -3,7 +3,14 @@
  * nouns (worker → main). Snapshots are batched (at most SNAPSHOTS_PER_SECOND) and carry typed arrays whose
  * buffers are transferred, never one message per record.
  */
-import type { ProducerSpec, ProducerTotals, StreamSnapshot, ThrottleModelName } from './engineTypes';
+import type { Scenario } from '../scenario/schema';
+import type {
+  ProducerSpec,
+  ProducerTotals,
+  ShardDiagnosis,
+  StreamSnapshot,
+  ThrottleModelName,
+} from './engineTypes';
 
 export const PROTOCOL_VERSION = 1;
 export const SNAPSHOTS_PER_SECOND = 10;
@@ -35,6 +42,8 @@ export type Command =
   | { type: 'addProducer'; requestId: number; spec: ProducerSpec; start: boolean }
   | { type: 'setProducerRunning'; id: number; running: boolean }
   | { type: 'removeProducer'; id: number }
+  | { type: 'loadScenario'; requestId: number; scenario: Scenario }
+  | { type: 'inspectKey'; requestId: number; partitionKey: string; explicitHashKey?: string }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'setSpeed'; speed: Speed }
@@ -55,6 +64,10 @@ export interface SimulationSnapshot {
   speed: Speed;
   /** The stream on screen, or null before one exists. */
   stream: StreamSnapshot | null;
+  /** What is running, as a shareable scenario (stream, producers, seed, speed). */
+  scenario: Scenario;
+  /** Why each throttled shard throttles (hot key or hot shard), over the last few seconds. */
+  diagnosis: ShardDiagnosis[];
   /** Every producer's totals, per shard. */
   producers: ProducerTotals[];
   /** Distinct recent errors with their exact messages, newest first. */

@@ -155,6 +155,11 @@ export class ProducerSet {
     return true;
   }
 
+  /** Every producer's spec and whether it runs, in creation order (for saving a scenario). */
+  specs(): { spec: ProducerSpec; running: boolean }[] {
+    return [...this.producers.values()].map((p) => ({ spec: p.spec, running: p.running }));
+  }
+
   /** Every producer's totals, in creation order. */
   totals(): ProducerTotals[] {
     return [...this.producers.values()].map((p) => ({

@@ -1,24 +1,50 @@
-import { type ReactNode, useId, useState } from 'react';
+import { type ReactNode, useId, useRef, useState } from 'react';
+import { chartToPng, downloadBlob, downloadText, toCsv } from '../export/download';
+
+/** A chart's data as CSV: a header row and one row per record. */
+export interface CsvData {
+  headers: string[];
+  rows: (string | number)[][];
+}
+
+const fileName = (title: string) => `shardlab-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
 
 /**
- * A chart with its caption and a toggle to an accessible data table of the same numbers, so no chart is
- * the only way to read its data.
+ * A chart with its caption, a toggle to an accessible data table of the same numbers (no chart is the only
+ * way to read its data), and CSV and PNG export.
  */
 export function ChartFrame({
   title,
   description,
   chart,
   table,
+  csv,
   actions,
 }: {
   title: string;
   description: ReactNode;
   chart: ReactNode;
   table: ReactNode;
+  csv: () => CsvData;
   actions?: ReactNode;
 }) {
   const [showTable, setShowTable] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
   const id = useId();
+  const chartRef = useRef<HTMLDivElement>(null);
+  const exportCsv = () => {
+    const data = csv();
+    downloadText(`${fileName(title)}.csv`, toCsv(data.headers, data.rows), 'text/csv');
+  };
+  const exportPng = async () => {
+    try {
+      if (!chartRef.current) throw new Error('show the chart first');
+      downloadBlob(`${fileName(title)}.png`, await chartToPng(chartRef.current));
+      setExportError(null);
+    } catch (error) {
+      setExportError(`PNG export failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   return (
     <figure className="chart" aria-labelledby={`${id}-title`}>
       <figcaption>
@@ -34,9 +60,26 @@ export function ChartFrame({
           >
             {showTable ? `Show ${title} chart` : `Show ${title} data table`}
           </button>
+          <button type="button" className="link" onClick={exportCsv}>
+            Export {title} CSV
+          </button>
+          <button type="button" className="link" onClick={exportPng} disabled={showTable}>
+            Export {title} PNG
+          </button>
         </span>
       </figcaption>
-      {showTable ? <div className="table-scroll chart-table">{table}</div> : chart}
+      {exportError ? (
+        <p className="result error" role="alert">
+          {exportError}
+        </p>
+      ) : null}
+      {showTable ? (
+        <div className="table-scroll chart-table">{table}</div>
+      ) : (
+        <div ref={chartRef} className="chart-body">
+          {chart}
+        </div>
+      )}
     </figure>
   );
 }

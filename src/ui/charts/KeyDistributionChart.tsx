@@ -42,6 +42,26 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
     <>
       <ChartFrame
         title="Key distribution"
+        csv={() => ({
+          headers: [
+            'ShardId',
+            'StartingHashKey',
+            'EndingHashKey',
+            'Accepted',
+            'Throttled',
+            'Share of traffic %',
+            'Share of keyspace %',
+          ],
+          rows: rows.map((r, i) => [
+            r.shardId,
+            stream?.shards[i]?.startingHashKey ?? '',
+            stream?.shards[i]?.endingHashKey ?? '',
+            r.accepted,
+            r.throttled,
+            r.trafficPct.toFixed(3),
+            r.keyspacePct.toFixed(6),
+          ]),
+        })}
         description={
           <>
             Records per shard since the stream was created: accepted, and throttled with

@@ -37,6 +37,10 @@ export const RetentionChart = memo(function RetentionChart() {
   return (
     <ChartFrame
       title="Retention"
+      csv={() => ({
+        headers: ['virtual time (UTC)', 'Retained records', 'Expired records (total)'],
+        rows: history.map((p) => [new Date(p.nowMs).toISOString(), p.retained, p.expired]),
+      })}
       description={
         <>
           <span data-testid="retention-summary">

@@ -5,7 +5,7 @@ import { selectViewStream } from '../../state/selectors';
 import { ErrorLog } from '../ErrorLog';
 import { formatCount } from '../format';
 import { ChartFrame } from './ChartFrame';
-import { MAX_LINES, recentSum, shortShardId, timeRows, topShards } from './chartData';
+import { MAX_LINES, recentSum, seriesCsv, shortShardId, timeRows, topShards } from './chartData';
 import { SERIES_STYLES } from './palette';
 
 /** ProvisionedThroughputExceededException per shard per virtual second, and the latest error messages. */
@@ -26,6 +26,12 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
     <>
       <ChartFrame
         title="Throttling"
+        csv={() =>
+          seriesCsv(stream, [
+            { header: 'ProvisionedThroughputExceededException records', series: 'throttledRecords' },
+            { header: 'Throttled bytes', series: 'throttledBytes' },
+          ])
+        }
         description={
           <>
             Records refused with ProvisionedThroughputExceededException per shard per virtual second (last{' '}

@@ -5,7 +5,7 @@ import { selectViewStream } from '../../state/selectors';
 import type { SimState } from '../../state/store';
 import { formatBytes, formatCount } from '../format';
 import { ChartFrame } from './ChartFrame';
-import { demandAt, MAX_LINES, shortShardId, timeRows, topShards } from './chartData';
+import { demandAt, MAX_LINES, seriesCsv, shortShardId, timeRows, topShards } from './chartData';
 import { LIMIT_COLOUR, SERIES_STYLES } from './palette';
 
 const selectLimits = (s: SimState) => s.limits;
@@ -43,6 +43,14 @@ export const ThroughputChart = memo(function ThroughputChart() {
   return (
     <ChartFrame
       title="Write throughput"
+      csv={() =>
+        seriesCsv(stream, [
+          { header: 'Accepted records', series: 'incomingRecords' },
+          { header: 'Accepted bytes', series: 'incomingBytes' },
+          { header: 'Throttled records', series: 'throttledRecords' },
+          { header: 'Throttled bytes', series: 'throttledBytes' },
+        ])
+      }
       description={
         <>
           Demand per shard per virtual second ({unit}, accepted + throttled) over the last {stream.seconds} s,

@@ -62,3 +62,19 @@ export function demandAt(stream: StreamSnapshot, shard: number, t: number): numb
   const i = shard * stream.seconds + t;
   return (stream.series.incomingRecords[i] ?? 0) + (stream.series.throttledRecords[i] ?? 0);
 }
+
+/** One CSV row per shard per second of a snapshot's history, for the given series. */
+export function seriesCsv(
+  stream: StreamSnapshot,
+  columns: { header: string; series: keyof StreamSnapshot['series'] }[],
+): { headers: string[]; rows: (string | number)[][] } {
+  const rows: (string | number)[][] = [];
+  for (let t = 0; t < stream.seconds; t++) {
+    const second = new Date((stream.firstSecond + t) * 1000).toISOString();
+    for (const shard of stream.shards) {
+      const i = shard.position * stream.seconds + t;
+      rows.push([second, shard.shardId, ...columns.map((c) => stream.series[c.series][i] ?? 0)]);
+    }
+  }
+  return { headers: ['second (UTC)', 'ShardId', ...columns.map((c) => c.header)], rows };
+}

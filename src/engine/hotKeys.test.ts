@@ -1,0 +1,95 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { hashKeyOfPartitionKey } from './hashKey';
+import { HotKeySketch } from './hotKeys';
+import { KeyTable } from './keyTable';
+
+const words = (key: string) => hashKeyOfPartitionKey(key, new Uint32Array(4));
+
+describe('HotKeySketch', () => {
+  it('is exact while at most exactKeys distinct keys are seen (interned and direct keys alike)', () => {
+    const keys = new KeyTable();
+    const sketch = new HotKeySketch(keys, { capacity: 16, exactKeys: 64 });
+    const truth = new Map<string, { count: number; throttled: number }>();
+    for (let k = 0; k < 60; k++) {
+      const key = `key-${k}`;
+      const id = k % 2 === 0 ? keys.intern(key) : -1;
+      for (let i = 0; i <= (k * 7) % 23; i++) {
+        const throttled = i % 3 === 0 ? 1 : 0;
+        // Even keys are counted by id, odd keys by hash words and string: one entry per key either way.
+        if (id >= 0 && i % 2 === 0) sketch.addKey(id, 1, throttled);
+        else sketch.addHash(words(key), 0, key, 1, throttled);
+        const t = truth.get(key) ?? { count: 0, throttled: 0 };
+        t.count++;
+        t.throttled += throttled;
+        truth.set(key, t);
+      }
+    }
+    expect(sketch.exact).toBe(true);
+    const top = sketch.top(100);
+    expect(top).toHaveLength(60);
+    for (const entry of top) {
+      expect(entry.error).toBe(0);
+      expect(entry.count).toBe(truth.get(entry.partitionKey)?.count);
+      expect(entry.throttled).toBe(truth.get(entry.partitionKey)?.throttled);
+      expect(Array.from(entry.hashKey)).toEqual(Array.from(words(entry.partitionKey)));
+    }
+    for (let i = 1; i < top.length; i++) expect(top[i - 1]!.count).toBeGreaterThanOrEqual(top[i]!.count);
+  });
+
+  it('beyond exactKeys: finds heavy hitters among many distinct keys; count ≥ true ≥ count − error', () => {
+    const keys = new KeyTable();
+    const sketch = new HotKeySketch(keys, { capacity: 64, exactKeys: 256, width: 1024 });
+    const truth = new Map<string, number>();
+    const add = (key: string) => {
+      sketch.addHash(words(key), 0, key, 1, 0);
+      truth.set(key, (truth.get(key) ?? 0) + 1);
+    };
+    let total = 0;
+    for (let i = 0; i < 20_000; i++) {
+      add(`cold-${i}`);
+      total++;
+      if (i % 5 === 0) {
+        add('heavy-1');
+        total++;
+      }
+      if (i % 10 === 0) {
+        add('heavy-2');
+        total++;
+      }
+      if (i % 50 === 0) {
+        add('warm');
+        total++;
+      }
+    }
+    expect(sketch.exact).toBe(false);
+    expect(sketch.total).toBe(total);
+    expect(sketch.monitored).toBe(64);
+    const top = sketch.top(64);
+    expect(top.slice(0, 3).map((t) => t.partitionKey)).toEqual(['heavy-1', 'heavy-2', 'warm']);
+    for (const entry of top) {
+      const real = truth.get(entry.partitionKey) ?? 0;
+      expect(entry.count).toBeGreaterThanOrEqual(real);
+      expect(entry.count - entry.error).toBeLessThanOrEqual(real);
+    }
+    // The heavy keys were monitored from the switch on, with exact counts.
+    expect(top[0]).toMatchObject({ count: 4000, error: 0 });
+    expect(top[1]).toMatchObject({ count: 2000, error: 0 });
+    // No key references are taken: the key table is untouched.
+    expect(keys.size).toBe(0);
+  });
+
+  it('admits a key that becomes hot after the switch, never under-counting it', () => {
+    const keys = new KeyTable();
+    const sketch = new HotKeySketch(keys, { capacity: 8, exactKeys: 32, width: 256 });
+    for (let i = 0; i < 5000; i++) sketch.addHash(words(`c${i}`), 0, `c${i}`, 1, 0);
+    const late = words('late');
+    for (let i = 0; i < 300; i++) sketch.addHash(late, 0, 'late', 1, i % 2);
+    const [first] = sketch.top(1);
+    expect(first?.partitionKey).toBe('late');
+    expect(first!.count).toBeGreaterThanOrEqual(300);
+    expect(first!.count - first!.error).toBeLessThanOrEqual(300);
+    expect(first!.error).toBeLessThan(5000 / 256 + 40);
+    expect(first!.throttled).toBeLessThanOrEqual(150);
+  });
+});

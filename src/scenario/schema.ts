@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import type { KeyDistribution, ProducerSpec } from '../worker/engineTypes';
+import { SPEEDS, type Speed, type StreamConfig } from '../worker/protocol';
+
+/** The current scenario file format. */
+export const SCENARIO_VERSION = 1;
+/** Imported files and shared URLs larger than this are refused before parsing. */
+export const MAX_SCENARIO_BYTES = 256 * 1024;
+
+const key = z.string().min(1).max(256);
+const count = z.number().int().min(1).max(1_000_000);
+const prefix = z.string().max(200).optional();
+
+const distributionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('uniform'), keyCount: count, prefix }),
+  z.strictObject({ kind: z.literal('zipf'), keyCount: count, exponent: z.number().gt(0).max(5), prefix }),
+  z.strictObject({
+    kind: z.literal('hotKey'),
+    hotKey: key,
+    hotPercent: z.number().min(0).max(100),
+    keyCount: count,
+    prefix,
+  }),
+  z.strictObject({ kind: z.literal('sequential'), prefix, start: z.number().int().min(0).optional() }),
+  z.strictObject({ kind: z.literal('timestamp') }),
+  z.strictObject({
+    kind: z.literal('weighted'),
+    keys: z
+      .array(z.strictObject({ key, weight: z.number().min(0).finite() }))
+      .min(1)
+      .max(10_000),
+  }),
+  z.strictObject({
+    kind: z.literal('explicitHashKeys'),
+    hashKeys: z
+      .array(z.string().regex(/^(0|[1-9]\d{0,38})$/))
+      .max(10_000)
+      .optional(),
+    partitionKey: key.optional(),
+  }),
+]);
+
+const producerSchema = z.strictObject({
+  name: z.string().trim().min(1).max(64),
+  api: z.enum(['PutRecord', 'PutRecords']),
+  batchSize: z.number().int().min(1).max(500),
+  payloadBytes: z
+    .strictObject({
+      min: z
+        .number()
+        .int()
+        .min(0)
+        .max(1024 * 1024),
+      max: z
+        .number()
+        .int()
+        .min(0)
+        .max(1024 * 1024),
+    })
+    .refine((p) => p.min <= p.max, 'payloadBytes.min must not exceed payloadBytes.max'),
+  rate: z.union([z.number().gt(0).max(10_000_000), z.literal('burst')]),
+  recordCount: z.number().int().min(1).max(100_000_000).optional(),
+  durationMs: z
+    .number()
+    .gt(0)
+    .max(366 * 24 * 3_600_000)
+    .optional(),
+  distribution: distributionSchema,
+});
+
+export const scenarioSchema = z.strictObject({
+  version: z.literal(SCENARIO_VERSION),
+  name: z.string().max(120).optional(),
+  lesson: z.string().max(500).optional(),
+  seed: z.number().int().min(0).max(0xffffffff),
+  speed: z.literal([...SPEEDS]),
+  stream: z.strictObject({
+    streamName: z.string().min(1).max(128),
+    shardCount: z.number().int().min(1).max(500),
+    retentionHours: z.number().int().min(24).max(8760),
+    throttle: z.enum(['token-bucket', 'fixed-window']),
+  }),
+  producers: z.array(z.strictObject({ spec: producerSchema, running: z.boolean() })).max(50),
+});
+
+/** A reproducible run: stream, producers, seed and speed. Shareable by URL and as a JSON file. */
+export interface Scenario {
+  version: typeof SCENARIO_VERSION;
+  name?: string;
+  lesson?: string;
+  seed: number;
+  speed: Speed;
+  stream: StreamConfig;
+  producers: { spec: ProducerSpec; running: boolean }[];
+}
+
+// Compile-time check that the schema and the TypeScript types describe the same thing.
+type Parsed = z.infer<typeof scenarioSchema>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesTypes: Same<Parsed['stream'], StreamConfig> &
+  Same<z.infer<typeof distributionSchema>, KeyDistribution> = true;
+void schemaMatchesTypes;
+
+export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; message: string };
+
+/** Validates untrusted data as a scenario, with a message a person can act on. */
+export function parseScenario(data: unknown): ScenarioResult {
+  const result = scenarioSchema.safeParse(data);
+  if (result.success) return { ok: true, scenario: result.data as Scenario };
+  const issues = result.error.issues.slice(0, 5).map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(the file)';
+    return `${path}: ${issue.message}`;
+  });
+  const more = result.error.issues.length > 5 ? ` (and ${result.error.issues.length - 5} more)` : '';
+  return { ok: false, message: `Not a valid Shardlab scenario: ${issues.join('; ')}${more}.` };
+}

@@ -1,0 +1,75 @@
+import { MAX_SCENARIO_BYTES, parseScenario, type Scenario, type ScenarioResult } from './schema';
+
+const URL_KEY = 'scenario';
+
+function toBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): string {
+  const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
+
+/** The scenario as a JSON document (what export writes and import reads). */
+export function scenarioToJson(scenario: Scenario): string {
+  return `${JSON.stringify(scenario, null, 2)}\n`;
+}
+
+/** A URL hash fragment (`#scenario=…`) that carries the whole scenario. */
+export function scenarioToHash(scenario: Scenario): string {
+  return `#${URL_KEY}=${toBase64Url(JSON.stringify(scenario))}`;
+}
+
+/** Reads a scenario from a URL hash; undefined when the hash carries none. */
+export function scenarioFromHash(hash: string): ScenarioResult | undefined {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const encoded = params.get(URL_KEY);
+  if (encoded === null) return undefined;
+  if (encoded.length > (MAX_SCENARIO_BYTES * 4) / 3) {
+    return { ok: false, message: 'The shared link is too large to be a Shardlab scenario.' };
+  }
+  let json: string;
+  try {
+    json = fromBase64Url(encoded);
+  } catch {
+    return { ok: false, message: 'The shared link is damaged: its scenario is not valid base64url text.' };
+  }
+  return scenarioFromJson(json, 'The shared link');
+}
+
+/** Parses a scenario document (from a file or a link), refusing oversized or malformed input. */
+export function scenarioFromJson(text: string, source = 'The file'): ScenarioResult {
+  if (text.length > MAX_SCENARIO_BYTES) {
+    return {
+      ok: false,
+      message: `${source} is larger than ${MAX_SCENARIO_BYTES / 1024} KiB, too large to be a Shardlab scenario.`,
+    };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return {
+      ok: false,
+      message: `${source} is not JSON: ${error instanceof Error ? error.message : String(error)}.`,
+    };
+  }
+  return parseScenario(data);
+}
+
+/** Reads an imported file, checking its size before reading it. */
+export async function scenarioFromFile(file: File): Promise<ScenarioResult> {
+  if (file.size > MAX_SCENARIO_BYTES) {
+    return {
+      ok: false,
+      message: `${file.name} is ${Math.ceil(file.size / 1024)} KiB; a Shardlab scenario is at most ${MAX_SCENARIO_BYTES / 1024} KiB.`,
+    };
+  }
+  return scenarioFromJson(await file.text(), file.name);
+}

@@ -1,0 +1,129 @@
+import { type ChangeEvent, useEffect, useRef, useState } from 'react';
+import { PRESETS } from '../scenario/presets';
+import type { Scenario } from '../scenario/schema';
+import { scenarioFromFile, scenarioFromHash, scenarioToHash, scenarioToJson } from '../scenario/share';
+import { useSim, useSimStore } from '../state/SimStoreProvider';
+import { selectActions, selectResult } from '../state/selectors';
+import { downloadText } from './export/download';
+import { ResultMessage } from './ResultMessage';
+
+/** Scenario presets, share by link, and JSON export/import of the running scenario. */
+export function ScenarioBar() {
+  const actions = useSim(selectActions);
+  const result = useSim(selectResult('loadScenario'));
+  const store = useSimStore();
+  const [presetId, setPresetId] = useState(PRESETS[0]?.id ?? '');
+  const [lesson, setLesson] = useState<string | null>(null);
+  const [link, setLink] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const current = (): Scenario | undefined => store.getState().snapshot?.scenario;
+
+  // A shared link opens with its scenario loaded.
+  useEffect(() => {
+    const fromUrl = scenarioFromHash(window.location.hash);
+    if (!fromUrl) return;
+    if (fromUrl.ok) {
+      setLesson(fromUrl.scenario.lesson ?? null);
+      actions.loadScenario(fromUrl.scenario);
+    } else
+      actions.reportResult('loadScenario', {
+        ok: false,
+        operation: 'LoadScenario',
+        errorType: 'Invalid link',
+        message: fromUrl.message,
+      });
+  }, [actions]);
+
+  const loadPreset = () => {
+    const preset = PRESETS.find((p) => p.id === presetId);
+    if (!preset) return;
+    const { id: _id, ...scenario } = preset;
+    setLesson(preset.lesson);
+    actions.loadScenario(scenario);
+  };
+  const share = async () => {
+    const scenario = current();
+    if (!scenario) return;
+    const hash = scenarioToHash({ ...scenario, ...(lesson ? { lesson } : {}) });
+    window.history.replaceState(null, '', hash);
+    setLink(window.location.href);
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+    } catch {
+      // Clipboard access can be refused; the link is shown to copy by hand.
+    }
+  };
+  const exportJson = () => {
+    const scenario = current();
+    if (scenario) downloadText('shardlab-scenario.json', scenarioToJson(scenario), 'application/json');
+  };
+  const importJson = async (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (!file) return;
+    const parsed = await scenarioFromFile(file);
+    if (parsed.ok) {
+      setLesson(parsed.scenario.lesson ?? null);
+      actions.loadScenario(parsed.scenario);
+    } else
+      actions.reportResult('loadScenario', {
+        ok: false,
+        operation: 'LoadScenario',
+        errorType: 'Invalid scenario file',
+        message: parsed.message,
+      });
+  };
+
+  return (
+    <section className="panel scenario-bar" aria-labelledby="scenario-heading">
+      <h2 id="scenario-heading">Scenarios</h2>
+      <div className="scenario-controls">
+        <label className="inline-field">
+          Preset
+          <select value={presetId} onChange={(e) => setPresetId(e.target.value)}>
+            {PRESETS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="primary" onClick={loadPreset}>
+          Load preset
+        </button>
+        <button type="button" onClick={share}>
+          Copy share link
+        </button>
+        <button type="button" onClick={exportJson}>
+          Export scenario JSON
+        </button>
+        <button type="button" onClick={() => fileInput.current?.click()}>
+          Import scenario JSON
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept="application/json,.json"
+          onChange={importJson}
+          hidden
+          aria-label="Scenario file to import"
+        />
+      </div>
+      {lesson ? (
+        <p className="lesson" data-testid="lesson">
+          <strong>Lesson:</strong> {lesson}
+        </p>
+      ) : null}
+      <ResultMessage
+        result={result}
+        success={(o) => `Scenario ${o.name ? `"${String(o.name)}" ` : ''}loaded.`}
+      />
+      {link ? (
+        <label className="share-link">
+          Share link (copied to the clipboard)
+          <input readOnly value={link} onFocus={(e) => e.target.select()} />
+        </label>
+      ) : null}
+    </section>
+  );
+}

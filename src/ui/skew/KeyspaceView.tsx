@@ -1,0 +1,246 @@
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { useSim } from '../../state/SimStoreProvider';
+import { selectLimits, selectViewStream } from '../../state/selectors';
+import { ChartFrame } from '../charts/ChartFrame';
+import { demandAt, shortShardId } from '../charts/chartData';
+import { formatCount } from '../format';
+
+const WIDTH = 720;
+const BAR_HEIGHT = 56;
+const MARKS_HEIGHT = 30;
+const HEAT_HEIGHT = 180;
+const HEIGHT = MARKS_HEIGHT + BAR_HEIGHT + 12 + HEAT_HEIGHT;
+const HEAT_TOP = MARKS_HEIGHT + BAR_HEIGHT + 12;
+/** Seconds averaged for a shard's current heat. */
+const HEAT_WINDOW = 5;
+
+/** Position of a decimal hash key in the hash space, for drawing only. */
+const fractionOf = (hashKey: string) => Number(BigInt(hashKey) >> 75n) / 2 ** 53;
+
+/** White → amber → red as load goes from 0 to the limit and beyond. */
+function heatColour(load: number): string {
+  const x = Math.max(0, Math.min(load, 1.5)) / 1.5;
+  const r = 255;
+  const g = Math.round(250 - 200 * x);
+  const b = Math.round(240 - 230 * Math.min(1, x * 1.5));
+  return `rgb(${r},${g},${b})`;
+}
+
+/**
+ * The 128-bit hash space as a bar of shard ranges (labelled by ShardId, heated by load), where the hottest
+ * keys land, and a keyspace × time heatmap in which a hot shard is a bright band and a hot key a streak.
+ */
+export const KeyspaceView = memo(function KeyspaceView() {
+  const stream = useSim(selectViewStream);
+  const limits = useSim(selectLimits);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [focused, setFocused] = useState<number | null>(null);
+  const keyHistory = useRef<{ nowMs: number; counts: Map<string, number> }[]>([]);
+
+  const view = useMemo(() => {
+    if (!stream || !limits) return null;
+    const limit = limits.recordsPerSecond;
+    const loads = stream.shards.map((s) => {
+      let demand = 0;
+      let throttled = 0;
+      for (let t = stream.seconds - HEAT_WINDOW; t < stream.seconds; t++) {
+        demand += demandAt(stream, s.position, t);
+        throttled += stream.series.throttledRecords[s.position * stream.seconds + t] ?? 0;
+      }
+      return { demand: demand / HEAT_WINDOW, throttled: throttled / HEAT_WINDOW };
+    });
+    return {
+      limit,
+      loads,
+      keys: stream.hotKeys.slice(0, 12).map((k) => ({ ...k, fraction: fractionOf(k.hashKey) })),
+    };
+  }, [stream, limits]);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const context = canvas?.getContext('2d');
+    if (!canvas || !context || !stream || !view) return;
+    const history = keyHistory.current;
+    history.push({
+      nowMs: stream.nowMs,
+      counts: new Map(stream.hotKeys.map((k) => [k.partitionKey, k.count])),
+    });
+    while (history.length > 2 && (history[0]?.nowMs ?? 0) < stream.nowMs - stream.seconds * 1000)
+      history.shift();
+
+    context.clearRect(0, 0, WIDTH, HEIGHT);
+    context.font = '12px system-ui, sans-serif';
+    // The bar: one segment per shard, heated by its recent demand against the limit; throttled ones hatched.
+    stream.shards.forEach((shard, i) => {
+      const x0 = shard.startFraction * WIDTH;
+      const x1 = Math.max(x0 + 1, shard.endFraction * WIDTH);
+      const load = view.loads[i]?.demand ?? 0;
+      context.fillStyle = heatColour(load / view.limit);
+      context.fillRect(x0, MARKS_HEIGHT, x1 - x0, BAR_HEIGHT);
+      if ((view.loads[i]?.throttled ?? 0) > 0) {
+        context.save();
+        context.beginPath();
+        context.rect(x0, MARKS_HEIGHT, x1 - x0, BAR_HEIGHT);
+        context.clip();
+        context.strokeStyle = 'rgba(127, 29, 29, 0.55)';
+        for (let d = -BAR_HEIGHT; d < x1 - x0; d += 8) {
+          context.beginPath();
+          context.moveTo(x0 + d, MARKS_HEIGHT + BAR_HEIGHT);
+          context.lineTo(x0 + d + BAR_HEIGHT, MARKS_HEIGHT);
+          context.stroke();
+        }
+        context.restore();
+      }
+      context.strokeStyle = '#334155';
+      context.strokeRect(x0, MARKS_HEIGHT, x1 - x0, BAR_HEIGHT);
+      if (x1 - x0 > 34) {
+        context.fillStyle = '#111827';
+        context.fillText(shortShardId(shard.shardId), x0 + 4, MARKS_HEIGHT + 16);
+        if (x1 - x0 > 80) context.fillText(`${formatCount(load)}/s`, x0 + 4, MARKS_HEIGHT + 34);
+      }
+      if (focused === i) {
+        context.strokeStyle = '#f59e0b';
+        context.lineWidth = 3;
+        context.strokeRect(x0 + 1.5, MARKS_HEIGHT + 1.5, x1 - x0 - 3, BAR_HEIGHT - 3);
+        context.lineWidth = 1;
+      }
+    });
+    // Where the hottest keys land.
+    view.keys.forEach((k, i) => {
+      const x = k.fraction * WIDTH;
+      context.fillStyle = i === 0 ? '#b91c1c' : '#1e3a8a';
+      context.beginPath();
+      context.moveTo(x, MARKS_HEIGHT - 2);
+      context.lineTo(x - 5, MARKS_HEIGHT - 11);
+      context.lineTo(x + 5, MARKS_HEIGHT - 11);
+      context.fill();
+      if (i < 3) context.fillText(k.partitionKey.slice(0, 16), Math.min(x + 6, WIDTH - 90), 10 + i * 0);
+    });
+    // Keyspace × time: rows are the keyspace (top = 0), columns the seconds of history.
+    const colWidth = WIDTH / stream.seconds;
+    for (let t = 0; t < stream.seconds; t++) {
+      stream.shards.forEach((shard) => {
+        const y0 = HEAT_TOP + shard.startFraction * HEAT_HEIGHT;
+        const y1 = Math.max(y0 + 1, HEAT_TOP + shard.endFraction * HEAT_HEIGHT);
+        context.fillStyle = heatColour(demandAt(stream, shard.position, t) / view.limit);
+        context.fillRect(t * colWidth, y0, colWidth + 0.5, y1 - y0);
+      });
+    }
+    // Hot keys as streaks: their rate between view refreshes, drawn at their position.
+    for (let h = 1; h < history.length; h++) {
+      const a = history[h - 1];
+      const b = history[h];
+      if (!a || !b || b.nowMs <= a.nowMs) continue;
+      const x0 = WIDTH - ((stream.nowMs - a.nowMs) / 1000) * colWidth;
+      const x1 = WIDTH - ((stream.nowMs - b.nowMs) / 1000) * colWidth;
+      for (const k of view.keys) {
+        const rate =
+          ((b.counts.get(k.partitionKey) ?? 0) - (a.counts.get(k.partitionKey) ?? 0)) /
+          ((b.nowMs - a.nowMs) / 1000);
+        if (rate <= 0) continue;
+        const intensity = Math.min(1, rate / view.limit);
+        context.strokeStyle = `rgba(76, 5, 25, ${0.25 + 0.75 * intensity})`;
+        context.lineWidth = 1 + 3 * intensity;
+        context.beginPath();
+        const y = HEAT_TOP + k.fraction * HEAT_HEIGHT;
+        context.moveTo(Math.max(0, x0), y);
+        context.lineTo(Math.max(0, x1), y);
+        context.stroke();
+      }
+    }
+    context.lineWidth = 1;
+    context.strokeStyle = '#334155';
+    context.strokeRect(0, HEAT_TOP, WIDTH, HEAT_HEIGHT);
+  }, [stream, view, focused]);
+
+  if (!stream || !view) return null;
+  const focusedShard = focused === null ? undefined : stream.shards[focused];
+  const focusedLoad = focused === null ? undefined : view.loads[focused];
+  return (
+    <ChartFrame
+      title="Keyspace"
+      description={
+        <>
+          The hash space 0 … 2^128−1 left to right, cut into shard ranges; colour and the printed rate show
+          each shard's demand over the last {HEAT_WINDOW} s, hatching marks throttling, triangles mark the
+          hottest keys. Below, the keyspace over the last {stream.seconds} s: a hot shard is a bright band, a
+          hot key a dark streak.
+        </>
+      }
+      csv={() => ({
+        headers: [
+          'ShardId',
+          'StartingHashKey',
+          'EndingHashKey',
+          'Demand records/s (5 s)',
+          'Throttled records/s (5 s)',
+        ],
+        rows: stream.shards.map((s, i) => [
+          s.shardId,
+          s.startingHashKey,
+          s.endingHashKey,
+          view.loads[i]?.demand ?? 0,
+          view.loads[i]?.throttled ?? 0,
+        ]),
+      })}
+      chart={
+        <div className="keyspace">
+          <canvas
+            ref={canvasRef}
+            width={WIDTH}
+            height={HEIGHT}
+            role="img"
+            aria-label="Keyspace bar and keyspace-by-time heatmap"
+          />
+          <div className="keyspace-overlay" style={{ top: MARKS_HEIGHT, height: BAR_HEIGHT, width: WIDTH }}>
+            {stream.shards.map((shard, i) => (
+              <button
+                type="button"
+                key={shard.shardId}
+                className="keyspace-segment"
+                style={{
+                  left: `${shard.startFraction * 100}%`,
+                  width: `${Math.max(0.2, (shard.endFraction - shard.startFraction) * 100)}%`,
+                }}
+                aria-label={`${shard.shardId}: hash keys ${shard.startingHashKey} to ${shard.endingHashKey}, ${formatCount(view.loads[i]?.demand ?? 0)} records/s asked, ${formatCount(view.loads[i]?.throttled ?? 0)} throttled/s`}
+                onFocus={() => setFocused(i)}
+                onMouseEnter={() => setFocused(i)}
+                onBlur={() => setFocused(null)}
+                onMouseLeave={() => setFocused(null)}
+              />
+            ))}
+          </div>
+          <p className="keyspace-info" aria-live="polite" data-testid="keyspace-info">
+            {focusedShard && focusedLoad
+              ? `${focusedShard.shardId}: ${focusedShard.startingHashKey} … ${focusedShard.endingHashKey} — ${formatCount(focusedLoad.demand)} records/s asked (${((focusedLoad.demand / view.limit) * 100).toFixed(0)}% of the limit), ${formatCount(focusedLoad.throttled)} throttled/s`
+              : 'Hover over or tab to a shard range to see its ShardId, hash key range and load.'}
+          </p>
+        </div>
+      }
+      table={
+        <table aria-label="Keyspace data">
+          <thead>
+            <tr>
+              <th scope="col">ShardId</th>
+              <th scope="col">StartingHashKey</th>
+              <th scope="col">EndingHashKey</th>
+              <th scope="col">Demand (records/s)</th>
+              <th scope="col">Throttled (records/s)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {stream.shards.map((s, i) => (
+              <tr key={s.shardId}>
+                <th scope="row">{s.shardId}</th>
+                <td className="hash">{s.startingHashKey}</td>
+                <td className="hash">{s.endingHashKey}</td>
+                <td>{formatCount(view.loads[i]?.demand ?? 0)}</td>
+                <td>{formatCount(view.loads[i]?.throttled ?? 0)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    />
+  );
+});
