@@ -106,7 +106,7 @@ export const PRESETS: readonly (Scenario & { id: string; name: string; lesson: s
         running: true,
         spec: producer({
           name: 'timeline-suffixed',
-          rate: 3000,
+          rate: 2400,
           distribution: {
             kind: 'weighted',
             keys: [

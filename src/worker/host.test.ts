@@ -164,3 +164,79 @@ describe('SimulationHost', () => {
     expect(snapshot.stream?.accepted.length).toBe(0); // transferred, so detached here
   });
 });
+
+describe('SimulationHost scenarios, inspector and diagnosis', () => {
+  const scenario = {
+    version: 1 as const,
+    name: 'hot',
+    seed: 11,
+    speed: 1 as const,
+    stream: { streamName: 'lab', shardCount: 4, retentionHours: 24, throttle: 'token-bucket' as const },
+    producers: [
+      {
+        running: true,
+        spec: {
+          name: 'timeline',
+          api: 'PutRecords' as const,
+          batchSize: 500,
+          payloadBytes: { min: 200, max: 200 },
+          rate: 2400,
+          distribution: { kind: 'hotKey' as const, hotKey: 'celebrity', hotPercent: 50, keyCount: 500 },
+        },
+      },
+    ],
+  };
+
+  it('loads the same scenario twice with identical results at the same virtual time', () => {
+    const run = () => {
+      const { host } = hostWithEvents(1);
+      host.handle({ type: 'loadScenario', requestId: 1, scenario });
+      for (let i = 0; i < 40; i++) host.tick(100);
+      return serialise(host.snapshot());
+    };
+    const first = run();
+    expect(first).toBe(run());
+    expect(first).toContain('"streamName":"lab"');
+  });
+
+  it('reports its running scenario, which loads back', () => {
+    const { host } = hostWithEvents(1);
+    host.handle({ type: 'loadScenario', requestId: 1, scenario });
+    expect(host.snapshot().scenario).toEqual(scenario);
+  });
+
+  it('refuses an invalid scenario and keeps the simulation', () => {
+    const { host, events } = hostWithEvents(1);
+    const before = serialise(host.snapshot());
+    host.handle({ type: 'loadScenario', requestId: 2, scenario: { ...scenario, seed: -1 } });
+    expect(events.at(-1)).toMatchObject({
+      result: { ok: false, errorType: 'Invalid scenario', message: expect.stringContaining('seed') },
+    });
+    expect(serialise(host.snapshot())).toBe(before);
+  });
+
+  it('inspects a key through the engine', () => {
+    const { host, events } = hostWithEvents(1);
+    host.handle({ type: 'inspectKey', requestId: 3, partitionKey: 'ключ' });
+    expect(events.at(-1)).toMatchObject({
+      result: {
+        ok: true,
+        output: { hashKey: '259726384039714788407059515981389908711', shardId: 'shardId-000000000003' },
+      },
+    });
+  });
+
+  it('diagnoses the celebrity key as a hot key', () => {
+    const { host } = hostWithEvents(1);
+    host.handle({ type: 'loadScenario', requestId: 1, scenario });
+    let diagnosis = host.snapshot().diagnosis;
+    for (let i = 0; i < 60; i++) {
+      host.tick(100);
+      diagnosis = host.snapshot().diagnosis;
+    }
+    expect(diagnosis).toHaveLength(1);
+    expect(diagnosis[0]).toMatchObject({ verdict: 'hot-key', topKey: { partitionKey: 'celebrity' } });
+    expect(diagnosis[0]?.topKey?.recordsPerSecond).toBeGreaterThan(1100);
+    expect(diagnosis[0]?.topKey?.recordsPerSecond).toBeLessThan(1300);
+  });
+});

@@ -95,6 +95,7 @@ export class SimulationHost {
           this.engine = built.engine;
           this.config = command.config;
           this.producers = this.producersFor(built.engine, command.config);
+          this.scenarioLabel = {};
           this.throttledSeen = new Map();
           this.keySamples = [];
           this.recentErrors = [];
@@ -301,6 +302,8 @@ export class SimulationHost {
   currentScenario(): Scenario {
     return {
       version: SCENARIO_VERSION,
+      ...(this.scenarioLabel.name ? { name: this.scenarioLabel.name } : {}),
+      ...(this.scenarioLabel.lesson ? { lesson: this.scenarioLabel.lesson } : {}),
       seed: this.seed,
       speed: this.speed,
       stream: { ...this.config },
@@ -338,18 +341,32 @@ export class SimulationHost {
     this.throttledSeen = new Map();
     this.recentErrors = [];
     this.keySamples = [];
+    this.scenarioLabel = { name: scenario.name, lesson: scenario.lesson };
     return { ok: true, operation: 'LoadScenario', output: { name: scenario.name ?? '' } };
   }
 
+  /** The loaded scenario's name and lesson, kept when it is shared or exported again. */
+  private scenarioLabel: { name?: string | undefined; lesson?: string | undefined } = {};
+
   /** Hot-key counts sampled over the last few virtual seconds, to measure each key's rate. */
-  private keySamples: { nowMs: number; counts: Map<string, number> }[] = [];
+  private keySamples: {
+    nowMs: number;
+    counts: Map<string, number>;
+    attempts: number[];
+    throttled: number[];
+  }[] = [];
 
   private diagnosis(): ShardDiagnosis[] {
-    const snapshot = this.engine.snapshot(this.config.streamName, DIAGNOSIS_WINDOW_SECONDS, 50);
+    const snapshot = this.engine.snapshot(this.config.streamName, 1, 50);
     if (!snapshot) return [];
     const now = snapshot.nowMs;
+    // Key rates and shard demand are both differences of cumulative counts over the same window.
     const counts = new Map(snapshot.hotKeys.map((k) => [k.partitionKey, k.count]));
-    this.keySamples.push({ nowMs: now, counts });
+    const attempts = snapshot.shards.map(
+      (s) => (snapshot.accepted[s.position] ?? 0) + (snapshot.throttled[s.position] ?? 0),
+    );
+    const throttled = snapshot.shards.map((s) => snapshot.throttled[s.position] ?? 0);
+    this.keySamples.push({ nowMs: now, counts, attempts, throttled });
     while (
       this.keySamples.length > 2 &&
       (this.keySamples[1]?.nowMs ?? now) <= now - DIAGNOSIS_WINDOW_SECONDS * 1000
@@ -357,32 +374,20 @@ export class SimulationHost {
       this.keySamples.shift();
     const oldest = this.keySamples[0];
     const spanS = oldest ? (now - oldest.nowMs) / 1000 : 0;
-    const keys: KeyRate[] =
-      spanS > 0 && oldest
-        ? snapshot.hotKeys.map((k) => ({
-            partitionKey: k.partitionKey,
-            hashKey: k.hashKey,
-            shardId: k.shardId,
-            recordsPerSecond: (k.count - (oldest.counts.get(k.partitionKey) ?? 0)) / spanS,
-          }))
-        : [];
-    const seconds = snapshot.seconds;
-    const loads = snapshot.shards.map((shard) => {
-      let demand = 0;
-      let throttled = 0;
-      for (let t = 0; t < seconds; t++) {
-        const i = shard.position * seconds + t;
-        demand += (snapshot.series.incomingRecords[i] ?? 0) + (snapshot.series.throttledRecords[i] ?? 0);
-        throttled += snapshot.series.throttledRecords[i] ?? 0;
-      }
-      return {
-        shardId: shard.shardId,
-        startingHashKey: shard.startingHashKey,
-        endingHashKey: shard.endingHashKey,
-        demandPerSecond: demand / seconds,
-        throttledPerSecond: throttled / seconds,
-      };
-    });
+    if (!oldest || spanS < 1 || oldest.attempts.length !== attempts.length) return [];
+    const keys: KeyRate[] = snapshot.hotKeys.map((k) => ({
+      partitionKey: k.partitionKey,
+      hashKey: k.hashKey,
+      shardId: k.shardId,
+      recordsPerSecond: (k.count - (oldest.counts.get(k.partitionKey) ?? 0)) / spanS,
+    }));
+    const loads = snapshot.shards.map((shard, i) => ({
+      shardId: shard.shardId,
+      startingHashKey: shard.startingHashKey,
+      endingHashKey: shard.endingHashKey,
+      demandPerSecond: ((attempts[i] ?? 0) - (oldest.attempts[i] ?? 0)) / spanS,
+      throttledPerSecond: ((throttled[i] ?? 0) - (oldest.throttled[i] ?? 0)) / spanS,
+    }));
     return diagnoseShards(loads, keys);
   }
 
