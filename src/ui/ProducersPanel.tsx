@@ -6,6 +6,7 @@ import type { SimState } from '../state/store';
 import type { KeyDistribution, ProducerSpec } from '../worker/engineTypes';
 import { formatCount } from './format';
 import { ResultMessage } from './ResultMessage';
+import { ScrollRegion } from './ScrollRegion';
 
 type Kind = KeyDistribution['kind'];
 const KINDS: { kind: Kind; label: string }[] = [
@@ -217,7 +218,7 @@ function ProducerTable() {
   const actions = useSim(selectActions);
   if (!producers || producers.length === 0) return <p className="muted">No producers yet.</p>;
   return (
-    <div className="table-scroll">
+    <ScrollRegion label="Producer table">
       <table aria-label="Producers">
         <thead>
           <tr>
@@ -259,6 +260,6 @@ function ProducerTable() {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

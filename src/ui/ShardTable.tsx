@@ -1,13 +1,14 @@
 import { useSim } from '../state/SimStoreProvider';
 import { selectViewStream } from '../state/selectors';
 import { formatBytes, formatCount } from './format';
+import { ScrollRegion } from './ScrollRegion';
 
 /** Every shard with its hash key range and its record counts: the numbers behind the charts. */
 export function ShardTable() {
   const stream = useSim(selectViewStream);
   if (!stream) return <p>No stream yet.</p>;
   return (
-    <div className="table-scroll">
+    <ScrollRegion label="Shard table">
       <table className="shard-table">
         <caption>
           Shards of {stream.streamName}: totals since the stream was created. Throttled = records refused with
@@ -47,6 +48,6 @@ export function ShardTable() {
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

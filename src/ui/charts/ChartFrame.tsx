@@ -1,5 +1,6 @@
 import { type ReactNode, useId, useRef, useState } from 'react';
 import { chartToPng, downloadBlob, downloadText, toCsv } from '../export/download';
+import { ScrollRegion } from '../ScrollRegion';
 
 /** A chart's data as CSV: a header row and one row per record. */
 export interface CsvData {
@@ -74,7 +75,9 @@ export function ChartFrame({
         </p>
       ) : null}
       {showTable ? (
-        <div className="table-scroll chart-table">{table}</div>
+        <ScrollRegion label={`${title} data`} className="chart-table">
+          {table}
+        </ScrollRegion>
       ) : (
         <div ref={chartRef} className="chart-body">
           {chart}

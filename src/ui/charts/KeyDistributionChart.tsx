@@ -3,6 +3,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'rec
 import { useSim } from '../../state/SimStoreProvider';
 import { selectViewStream } from '../../state/selectors';
 import { formatCount } from '../format';
+import { ScrollRegion } from '../ScrollRegion';
 import { ChartFrame } from './ChartFrame';
 import { shortShardId } from './chartData';
 
@@ -125,7 +126,7 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
           </table>
         }
       />
-      <div className="table-scroll">
+      <ScrollRegion label="Hottest partition keys table">
         <table aria-label="Hottest partition keys">
           <caption>
             Hottest PartitionKeys (attempts since the stream was created) and the ShardId each one routes to
@@ -162,7 +163,7 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
             )}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </>
   );
 });

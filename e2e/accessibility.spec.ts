@@ -1,0 +1,77 @@
+import { createRequire } from 'node:module';
+import { expect, type Page, test } from '@playwright/test';
+
+const require = createRequire(import.meta.url);
+const axePath = require.resolve('axe-core/axe.min.js');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations;
+  });
+  return violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')}`,
+  );
+}
+
+// Every control has a label, contrast holds, tables and figures are well formed: checked with axe-core in
+// the states a person sees (a hot-key scenario with throttling, and every chart's data table shown).
+test('the page has no WCAG 2.1 A/AA violations that axe-core can detect', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
+  await page.getByLabel('Preset').selectOption({ label: 'Celebrity hot key' });
+  await page.getByRole('button', { name: 'Load preset' }).click();
+  await expect(page.getByRole('list', { name: 'Throttled shards diagnosed' })).toBeVisible({
+    timeout: 20_000,
+  });
+  await page.getByRole('button', { name: /pause/i }).click();
+  expect(await axeViolations(page)).toEqual([]);
+
+  for (const title of ['Keyspace', 'Key distribution', 'Write throughput', 'Throttling', 'Retention']) {
+    await page.getByRole('button', { name: `Show ${title} data table` }).click();
+  }
+  const form = page.getByRole('form', { name: 'Inspect a key' });
+  await form.getByRole('button', { name: 'Inspect' }).click();
+  await expect(page.getByTestId('hash-key')).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+});
+
+test('every control can be reached and used with the keyboard', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
+  // Tab from the top reaches Large type, then the play button, then the rest in reading order.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Large type' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: /pause|play/i })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: /play/i })).toBeVisible();
+  // The put-record form works from the keyboard alone.
+  await page.getByRole('form', { name: 'Put one record' }).getByLabel('PartitionKey').focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('b');
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(/ShardId shardId-000000000002, SequenceNumber/)).toBeVisible();
+  // Focus is always visible.
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+  expect(outline).not.toBe('none');
+});
