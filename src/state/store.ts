@@ -41,7 +41,8 @@ export interface SimState {
     setRetention(hours: number): void;
     putRecord(record: ManualRecord): void;
     addProducer(spec: ProducerSpec, start?: boolean): void;
-    loadScenario(scenario: Scenario): void;
+    /** Loads a scenario; it starts playing unless `paused`. */
+    loadScenario(scenario: Scenario, options?: { paused?: boolean }): void;
     inspectKey(partitionKey: string, explicitHashKey?: string): void;
     /** Shows an error that happened on this side (e.g. an imported file that is not a scenario). */
     reportResult(slot: ResultSlot, result: CommandResult): void;
@@ -122,8 +123,10 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
           request('putRecord', (requestId) => send({ type: 'putRecord', requestId, record })),
         addProducer: (spec, start = true) =>
           request('addProducer', (requestId) => send({ type: 'addProducer', requestId, spec, start })),
-        loadScenario: (scenario) =>
-          request('loadScenario', (requestId) => send({ type: 'loadScenario', requestId, scenario })),
+        loadScenario: (scenario, options) =>
+          request('loadScenario', (requestId) =>
+            send({ type: 'loadScenario', requestId, scenario, ...(options?.paused ? { paused: true } : {}) }),
+          ),
         inspectKey: (partitionKey, explicitHashKey) =>
           request('inspectKey', (requestId) =>
             send({

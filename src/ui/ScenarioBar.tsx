@@ -15,6 +15,8 @@ export function ScenarioBar() {
   const [presetId, setPresetId] = useState(PRESETS[0]?.id ?? '');
   const [lesson, setLesson] = useState<string | null>(null);
   const [link, setLink] = useState<string | null>(null);
+  const [seedInput, setSeedInput] = useState('');
+  const [seedError, setSeedError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const current = (): Scenario | undefined => store.getState().snapshot?.scenario;
 
@@ -40,6 +42,18 @@ export function ScenarioBar() {
     const { id: _id, ...scenario } = preset;
     setLesson(preset.lesson);
     actions.loadScenario(scenario);
+  };
+  // The same scenario from another seed: a different but equally reproducible run.
+  const restartWithSeed = () => {
+    const scenario = current();
+    const seed = Number(seedInput === '' ? scenario?.seed : seedInput);
+    if (!scenario || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      setSeedError('The seed must be a whole number from 0 to 4294967295.');
+      return;
+    }
+    setSeedError(null);
+    // Restarting keeps play/pause as it was, so a paused restart can be stepped second by second.
+    actions.loadScenario({ ...scenario, seed }, { paused: !store.getState().snapshot?.playing });
   };
   const share = async () => {
     const scenario = current();
@@ -91,6 +105,19 @@ export function ScenarioBar() {
         <button type="button" className="primary" onClick={loadPreset}>
           Load preset
         </button>
+        <label className="inline-field">
+          Seed
+          <input
+            className="seed"
+            inputMode="numeric"
+            value={seedInput}
+            placeholder={String(store.getState().snapshot?.seed ?? '')}
+            onChange={(e) => setSeedInput(e.target.value)}
+          />
+        </label>
+        <button type="button" onClick={restartWithSeed}>
+          Restart with seed
+        </button>
         <button type="button" onClick={share}>
           Copy share link
         </button>
@@ -112,6 +139,11 @@ export function ScenarioBar() {
       {lesson ? (
         <p className="lesson" data-testid="lesson">
           <strong>Lesson:</strong> {lesson}
+        </p>
+      ) : null}
+      {seedError ? (
+        <p className="result error" role="alert">
+          {seedError}
         </p>
       ) : null}
       <ResultMessage

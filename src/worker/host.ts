@@ -215,7 +215,7 @@ export class SimulationHost {
         this.emit({
           type: 'result',
           requestId: command.requestId,
-          result: this.loadScenario(command.scenario),
+          result: this.loadScenario(command.scenario, command.paused === true),
         });
         break;
       }
@@ -312,7 +312,7 @@ export class SimulationHost {
   }
 
   /** Loads a scenario into a fresh engine; a scenario that fails leaves the running simulation untouched. */
-  private loadScenario(input: unknown): CommandResult {
+  private loadScenario(input: unknown, paused = false): CommandResult {
     const parsed = parseScenario(input);
     if (!parsed.ok)
       return { ok: false, operation: 'LoadScenario', errorType: 'Invalid scenario', message: parsed.message };
@@ -337,7 +337,7 @@ export class SimulationHost {
     this.config = { ...scenario.stream };
     this.seed = scenario.seed;
     this.speed = scenario.speed;
-    this.playing = true;
+    this.playing = !paused;
     this.throttledSeen = new Map();
     this.recentErrors = [];
     this.keySamples = [];

@@ -42,7 +42,7 @@ export type Command =
   | { type: 'addProducer'; requestId: number; spec: ProducerSpec; start: boolean }
   | { type: 'setProducerRunning'; id: number; running: boolean }
   | { type: 'removeProducer'; id: number }
-  | { type: 'loadScenario'; requestId: number; scenario: Scenario }
+  | { type: 'loadScenario'; requestId: number; scenario: Scenario; paused?: boolean }
   | { type: 'inspectKey'; requestId: number; partitionKey: string; explicitHashKey?: string }
   | { type: 'play' }
   | { type: 'pause' }
