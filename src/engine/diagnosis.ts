@@ -78,43 +78,61 @@ export function diagnoseShards(shards: ShardLoad[], keys: KeyRate[]): ShardDiagn
     });
 }
 
+/** 2^53: demand fractions become exact BigInt ratios over this denominator. */
+const FRACTION_BITS = 53n;
+const FRACTION_ONE = 2 ** 53;
+
+/** `part / whole` (BigInts, 0 ≤ part ≤ whole) as a float, exact to 2^-53 whatever their size. */
+function ratio(part: bigint, whole: bigint): number {
+  return Number((part << FRACTION_BITS) / whole) / FRACTION_ONE;
+}
+
+/** floor(width · f) for a float 0 ≤ f ≤ 1, in BigInt arithmetic (f taken to 53 bits). */
+function scale(width: bigint, f: number): bigint {
+  const clamped = Math.min(Math.max(f, 0), 1);
+  return (width * BigInt(Math.round(clamped * FRACTION_ONE))) >> FRACTION_BITS;
+}
+
 /**
  * A NewStartingHashKey that splits the shard's demand in half: known key rates at their positions, the
  * rest of the demand spread evenly over the range; clamped to SplitShard's rule Start + 2 ≤ k ≤ End − 1.
+ * Positions stay BigInts throughout (a float cannot tell hash keys 2^75 apart); only demand is a float.
+ * A key is never split from itself: the split goes just before or just after it, whichever halves better.
  */
 function splitPoint(shard: ShardLoad, keys: KeyRate[]): string | undefined {
   const start = BigInt(shard.startingHashKey);
   const end = BigInt(shard.endingHashKey);
   if (end - start < 3n) return undefined;
-  const width = Number(end - start + 1n);
-  const known = keys.reduce((sum, k) => sum + k.recordsPerSecond, 0);
+  const width = end - start + 1n;
+  const placed = keys
+    .map((k) => ({ at: BigInt(k.hashKey), rate: Math.max(0, k.recordsPerSecond) }))
+    .filter((k) => k.at >= start && k.at <= end)
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const known = placed.reduce((sum, k) => sum + k.rate, 0);
   const spread = Math.max(0, shard.demandPerSecond - known);
   const half = (known + spread) / 2;
-  // Walk the known keys in hash order, adding the evenly spread remainder between them.
-  const sorted = [...keys].sort((a, b) => (BigInt(a.hashKey) < BigInt(b.hashKey) ? -1 : 1));
+  // Demand below position x: spread · (x − start) / width, plus the keys before x.
   let cumulative = 0;
-  let position = 0; // fraction of the range
-  let point: number | undefined;
-  for (const k of sorted) {
-    const f = Number(BigInt(k.hashKey) - start) / width;
-    const between = spread * (f - position);
-    if (cumulative + between >= half) {
-      point = position + (half - cumulative) / Math.max(spread, 1e-9);
+  let position = start;
+  let k: bigint | undefined;
+  for (const key of placed) {
+    const between = spread * ratio(key.at - position, width);
+    if (between > 0 && cumulative + between >= half) {
+      k = position + scale(width, (half - cumulative) / spread);
       break;
     }
     cumulative += between;
-    position = f;
-    if (cumulative + k.recordsPerSecond >= half) {
-      // Put this key in the lower child; the split goes just after it.
-      point = f + 1 / width;
+    position = key.at;
+    if (cumulative + key.rate >= half) {
+      // Just after the key (it goes to the lower child) or at it (upper child): whichever is nearer half.
+      k = cumulative + key.rate - half <= half - cumulative ? key.at + 1n : key.at;
       break;
     }
-    cumulative += k.recordsPerSecond;
+    cumulative += key.rate;
   }
-  if (point === undefined) point = position + (half - cumulative) / Math.max(spread, 1e-9);
-  const clampedFraction = Math.min(Math.max(point, 0), 1);
-  let k =
-    start + BigInt(Math.floor(clampedFraction * 2 ** 52)) * ((end - start + 1n) / BigInt(2 ** 52) || 1n);
+  if (k === undefined) {
+    k = spread > 0 ? position + scale(width, (half - cumulative) / spread) : start + width / 2n;
+  }
   if (k < start + 2n) k = start + 2n;
   if (k > end - 1n) k = end - 1n;
   return k.toString();

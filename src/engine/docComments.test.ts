@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 // Every exported function and class of the engine has a doc comment (at least one line) right above it.
 const ROOT = new URL('./', import.meta.url);
-const sources = ['', 'api/'].flatMap((dir) =>
+const sources = ['', 'api/', 'producers/'].flatMap((dir) =>
   readdirSync(new URL(dir, ROOT))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
     .map((f) => `${dir}${f}`),

@@ -38,10 +38,16 @@ export function hashKeyOfPartitionKey(key: string, out: Uint32Array): Uint32Arra
  */
 export function hashKeyAndUtf8Length(key: string, out: Uint32Array, offset = 0): number {
   const m = md5Utf8Words(key, MD5_SCRATCH);
-  out[offset] = byteSwap(m[0]!);
-  out[offset + 1] = byteSwap(m[1]!);
-  out[offset + 2] = byteSwap(m[2]!);
-  out[offset + 3] = byteSwap(m[3]!);
+  // byteSwap written out: this runs once per record, and a helper call per word costs when V8's inlining
+  // budget for the write path is spent (x << 24 keeps only the low byte).
+  const a = m[0]!;
+  const b = m[1]!;
+  const c = m[2]!;
+  const d = m[3]!;
+  out[offset] = (a << 24) | ((a & 0xff00) << 8) | ((a >>> 8) & 0xff00) | (a >>> 24);
+  out[offset + 1] = (b << 24) | ((b & 0xff00) << 8) | ((b >>> 8) & 0xff00) | (b >>> 24);
+  out[offset + 2] = (c << 24) | ((c & 0xff00) << 8) | ((c >>> 8) & 0xff00) | (c >>> 24);
+  out[offset + 3] = (d << 24) | ((d & 0xff00) << 8) | ((d >>> 8) & 0xff00) | (d >>> 24);
   return lastUtf8ByteLength();
 }
 
@@ -177,13 +183,19 @@ export class ShardLocator {
 
   /** Index of the range holding the hash key at `words[offset..offset+3]` (offset counts words). */
   locate(words: Uint32Array, offset: number): number {
+    const hit = this.buckets[words[offset]! >>> 16]!;
+    // Kept tiny so it inlines into the write path; the rare bucket with a boundary is searched out of line.
+    return hit >= 0 ? hit : this.search(words, offset, ~hit);
+  }
+
+  /**
+   * A range boundary lies inside the key's bucket: binary search for the last start ≤ key, between range
+   * `first` (holding the bucket's first key) and the one holding the next bucket's first key.
+   */
+  private search(words: Uint32Array, offset: number, first: number): number {
     const w0 = words[offset]!;
-    const hit = this.buckets[w0 >>> 16]!;
-    if (hit >= 0) return hit;
-    // A range boundary lies inside this bucket: binary search for the last start ≤ key, between the
-    // range holding the bucket's first key and the one holding the next bucket's first key.
     const bucket = w0 >>> 16;
-    let lo = ~hit;
+    let lo = first;
     let hi: number;
     if (bucket + 1 < BUCKET_COUNT) {
       const next = this.buckets[bucket + 1]!;

@@ -92,4 +92,34 @@ describe('HotKeySketch', () => {
     expect(first!.error).toBeLessThan(5000 / 256 + 40);
     expect(first!.throttled).toBeLessThanOrEqual(150);
   });
+
+  it('keeps counting monitored keys exactly among a million distinct keys (no lookup for the others)', () => {
+    const keys = new KeyTable();
+    const sketch = new HotKeySketch(keys);
+    const hot = words('hot');
+    for (let i = 0; i < 1_000_000; i++) {
+      const key = `user-${i}`;
+      sketch.addHash(words(key), 0, key, 1, 0);
+      if (i % 100 === 0) sketch.addHash(hot, 0, 'hot', 1, i % 200 === 0 ? 1 : 0);
+    }
+    const [first] = sketch.top(1);
+    expect(sketch.exact).toBe(false);
+    expect(first).toMatchObject({ partitionKey: 'hot', count: 10_000, throttled: 5_000, error: 0 });
+  });
+
+  it('moves its counters to doubles once the total passes 2^31 − 1, never under-counting', () => {
+    const keys = new KeyTable();
+    const sketch = new HotKeySketch(keys, { capacity: 4, exactKeys: 8, width: 64 });
+    for (let i = 0; i < 100; i++) sketch.addHash(words(`k${i}`), 0, `k${i}`, 1, 0);
+    const big = 2 ** 30;
+    const heavy = words('heavy');
+    for (let i = 0; i < 5; i++) sketch.addHash(heavy, 0, 'heavy', big, 0); // total passes 2^32
+    for (let i = 0; i < 100; i++) sketch.addHash(words(`m${i}`), 0, `m${i}`, 3, 0);
+    sketch.addHash(heavy, 0, 'heavy', 7, 0);
+    expect(sketch.total).toBe(100 + 5 * big + 300 + 7);
+    const [first] = sketch.top(1);
+    expect(first?.partitionKey).toBe('heavy');
+    expect(first!.count).toBeGreaterThanOrEqual(5 * big + 7);
+    expect(first!.count - first!.error).toBeLessThanOrEqual(5 * big + 7);
+  });
 });

@@ -24,24 +24,33 @@ export interface HotKeySketchOptions {
   width?: number;
 }
 
-const ROWS = 4;
+/** Count-min rows, indexed by hash key words 0 and 1 (no extra hashing). */
+const ROWS = 2;
+/** Counters are int32 while the total of attempts is at most this. */
+const INT32_MAX = 0x7fffffff;
 
 /**
  * The hottest partition keys of a stream, identified by their MD5 hash key (no key ids, no reference counts,
  * no string map: the write path has the hash words already).
  *
  * - **Exact** while the stream has seen at most `exactKeys` distinct keys: one counter per key.
- * - Beyond, a **count-min sketch** (Cormode & Muthukrishnan, 2005) with conservative update: 4 rows of
- *   `width` counters, row r indexed by hash word r, so no extra hashing. A min-heap of the `capacity`
- *   hottest keys counts its members exactly; a key outside it is admitted, replacing the minimum, only when
- *   its estimate beats the minimum and the noise floor total/width. An evicted key's count is folded back
- *   into its counters, so estimates never under-count.
+ * - Beyond, a **count-min sketch** (Cormode & Muthukrishnan, 2005) with conservative update: 2 rows of
+ *   `width` counters, row r indexed by the low bits of hash word r, so no extra hashing. Every attempt, of
+ *   any key, updates the sketch. A min-heap of the `capacity` hottest keys counts its members exactly; a key
+ *   outside it is admitted, replacing the minimum, only when its estimate beats the minimum and the noise
+ *   floor total/width.
+ *
+ * Invariant: a monitored key's sketch estimate is never below its heap count, which is never below the heap
+ * minimum. So an attempt whose estimate is below the minimum is of a key that is neither monitored nor
+ * admissible, and costs two counter updates and no lookup — the common case with many distinct keys.
  *
  * Guarantees: a listed `count` is never below the key's true count and over-estimates it by at most `error`
- * (the estimate the key was admitted with, less the admitting attempt). With probability ≥ 1 − e⁻⁴ (98%)
- * per key, an estimate exceeds the true count by at most e·total/width (total/3,000 at the default width),
- * so keys whose share is well above that and above 1/capacity of the attempts are listed. Memory is fixed:
- * at most `exactKeys` entries, then 4 × width counters and `capacity` entries.
+ * (the estimate the key was admitted with, less the admitting attempt). An estimate exceeds the true count by
+ * more than k·total/width with probability at most 1/k² (Markov's inequality on each of the 2 independent
+ * rows): at the default width of 16,384, by more than total/4,096 with probability ≤ 1/16 and by more than
+ * total/1,638 with probability ≤ 1/100 (conservative update only lowers these). Keys whose share is well
+ * above that and above 1/capacity of the attempts are listed. Memory is fixed: at most `exactKeys`
+ * entries, then 2 × width counters and `capacity` entries.
  */
 export class HotKeySketch {
   readonly capacity: number;
@@ -60,8 +69,23 @@ export class HotKeySketch {
   /** Open addressing on hash word 1 (linear probing, load ≤ 1/2): slot = entry + 1, 0 = empty. */
   private slots: Int32Array;
 
-  /** Count-min counters, row-major, once counting is no longer exact; null while exact. */
-  private rows: Float64Array | null = null;
+  /**
+   * Count-min counters, row-major, once counting is no longer exact (null while exact): int32 while the
+   * total fits, so the conservative update runs branch-free (which row holds the minimum is a coin toss, and
+   * mispredicted branches cost more than the rest of the update).
+   */
+  private rows: Int32Array | null = null;
+  /** The same counters as doubles once the total passes 2^31 − 1 (then `rows` is null). */
+  private wideRows: Float64Array | null = null;
+  /** width − 1: a row index is a hash word's low bits. */
+  private readonly mask: number;
+  /** The heap minimum's count (sketch mode). */
+  private heapMin = 0;
+  /**
+   * Monitored keys per row-0 counter (sketch mode): an attempt whose cell holds none is of a key that is not
+   * monitored, so it needs no lookup unless it is hot enough to be admitted.
+   */
+  private monitoredAt = new Uint16Array(0);
   /** Min-heap of entries by count (sketch mode), and each entry's heap position. */
   private heap = new Int32Array(0);
   private posOf = new Int32Array(0);
@@ -70,9 +94,11 @@ export class HotKeySketch {
 
   constructor(keys: KeyTable, options: HotKeySketchOptions = {}) {
     this.keys = keys;
-    this.capacity = options.capacity ?? HOT_KEY_CAPACITY;
+    // At most 65,535, so a row-0 cell's count of monitored keys fits its Uint16Array.
+    this.capacity = Math.min(options.capacity ?? HOT_KEY_CAPACITY, 0xffff);
     this.exactKeys = Math.max(this.capacity, options.exactKeys ?? HOT_KEY_EXACT_KEYS);
     this.width = options.width ?? HOT_KEY_SKETCH_WIDTH;
+    this.mask = this.width - 1;
     const initial = Math.min(64, this.exactKeys);
     this.words = new Uint32Array(4 * initial);
     this.counts = new Float64Array(initial);
@@ -83,7 +109,7 @@ export class HotKeySketch {
 
   /** Whether every count is exact (at most `exactKeys` distinct keys seen). */
   get exact(): boolean {
-    return this.rows === null;
+    return this.rows === null && this.wideRows === null;
   }
 
   /** Number of distinct keys currently monitored. */
@@ -91,61 +117,149 @@ export class HotKeySketch {
     return this.size;
   }
 
-  /** Counts `count` attempts of an interned key, `throttled` of them throttled. */
+  /** Counts `count` (a whole number) attempts of an interned key, `throttled` of them throttled. */
   addKey(keyId: number, count: number, throttled: number): void {
     const words = this.keys.hashWords;
     const o = keyId * 4;
-    this.total += count;
-    const found = this.find(words, o);
-    if (found >= 0) this.bump(found, count, throttled);
-    else this.addNew(words, o, this.keys.keyOf(keyId), count, throttled);
+    const total = this.total + count;
+    this.total = total;
+    const rows = this.rows;
+    if (rows === null || total > INT32_MAX) {
+      this.addOther(words, o, undefined, keyId, count, throttled);
+      return;
+    }
+    // The conservative update of addHash (see there).
+    const i0 = (words[o] as number) & this.mask;
+    const i1 = this.width + ((words[o + 1] as number) & this.mask);
+    const c0 = rows[i0] as number;
+    const c1 = rows[i1] as number;
+    const d = c0 - c1;
+    const estimate = c1 + (d & (d >> 31)) + count;
+    const d0 = c0 - estimate;
+    const d1 = c1 - estimate;
+    rows[i0] = estimate + (d0 & ~(d0 >> 31));
+    rows[i1] = estimate + (d1 & ~(d1 >> 31));
+    if (this.monitoredAt[i0] !== 0 || (estimate > this.heapMin && estimate * this.width > total))
+      this.monitor(words, o, undefined, keyId, count, throttled, estimate);
   }
 
-  /** Counts `count` attempts of `key`, whose hash key is at `words[offset..offset+3]`. */
+  /** Counts `count` (a whole number) attempts of `key`, whose hash key is at `words[offset..offset+3]`. */
   addHash(words: Uint32Array, offset: number, key: string, count: number, throttled: number): void {
-    this.total += count;
-    const found = this.find(words, offset);
-    if (found >= 0) this.bump(found, count, throttled);
-    else this.addNew(words, offset, key, count, throttled);
+    const total = this.total + count;
+    this.total = total;
+    const rows = this.rows;
+    if (rows === null || total > INT32_MAX) {
+      this.addOther(words, offset, key, -1, count, throttled);
+      return;
+    }
+    // Conservative update, inline and branch-free: this runs once per record on the fast write path. Every
+    // counter is at most `total` < 2^31, so the differences below are exact int32 values and d >> 31 is
+    // −1 exactly when d < 0: estimate = min(c0, c1) + count, and each counter becomes max(c, estimate).
+    const i0 = (words[offset] as number) & this.mask;
+    const i1 = this.width + ((words[offset + 1] as number) & this.mask);
+    const c0 = rows[i0] as number;
+    const c1 = rows[i1] as number;
+    const d = c0 - c1;
+    const estimate = c1 + (d & (d >> 31)) + count;
+    const d0 = c0 - estimate;
+    const d1 = c1 - estimate;
+    rows[i0] = estimate + (d0 & ~(d0 >> 31));
+    rows[i1] = estimate + (d1 & ~(d1 >> 31));
+    // Most attempts stop here: a key that is not monitored (its cell holds no monitored key) and not hot.
+    if (this.monitoredAt[i0] !== 0 || (estimate > this.heapMin && estimate * this.width > total))
+      this.monitor(words, offset, key, -1, count, throttled, estimate);
   }
 
-  /** A monitored key: its count is exact from now on. */
-  private bump(e: number, count: number, throttled: number): void {
-    this.counts[e] = (this.counts[e] as number) + count;
-    if (throttled !== 0) this.throttledCounts[e] = (this.throttledCounts[e] as number) + throttled;
-    if (this.rows !== null) this.siftDown(this.posOf[e] as number);
-  }
-
-  /** A key not monitored: a new exact entry, or counted in the sketch and admitted if it beats the heap. */
-  private addNew(words: Uint32Array, o: number, key: string, count: number, throttled: number): void {
-    if (this.rows === null) {
+  /**
+   * Everything but the int32 sketch: exact mode (bump or add an entry; past `exactKeys` entries, switch to
+   * the sketch), and the double counters once the total no longer fits an int32.
+   */
+  private addOther(
+    words: Uint32Array,
+    o: number,
+    key: string | undefined,
+    keyId: number,
+    count: number,
+    throttled: number,
+  ): void {
+    if (this.exact) {
+      const found = this.find(words, o);
+      if (found >= 0) {
+        this.counts[found] = (this.counts[found] as number) + count;
+        if (throttled !== 0)
+          this.throttledCounts[found] = (this.throttledCounts[found] as number) + throttled;
+        return;
+      }
       if (this.size < this.exactKeys) {
-        this.insert(words, o, key, count, 0, throttled);
+        this.insert(words, o, key ?? this.keys.keyOf(keyId), count, 0, throttled);
         return;
       }
       this.toSketch();
     }
-    const estimate = this.sketchAdd(words, o, count);
-    const root = this.heap[0] as number;
-    if (estimate > (this.counts[root] as number) && estimate * this.width > this.total)
-      this.admit(root, words, o, key, estimate, count, throttled);
+    const narrow = this.rows;
+    if (narrow !== null && this.total <= INT32_MAX) {
+      this.total -= count;
+      if (key === undefined) this.addKey(keyId, count, throttled);
+      else this.addHash(words, o, key, count, throttled);
+      return;
+    }
+    if (narrow !== null) {
+      this.wideRows = Float64Array.from(narrow);
+      this.rows = null;
+    }
+    const rows = this.wideRows as Float64Array;
+    const i0 = (words[o] as number) & this.mask;
+    const i1 = this.width + ((words[o + 1] as number) & this.mask);
+    const c0 = rows[i0] as number;
+    const c1 = rows[i1] as number;
+    const estimate = Math.min(c0, c1) + count;
+    rows[i0] = Math.max(c0, estimate);
+    rows[i1] = Math.max(c1, estimate);
+    if (this.monitoredAt[i0] !== 0 || (estimate > this.heapMin && estimate * this.width > this.total))
+      this.monitor(words, o, key, keyId, count, throttled, estimate);
   }
 
-  /** Replaces the heap's minimum `root` by a key with this estimate. */
-  private admit(
-    root: number,
+  /** Counts a monitored entry in its row-0 cell. */
+  private mark(e: number): void {
+    const i = (this.words[e * 4] as number) & this.mask;
+    this.monitoredAt[i] = (this.monitoredAt[i] as number) + 1;
+  }
+
+  private unmark(e: number): void {
+    const i = (this.words[e * 4] as number) & this.mask;
+    this.monitoredAt[i] = (this.monitoredAt[i] as number) - 1;
+  }
+
+  /**
+   * Sketch mode, for an attempt that may be of a monitored key or hot enough to be admitted: bumps the key's
+   * exact count if it is monitored, else admits it in place of the minimum if its estimate beats that and the
+   * noise floor total/width.
+   */
+  private monitor(
     words: Uint32Array,
     o: number,
-    key: string,
-    estimate: number,
+    key: string | undefined,
+    keyId: number,
     count: number,
     throttled: number,
+    estimate: number,
   ): void {
-    this.foldIntoSketch(root);
-    this.removeSlot(root);
-    this.setEntry(root, words, o, key, estimate, estimate - count, throttled);
-    this.placeSlot(root);
-    this.siftDown(0);
+    const e = this.find(words, o);
+    if (e >= 0) {
+      this.counts[e] = (this.counts[e] as number) + count;
+      if (throttled !== 0) this.throttledCounts[e] = (this.throttledCounts[e] as number) + throttled;
+      this.siftDown(this.posOf[e] as number);
+    } else if (estimate > this.heapMin && estimate * this.width > this.total) {
+      // The evicted key's counters already hold at least its count: nothing to fold back.
+      const root = this.heap[0] as number;
+      this.removeSlot(root);
+      this.unmark(root);
+      this.setEntry(root, words, o, key ?? this.keys.keyOf(keyId), estimate, estimate - count, throttled);
+      this.placeSlot(root);
+      this.mark(root);
+      this.siftDown(0);
+    } else return;
+    this.heapMin = this.counts[this.heap[0] as number] as number;
   }
 
   /** The `limit` hottest keys, hottest first (ties: first seen first). */
@@ -277,12 +391,17 @@ export class HotKeySketch {
     const order = Array.from({ length: this.size }, (_, i) => i).sort(
       (a, b) => (this.counts[b] as number) - (this.counts[a] as number) || a - b,
     );
+    // Every key's count goes into its counters, the monitored ones' too: estimates never go below counts.
     const rows = new Float64Array(ROWS * this.width);
-    this.rows = rows;
-    for (let i = this.capacity; i < order.length; i++) {
-      const e = order[i] as number;
-      this.raiseCounters(this.words, e * 4, 0, this.counts[e] as number);
+    for (let e = 0; e < this.size; e++) {
+      for (let r = 0; r < ROWS; r++) {
+        const i = r * this.width + ((this.words[e * 4 + r] as number) & this.mask);
+        rows[i] = (rows[i] as number) + (this.counts[e] as number);
+      }
     }
+    // No counter exceeds the total: int32 counters while it fits.
+    if (this.total <= INT32_MAX) this.rows = Int32Array.from(rows);
+    else this.wideRows = rows;
     const keep = order.slice(0, this.capacity);
     const words = new Uint32Array(this.capacity * 4);
     const counts = new Float64Array(this.capacity);
@@ -311,43 +430,9 @@ export class HotKeySketch {
       this.heap[i] = e;
       this.posOf[e] = i;
     }
-  }
-
-  /** Conservative update: raises the key's counters to (their minimum + count); returns the new estimate. */
-  private sketchAdd(words: Uint32Array, o: number, count: number): number {
-    const rows = this.rows as Float64Array;
-    const width = this.width;
-    const mask = width - 1;
-    const i0 = (words[o] as number) & mask;
-    const i1 = width + ((words[o + 1] as number) & mask);
-    const i2 = 2 * width + ((words[o + 2] as number) & mask);
-    const i3 = 3 * width + ((words[o + 3] as number) & mask);
-    const c0 = rows[i0] as number;
-    const c1 = rows[i1] as number;
-    const c2 = rows[i2] as number;
-    const c3 = rows[i3] as number;
-    const estimate = Math.min(Math.min(c0, c1), Math.min(c2, c3)) + count;
-    // Unconditional stores (max, not a branch per row): which rows hold the minimum is unpredictable.
-    rows[i0] = Math.max(c0, estimate);
-    rows[i1] = Math.max(c1, estimate);
-    rows[i2] = Math.max(c2, estimate);
-    rows[i3] = Math.max(c3, estimate);
-    return estimate;
-  }
-
-  /** Raises a key's counters to at least `atLeast` (or adds `add` to them), keeping estimates ≥ true counts. */
-  private raiseCounters(words: Uint32Array, o: number, atLeast: number, add: number): void {
-    const rows = this.rows as Float64Array;
-    const mask = this.width - 1;
-    for (let r = 0; r < ROWS; r++) {
-      const i = r * this.width + ((words[o + r] as number) & mask);
-      rows[i] = Math.max((rows[i] as number) + add, atLeast);
-    }
-  }
-
-  /** An evicted key's exact-since-admission count goes back into its counters. */
-  private foldIntoSketch(e: number): void {
-    this.raiseCounters(this.words, e * 4, this.counts[e] as number, 0);
+    this.heapMin = this.counts[this.heap[0] as number] as number;
+    this.monitoredAt = new Uint16Array(this.width);
+    for (let e = 0; e < this.size; e++) this.mark(e);
   }
 
   private siftDown(pos: number): void {

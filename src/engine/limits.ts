@@ -77,8 +77,8 @@ export const METRICS_HISTORY_SECONDS = 300;
 export const HOT_KEY_CAPACITY = 256;
 /** Distinct partition keys per stream whose attempts the hot-key sketch counts exactly. */
 export const HOT_KEY_EXACT_KEYS = 4096;
-/** Counters per row of the hot-key count-min sketch (4 rows, one per hash key word); a power of two. */
-export const HOT_KEY_SKETCH_WIDTH = 8192;
+/** Counters per row of the hot-key count-min sketch (2 rows, indexed by hash key words 0 and 1); a power of two. */
+export const HOT_KEY_SKETCH_WIDTH = 16384;
 
 export const STREAM_MODES = ['PROVISIONED', 'ON_DEMAND'] as const;
 export type StreamMode = (typeof STREAM_MODES)[number];

@@ -28,6 +28,17 @@ interface Chunk {
 /** Shared empty columns for chunks whose records are all gone, so their memory is freed at once. */
 const NO_ARRIVALS = new Float64Array(0);
 const NO_WORDS = new Uint32Array(0);
+/** Stands for "no chunk being filled": it is full, so the first append starts a real chunk. */
+const FULL_PLACEHOLDER: Chunk = {
+  firstOrdinal: 0,
+  length: RECORD_CHUNK_SIZE,
+  start: RECORD_CHUNK_SIZE,
+  arrivalMs: NO_ARRIVALS,
+  keyId: NO_WORDS,
+  dataBytes: NO_WORDS,
+  payloads: null,
+  directKeys: null,
+};
 
 /** One record read back from a shard. */
 export interface StoredRecord {
@@ -56,6 +67,8 @@ export interface Removed {
 export class RecordLog {
   private chunks: Chunk[] = [];
   private chunkHead = 0;
+  /** The newest chunk (the last of `chunks`), or a full placeholder before the first record. */
+  private last: Chunk = FULL_PLACEHOLDER;
   /** Ordinal the next appended record gets; equals the shard's sequence counter. */
   nextOrdinal = 0;
   detailRecords = 0;
@@ -141,9 +154,13 @@ export class RecordLog {
     this.countOnlyBytes += bytes;
   }
 
+  /** The chunk being filled: a full one means the next record starts a new chunk. */
   private tail(): Chunk {
-    const chunk = this.chunks[this.chunks.length - 1];
-    if (chunk && chunk.length < RECORD_CHUNK_SIZE) return chunk;
+    const chunk = this.last;
+    return chunk.length < RECORD_CHUNK_SIZE ? chunk : this.startChunk();
+  }
+
+  private startChunk(): Chunk {
     const fresh: Chunk = {
       firstOrdinal: this.nextOrdinal,
       length: 0,
@@ -155,6 +172,7 @@ export class RecordLog {
       directKeys: null,
     };
     this.chunks.push(fresh);
+    this.last = fresh;
     return fresh;
   }
 

@@ -24,7 +24,7 @@ const RETAINED_BYTES = SHARD_SERIES.indexOf('retainedBytes');
 export class ShardMetrics {
   /** Counters of the second in progress, indexed like SHARD_SERIES. */
   readonly current = new Float64Array(SERIES_COUNT);
-  /** Completed seconds: ring[(second % HISTORY) * SERIES_COUNT + series]. */
+  /** Completed seconds, series-major so a series copies out in at most two blocks: ring[series * HISTORY + second % HISTORY]. */
   private readonly ring = new Float64Array(METRICS_HISTORY_SECONDS * SERIES_COUNT);
   /** Totals since the shard was created. */
   totalIncomingRecords = 0;
@@ -73,11 +73,13 @@ export class ShardMetrics {
     if (second <= this.currentSecond) return;
     const first = Math.max(this.currentSecond, second - METRICS_HISTORY_SECONDS);
     for (let s = first; s < second; s++) {
-      const base = (s % METRICS_HISTORY_SECONDS) * SERIES_COUNT;
-      if (s === this.currentSecond) this.ring.set(this.current, base);
-      else this.ring.fill(0, base, base + SERIES_COUNT);
-      this.ring[base + RETAINED_RECORDS] = retainedRecords;
-      this.ring[base + RETAINED_BYTES] = retainedBytes;
+      const slot = s % METRICS_HISTORY_SECONDS;
+      const completed = s === this.currentSecond;
+      for (let k = 0; k < SERIES_COUNT; k++) {
+        this.ring[k * METRICS_HISTORY_SECONDS + slot] = completed ? (this.current[k] as number) : 0;
+      }
+      this.ring[RETAINED_RECORDS * METRICS_HISTORY_SECONDS + slot] = retainedRecords;
+      this.ring[RETAINED_BYTES * METRICS_HISTORY_SECONDS + slot] = retainedBytes;
     }
     this.current.fill(0);
     this.currentSecond = second;
@@ -87,7 +89,7 @@ export class ShardMetrics {
   valueAt(series: ShardSeriesName, second: number): number {
     if (second >= this.currentSecond || second < this.currentSecond - METRICS_HISTORY_SECONDS) return 0;
     return this.ring[
-      (second % METRICS_HISTORY_SECONDS) * SERIES_COUNT + SHARD_SERIES.indexOf(series)
+      SHARD_SERIES.indexOf(series) * METRICS_HISTORY_SECONDS + (second % METRICS_HISTORY_SECONDS)
     ] as number;
   }
 
@@ -98,12 +100,23 @@ export class ShardMetrics {
     target: Float64Array | Float32Array,
     offset: number,
   ): void {
-    const index = SHARD_SERIES.indexOf(series);
+    this.copySeriesAt(SHARD_SERIES.indexOf(series), count, target, offset);
+  }
+
+  /** copySeries by the series' index in SHARD_SERIES (no name lookup: the snapshot's hot loop). */
+  copySeriesAt(
+    seriesIndex: number,
+    count: number,
+    target: Float64Array | Float32Array,
+    offset: number,
+  ): void {
+    const base = seriesIndex * METRICS_HISTORY_SECONDS;
     const n = Math.min(count, METRICS_HISTORY_SECONDS);
-    for (let k = 0; k < n; k++) {
-      const second = this.currentSecond - n + k;
-      target[offset + k] =
-        second < 0 ? 0 : (this.ring[(second % METRICS_HISTORY_SECONDS) * SERIES_COUNT + index] as number);
-    }
+    const startSlot =
+      (((this.currentSecond - n) % METRICS_HISTORY_SECONDS) + METRICS_HISTORY_SECONDS) %
+      METRICS_HISTORY_SECONDS;
+    const firstPart = Math.min(n, METRICS_HISTORY_SECONDS - startSlot);
+    target.set(this.ring.subarray(base + startSlot, base + startSlot + firstPart), offset);
+    if (firstPart < n) target.set(this.ring.subarray(base, base + n - firstPart), offset + firstPart);
   }
 }

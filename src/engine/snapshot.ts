@@ -1,8 +1,8 @@
 import type { ShardEngine } from './engine';
 import { hashKeyFraction, hashKeyToDecimal } from './hashKey';
 import type { StreamMode, ThrottleModel } from './limits';
-import type { ShardSeriesName } from './shardMetrics';
-import type { Shard, StreamStatus } from './stream';
+import { SHARD_SERIES, type ShardSeriesName } from './shardMetrics';
+import type { Shard, Stream, StreamStatus } from './stream';
 
 /** A shard as the UI shows it. */
 export interface ShardInfo {
@@ -73,6 +73,26 @@ export interface StreamSnapshot {
   detailBudget: number;
 }
 
+const SERIES_FIELDS: readonly (keyof ShardSeries)[] = [
+  'incomingRecords',
+  'incomingBytes',
+  'throttledRecords',
+  'throttledBytes',
+  'expiredRecords',
+  'retainedRecords',
+];
+
+/** All series share one buffer (one allocation, one transfer); each is a view of `length` values. */
+function seriesViews(buffer: ArrayBuffer, length: number): ShardSeries {
+  const views = SERIES_FIELDS.map((_, i) => new Float64Array(buffer, i * length * 8, length));
+  return Object.fromEntries(SERIES_FIELDS.map((field, i) => [field, views[i]])) as unknown as ShardSeries;
+}
+
+interface SeriesCopy {
+  index: number;
+  target: Float64Array;
+}
+
 const SERIES: Record<keyof ShardSeries, ShardSeriesName> = {
   incomingRecords: 'incomingRecords',
   incomingBytes: 'incomingBytes',
@@ -81,6 +101,35 @@ const SERIES: Record<keyof ShardSeries, ShardSeriesName> = {
   expiredRecords: 'expiredRecords',
   retainedRecords: 'retainedRecords',
 };
+
+// The shard list changes only when shards open, close or age out: it is described once per change, and
+// snapshots share those objects (structured clone copies them to the UI anyway).
+const describedShards = new WeakMap<Stream, { shards: Shard[]; epoch: number; infos: ShardInfo[] }>();
+
+function describeShards(stream: Stream, shards: Shard[]): ShardInfo[] {
+  const cached = describedShards.get(stream);
+  if (
+    cached &&
+    cached.epoch === stream.routeEpoch &&
+    cached.shards.length === shards.length &&
+    cached.shards.every((s, i) => s === shards[i])
+  ) {
+    return cached.infos;
+  }
+  const infos = shards.map((shard, position) => ({
+    shardId: shard.shardId,
+    position,
+    isOpen: shard.isOpen,
+    parentShardId: shard.parentShardId,
+    adjacentParentShardId: shard.adjacentParentShardId,
+    startingHashKey: shard.startingHashKey.toString(),
+    endingHashKey: shard.endingHashKey.toString(),
+    startFraction: hashKeyFraction(shard.startWords),
+    endFraction: hashKeyFraction(shard.endWords),
+  }));
+  describedShards.set(stream, { shards, epoch: stream.routeEpoch, infos });
+  return infos;
+}
 
 /** Builds a snapshot of a stream with `seconds` of per-second history; undefined if there is no such stream. */
 export function buildStreamSnapshot(
@@ -104,17 +153,7 @@ export function buildStreamSnapshot(
     retentionHours: stream.retentionHours,
     maxRecordSizeKiB: stream.maxRecordSizeKiB,
     createdMs: stream.createdMs,
-    shards: shards.map((s, position) => ({
-      shardId: s.shardId,
-      position,
-      isOpen: s.isOpen,
-      parentShardId: s.parentShardId,
-      adjacentParentShardId: s.adjacentParentShardId,
-      startingHashKey: s.startingHashKey.toString(),
-      endingHashKey: s.endingHashKey.toString(),
-      startFraction: hashKeyFraction(s.startWords),
-      endFraction: hashKeyFraction(s.endWords),
-    })),
+    shards: describeShards(stream, shards),
     accepted: perShard(),
     acceptedBytes: perShard(),
     throttled: perShard(),
@@ -124,20 +163,17 @@ export function buildStreamSnapshot(
     countOnly: perShard(),
     seconds,
     firstSecond: Math.floor(engine.now() / 1000) - seconds,
-    series: {
-      incomingRecords: new Float64Array(n * seconds),
-      incomingBytes: new Float64Array(n * seconds),
-      throttledRecords: new Float64Array(n * seconds),
-      throttledBytes: new Float64Array(n * seconds),
-      expiredRecords: new Float64Array(n * seconds),
-      retainedRecords: new Float64Array(n * seconds),
-    },
+    series: seriesViews(new ArrayBuffer(SERIES_FIELDS.length * n * seconds * 8), n * seconds),
     hotKeys: [],
     nextExpiryMs: null,
     totals: { ...stream.totals },
     releasedRecords: stream.releasedRecords,
     detailBudget: stream.detailBudget,
   };
+  const seriesCopies: SeriesCopy[] = (Object.keys(SERIES) as (keyof ShardSeries)[]).map((field) => ({
+    index: SHARD_SERIES.indexOf(SERIES[field]),
+    target: snapshot.series[field],
+  }));
   shards.forEach((shard, i) => {
     const m = shard.metrics;
     snapshot.accepted[i] = m.totalIncomingRecords;
@@ -147,8 +183,9 @@ export function buildStreamSnapshot(
     snapshot.retainedRecords[i] = shard.log.retainedRecords;
     snapshot.retainedBytes[i] = shard.log.retainedBytes;
     snapshot.countOnly[i] = shard.log.countOnlyRecords;
-    for (const [field, series] of Object.entries(SERIES) as [keyof ShardSeries, ShardSeriesName][]) {
-      m.copySeries(series, seconds, snapshot.series[field], i * seconds);
+    for (let k = 0; k < seriesCopies.length; k++) {
+      const copy = seriesCopies[k] as SeriesCopy;
+      m.copySeriesAt(copy.index, seconds, copy.target, i * seconds);
     }
   });
   const next = engine.nextExpiryMs(streamName);

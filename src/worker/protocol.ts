@@ -105,5 +105,6 @@ export function snapshotTransferables(snapshot: SimulationSnapshot): ArrayBuffer
     stream.countOnly,
     ...Object.values(stream.series),
   ];
-  return arrays.map((a) => a.buffer as ArrayBuffer);
+  // The series share one buffer: list each buffer once (a duplicate makes postMessage throw).
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }

@@ -13,10 +13,16 @@ export type KeyDistribution =
   | { kind: 'weighted'; keys: { key: string; weight: number }[] }
   | { kind: 'explicitHashKeys'; hashKeys?: string[]; partitionKey?: string };
 
-/** One sampled record target: a key id (pinned or interned) and, for explicit hash keys, the shard directly. */
+/**
+ * One sampled record target: a pinned key id and its shard (for explicit hash keys, the shard directly), or,
+ * for unbounded key sets, a `key` string to write without interning (then keyId and shardIndex are -1: the
+ * write routes it).
+ */
 export interface KeySample {
   keyId: number;
   shardIndex: number;
+  /** A key written once: sent through ShardEngine.putUnpinned, never interned. */
+  key: string | undefined;
 }
 
 /** Draws keys for one producer; deterministic from the engine's seeded generator. */
@@ -118,6 +124,7 @@ export function createKeySampler(
         const i = ids.length === 1 ? 0 : pick(cum, random.next());
         out.keyId = ids[i] as number;
         out.shardIndex = engine.routeKey(stream, out.keyId);
+        out.key = undefined;
       },
       shardWeights() {
         const map = new Map<number, number>();
@@ -159,33 +166,56 @@ export function createKeySampler(
       );
     case 'sequential':
     case 'timestamp': {
-      let counter = d.kind === 'sequential' ? (d.start ?? 0) : 0;
-      const seqPrefix = d.kind === 'sequential' ? (d.prefix ?? 'id-') : '';
+      if (d.kind === 'sequential') {
+        let counter = d.start ?? 0;
+        const seqPrefix = d.prefix ?? 'id-';
+        return {
+          next(out) {
+            // Every key is new: written without interning, so the key table never grows with them.
+            out.key = `${seqPrefix}${counter++}`;
+            out.keyId = -1;
+            out.shardIndex = -1;
+          },
+          shardWeights() {
+            // Distinct keys hash uniformly: each shard's share is its share of the hash space.
+            const map = new Map<number, number>();
+            for (const s of stream.openShards)
+              map.set(
+                s.index,
+                Number(((s.endingHashKey - s.startingHashKey + 1n) * 1_000_000n) >> 128n) / 1_000_000,
+              );
+            return map;
+          },
+          dispose() {},
+        };
+      }
+      // One key per virtual second, written by many records: pinned while its second lasts (MD5 and route
+      // once per second), then unpinned; the records written with it keep it alive until they expire.
+      let second = Number.NaN;
+      let pinned = -1;
+      const current = () => {
+        const now = Math.floor(engine.now() / 1000);
+        if (now !== second) {
+          if (pinned >= 0) engine.unpinKey(stream, pinned);
+          second = now;
+          pinned = engine.pinKey(stream, String(now));
+        }
+        return pinned;
+      };
       return {
         next(out) {
-          // Unbounded key sets are interned per record and forgotten once nothing holds them.
-          const key =
-            d.kind === 'sequential' ? `${seqPrefix}${counter++}` : String(Math.floor(engine.now() / 1000));
-          out.keyId = stream.keys.intern(key);
+          out.keyId = current();
           out.shardIndex = engine.routeKey(stream, out.keyId);
+          out.key = undefined;
         },
         shardWeights() {
-          // Distinct keys hash uniformly: each shard's share is its share of the hash space.
-          const map = new Map<number, number>();
-          for (const s of stream.openShards)
-            map.set(
-              s.index,
-              Number(((s.endingHashKey - s.startingHashKey + 1n) * 1_000_000n) >> 128n) / 1_000_000,
-            );
-          if (d.kind === 'timestamp') {
-            map.clear();
-            const key = stream.keys.intern(String(Math.floor(engine.now() / 1000)));
-            map.set(engine.routeKey(stream, key), 1);
-            stream.keys.releaseIfUnused(key);
-          }
-          return map;
+          return new Map([[engine.routeKey(stream, current()), 1]]);
         },
-        dispose() {},
+        dispose() {
+          if (pinned >= 0) engine.unpinKey(stream, pinned);
+          pinned = -1;
+          second = Number.NaN;
+        },
       };
     }
     case 'explicitHashKeys': {
@@ -199,6 +229,7 @@ export function createKeySampler(
       return {
         next(out) {
           out.keyId = keyId;
+          out.key = undefined;
           if (listed.length > 0) {
             out.shardIndex = engine.routeHashKey(
               stream,

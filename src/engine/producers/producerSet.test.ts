@@ -72,10 +72,10 @@ describe('ProducerSet', () => {
       producers.add({
         ...base,
         rate: 12_000,
-        durationMs: 20_000,
+        durationMs: 60_000,
         distribution: { kind: 'zipf', keyCount: 500, exponent: 1.1 },
       });
-      producers.advance(20_000);
+      producers.advance(60_000);
       const [t] = producers.totals();
       return t;
     };

@@ -1,0 +1,89 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../index';
+import { ProducerSet, type ProducerSpec } from './producerSet';
+
+function setup(shards: number) {
+  const engine = createEngine({ seed: 9, transitionMs: 0 });
+  engine.call('CreateStream', { StreamName: 's', ShardCount: shards });
+  const stream = engine.core.stream('s');
+  if (!stream) throw new Error('no stream');
+  return { engine, stream, producers: new ProducerSet(engine.core, stream) };
+}
+
+const spec: ProducerSpec = {
+  name: 'p',
+  api: 'PutRecord',
+  batchSize: 1,
+  payloadBytes: { min: 50, max: 50 },
+  rate: 1000,
+  distribution: { kind: 'sequential' },
+};
+
+describe('unbounded key sets', () => {
+  it('sequential keys are written without interning; per-shard totals match the shards', () => {
+    const { engine, stream, producers } = setup(4);
+    producers.add({
+      ...spec,
+      rate: 'burst',
+      recordCount: 6000,
+      distribution: { kind: 'sequential', prefix: 'o-' },
+    });
+    producers.advance(1);
+    expect(stream.keys.size).toBe(0);
+    const [t] = producers.totals();
+    expect(t?.attempted).toBe(6000);
+    expect(t?.accepted).toBe(4000); // 1,000 per shard at one instant
+    expect(t?.throttled).toBe(2000);
+    stream.shards.forEach((shard, i) => {
+      expect(t?.acceptedByShard[i]).toBe(shard.metrics.totalIncomingRecords);
+      expect(t?.throttledByShard[i]).toBe(shard.metrics.totalThrottledRecords);
+    });
+    // GetRecords returns the exact keys, in order.
+    const it = engine.call('GetShardIterator', {
+      StreamName: 's',
+      ShardId: 'shardId-000000000000',
+      ShardIteratorType: 'TRIM_HORIZON',
+    });
+    const read = engine.call('GetRecords', {
+      ShardIterator: (it.ok && it.value.ShardIterator) as string,
+      Limit: 3,
+    });
+    const keys = (read.ok ? (read.value.Records as { PartitionKey: string }[]) : []).map(
+      (r) => r.PartitionKey,
+    );
+    expect(keys).toHaveLength(3);
+    for (const k of keys) expect(k).toMatch(/^o-\d+$/);
+  });
+
+  it('timestamp keys: one pinned key per virtual second, released when the producer goes', () => {
+    const { engine, stream, producers } = setup(2);
+    const id = producers.add({ ...spec, rate: 500, distribution: { kind: 'timestamp' } });
+    producers.advance(2990); // steps end at 10 … 2990 ms: virtual seconds 0, 1 and 2
+    // Three seconds, three keys (held by their records); only the current one is pinned.
+    expect(stream.keys.size).toBe(3);
+    const hot = engine.snapshot('s')?.hotKeys ?? [];
+    expect(hot.map((h) => h.count)).toEqual([500, 500, 495]);
+    expect(hot.every((h) => /^\d{10}$/.test(h.partitionKey))).toBe(true);
+    producers.remove(id);
+    engine.advanceTime(25 * 3_600_000); // retention ends: the records and then the keys go
+    expect(stream.keys.size).toBe(0);
+  });
+
+  it('is deterministic', () => {
+    const run = () => {
+      const { engine, producers } = setup(3);
+      producers.add({ ...spec, rate: 4000, payloadBytes: { min: 1, max: 900 }, durationMs: 2000 });
+      producers.add({
+        ...spec,
+        name: 't',
+        rate: 1500,
+        distribution: { kind: 'timestamp' },
+        durationMs: 2000,
+      });
+      producers.advance(2500);
+      return JSON.stringify([producers.totals(), engine.snapshot('s')?.hotKeys]);
+    };
+    expect(run()).toBe(run());
+  });
+});
