@@ -62,8 +62,8 @@ export interface SimState {
 
 export type SimStore = StoreApi<SimState>;
 
-/** How often heavy views re-render while the simulation runs (2.5 times a second). */
-export const VIEW_REFRESH_MS = 400;
+/** How often heavy views re-render while the simulation runs: twice a second (the data is per second anyway). */
+export const VIEW_REFRESH_MS = 500;
 
 /** Applies the newest snapshot at most once per frame (older ones are dropped, never queued). */
 function frameThrottle(

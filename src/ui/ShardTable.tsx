@@ -1,11 +1,10 @@
-import { useSim } from '../state/SimStoreProvider';
-import { selectViewStream } from '../state/selectors';
 import { formatBytes, formatCount } from './format';
 import { ScrollRegion } from './ScrollRegion';
+import { useViewStream } from './useViewStream';
 
 /** Every shard with its hash key range and its record counts: the numbers behind the charts. */
 export function ShardTable() {
-  const stream = useSim(selectViewStream);
+  const stream = useViewStream();
   if (!stream) return <p>No stream yet.</p>;
   return (
     <ScrollRegion label="Shard table">

@@ -1,9 +1,8 @@
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
-import { useSim } from '../../state/SimStoreProvider';
-import { selectViewStream } from '../../state/selectors';
 import { formatCount } from '../format';
 import { ScrollRegion } from '../ScrollRegion';
+import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { shortShardId } from './chartData';
 
@@ -19,7 +18,7 @@ interface Row {
 
 /** Records per shard (accepted and throttled stacked), each shard's keyspace share, and the hottest keys. */
 export const KeyDistributionChart = memo(function KeyDistributionChart() {
-  const stream = useSim(selectViewStream);
+  const stream = useViewStream();
   const rows = useMemo<Row[]>(() => {
     if (!stream) return [];
     let total = 0;

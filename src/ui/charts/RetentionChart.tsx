@@ -1,9 +1,9 @@
 import { memo, useMemo } from 'react';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
-import { selectViewStream } from '../../state/selectors';
 import type { SimState } from '../../state/store';
 import { formatBytes, formatCount, formatDuration, formatVirtualTime } from '../format';
+import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 
 const selectHistory = (s: SimState) => s.retentionHistory;
@@ -15,7 +15,7 @@ const tickFor = (spanMs: number) => (ms: number) => {
 
 /** Records retained over virtual time, records expired, and when the next expiry happens. */
 export const RetentionChart = memo(function RetentionChart() {
-  const stream = useSim(selectViewStream);
+  const stream = useViewStream();
   const history = useSim(selectHistory);
   const totals = useMemo(() => {
     if (!stream) return null;

@@ -1,16 +1,15 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { useSim } from '../../state/SimStoreProvider';
-import { selectViewStream } from '../../state/selectors';
 import { ErrorLog } from '../ErrorLog';
 import { formatCount } from '../format';
+import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, recentSum, seriesCsv, shortShardId, timeRows, topShards } from './chartData';
 import { SERIES_STYLES } from './palette';
 
 /** ProvisionedThroughputExceededException per shard per virtual second, and the latest error messages. */
 export const ThrottlingChart = memo(function ThrottlingChart() {
-  const stream = useSim(selectViewStream);
+  const stream = useViewStream();
   const view = useMemo(() => {
     if (!stream) return null;
     const n = stream.shards.length;
@@ -63,7 +62,7 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
                   key={key}
                   dataKey={key}
                   stroke={style.stroke}
-                  strokeDasharray={style.dash}
+                  legendType={style.shape}
                   dot={false}
                   isAnimationActive={false}
                 />

@@ -1,9 +1,9 @@
 import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
-import { selectViewStream } from '../../state/selectors';
 import type { SimState } from '../../state/store';
 import { formatBytes, formatCount } from '../format';
+import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { demandAt, MAX_LINES, seriesCsv, shortShardId, timeRows, topShards } from './chartData';
 import { LIMIT_COLOUR, SERIES_STYLES } from './palette';
@@ -16,7 +16,7 @@ type Metric = 'records' | 'bytes';
  * (accepted + throttled), so a shard asked for more than 1,000 records/s rises above the limit line.
  */
 export const ThroughputChart = memo(function ThroughputChart() {
-  const stream = useSim(selectViewStream);
+  const stream = useViewStream();
   const limits = useSim(selectLimits);
   const [metric, setMetric] = useState<Metric>('records');
   const view = useMemo(() => {
@@ -117,7 +117,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
                 dataKey={key}
                 name={isOver ? `${key} (over limit)` : key}
                 stroke={style.stroke}
-                strokeDasharray={style.dash}
+                legendType={style.shape}
                 strokeWidth={isOver ? 3.5 : 1.5}
                 dot={false}
                 isAnimationActive={false}

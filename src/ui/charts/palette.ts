@@ -1,13 +1,16 @@
-/** Line colours and dash patterns: each series differs in both, so colour is never the only signal. */
+/**
+ * Line colours and legend/marker shapes: each series differs in both, so colour is never the only signal.
+ * (Dashed lines would do it too, but recharts measures every dashed path's length on each render.)
+ */
 export const SERIES_STYLES = [
-  { stroke: '#2563eb', dash: undefined },
-  { stroke: '#d97706', dash: '6 3' },
-  { stroke: '#059669', dash: '2 2' },
-  { stroke: '#7c3aed', dash: '8 3 2 3' },
-  { stroke: '#db2777', dash: '4 4' },
-  { stroke: '#0891b2', dash: '10 4' },
-  { stroke: '#65a30d', dash: '1 3' },
-  { stroke: '#475569', dash: '12 2 2 2' },
+  { stroke: '#2563eb', shape: 'circle' },
+  { stroke: '#d97706', shape: 'square' },
+  { stroke: '#059669', shape: 'triangle' },
+  { stroke: '#7c3aed', shape: 'diamond' },
+  { stroke: '#db2777', shape: 'star' },
+  { stroke: '#0891b2', shape: 'cross' },
+  { stroke: '#65a30d', shape: 'wye' },
+  { stroke: '#475569', shape: 'rect' },
 ] as const;
 
 export const LIMIT_COLOUR = '#b91c1c';
