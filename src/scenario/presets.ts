@@ -50,7 +50,7 @@ export const PRESETS: readonly (Scenario & { id: string; name: string; lesson: s
         running: true,
         spec: producer({
           name: 'timeline',
-          rate: 3000,
+          rate: 2400,
           distribution: { kind: 'hotKey', hotKey: 'celebrity', hotPercent: 50, keyCount: 5000 },
         }),
       },
