@@ -1,4 +1,4 @@
-import { createEngine, ENGINE_VERSION, type Engine, limits } from '../engine';
+import { type ApiResult, createEngine, ENGINE_VERSION, type Engine, limits } from '../engine';
 import { diagnoseShards, type KeyRate, type ShardDiagnosis } from '../engine/diagnosis';
 import { errors as kinesisErrors } from '../engine/errors';
 import { inspectPartitionKey } from '../engine/inspect';
@@ -421,17 +421,7 @@ export class SimulationHost {
       StreamName: config.streamName,
       ShardCount: config.shardCount,
     });
-    if (!created.ok) {
-      return {
-        engine,
-        result: {
-          ok: false,
-          operation: 'CreateStream',
-          errorType: created.error.type,
-          message: created.error.message,
-        },
-      };
-    }
+    if (!created.ok) return { engine, result: toCommandResult('CreateStream', created) };
     // New streams start at 24 h; a longer retention goes through IncreaseStreamRetentionPeriod as on AWS.
     engine.advanceTime(engine.core.transitionMs);
     if (config.retentionHours !== limits.RETENTION_HOURS_DEFAULT) {
@@ -439,17 +429,8 @@ export class SimulationHost {
         StreamName: config.streamName,
         RetentionPeriodHours: config.retentionHours,
       });
-      if (!retention.ok) {
-        return {
-          engine,
-          result: {
-            ok: false,
-            operation: 'IncreaseStreamRetentionPeriod',
-            errorType: retention.error.type,
-            message: retention.error.message,
-          },
-        };
-      }
+      if (!retention.ok)
+        return { engine, result: toCommandResult('IncreaseStreamRetentionPeriod', retention) };
     }
     return { engine, result: { ok: true, operation: 'CreateStream', output: {} } };
   }
@@ -462,11 +443,8 @@ export class SimulationHost {
       StreamName: this.config.streamName,
       RetentionPeriodHours: hours,
     });
-    if (result.ok) {
-      this.config = { ...this.config, retentionHours: hours };
-      return { ok: true, operation, output: result.value };
-    }
-    return { ok: false, operation, errorType: result.error.type, message: result.error.message };
+    if (result.ok) this.config = { ...this.config, retentionHours: hours };
+    return toCommandResult(operation, result);
   }
 
   private putRecord(command: Extract<Command, { type: 'putRecord' }>): CommandResult {
@@ -479,10 +457,10 @@ export class SimulationHost {
     if (record.explicitHashKey !== undefined && record.explicitHashKey !== '')
       request.ExplicitHashKey = record.explicitHashKey;
     const result = this.engine.call('PutRecord', request);
-    if (result.ok) return { ok: true, operation: 'PutRecord', output: result.value };
-    if (result.error.type === 'ProvisionedThroughputExceededException') this.noteProducerThrottles();
-    else this.noteError(result.error.type, result.error.message);
-    return { ok: false, operation: 'PutRecord', errorType: result.error.type, message: result.error.message };
+    if (!result.ok && result.error.type === 'ProvisionedThroughputExceededException')
+      this.noteProducerThrottles();
+    else if (!result.ok) this.noteError(result.error.type, result.error.message);
+    return toCommandResult('PutRecord', result);
   }
 
   private noteError(errorType: string, message: string, count = 1): void {
@@ -496,6 +474,13 @@ export class SimulationHost {
     }
     this.recentErrors.sort((a, b) => b.lastMs - a.lastMs);
   }
+}
+
+/** A typed engine call's result as the UI shows it: the output, or the Kinesis error type and message. */
+function toCommandResult(operation: string, result: ApiResult): CommandResult {
+  return result.ok
+    ? { ok: true, operation, output: result.value }
+    : { ok: false, operation, errorType: result.error.type, message: result.error.message };
 }
 
 /** Checks a stream configuration's types; Kinesis-level rules (name pattern, limits) are the engine's. */

@@ -37,7 +37,8 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
       };
     });
   }, [stream]);
-  const hotKeys = stream?.hotKeys ?? [];
+  // Past 4,096 distinct keys counts are estimates; a key whose error bound is half its count is noise.
+  const hotKeys = (stream?.hotKeys ?? []).filter((k) => k.error * 2 < k.count);
   return (
     <>
       <ChartFrame
