@@ -151,3 +151,16 @@ test('bad input in every field gets a clear message and nothing crashes', async 
   await expect(page.getByText(/ShardId shardId-\d{12}, SequenceNumber/)).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test('the retention chart also shows records retained per shard', async ({ page }) => {
+  const problems = await open(page);
+  const form = page.getByRole('form', { name: 'Put one record' });
+  await form.getByLabel('PartitionKey').fill('a');
+  await form.getByRole('button', { name: 'PutRecord' }).click();
+  await page.getByRole('button', { name: 'Step 1 s' }).click();
+  await page.getByRole('button', { name: 'Step 1 s' }).click();
+  await page.getByLabel('View').selectOption('per-shard');
+  await expect(page.getByRole('img', { name: 'Line chart of records retained per shard over the last seconds' })).toBeVisible();
+  await expect(page.locator('.recharts-legend-item-text', { hasText: '#0' }).first()).toBeVisible();
+  expect(problems).toEqual([]);
+});

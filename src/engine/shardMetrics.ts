@@ -24,8 +24,13 @@ const RETAINED_BYTES = SHARD_SERIES.indexOf('retainedBytes');
 export class ShardMetrics {
   /** Counters of the second in progress, indexed like SHARD_SERIES. */
   readonly current = new Float64Array(SERIES_COUNT);
-  /** Completed seconds, series-major so a series copies out in at most two blocks: ring[series * HISTORY + second % HISTORY]. */
-  private readonly ring = new Float64Array(METRICS_HISTORY_SECONDS * SERIES_COUNT);
+  /**
+   * Completed seconds, series-major so a series copies out in at most two blocks:
+   * ring[series * HISTORY + second % HISTORY]. Float32, like the snapshot's series, so snapshots copy
+   * memory without converting: values are exact below 2^24 per shard-second and rounded to 7 significant
+   * digits above (per-shard totals, kept separately in float64, stay exact).
+   */
+  private readonly ring = new Float32Array(METRICS_HISTORY_SECONDS * SERIES_COUNT);
   /** Totals since the shard was created. */
   totalIncomingRecords = 0;
   totalIncomingBytes = 0;
@@ -94,22 +99,12 @@ export class ShardMetrics {
   }
 
   /** Copies the last `count` completed seconds of a series, oldest first, into `target` at `offset`. */
-  copySeries(
-    series: ShardSeriesName,
-    count: number,
-    target: Float64Array | Float32Array,
-    offset: number,
-  ): void {
+  copySeries(series: ShardSeriesName, count: number, target: Float32Array, offset: number): void {
     this.copySeriesAt(SHARD_SERIES.indexOf(series), count, target, offset);
   }
 
   /** copySeries by the series' index in SHARD_SERIES (no name lookup: the snapshot's hot loop). */
-  copySeriesAt(
-    seriesIndex: number,
-    count: number,
-    target: Float64Array | Float32Array,
-    offset: number,
-  ): void {
+  copySeriesAt(seriesIndex: number, count: number, target: Float32Array, offset: number): void {
     const base = seriesIndex * METRICS_HISTORY_SECONDS;
     const n = Math.min(count, METRICS_HISTORY_SECONDS);
     const startSlot =

@@ -30,14 +30,17 @@ export interface HotKeyInfo {
   error: number;
 }
 
-/** Per-shard series over the last `seconds` completed virtual seconds, shard-major: `[shard * seconds + t]`. */
+/**
+ * Per-shard series over the last `seconds` completed virtual seconds, shard-major: `[shard * seconds + t]`.
+ * Float32 (half the bytes to build and transfer): exact below 2^24 per shard-second.
+ */
 export interface ShardSeries {
-  incomingRecords: Float64Array;
-  incomingBytes: Float64Array;
-  throttledRecords: Float64Array;
-  throttledBytes: Float64Array;
-  expiredRecords: Float64Array;
-  retainedRecords: Float64Array;
+  incomingRecords: Float32Array;
+  incomingBytes: Float32Array;
+  throttledRecords: Float32Array;
+  throttledBytes: Float32Array;
+  expiredRecords: Float32Array;
+  retainedRecords: Float32Array;
 }
 
 /** Everything the UI needs about one stream at one virtual instant; arrays are transferable. */
@@ -84,13 +87,13 @@ const SERIES_FIELDS: readonly (keyof ShardSeries)[] = [
 
 /** All series share one buffer (one allocation, one transfer); each is a view of `length` values. */
 function seriesViews(buffer: ArrayBuffer, length: number): ShardSeries {
-  const views = SERIES_FIELDS.map((_, i) => new Float64Array(buffer, i * length * 8, length));
+  const views = SERIES_FIELDS.map((_, i) => new Float32Array(buffer, i * length * 4, length));
   return Object.fromEntries(SERIES_FIELDS.map((field, i) => [field, views[i]])) as unknown as ShardSeries;
 }
 
 interface SeriesCopy {
   index: number;
-  target: Float64Array;
+  target: Float32Array;
 }
 
 const SERIES: Record<keyof ShardSeries, ShardSeriesName> = {
@@ -163,7 +166,7 @@ export function buildStreamSnapshot(
     countOnly: perShard(),
     seconds,
     firstSecond: Math.floor(engine.now() / 1000) - seconds,
-    series: seriesViews(new ArrayBuffer(SERIES_FIELDS.length * n * seconds * 8), n * seconds),
+    series: seriesViews(new ArrayBuffer(SERIES_FIELDS.length * n * seconds * 4), n * seconds),
     hotKeys: [],
     nextExpiryMs: null,
     totals: { ...stream.totals },

@@ -1,10 +1,14 @@
-import { memo, useMemo } from 'react';
-import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useMemo, useState } from 'react';
+import { Area, CartesianGrid, ComposedChart, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
 import type { SimState } from '../../state/store';
 import { formatBytes, formatCount, formatDuration, formatVirtualTime } from '../format';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
+import { MAX_LINES, recentSum, shortShardId, timeRows, topShards } from './chartData';
+import { SERIES_STYLES } from './palette';
+
+type View = 'total' | 'per-shard';
 
 const selectHistory = (s: SimState) => s.retentionHistory;
 /** Axis ticks: seconds within a day's span, dates beyond. */
@@ -17,6 +21,15 @@ const tickFor = (spanMs: number) => (ms: number) => {
 export const RetentionChart = memo(function RetentionChart() {
   const stream = useViewStream();
   const history = useSim(selectHistory);
+  const [view, setView] = useState<View>('total');
+  const perShard = useMemo(() => {
+    if (!stream) return null;
+    const series = stream.series.retainedRecords;
+    const value = (shard: number, t: number) => series[shard * stream.seconds + t] ?? 0;
+    // The busiest shards by what they hold now (the last second of the window).
+    const shown = topShards(recentSum(series, stream.shards.length, stream.seconds, 1), MAX_LINES);
+    return { rows: timeRows(stream, shown, value), shown };
+  }, [stream]);
   const totals = useMemo(() => {
     if (!stream) return null;
     let retained = 0;
@@ -58,42 +71,82 @@ export const RetentionChart = memo(function RetentionChart() {
             : ''}
         </>
       }
+      actions={
+        <label className="inline-field">
+          View
+          <select value={view} onChange={(e) => setView(e.target.value as View)}>
+            <option value="total">all shards, over the session</option>
+            <option value="per-shard">per shard, last {stream.seconds} s</option>
+          </select>
+        </label>
+      }
       chart={
-        <ComposedChart
-          width={720}
-          height={220}
-          data={history}
-          margin={{ top: 8, right: 24, bottom: 8, left: 16 }}
-          role="img"
-          aria-label="Chart of records retained and expired over virtual time"
-        >
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis
-            dataKey="nowMs"
-            type="number"
-            domain={['dataMin', 'dataMax']}
-            scale="time"
-            tickFormatter={tickFor((history[history.length - 1]?.nowMs ?? 0) - (history[0]?.nowMs ?? 0))}
-          />
-          <YAxis tickFormatter={(v: number) => formatCount(v)} width={80} />
-          <Tooltip labelFormatter={(t) => formatVirtualTime(Number(t))} />
-          <Legend />
-          <Area
-            dataKey="retained"
-            name="Retained"
-            stroke="#2563eb"
-            fill="#bfdbfe"
-            isAnimationActive={false}
-          />
-          <Line
-            dataKey="expired"
-            name="Expired (total)"
-            stroke="#b45309"
-            strokeDasharray="6 3"
-            dot={false}
-            isAnimationActive={false}
-          />
-        </ComposedChart>
+        view === 'per-shard' && perShard ? (
+          <LineChart
+            width={720}
+            height={220}
+            data={perShard.rows}
+            margin={{ top: 8, right: 24, bottom: 8, left: 16 }}
+            role="img"
+            aria-label="Line chart of records retained per shard over the last seconds"
+          >
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="t" type="number" domain={['dataMin', 0]} tickFormatter={(t: number) => `${t}s`} />
+            <YAxis tickFormatter={(v: number) => formatCount(v)} width={80} />
+            <Tooltip labelFormatter={(t) => `${String(t)} s`} />
+            <Legend />
+            {perShard.shown.map((shard, i) => {
+              const style = SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0];
+              const key = shortShardId(stream.shards[shard]?.shardId ?? '');
+              return (
+                <Line
+                  key={key}
+                  dataKey={key}
+                  stroke={style.stroke}
+                  legendType={style.shape}
+                  dot={false}
+                  isAnimationActive={false}
+                />
+              );
+            })}
+          </LineChart>
+        ) : (
+          <ComposedChart
+            width={720}
+            height={220}
+            data={history}
+            margin={{ top: 8, right: 24, bottom: 8, left: 16 }}
+            role="img"
+            aria-label="Chart of records retained and expired over virtual time"
+          >
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              dataKey="nowMs"
+              type="number"
+              domain={['dataMin', 'dataMax']}
+              scale="time"
+              tickFormatter={tickFor((history[history.length - 1]?.nowMs ?? 0) - (history[0]?.nowMs ?? 0))}
+            />
+            <YAxis tickFormatter={(v: number) => formatCount(v)} width={80} />
+            <Tooltip labelFormatter={(t) => formatVirtualTime(Number(t))} />
+            <Legend />
+            <Area
+              dataKey="retained"
+              name="Retained"
+              stroke="#2563eb"
+              fill="#bfdbfe"
+              isAnimationActive={false}
+            />
+            <Line
+              dataKey="expired"
+              name="Expired (total)"
+              stroke="#b45309"
+              strokeDasharray="6 3"
+              dot={false}
+              isAnimationActive={false}
+            />
+          </ComposedChart>
+        )
       }
       table={
         <table aria-label="Retention data">

@@ -8,7 +8,7 @@ export const MAX_LINES = 8;
 
 /** Per-shard sum of a shard-major series over its last `window` seconds. */
 export function recentSum(
-  series: Float64Array,
+  series: Float32Array | Float64Array,
   shards: number,
   seconds: number,
   window: number,
