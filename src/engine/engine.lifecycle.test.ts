@@ -334,7 +334,7 @@ describe('GetShardIterator and GetRecords', () => {
       ),
     ).toEqual({
       type: 'ResourceNotFoundException',
-      message: 'Shard shardId-7 in stream s under account 000000000000 does not exist',
+      message: 'Shard shardId-000000000007 in stream s under account 000000000000 does not exist',
     });
     // Kinesis parses shard ids loosely.
     expect(

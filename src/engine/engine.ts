@@ -30,7 +30,7 @@ import {
 import { utf8ByteLength } from './md5';
 import { SeededRandom } from './random';
 import { parseSequenceNumber } from './sequenceNumber';
-import { type Shard, Stream } from './stream';
+import { Shard, Stream, shardIdOf } from './stream';
 
 /** Options of createEngine. */
 export interface EngineOptions {
@@ -92,6 +92,8 @@ export class ShardEngine {
   private readonly keyWords = new Uint32Array(4);
   /** The shard the last fast-path record (putRecordFast, putUnpinned, writeRecord) went to, whatever its outcome. */
   lastShardIndex = 0;
+  /** Why the last fast-path record returned WRITE_REJECTED, as the Kinesis error PutRecord would give. */
+  lastRejection: KinesisError | undefined;
 
   constructor(options: EngineOptions = {}) {
     this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
@@ -281,7 +283,9 @@ export class ShardEngine {
     this.lastShardIndex = shardIndex;
     if (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') return this.reject(stream);
     const shard = stream.shards[shardIndex] as Shard;
-    const bytes = dataBytes + (stream.keys.utf8Bytes[keyId] as number);
+    const keyBytes = stream.keys.utf8Bytes[keyId] as number;
+    const bytes = dataBytes + keyBytes;
+    if (bytes > stream.maxRecordBytes) return this.rejectTooLarge(stream, dataBytes, keyBytes);
     if (!shard.writes.tryTake(this.nowMs, bytes)) {
       shard.metrics.recordThrottled(1, bytes);
       stream.hotKeys.addKey(keyId, 1, 1);
@@ -360,6 +364,7 @@ export class ShardEngine {
     const shard = stream.shards[shardIndex] as Shard;
     const now = this.nowMs;
     const bytes = dataBytes + keyBytes;
+    if (bytes > stream.maxRecordBytes) return this.rejectTooLarge(stream, dataBytes, keyBytes);
     if (!shard.writes.tryTake(now, bytes))
       return this.throttleDirect(stream, shard, partitionKey, bytes, words);
     shard.log.appendDirect(now, partitionKey, keyBytes, dataBytes, payload);
@@ -371,10 +376,19 @@ export class ShardEngine {
     return shardIndex;
   }
 
-  /** A record of a stream that takes no writes (not ACTIVE or UPDATING). */
+  /** A record of a stream that takes no writes (not ACTIVE or UPDATING): PutRecord's ResourceNotFound. */
   private reject(stream: Stream): number {
     this.counters.rejected++;
     stream.totals.rejected++;
+    this.lastRejection = errors.streamNotFound(stream.name, this.accountId);
+    return WRITE_REJECTED;
+  }
+
+  /** A record whose data + key exceed the stream's maximum record size: PutRecord's InvalidArgumentException. */
+  private rejectTooLarge(stream: Stream, dataBytes: number, keyBytes: number): number {
+    this.counters.rejected++;
+    stream.totals.rejected++;
+    this.lastRejection = errors.recordTooLarge(dataBytes, keyBytes, stream.maxRecordBytes);
     return WRITE_REJECTED;
   }
 
@@ -399,9 +413,16 @@ export class ShardEngine {
    */
   writeAggregate(stream: Stream, shardIndex: number, count: number, bytesEach: number): number {
     if (count <= 0) return 0;
-    if (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') {
+    const refused =
+      stream.status !== 'ACTIVE' && stream.status !== 'UPDATING'
+        ? errors.streamNotFound(stream.name, this.accountId)
+        : bytesEach > stream.maxRecordBytes
+          ? errors.recordTooLarge(bytesEach, 0, stream.maxRecordBytes)
+          : undefined;
+    if (refused) {
       this.counters.rejected += count;
       stream.totals.rejected += count;
+      this.lastRejection = refused;
       return 0;
     }
     const shard = stream.shards[shardIndex] as Shard;
@@ -514,7 +535,11 @@ export class ShardEngine {
   }
 
   private listStreams(request: TypedRequest): Record<string, unknown> {
-    const limit = (request.Limit as number | undefined) ?? LIST_STREAMS_DEFAULT_LIMIT;
+    // Up to 100 names a call whatever Limit says (AWS: "at most 100 results are returned").
+    const limit = Math.min(
+      (request.Limit as number | undefined) ?? LIST_STREAMS_DEFAULT_LIMIT,
+      LIST_STREAMS_DEFAULT_LIMIT,
+    );
     let after = request.ExclusiveStartStreamName as string | undefined;
     const token = request.NextToken as string | undefined;
     if (token !== undefined) {
@@ -566,7 +591,11 @@ export class ShardEngine {
 
   private describeStream(request: TypedRequest): Record<string, unknown> {
     const stream = this.resolveStream(request);
-    const limit = (request.Limit as number | undefined) ?? DESCRIBE_STREAM_DEFAULT_LIMIT;
+    // Up to 100 shards a call whatever Limit says [model §10].
+    const limit = Math.min(
+      (request.Limit as number | undefined) ?? DESCRIBE_STREAM_DEFAULT_LIMIT,
+      DESCRIBE_STREAM_DEFAULT_LIMIT,
+    );
     const after = request.ExclusiveStartShardId as string | undefined;
     const shards = this.listedShards(stream).filter((s) => after === undefined || s.shardId > after);
     return {
@@ -609,6 +638,8 @@ export class ShardEngine {
     const hasStream = request.StreamName !== undefined || request.StreamARN !== undefined;
     if (token === undefined && !hasStream) throw errors.listShardsNeedsStream();
     if (token !== undefined && hasStream) throw errors.listShardsBothGiven();
+    if (token !== undefined && request.ExclusiveStartShardId !== undefined)
+      throw errors.listShardsTokenAndStartShard();
     let stream: Stream;
     let after = request.ExclusiveStartShardId as string | undefined;
     if (token !== undefined) {
@@ -629,7 +660,11 @@ export class ShardEngine {
       shards = shards.filter((s) => s.isOpen);
     }
     if (after !== undefined) shards = shards.filter((s) => s.shardId > (after as string));
-    const max = (request.MaxResults as number | undefined) ?? LIST_SHARDS_DEFAULT_MAX_RESULTS;
+    // Up to 1,000 shards a call whatever MaxResults says [model §10].
+    const max = Math.min(
+      (request.MaxResults as number | undefined) ?? LIST_SHARDS_DEFAULT_MAX_RESULTS,
+      LIST_SHARDS_DEFAULT_MAX_RESULTS,
+    );
     const page = shards.slice(0, max);
     const result: Record<string, unknown> = { Shards: page.map((s) => this.shardDescription(s)) };
     if (shards.length > max) {
@@ -753,28 +788,50 @@ export class ShardEngine {
     return { FailedRecordCount: failed, Records: results };
   }
 
-  private findShard(stream: Stream, shardIdText: string): Shard {
-    // Kinesis reads the digits after the first '-' (shardId-5, shard-0) or a bare number [model §2].
+  /** The shard index a ShardId names: the digits after the first '-' (shardId-5, shard-0) or a bare number [model §2]. */
+  private parseShardId(shardIdText: string): number | undefined {
     const dash = shardIdText.indexOf('-');
     const digits = dash >= 0 ? shardIdText.slice(dash + 1) : shardIdText;
     const index = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
-    const shard = Number.isInteger(index) && index < 2 ** 31 ? stream.shards[index] : undefined;
-    if (!shard || stream.status === 'CREATING' || (!shard.isOpen && shard.log.retainedRecords === 0)) {
-      throw errors.shardNotFound(shardIdText, stream.name, this.accountId);
+    return Number.isInteger(index) && index < 2 ** 31 ? index : undefined;
+  }
+
+  private findShard(
+    streamName: string,
+    shardIdText: string,
+    request: TypedRequest,
+  ): { stream: Stream; shard: Shard } {
+    const index = this.parseShardId(shardIdText);
+    if (index === undefined) throw errors.shardNotFoundForResharding(shardIdText, streamName, this.accountId);
+    let stream: Stream;
+    try {
+      stream = this.resolveStream(request);
+    } catch (error) {
+      // AWS names the shard, not the stream, when either is missing (kinesalite's recorded AWS tests).
+      if (error instanceof KinesisError && error.type === 'ResourceNotFoundException') {
+        throw errors.shardNotFound(shardIdOf(index), streamName, this.accountId);
+      }
+      throw error;
     }
-    return shard;
+    const shard = stream.shards[index];
+    if (!shard || stream.status === 'CREATING' || (!shard.isOpen && shard.log.retainedRecords === 0)) {
+      throw errors.shardNotFound(shardIdOf(index), stream.name, this.accountId);
+    }
+    return { stream, shard };
   }
 
   private getShardIterator(request: TypedRequest): Record<string, unknown> {
-    const stream = this.resolveStream(request);
-    const shard = this.findShard(stream, request.ShardId as string);
+    const requestedName =
+      (request.StreamName as string | undefined) ?? streamNameOfArn(request.StreamARN as string | undefined);
+    const { stream, shard } = this.findShard(requestedName, request.ShardId as string, request);
     const type = request.ShardIteratorType as string;
     const sequence = request.StartingSequenceNumber as string | undefined;
     let ordinal: number;
     if (type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER') {
       if (sequence === undefined) throw errors.iteratorTypeMismatch(type, false);
       const fields = parseSequenceNumber(sequence);
-      if (!fields) throw errors.invalidStartingSequenceNumber(sequence, stream.name, this.accountId);
+      if (!fields)
+        throw errors.invalidStartingSequenceNumber(sequence, shard.shardId, stream.name, this.accountId);
       if (fields.shardIndex !== shard.index) {
         throw errors.sequenceNumberOfOtherShard(
           `shardId-${String(fields.shardIndex).padStart(12, '0')}`,
@@ -783,7 +840,8 @@ export class ShardEngine {
       }
       const counter =
         fields.counter > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(fields.counter);
-      ordinal = type === 'AT_SEQUENCE_NUMBER' ? counter : counter + 1;
+      const at = Shard.ordinalOfCounter(counter);
+      ordinal = type === 'AT_SEQUENCE_NUMBER' ? Math.max(0, at) : at + 1;
     } else if (sequence !== undefined) {
       throw errors.iteratorTypeMismatch(type, true);
     } else if (type === 'TRIM_HORIZON') {
@@ -842,7 +900,7 @@ export class ShardEngine {
       });
       return true;
     });
-    shard.reads.charge(bytes);
+    shard.reads.charge(this.nowMs, bytes);
     const caughtUp = next >= shard.log.nextOrdinal;
     const result: Record<string, unknown> = {
       Records: records,
@@ -871,4 +929,11 @@ export class ShardEngine {
 
 function countEntries(request: TypedRequest): number {
   return Array.isArray(request.Records) ? request.Records.length : 0;
+}
+
+/** The stream name an ARN ends in (`…:stream/NAME`), or '' (used to name the stream in error messages). */
+function streamNameOfArn(arn: string | undefined): string {
+  if (arn === undefined) return '';
+  const at = arn.indexOf(':stream/');
+  return at >= 0 ? arn.slice(at + ':stream/'.length) : arn;
 }

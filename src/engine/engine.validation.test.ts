@@ -281,7 +281,7 @@ describe('ValidationException texts [model §3]', () => {
       ).message,
     ).toBe(
       validation([
-        "Value 'NEWEST' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]",
+        "Value 'NEWEST' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, TRIM_HORIZON]",
       ]),
     );
     expect(fail(engine.call('CreateStream', { StreamName: 'x', ShardCount: 0 })).message).toBe(

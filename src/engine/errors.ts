@@ -144,10 +144,10 @@ export const errors = {
       'InvalidArgumentException',
       `The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${timestampMs}, currentTimestampInMillis: ${nowMs}`,
     ),
-  invalidStartingSequenceNumber: (sequenceNumber: string, stream: string, account: string) =>
+  invalidStartingSequenceNumber: (sequenceNumber: string, shardId: string, stream: string, account: string) =>
     new KinesisError(
       'InvalidArgumentException',
-      `StartingSequenceNumber ${sequenceNumber} used in GetShardIterator on shard in ${streamRef(stream, account)} is invalid.`,
+      `StartingSequenceNumber ${sequenceNumber} used in GetShardIterator on shard ${shardId} in ${streamRef(stream, account)} is invalid.`,
     ),
   sequenceNumberOfOtherShard: (encodedShardId: string, shardId: string) =>
     new KinesisError(
@@ -161,6 +161,11 @@ export const errors = {
     ),
   listShardsNeedsStream: () =>
     new KinesisError('InvalidArgumentException', 'Either NextToken or StreamName should be provided.'),
+  listShardsTokenAndStartShard: () =>
+    new KinesisError(
+      'InvalidArgumentException',
+      'NextToken and ExclusiveStartShardId cannot be provided together.',
+    ),
   listShardsBothGiven: () =>
     new KinesisError('InvalidArgumentException', 'NextToken and StreamName cannot be provided together.'),
   invalidNextToken: () => new KinesisError('InvalidArgumentException', 'Invalid NextToken.'),

@@ -104,6 +104,8 @@ export class ReadLimiter {
   private readonly calls: number[] = [];
   private bytes = SHARD_READ_BYTES_PER_SECOND;
   private lastMs: number;
+  /** Reads are refused until then after a response larger than a second's allowance. */
+  private blockedUntilMs = Number.NEGATIVE_INFINITY;
 
   constructor(nowMs: number) {
     this.lastMs = nowMs;
@@ -113,14 +115,24 @@ export class ReadLimiter {
   admitCall(nowMs: number): boolean {
     this.refill(nowMs);
     while (this.calls.length > 0 && (this.calls[0] as number) <= nowMs - 1000) this.calls.shift();
-    if (this.calls.length >= SHARD_READ_CALLS_PER_SECOND || this.bytes <= 0) return false;
+    if (nowMs < this.blockedUntilMs || this.calls.length >= SHARD_READ_CALLS_PER_SECOND || this.bytes <= 0)
+      return false;
     this.calls.push(nowMs);
     return true;
   }
 
-  /** Charges the bytes a call returned; the bucket may go negative. */
-  charge(bytes: number): void {
+  /**
+   * Charges the bytes a call returned; the bucket may go negative. A response larger than a second's
+   * allowance blocks the shard's reads for as long as it takes to earn it: 10 MiB → the next 5 s [model §6].
+   */
+  charge(nowMs: number, bytes: number): void {
     this.bytes -= bytes;
+    if (bytes > SHARD_READ_BYTES_PER_SECOND) {
+      this.blockedUntilMs = Math.max(
+        this.blockedUntilMs,
+        nowMs + (bytes / SHARD_READ_BYTES_PER_SECOND) * 1000,
+      );
+    }
   }
 
   private refill(nowMs: number): void {

@@ -56,10 +56,13 @@ export const SHARD_COUNT_MIN = 1;
 export const ACCOUNT_SHARD_LIMIT = 500;
 export const ON_DEMAND_INITIAL_SHARDS = 4;
 export const LIST_STREAMS_LIMIT_MAX = 10_000;
+/** ListStreams' default Limit, and the most names one call returns. */
 export const LIST_STREAMS_DEFAULT_LIMIT = 100;
 export const DESCRIBE_STREAM_LIMIT_MAX = 10_000;
+/** DescribeStream's default Limit, and the most shards one call returns. */
 export const DESCRIBE_STREAM_DEFAULT_LIMIT = 100;
 export const LIST_SHARDS_MAX_RESULTS = 10_000;
+/** ListShards' default MaxResults, and the most shards one call returns. */
 export const LIST_SHARDS_DEFAULT_MAX_RESULTS = 1000;
 export const NEXT_TOKEN_TTL_MS = 300_000;
 
@@ -82,12 +85,13 @@ export const HOT_KEY_SKETCH_WIDTH = 16384;
 
 export const STREAM_MODES = ['PROVISIONED', 'ON_DEMAND'] as const;
 export type StreamMode = (typeof STREAM_MODES)[number];
+/** In the order AWS lists them in a ValidationException (kinesalite's AWS-recorded tests). */
 export const SHARD_ITERATOR_TYPES = [
-  'AT_SEQUENCE_NUMBER',
   'AFTER_SEQUENCE_NUMBER',
-  'TRIM_HORIZON',
   'LATEST',
   'AT_TIMESTAMP',
+  'AT_SEQUENCE_NUMBER',
+  'TRIM_HORIZON',
 ] as const;
 export type ShardIteratorType = (typeof SHARD_ITERATOR_TYPES)[number];
 export const SHARD_FILTER_TYPES = [

@@ -129,12 +129,12 @@ export class RecordLog {
   }
 
   /**
-   * Appends records accepted by aggregate simulation: they are held as counts only (no detail) and take
-   * sequence counters like any other record.
+   * Appends records accepted by aggregate simulation: they are held as counts only (no detail). They take no
+   * sequence counters: nobody can read them, and leaving the counter alone keeps the ordinals of detailed
+   * records contiguous within their chunk (Kinesis sequence numbers may have gaps; only order matters).
    */
   appendCounts(arrivalMs: number, records: number, bytes: number): void {
     this.addHeld(arrivalMs, records, bytes);
-    this.nextOrdinal += records;
   }
 
   private addHeld(arrivalMs: number, records: number, bytes: number): void {

@@ -66,19 +66,33 @@ export class Shard {
     return this.closedAtMs === undefined;
   }
 
-  /** The sequence number of this shard's record with the given ordinal (its counter). */
+  /**
+   * The sequence number of this shard's record with the given ordinal. Records count from 1: counter 0 is
+   * the shard's StartingSequenceNumber, so even a record written in the shard's first second sorts after it
+   * (AFTER_SEQUENCE_NUMBER on the StartingSequenceNumber must not skip the first record).
+   */
   sequenceNumberOf(ordinal: number, arrivalMs: number): string {
     return formatSequenceNumber({
       shardCreatedSec: this.createdSec,
       shardIndex: this.index,
-      counter: BigInt(ordinal),
+      counter: BigInt(ordinal + 1),
       arrivalSec: Math.floor(arrivalMs / 1000),
     });
   }
 
+  /** The record ordinal a sequence number's counter stands for (counter 0, the shard start, is before ordinal 0). */
+  static ordinalOfCounter(counter: number): number {
+    return counter - 1;
+  }
+
   /** StartingSequenceNumber: counter 0, arrival = the shard's creation [model §2]. */
   get startingSequenceNumber(): string {
-    return this.sequenceNumberOf(0, this.createdSec * 1000);
+    return formatSequenceNumber({
+      shardCreatedSec: this.createdSec,
+      shardIndex: this.index,
+      counter: 0n,
+      arrivalSec: this.createdSec,
+    });
   }
 
   /** EndingSequenceNumber of a closed shard: the maximal counter, arrival = close time. */

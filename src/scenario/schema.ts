@@ -40,22 +40,18 @@ const distributionSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const producerSchema = z.strictObject({
+/** The largest Data blob the API model allows (10 MiB); a stream's own limit is the engine's to enforce. */
+const MAX_DATA_BYTES = 10 * 1024 * 1024;
+
+/** A producer as a scenario file or a worker command carries it. */
+export const producerSchema = z.strictObject({
   name: z.string().trim().min(1).max(64),
   api: z.enum(['PutRecord', 'PutRecords']),
   batchSize: z.number().int().min(1).max(500),
   payloadBytes: z
     .strictObject({
-      min: z
-        .number()
-        .int()
-        .min(0)
-        .max(1024 * 1024),
-      max: z
-        .number()
-        .int()
-        .min(0)
-        .max(1024 * 1024),
+      min: z.number().int().min(0).max(MAX_DATA_BYTES),
+      max: z.number().int().min(0).max(MAX_DATA_BYTES),
     })
     .refine((p) => p.min <= p.max, 'payloadBytes.min must not exceed payloadBytes.max'),
   rate: z.union([z.number().gt(0).max(10_000_000), z.literal('burst')]),

@@ -240,3 +240,54 @@ describe('SimulationHost scenarios, inspector and diagnosis', () => {
     expect(diagnosis[0]?.topKey?.recordsPerSecond).toBeLessThan(1300);
   });
 });
+
+describe('SimulationHost producer commands', () => {
+  const spec = {
+    name: 'p',
+    api: 'PutRecords' as const,
+    batchSize: 500,
+    payloadBytes: { min: 10, max: 10 },
+    rate: 100,
+    distribution: { kind: 'uniform' as const, keyCount: 10 },
+  };
+
+  it('names the field of a malformed producer and changes nothing', () => {
+    const { host, events } = hostWithEvents();
+    const before = serialise(host.snapshot());
+    const bad: [unknown, string][] = [
+      [null, 'spec'],
+      [{ ...spec, distribution: undefined }, 'distribution'],
+      [
+        { ...spec, distribution: { kind: 'uniform', keyCount: 10, prefix: 'x'.repeat(300) } },
+        'distribution.prefix',
+      ],
+      [
+        { ...spec, distribution: { kind: 'explicitHashKeys', partitionKey: '' } },
+        'distribution.partitionKey',
+      ],
+      [{ ...spec, batchSize: 501 }, 'batchSize'],
+    ];
+    for (const [candidate, field] of bad) {
+      host.handle({ type: 'addProducer', requestId: 1, spec: candidate as typeof spec, start: true });
+      expect(events.at(-1)).toMatchObject({ type: 'result', result: { ok: false, field } });
+    }
+    expect(serialise(host.snapshot())).toBe(before);
+  });
+
+  it("reports records too large for the stream with Kinesis's error, not as throttling", () => {
+    const { host } = hostWithEvents();
+    host.handle({
+      type: 'addProducer',
+      requestId: 1,
+      spec: { ...spec, payloadBytes: { min: 1048576, max: 1048576 } },
+      start: true,
+    });
+    for (let i = 0; i < 10; i++) host.tick(100);
+    const snapshot = host.snapshot();
+    expect(snapshot.producers[0]).toMatchObject({ accepted: 0, throttled: 0, rejected: 100 });
+    expect(snapshot.recentErrors[0]).toMatchObject({ errorType: 'InvalidArgumentException', count: 100 });
+    expect(snapshot.recentErrors.some((e) => e.errorType === 'ProvisionedThroughputExceededException')).toBe(
+      false,
+    );
+  });
+});

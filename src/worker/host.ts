@@ -2,8 +2,8 @@ import { type ApiResult, createEngine, ENGINE_VERSION, type Engine, limits } fro
 import { diagnoseShards, type KeyRate, type ShardDiagnosis } from '../engine/diagnosis';
 import { errors as kinesisErrors } from '../engine/errors';
 import { inspectPartitionKey } from '../engine/inspect';
-import { ProducerSet, producerProblem } from '../engine/producers/producerSet';
-import { parseScenario, SCENARIO_VERSION, type Scenario } from '../scenario/schema';
+import { ProducerSet, type ProducerSpec, producerProblem } from '../engine/producers/producerSet';
+import { parseScenario, producerSchema, SCENARIO_VERSION, type Scenario } from '../scenario/schema';
 import {
   type Command,
   type CommandResult,
@@ -47,6 +47,8 @@ export class SimulationHost {
   private recentErrors: SimulationSnapshot['recentErrors'] = [];
   /** Throttled totals per shard already reported in recentErrors (manual puts note their own). */
   private throttledSeen = new Map<string, number>();
+  /** Rejected totals per producer already reported in recentErrors. */
+  private rejectedSeen = new Map<number, number>();
   private readonly emit: Emit;
 
   constructor(emit: Emit, seed = DEFAULT_SEED) {
@@ -97,6 +99,7 @@ export class SimulationHost {
           this.producers = this.producersFor(built.engine, command.config);
           this.scenarioLabel = {};
           this.throttledSeen = new Map();
+          this.rejectedSeen = new Map();
           this.keySamples = [];
           this.recentErrors = [];
         }
@@ -137,7 +140,7 @@ export class SimulationHost {
         break;
       }
       case 'addProducer': {
-        const problem = producerProblem(command.spec);
+        const problem = producerSpecProblem(command.spec);
         if (problem) {
           this.emit({
             type: 'result',
@@ -208,7 +211,7 @@ export class SimulationHost {
         // A step lets producers send; a jump fast-forwards the clock with producers idle (retention, expiry).
         if (command.type === 'step') {
           this.producers.advance(command.ms);
-          this.noteProducerThrottles();
+          this.noteProducerErrors();
         } else this.engine.advanceTime(command.ms);
         break;
       case 'loadScenario': {
@@ -259,6 +262,7 @@ export class SimulationHost {
         this.engine = this.buildEngine(this.config, command.seed).engine;
         this.producers = this.producersFor(this.engine, this.config);
         this.throttledSeen = new Map();
+        this.rejectedSeen = new Map();
         this.keySamples = [];
         this.recentErrors = [];
         break;
@@ -279,7 +283,7 @@ export class SimulationHost {
     // Past what per-record simulation can do in real time, producers switch to aggregate simulation.
     this.producers.aggregateThreshold = Math.max(1, Math.floor(PER_RECORD_BUDGET_PER_STEP / this.speed));
     this.producers.advance(wall * this.speed);
-    this.noteProducerThrottles();
+    this.noteProducerErrors();
   }
 
   /** The current state for the UI. */
@@ -339,6 +343,7 @@ export class SimulationHost {
     this.speed = scenario.speed;
     this.playing = !paused;
     this.throttledSeen = new Map();
+    this.rejectedSeen = new Map();
     this.recentErrors = [];
     this.keySamples = [];
     this.scenarioLabel = { name: scenario.name, lesson: scenario.lesson };
@@ -391,8 +396,8 @@ export class SimulationHost {
     return diagnoseShards(loads, keys);
   }
 
-  /** Producers' throttled records become PTEE entries in the error log, with the engine's exact text. */
-  private noteProducerThrottles(): void {
+  /** Producers' throttled and rejected records become error-log entries with the engine's exact texts. */
+  private noteProducerErrors(): void {
     const stream = this.engine.core.stream(this.config.streamName);
     if (!stream) return;
     for (const shard of stream.shards) {
@@ -402,6 +407,14 @@ export class SimulationHost {
         const message = kinesisErrors.shardRateExceededMessage(shard.shardId, stream.name, stream.accountId);
         this.noteError('ProvisionedThroughputExceededException', message, total - seen);
         this.throttledSeen.set(shard.shardId, total);
+      }
+    }
+    // Records a producer could not send at all (too large for the stream) show with Kinesis's own error.
+    for (const producer of this.producers.totals()) {
+      const seen = this.rejectedSeen.get(producer.id) ?? 0;
+      if (producer.rejected > seen && producer.lastError) {
+        this.noteError(producer.lastError.errorType, producer.lastError.message, producer.rejected - seen);
+        this.rejectedSeen.set(producer.id, producer.rejected);
       }
     }
   }
@@ -458,7 +471,7 @@ export class SimulationHost {
       request.ExplicitHashKey = record.explicitHashKey;
     const result = this.engine.call('PutRecord', request);
     if (!result.ok && result.error.type === 'ProvisionedThroughputExceededException')
-      this.noteProducerThrottles();
+      this.noteProducerErrors();
     else if (!result.ok) this.noteError(result.error.type, result.error.message);
     return toCommandResult('PutRecord', result);
   }
@@ -474,6 +487,20 @@ export class SimulationHost {
     }
     this.recentErrors.sort((a, b) => b.lastMs - a.lastMs);
   }
+}
+
+/**
+ * What is wrong with a producer spec from a command, naming the field: its shape first (the scenario schema,
+ * so a worker command and an imported file are held to the same rules), then the engine's own checks.
+ */
+function producerSpecProblem(spec: unknown): [string, string] | undefined {
+  const parsed = producerSchema.safeParse(spec);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'spec';
+    return [field, `${field}: ${issue?.message ?? 'not a producer'}`];
+  }
+  return producerProblem(parsed.data as ProducerSpec);
 }
 
 /** A typed engine call's result as the UI shows it: the output, or the Kinesis error type and message. */

@@ -25,7 +25,16 @@ export function createInProcessClient(
     : undefined;
   return {
     send(command) {
-      host.handle(command);
+      try {
+        host.handle(command);
+      } catch (error) {
+        // Same contract as the worker: a command never takes the simulation down.
+        subscribers.emit({
+          type: 'commandError',
+          field: 'command',
+          message: error instanceof Error ? error.message : String(error),
+        });
+      }
       publish();
     },
     subscribe(listener) {

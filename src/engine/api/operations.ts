@@ -126,6 +126,8 @@ export const OPERATION_SHAPES = {
         memberString: 'com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310',
         member: {
           type: 'Structure',
+          // A null entry is a ValidationException at 'records.N.member', never a fault.
+          notNull: true,
           members: { PartitionKey: partitionKey, Data: data, ExplicitHashKey: explicitHashKey },
         },
       },

@@ -1,5 +1,5 @@
 import { type ShardEngine, WRITE_REJECTED, WRITE_THROTTLED } from '../engine';
-import { PUT_RECORDS_MAX_ENTRIES } from '../limits';
+import { DATA_MODEL_MAX_BYTES, PUT_RECORDS_MAX_ENTRIES } from '../limits';
 import type { Stream } from '../stream';
 import {
   createKeySampler,
@@ -38,6 +38,8 @@ export interface ProducerTotals {
   requests: number;
   acceptedByShard: number[];
   throttledByShard: number[];
+  /** Why the latest rejected record was refused, as the Kinesis error a PutRecord would get. */
+  lastError: { errorType: string; message: string } | undefined;
 }
 
 interface Running {
@@ -48,7 +50,6 @@ interface Running {
   aggregated: boolean;
   startedMs: number;
   sent: number;
-  carry: number;
   totals: ProducerTotals;
   weights: Map<number, number> | undefined;
 }
@@ -62,8 +63,14 @@ export function producerProblem(spec: ProducerSpec): [string, string] | undefine
   if (!Number.isInteger(spec.batchSize) || spec.batchSize < 1 || spec.batchSize > PUT_RECORDS_MAX_ENTRIES)
     return ['batchSize', 'batch size must be a whole number from 1 to 500'];
   const { min, max } = spec.payloadBytes ?? { min: Number.NaN, max: Number.NaN };
-  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < min || max > 1024 * 1024) {
-    return ['payloadBytes', 'payload size must be whole bytes with 0 ≤ min ≤ max ≤ 1 MiB'];
+  if (
+    !Number.isInteger(min) ||
+    !Number.isInteger(max) ||
+    min < 0 ||
+    max < min ||
+    max > DATA_MODEL_MAX_BYTES
+  ) {
+    return ['payloadBytes', 'payload size must be whole bytes with 0 ≤ min ≤ max ≤ 10 MiB'];
   }
   if (spec.rate !== 'burst' && (!Number.isFinite(spec.rate) || spec.rate <= 0 || spec.rate > 10_000_000))
     return ['rate', 'rate must be above 0 and at most 10,000,000 records/s, or a burst'];
@@ -84,6 +91,10 @@ export function producerProblem(spec: ProducerSpec): [string, string] | undefine
 export const PRODUCER_STEP_MS = 10;
 /** Virtual ms per step when every running producer is simulated in aggregate. */
 export const AGGREGATE_STEP_MS = 100;
+/** A burst larger than this is simulated in aggregate (one draw per shard) instead of record by record. */
+export const BURST_AGGREGATE_ABOVE = 100_000;
+/** Partition-key bytes assumed per record in aggregate simulation (keys like user-1234 are about 8 bytes). */
+const AGGREGATE_KEY_BYTES = 8;
 
 /**
  * Runs producers against a stream on the virtual clock. Per-record simulation by default; a producer whose
@@ -115,7 +126,6 @@ export class ProducerSet {
       aggregated: false,
       startedMs: this.engine.now(),
       sent: 0,
-      carry: 0,
       weights: undefined,
       totals: {
         id,
@@ -129,6 +139,7 @@ export class ProducerSet {
         requests: 0,
         acceptedByShard: new Array<number>(shards).fill(0),
         throttledByShard: new Array<number>(shards).fill(0),
+        lastError: undefined,
       },
     });
     return id;
@@ -141,7 +152,6 @@ export class ProducerSet {
     if (running && !p.running) {
       p.startedMs = this.engine.now();
       p.sent = 0;
-      p.carry = 0;
     }
     p.running = running;
     p.totals.running = running;
@@ -192,10 +202,9 @@ export class ProducerSet {
       this.engine.advanceTime(step);
       left -= step;
       for (const p of steady) {
-        const exact = ((p.spec.rate as number) * step) / 1000 + p.carry;
-        const n = Math.floor(exact);
-        p.carry = exact - n;
-        this.send(p, n);
+        // What is due since the producer started, not a running fraction: no float drift over long runs.
+        const due = Math.floor(((p.spec.rate as number) * (this.engine.now() - p.startedMs)) / 1000 + 1e-9);
+        this.send(p, due - p.sent);
       }
     }
   }
@@ -205,7 +214,9 @@ export class ProducerSet {
     if (p.spec.recordCount !== undefined) n = Math.min(n, p.spec.recordCount - p.sent);
     if (p.spec.durationMs !== undefined && this.engine.now() - p.startedMs > p.spec.durationMs) n = 0;
     if (n > 0) {
-      const aggregate = n > this.aggregateThreshold && p.spec.rate !== 'burst';
+      // Steady producers aggregate past what per-record simulation does in real time; a burst only when it is
+      // so large that sending it record by record would stall the host.
+      const aggregate = n > (p.spec.rate === 'burst' ? BURST_AGGREGATE_ABOVE : this.aggregateThreshold);
       p.aggregated = aggregate;
       p.totals.aggregated = aggregate;
       if (aggregate) this.sendAggregated(p, n);
@@ -243,8 +254,11 @@ export class ProducerSet {
         const shard = engine.lastShardIndex;
         t.throttled++;
         t.throttledByShard[shard] = (t.throttledByShard[shard] ?? 0) + 1;
-      } else if (outcome === WRITE_REJECTED) t.rejected++;
-      else {
+      } else if (outcome === WRITE_REJECTED) {
+        t.rejected++;
+        const error = engine.lastRejection;
+        if (error) t.lastError = { errorType: error.type, message: error.message };
+      } else {
         t.accepted++;
         t.acceptedByShard[outcome] = (t.acceptedByShard[outcome] ?? 0) + 1;
       }
@@ -273,11 +287,26 @@ export class ProducerSet {
       }
       weightLeft -= weight;
       left -= count;
-      const accepted = this.engine.writeAggregate(this.stream, shard, count, Math.round(bytes) + 8);
+      const rejectedBefore = this.engine.counters.rejected;
+      const accepted = this.engine.writeAggregate(
+        this.stream,
+        shard,
+        count,
+        Math.round(bytes) + AGGREGATE_KEY_BYTES,
+      );
+      const rejected = this.engine.counters.rejected - rejectedBefore;
+      const throttled = count - accepted - rejected;
       t.accepted += accepted;
-      t.throttled += count - accepted;
+      t.throttled += throttled;
+      t.rejected += rejected;
+      if (rejected > 0 && this.engine.lastRejection) {
+        t.lastError = {
+          errorType: this.engine.lastRejection.type,
+          message: this.engine.lastRejection.message,
+        };
+      }
       t.acceptedByShard[shard] = (t.acceptedByShard[shard] ?? 0) + accepted;
-      t.throttledByShard[shard] = (t.throttledByShard[shard] ?? 0) + count - accepted;
+      t.throttledByShard[shard] = (t.throttledByShard[shard] ?? 0) + throttled;
     });
   }
 }
