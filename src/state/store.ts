@@ -93,11 +93,17 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
   let forceView = false;
   // Commands that change what the views show refresh them at once; play/pause/speed need only the clock.
   const send = (command: Command) => {
-    if (command.type !== 'play' && command.type !== 'pause' && command.type !== 'setSpeed') forceView = true;
+    if (
+      command.type !== 'play' &&
+      command.type !== 'pause' &&
+      command.type !== 'togglePlay' &&
+      command.type !== 'setSpeed'
+    )
+      forceView = true;
     client.send(command);
   };
   const slots = new Map<number, ResultSlot>();
-  const store = createStore<SimState>()((set, get) => {
+  const store = createStore<SimState>()((set) => {
     const request = (slot: ResultSlot, send: (requestId: number) => void) => {
       const requestId = nextRequestId++;
       slots.set(requestId, slot);
@@ -141,7 +147,7 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
         removeProducer: (id) => send({ type: 'removeProducer', id }),
         play: () => send({ type: 'play' }),
         pause: () => send({ type: 'pause' }),
-        togglePlay: () => send({ type: get().snapshot?.playing ? 'pause' : 'play' }),
+        togglePlay: () => send({ type: 'togglePlay' }),
         setSpeed: (speed) => send({ type: 'setSpeed', speed }),
         step: (ms = 1000) => send({ type: 'step', ms }),
         jump: (ms) => send({ type: 'jump', ms }),

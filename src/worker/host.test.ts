@@ -291,3 +291,13 @@ describe('SimulationHost producer commands', () => {
     );
   });
 });
+
+describe('SimulationHost play/pause', () => {
+  it('toggles play from its own state, whatever the UI last saw', () => {
+    const { host } = hostWithEvents();
+    host.handle({ type: 'togglePlay' });
+    expect(host.snapshot().playing).toBe(false);
+    host.handle({ type: 'togglePlay' });
+    expect(host.snapshot().playing).toBe(true);
+  });
+});

@@ -187,6 +187,9 @@ export class SimulationHost {
       case 'pause':
         this.playing = false;
         break;
+      case 'togglePlay':
+        this.playing = !this.playing;
+        break;
       case 'setSpeed':
         if (!SPEEDS.includes(command.speed)) {
           this.emit({
@@ -494,13 +497,21 @@ export class SimulationHost {
  * so a worker command and an imported file are held to the same rules), then the engine's own checks.
  */
 function producerSpecProblem(spec: unknown): [string, string] | undefined {
-  const parsed = producerSchema.safeParse(spec);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'spec';
-    return [field, `${field}: ${issue?.message ?? 'not a producer'}`];
+  if (typeof spec !== 'object' || spec === null) return ['spec', 'a producer spec is required'];
+  // The engine's checks first: their messages are written for people. A spec too malformed for them
+  // (missing parts) falls through to the schema, which names the field.
+  let problem: [string, string] | undefined;
+  try {
+    problem = producerProblem(spec as ProducerSpec);
+  } catch {
+    problem = undefined;
   }
-  return producerProblem(parsed.data as ProducerSpec);
+  if (problem) return problem;
+  const parsed = producerSchema.safeParse(spec);
+  if (parsed.success) return undefined;
+  const issue = parsed.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'spec';
+  return [field, `${field}: ${issue?.message ?? 'not a producer'}`];
 }
 
 /** A typed engine call's result as the UI shows it: the output, or the Kinesis error type and message. */

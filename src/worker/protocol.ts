@@ -46,6 +46,8 @@ export type Command =
   | { type: 'inspectKey'; requestId: number; partitionKey: string; explicitHashKey?: string }
   | { type: 'play' }
   | { type: 'pause' }
+  /** Play if paused, pause if playing: decided by the worker, which always knows, not by a stale snapshot. */
+  | { type: 'togglePlay' }
   | { type: 'setSpeed'; speed: Speed }
   | { type: 'step'; ms: number }
   | { type: 'jump'; ms: number }
