@@ -301,3 +301,38 @@ describe('SimulationHost play/pause', () => {
     expect(host.snapshot().playing).toBe(true);
   });
 });
+
+describe('SimulationHost diagnosis of the timestamp-as-key mistake', () => {
+  it("calls each second's key a hot key", () => {
+    const { host } = hostWithEvents(1);
+    host.handle({
+      type: 'loadScenario',
+      requestId: 1,
+      scenario: {
+        version: 1,
+        seed: 4,
+        speed: 1,
+        stream: { streamName: 'ts', shardCount: 4, retentionHours: 24, throttle: 'token-bucket' },
+        producers: [
+          {
+            running: true,
+            spec: {
+              name: 'events',
+              api: 'PutRecords',
+              batchSize: 500,
+              payloadBytes: { min: 200, max: 200 },
+              rate: 2500,
+              distribution: { kind: 'timestamp' },
+            },
+          },
+        ],
+      },
+    });
+    const verdicts = new Set<string>();
+    for (let i = 0; i < 80; i++) {
+      host.tick(100);
+      for (const d of host.snapshot().diagnosis) verdicts.add(d.verdict);
+    }
+    expect(verdicts.has('hot-key')).toBe(true);
+  });
+});

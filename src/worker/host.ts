@@ -25,8 +25,11 @@ export const DEFAULT_STREAM: StreamConfig = {
 /** A tab in the background can stall for seconds; never simulate more than this much wall time per tick. */
 const MAX_TICK_WALL_MS = 1000;
 const RECENT_ERRORS = 8;
-/** Virtual seconds the hot-key vs hot-shard diagnosis looks back over. */
-const DIAGNOSIS_WINDOW_SECONDS = 5;
+/**
+ * Virtual seconds the hot-key vs hot-shard diagnosis looks back over: short enough that a key hot for one
+ * second (the timestamp-as-key mistake) still shows as a hot key, long enough to smooth per-second noise.
+ */
+const DIAGNOSIS_WINDOW_SECONDS = 2;
 /** Records one producer may simulate one by one per 10 ms virtual step at 1× (≈ 500,000 records/s). */
 const PER_RECORD_BUDGET_PER_STEP = 5000;
 

@@ -28,7 +28,7 @@ export function DiagnosisPanel() {
     <section className="panel" aria-labelledby="diagnosis-heading">
       <h2 id="diagnosis-heading">Diagnosis</h2>
       {rows.length === 0 ? (
-        <p className="muted">No shard is throttling in the last 5 virtual seconds.</p>
+        <p className="muted">No shard is throttling in the last 2 virtual seconds.</p>
       ) : (
         <ul className="diagnosis" aria-label="Throttled shards diagnosed">
           {rows.map((row) => {
