@@ -166,3 +166,16 @@ test('the retention chart also shows records retained per shard', async ({ page 
   await expect(page.locator('.recharts-legend-item-text', { hasText: '#0' }).first()).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test('an ON_DEMAND stream starts with 4 shards and says that scaling is not simulated', async ({ page }) => {
+  const problems = await open(page);
+  const form = page.getByRole('form', { name: 'Create stream' });
+  await form.getByLabel('Capacity mode').selectOption('ON_DEMAND');
+  await expect(form.getByLabel('Shard count')).toBeDisabled();
+  await expect(page.getByText(/does not simulate on-demand scaling yet/)).toBeVisible();
+  await form.getByLabel('StreamName').fill('elastic');
+  await form.getByRole('button', { name: 'Create stream' }).click();
+  await expect(page.getByRole('table', { name: /Shards of elastic/ }).getByRole('row')).toHaveCount(5);
+  await expect(page.getByText('ON_DEMAND', { exact: true })).toBeVisible();
+  expect(problems).toEqual([]);
+});

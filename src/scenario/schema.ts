@@ -75,6 +75,7 @@ export const scenarioSchema = z.strictObject({
     shardCount: z.number().int().min(1).max(500),
     retentionHours: z.number().int().min(24).max(8760),
     throttle: z.enum(['token-bucket', 'fixed-window']),
+    mode: z.enum(['PROVISIONED', 'ON_DEMAND']).optional(),
   }),
   producers: z.array(z.strictObject({ spec: producerSchema, running: z.boolean() })).max(50),
 });

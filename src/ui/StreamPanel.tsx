@@ -1,8 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { useSim } from '../state/SimStoreProvider';
-import { selectActions, selectResult, selectStream } from '../state/selectors';
+import { selectActions, selectLimits, selectResult, selectStream } from '../state/selectors';
 import type { SimState } from '../state/store';
 import type { StreamConfig } from '../worker/protocol';
+import { formatShardLimits } from './format';
 import { ResultMessage } from './ResultMessage';
 
 const selectSummary = (s: SimState) => {
@@ -19,12 +20,17 @@ export function StreamPanel() {
   const createResult = useSim(selectResult('createStream'));
   const retentionResult = useSim(selectResult('setRetention'));
   const [name, status, mode, retention, throttle, shardCount] = summary.split('|');
+  const limits = useSim(selectLimits);
+  const maxShards = limits?.maxShards ?? 1;
+  const retentionRange = limits ? `${limits.retentionMinHours} to ${limits.retentionMaxHours}` : '';
   const [form, setForm] = useState({
     streamName: 'shardlab-demo',
     shardCount: '4',
     retentionHours: '24',
     throttle: 'token-bucket',
+    mode: 'PROVISIONED',
   });
+  const onDemand = form.mode === 'ON_DEMAND';
   const [retentionInput, setRetentionInput] = useState('24');
   const [formError, setFormError] = useState<string | null>(null);
 
@@ -32,13 +38,13 @@ export function StreamPanel() {
     e.preventDefault();
     const shards = Number(form.shardCount);
     const hours = Number(form.retentionHours);
-    if (!Number.isInteger(shards) || shards < 1 || shards > 500) {
-      setFormError('Shard count must be a whole number from 1 to 500.');
+    if (!onDemand && (!Number.isInteger(shards) || shards < 1 || shards > maxShards)) {
+      setFormError(`Shard count must be a whole number from 1 to ${maxShards}.`);
       actions.clearResult('createStream');
       return;
     }
     if (!Number.isInteger(hours)) {
-      setFormError('RetentionPeriodHours must be a whole number of hours (24 to 8760).');
+      setFormError(`RetentionPeriodHours must be a whole number of hours (${retentionRange}).`);
       actions.clearResult('createStream');
       return;
     }
@@ -48,13 +54,14 @@ export function StreamPanel() {
       shardCount: shards,
       retentionHours: hours,
       throttle: form.throttle as StreamConfig['throttle'],
+      mode: onDemand ? 'ON_DEMAND' : 'PROVISIONED',
     });
   };
   const applyRetention = (e: FormEvent) => {
     e.preventDefault();
     const hours = Number(retentionInput);
     if (!Number.isInteger(hours)) {
-      setFormError('RetentionPeriodHours must be a whole number of hours (24 to 8760).');
+      setFormError(`RetentionPeriodHours must be a whole number of hours (${retentionRange}).`);
       actions.clearResult('setRetention');
       return;
     }
@@ -75,13 +82,22 @@ export function StreamPanel() {
           />
         </label>
         <label>
+          Capacity mode
+          <select value={form.mode} onChange={(e) => setForm({ ...form, mode: e.target.value })}>
+            <option value="PROVISIONED">PROVISIONED</option>
+            <option value="ON_DEMAND">ON_DEMAND (4 shards; scaling not simulated yet)</option>
+          </select>
+        </label>
+        <label>
           Shard count
           <input
             type="number"
             inputMode="numeric"
             min={1}
-            max={500}
-            value={form.shardCount}
+            max={maxShards}
+            value={onDemand ? '4' : form.shardCount}
+            disabled={onDemand}
+            aria-describedby={onDemand ? 'on-demand-note' : undefined}
             onChange={(e) => setForm({ ...form, shardCount: e.target.value })}
           />
         </label>
@@ -90,8 +106,8 @@ export function StreamPanel() {
           <input
             type="number"
             inputMode="numeric"
-            min={24}
-            max={8760}
+            min={limits?.retentionMinHours}
+            max={limits?.retentionMaxHours}
             value={form.retentionHours}
             onChange={(e) => setForm({ ...form, retentionHours: e.target.value })}
           />
@@ -107,6 +123,13 @@ export function StreamPanel() {
           Create stream
         </button>
       </form>
+      {onDemand ? (
+        <p className="muted" id="on-demand-note">
+          An ON_DEMAND stream starts with 4 shards, and each shard still takes at most{' '}
+          {limits ? formatShardLimits(limits) : ''}: on-demand does not save a hot key. Shardlab does not
+          simulate on-demand scaling yet.
+        </p>
+      ) : null}
       {formError && (
         <p className="result error" role="alert">
           <span aria-hidden="true">✗ </span>
@@ -139,8 +162,8 @@ export function StreamPanel() {
           <div>
             <dt>Throttling</dt>
             <dd>
-              {throttle === 'fixed-window' ? 'fixed 1 s windows' : 'token bucket'}: 1,000 records/s and 1
-              MiB/s per shard
+              {throttle === 'fixed-window' ? 'fixed 1 s windows' : 'token bucket'}:{' '}
+              {limits ? formatShardLimits(limits) : ''} per shard
             </dd>
           </div>
         </dl>

@@ -25,3 +25,15 @@ export function formatDuration(ms: number): string {
   const s = String(total % 60).padStart(2, '0');
   return `${days > 0 ? `${days}d ` : ''}${h}:${m}:${s}`;
 }
+
+/** A byte limit as Kinesis states it: 1 MiB, 10 MiB, 512 KiB. */
+export function formatByteLimit(n: number): string {
+  if (n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${formatCount(n)} B`;
+}
+
+/** A shard's write limits in words, from the engine's numbers: "1,000 records/s and 1 MiB/s". */
+export function formatShardLimits(limits: { recordsPerSecond: number; bytesPerSecond: number }): string {
+  return `${formatCount(limits.recordsPerSecond)} records/s and ${formatByteLimit(limits.bytesPerSecond)}/s`;
+}

@@ -436,10 +436,12 @@ export class SimulationHost {
       seed,
       throttle: limits.THROTTLE_MODELS.includes(config.throttle) ? config.throttle : 'token-bucket',
     });
-    const created = engine.call('CreateStream', {
-      StreamName: config.streamName,
-      ShardCount: config.shardCount,
-    });
+    const created = engine.call(
+      'CreateStream',
+      config.mode === 'ON_DEMAND'
+        ? { StreamName: config.streamName, StreamModeDetails: { StreamMode: 'ON_DEMAND' } }
+        : { StreamName: config.streamName, ShardCount: config.shardCount },
+    );
     if (!created.ok) return { engine, result: toCommandResult('CreateStream', created) };
     // New streams start at 24 h; a longer retention goes through IncreaseStreamRetentionPeriod as on AWS.
     engine.advanceTime(engine.core.transitionMs);
@@ -545,6 +547,9 @@ function configProblem(config: StreamConfig | undefined): { field: string; messa
   }
   if (!limits.THROTTLE_MODELS.includes(config.throttle)) {
     return { field: 'throttle', message: `throttle must be one of ${limits.THROTTLE_MODELS.join(', ')}` };
+  }
+  if (config.mode !== undefined && config.mode !== 'PROVISIONED' && config.mode !== 'ON_DEMAND') {
+    return { field: 'mode', message: 'capacity mode must be PROVISIONED or ON_DEMAND' };
   }
   return undefined;
 }

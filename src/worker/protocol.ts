@@ -22,9 +22,12 @@ export type Speed = (typeof SPEEDS)[number];
 
 export interface StreamConfig {
   streamName: string;
+  /** Shards of a PROVISIONED stream (an ON_DEMAND stream starts with the engine's 4). */
   shardCount: number;
   retentionHours: number;
   throttle: ThrottleModelName;
+  /** Capacity mode; PROVISIONED when absent. */
+  mode?: 'PROVISIONED' | 'ON_DEMAND';
 }
 
 /** A record a person types in the "put one record" form. */

@@ -2,7 +2,7 @@ import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
 import type { SimState } from '../../state/store';
-import { formatBytes, formatCount } from '../format';
+import { formatByteLimit, formatBytes, formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { demandAt, MAX_LINES, seriesCsv, shortShardId, timeRows, topShards } from './chartData';
@@ -39,6 +39,8 @@ export const ThroughputChart = memo(function ThroughputChart() {
   }, [stream, limits, metric]);
   if (!stream || !view) return null;
   const fmt = metric === 'records' ? formatCount : formatBytes;
+  const limitText =
+    metric === 'records' ? `${formatCount(view.limit)} records/s` : `${formatByteLimit(view.limit)}/s`;
   const unit = metric === 'records' ? 'records/s' : 'bytes/s';
   return (
     <ChartFrame
@@ -54,7 +56,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
       description={
         <>
           Demand per shard per virtual second ({unit}, accepted + throttled) over the last {stream.seconds} s,
-          against the per-shard limit of {metric === 'records' ? '1,000 records/s' : '1 MiB/s'}.{' '}
+          against the per-shard limit of {limitText}.{' '}
           {view.shown.length < view.n
             ? `The ${view.shown.length} busiest of ${view.n} shards are drawn; "max" is the busiest shard each second.`
             : ''}
@@ -102,7 +104,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
             strokeWidth={2}
             strokeDasharray="8 4"
             label={{
-              value: metric === 'records' ? 'limit 1,000 records/s' : 'limit 1 MiB/s',
+              value: `limit ${limitText}`,
               position: 'insideTopRight',
               fill: LIMIT_COLOUR,
             }}
