@@ -38,7 +38,8 @@ export default defineConfig({
     // Build, then serve the production bundle (the real worker chunk) on loopback only.
     command: `npm run build -- --logLevel warn && npm run preview -- --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,
-    reuseExistingServer: !process.env.CI,
+    // Never test someone else's build: npm test picks a free port, and a leftover server is not reused.
+    reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',
   },

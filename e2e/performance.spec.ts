@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 
 // Issue acceptance: with steady producers at 100,000 records/s across 100 shards the page keeps ≥ 50 frames
@@ -73,6 +73,7 @@ test('100,000 records/s across 100 shards: frame rate and input latency', async 
     inputLatencyMs: latencies.map((l) => Number(l.toFixed(1))),
     producerRow: accepted,
   };
+  mkdirSync('e2e-artifacts', { recursive: true });
   writeFileSync('e2e-artifacts/performance.json', `${JSON.stringify(figures, null, 2)}\n`);
   testInfo.annotations.push({ type: 'performance', description: JSON.stringify(figures) });
   console.log(`performance: ${JSON.stringify(figures)}`);

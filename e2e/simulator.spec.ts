@@ -48,10 +48,15 @@ test('typed keys land on the shard whose hash key range holds their MD5', async 
     ['ключ', 'shardId-000000000002'],
     ['😀', 'shardId-000000000000'],
   ];
+  // Each answer carries a new SequenceNumber, so wait for the answer to change before reading its ShardId.
+  const answer = page.getByText(/ShardId shardId-\d{12}, SequenceNumber \d{56}/);
+  let previous = '';
   for (const [key, shardId] of expected) {
     await form.getByLabel('PartitionKey').fill(key);
     await form.getByRole('button', { name: 'PutRecord' }).click();
-    await expect(page.getByText(`ShardId ${shardId}, SequenceNumber`)).toBeVisible();
+    await expect(answer).not.toHaveText(previous);
+    await expect(answer).toContainText(`ShardId ${shardId}, SequenceNumber`);
+    previous = (await answer.textContent()) ?? '';
   }
   await expect(page.getByRole('table', { name: 'Hottest partition keys' })).toContainText('ключ');
   expect(problems).toEqual([]);
@@ -177,5 +182,35 @@ test('an ON_DEMAND stream starts with 4 shards and says that scaling is not simu
   await form.getByRole('button', { name: 'Create stream' }).click();
   await expect(page.getByRole('table', { name: /Shards of elastic/ }).getByRole('row')).toHaveCount(5);
   await expect(page.getByText('ON_DEMAND', { exact: true })).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
+test('a producer can be edited, stopped, started and removed', async ({ page }) => {
+  const problems = await open(page);
+  const form = page.getByRole('form', { name: 'Add producer' });
+  await form.getByLabel('Name').fill('orders');
+  await form.getByLabel('Rate (records/s)').fill('500');
+  await form.getByRole('button', { name: 'Add producer' }).click();
+  const producers = page.getByRole('table', { name: 'Producers' });
+  await expect(producers).toContainText('orders');
+  await page.getByRole('button', { name: 'Edit orders' }).click();
+  const editForm = page.getByRole('form', { name: 'Edit producer orders' });
+  await expect(editForm.getByLabel('Rate (records/s)')).toHaveValue('500');
+  await editForm.getByLabel('Name').fill('orders-v2');
+  await editForm.getByLabel('Rate (records/s)').fill('4000');
+  await editForm.getByLabel('Key distribution').selectOption('hotKey');
+  await editForm.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Producer 1 saved.')).toBeVisible();
+  await expect(producers).toContainText('orders-v2');
+  // 4,000 records/s with half on one key overloads that key's shard.
+  await expect(page.getByRole('list', { name: 'Throttled shards diagnosed' })).toContainText('Hot key', {
+    timeout: 20_000,
+  });
+  await page.getByRole('button', { name: 'Stop orders-v2' }).click();
+  await expect(producers).toContainText('stopped');
+  await page.getByRole('button', { name: 'Start orders-v2' }).click();
+  await expect(producers).toContainText('running');
+  await page.getByRole('button', { name: 'Remove orders-v2' }).click();
+  await expect(page.getByText('No producers yet.')).toBeVisible();
   expect(problems).toEqual([]);
 });

@@ -34,17 +34,13 @@ function dependenciesMatch() {
 export function ensureDependencies() {
   const [major, minor] = process.versions.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 19)) {
-    console.error(`Shardlab needs Node.js 20.19 or newer; this is ${process.version}.`);
-    process.exit(1);
+    throw new Error(`Shardlab needs Node.js 20.19 or newer; this is ${process.version}.`);
   }
   if (dependenciesMatch()) return;
   console.log('==> Installing dependencies (npm ci)');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const code = run(npm, ['ci', '--no-audit', '--no-fund']);
-  if (code !== 0) {
-    console.error('npm ci failed; see the output above.');
-    process.exit(code);
-  }
+  if (code !== 0) throw new Error('npm ci failed; see the output above.');
 }
 
 export const CHROMIUM_CANDIDATES = [
@@ -66,7 +62,7 @@ export function ensureChromium() {
   if (found) return found;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !existsSync('/usr/bin/apt-get')) {
-    console.error(
+    throw new Error(
       [
         'The end-to-end tests need Chromium and none was found.',
         'Install it, then run `npm test` again:',
@@ -74,7 +70,6 @@ export function ensureChromium() {
         'or point CHROMIUM_PATH at an existing Chromium or Chrome binary.',
       ].join('\n'),
     );
-    process.exit(1);
   }
   console.log('==> Installing Chromium from Debian (apt-get install chromium)');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -83,13 +78,10 @@ export function ensureChromium() {
     run('apt-get', [...lock, 'update', '-qq'], { env }) !== 0 ||
     run('apt-get', [...lock, 'install', '-y', '-qq', 'chromium'], { env }) !== 0
   ) {
-    console.error('apt-get could not install chromium.');
-    process.exit(1);
+    throw new Error('apt-get could not install chromium.');
   }
   const installed = findChromium();
-  if (!installed) {
-    console.error(`chromium was installed but no binary was found at ${CHROMIUM_CANDIDATES.join(', ')}`);
-    process.exit(1);
-  }
+  if (!installed)
+    throw new Error(`chromium was installed but no binary was found at ${CHROMIUM_CANDIDATES.join(', ')}`);
   return installed;
 }

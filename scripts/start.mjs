@@ -3,7 +3,12 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureDependencies, ROOT, run } from './ensure.mjs';
 
-ensureDependencies();
+try {
+  ensureDependencies();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
 const vite = join(ROOT, 'node_modules', '.bin', 'vite');
 console.log('==> Building Shardlab');
 const built = run(vite, ['build', '--logLevel', 'warn']);

@@ -73,3 +73,13 @@ export async function scenarioFromFile(file: File): Promise<ScenarioResult> {
   }
   return scenarioFromJson(await file.text(), file.name);
 }
+
+/**
+ * Drops a `#scenario=` link from the address bar once the page runs something else, so a reload does not
+ * bring the old scenario back.
+ */
+export function forgetSharedLink(): void {
+  if (typeof window !== 'undefined' && window.location.hash.includes(`${URL_KEY}=`)) {
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+}

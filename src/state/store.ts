@@ -33,6 +33,8 @@ export interface SimState {
    * the simulation runs, and at once after a person's command, so rendering keeps up at high load.
    */
   viewStream: StreamSnapshot | null;
+  /** The generation (see SimulationSnapshot) the view stream belongs to. */
+  viewGeneration: number;
   results: Partial<Record<ResultSlot, CommandResult>>;
   pending: Partial<Record<ResultSlot, boolean>>;
   commandError: string | null;
@@ -46,6 +48,8 @@ export interface SimState {
     inspectKey(partitionKey: string, explicitHashKey?: string): void;
     /** Shows an error that happened on this side (e.g. an imported file that is not a scenario). */
     reportResult(slot: ResultSlot, result: CommandResult): void;
+    /** Replaces a producer's settings; its answer shows where "add producer" answers do. */
+    updateProducer(id: number, spec: ProducerSpec): void;
     setProducerRunning(id: number, running: boolean): void;
     removeProducer(id: number): void;
     play(): void;
@@ -117,6 +121,7 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       retentionHistory: [],
       snapshot: null,
       viewStream: null,
+      viewGeneration: -1,
       results: {},
       pending: {},
       commandError: null,
@@ -143,6 +148,8 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
             }),
           ),
         reportResult: (slot, result) => set((s) => ({ results: { ...s.results, [slot]: result } })),
+        updateProducer: (id, spec) =>
+          request('addProducer', (requestId) => send({ type: 'updateProducer', requestId, id, spec })),
         setProducerRunning: (id, running) => send({ type: 'setProducerRunning', id, running }),
         removeProducer: (id) => send({ type: 'removeProducer', id }),
         play: () => send({ type: 'play' }),
@@ -161,8 +168,9 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
     store.setState((s) => {
       const wallMs = typeof performance === 'undefined' ? 0 : performance.now();
       const stream = snapshot.stream;
-      const newStream =
-        stream?.createdMs !== s.viewStream?.createdMs || stream?.streamName !== s.viewStream?.streamName;
+      // Every engine starts at the same virtual instant with the same default name: only the generation
+      // tells a new stream (or scenario, or seed) from the old one.
+      const newStream = snapshot.generation !== s.snapshot?.generation;
       const refresh = newStream || forceView || !snapshot.playing || wallMs - lastViewMs >= VIEW_REFRESH_MS;
       if (refresh) {
         lastViewMs = wallMs;
@@ -172,7 +180,8 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       return {
         snapshot,
         viewStream: stream,
-        retentionHistory: nextRetentionHistory(s.retentionHistory, s.viewStream, stream),
+        viewGeneration: snapshot.generation,
+        retentionHistory: nextRetentionHistory(newStream ? [] : s.retentionHistory, stream),
       };
     });
   const onSnapshot = options.throttleFrames === false ? applySnapshot : frameThrottle(applySnapshot);
@@ -188,8 +197,10 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
         const slot = slots.get(event.requestId);
         if (!slot) return;
         slots.delete(event.requestId);
+        // A new stream or scenario makes every other form's last answer stale: forget them.
+        const fresh = event.result.ok && (slot === 'createStream' || slot === 'loadScenario');
         store.setState((s) => ({
-          results: { ...s.results, [slot]: event.result },
+          results: fresh ? { [slot]: event.result } : { ...s.results, [slot]: event.result },
           pending: { ...s.pending, [slot]: false },
         }));
         break;
@@ -213,13 +224,10 @@ export const RETENTION_HISTORY_POINTS = 600;
 
 /** Appends a point per view refresh (derived once, when the data arrives); a new stream starts a new history. */
 export function nextRetentionHistory(
-  history: RetentionPoint[],
-  previous: StreamSnapshot | null,
+  base: RetentionPoint[],
   stream: StreamSnapshot | null,
 ): RetentionPoint[] {
   if (!stream) return [];
-  const sameStream = previous?.createdMs === stream.createdMs && previous.streamName === stream.streamName;
-  const base = sameStream ? history : [];
   const last = base[base.length - 1];
   let retained = 0;
   let expired = 0;

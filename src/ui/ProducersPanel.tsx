@@ -90,27 +90,69 @@ function specOf(f: FormState, burst: boolean): ProducerSpec {
   return spec;
 }
 
+/** The form showing an existing producer's settings, for editing. */
+function formOf(spec: ProducerSpec): FormState {
+  const d = spec.distribution;
+  return {
+    ...initial,
+    name: spec.name,
+    api: spec.api,
+    batchSize: String(spec.batchSize),
+    payloadMin: String(spec.payloadBytes.min),
+    payloadMax: String(spec.payloadBytes.max),
+    rate: spec.rate === 'burst' ? initial.rate : String(spec.rate),
+    recordCount: spec.rate !== 'burst' && spec.recordCount !== undefined ? String(spec.recordCount) : '',
+    durationSeconds: spec.durationMs !== undefined ? String(spec.durationMs / 1000) : '',
+    burstCount:
+      spec.rate === 'burst' && spec.recordCount !== undefined ? String(spec.recordCount) : initial.burstCount,
+    kind: d.kind,
+    keyCount: 'keyCount' in d ? String(d.keyCount) : initial.keyCount,
+    exponent: d.kind === 'zipf' ? String(d.exponent) : initial.exponent,
+    hotKey: d.kind === 'hotKey' ? d.hotKey : initial.hotKey,
+    hotPercent: d.kind === 'hotKey' ? String(d.hotPercent) : initial.hotPercent,
+    weighted: d.kind === 'weighted' ? d.keys.map((k) => `${k.key}=${k.weight}`).join('\n') : initial.weighted,
+    hashKeys: d.kind === 'explicitHashKeys' ? (d.hashKeys ?? []).join('\n') : initial.hashKeys,
+  };
+}
+
 const selectProducerIds = (s: SimState) => s.snapshot?.producers.map((p) => p.id) ?? [];
 
-/** Add, start, stop and remove producers with a key distribution; or fire a one-off burst. */
+/** Add, edit, start, stop and remove producers with a key distribution; or fire a one-off burst. */
 export function ProducersPanel() {
   const actions = useSim(selectActions);
   const result = useSim(selectResult('addProducer'));
   const ids = useSim(useShallow(selectProducerIds));
   const [form, setForm] = useState(initial);
+  /** The producer being edited (its id and whether it was a burst), or null when adding. */
+  const [editing, setEditing] = useState<{ id: number; burst: boolean } | null>(null);
   const set = (field: keyof FormState) => (e: { target: { value: string } }) =>
     setForm({ ...form, [field]: e.target.value });
 
   const submit = (burst: boolean) => (e?: FormEvent) => {
     e?.preventDefault();
+    if (editing) {
+      actions.updateProducer(editing.id, specOf(form, editing.burst));
+      setEditing(null);
+      setForm((f) => ({ ...f, name: `producer-${ids.length + 1}` }));
+      return;
+    }
     actions.addProducer(specOf(form, burst));
     setForm((f) => ({ ...f, name: `producer-${ids.length + 2}` }));
+  };
+  const edit = (id: number, spec: ProducerSpec) => {
+    setEditing({ id, burst: spec.rate === 'burst' });
+    setForm(formOf(spec));
   };
   const k = form.kind;
   return (
     <section className="panel" aria-labelledby="producers-heading">
       <h2 id="producers-heading">Put records</h2>
-      <form onSubmit={submit(false)} className="form-grid" aria-label="Add producer" noValidate>
+      <form
+        onSubmit={submit(false)}
+        className="form-grid"
+        aria-label={editing ? `Edit producer ${form.name}` : 'Add producer'}
+        noValidate
+      >
         <label>
           Name
           <input value={form.name} onChange={set('name')} />
@@ -194,27 +236,55 @@ export function ProducersPanel() {
             <textarea rows={2} value={form.hashKeys} onChange={set('hashKeys')} spellCheck={false} />
           </label>
         ) : null}
-        <button type="submit" className="primary">
-          Add producer
-        </button>
-        <label>
-          Burst records
-          <input type="number" value={form.burstCount} onChange={set('burstCount')} />
-        </label>
-        <button type="button" onClick={() => submit(true)()}>
-          Fire burst
-        </button>
+        {editing ? (
+          <>
+            {editing.burst ? (
+              <label>
+                Burst records
+                <input type="number" value={form.burstCount} onChange={set('burstCount')} />
+              </label>
+            ) : null}
+            <button type="submit" className="primary">
+              Save changes
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                setEditing(null);
+                setForm({ ...initial, name: `producer-${ids.length + 1}` });
+              }}
+            >
+              Cancel editing
+            </button>
+          </>
+        ) : (
+          <>
+            <button type="submit" className="primary">
+              Add producer
+            </button>
+            <label>
+              Burst records
+              <input type="number" value={form.burstCount} onChange={set('burstCount')} />
+            </label>
+            <button type="button" onClick={() => submit(true)()}>
+              Fire burst
+            </button>
+          </>
+        )}
       </form>
-      <ResultMessage result={result} success={(o) => `Producer ${String(o.id)} added.`} />
-      <ProducerTable />
+      <ResultMessage result={result} success={(o) => `Producer ${String(o.id)} saved.`} />
+      <ProducerTable onEdit={edit} />
     </section>
   );
 }
 
 const selectProducers = (s: SimState) => s.snapshot?.producers;
 
-function ProducerTable() {
+const selectSpecs = (s: SimState) => s.snapshot?.scenario.producers;
+
+function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec) => void }) {
   const producers = useSim(selectProducers);
+  const specs = useSim(selectSpecs);
   const actions = useSim(selectActions);
   if (!producers || producers.length === 0) return <p className="muted">No producers yet.</p>;
   return (
@@ -232,7 +302,7 @@ function ProducerTable() {
           </tr>
         </thead>
         <tbody>
-          {producers.map((p) => (
+          {producers.map((p, index) => (
             <tr key={p.id}>
               <th scope="row">{p.name}</th>
               <td>{p.running ? (p.aggregated ? 'running (aggregate)' : 'running') : 'stopped'}</td>
@@ -247,6 +317,16 @@ function ProducerTable() {
                   aria-label={`${p.running ? 'Stop' : 'Start'} ${p.name}`}
                 >
                   {p.running ? 'Stop' : 'Start'}
+                </button>
+                <button
+                  type="button"
+                  onClick={() => {
+                    const spec = specs?.[index]?.spec;
+                    if (spec) onEdit(p.id, spec);
+                  }}
+                  aria-label={`Edit ${p.name}`}
+                >
+                  Edit
                 </button>
                 <button
                   type="button"

@@ -1,11 +1,21 @@
 import { type ChangeEvent, useEffect, useRef, useState } from 'react';
 import { PRESETS } from '../scenario/presets';
 import type { Scenario } from '../scenario/schema';
-import { scenarioFromFile, scenarioFromHash, scenarioToHash, scenarioToJson } from '../scenario/share';
+import {
+  forgetSharedLink,
+  scenarioFromFile,
+  scenarioFromHash,
+  scenarioToHash,
+  scenarioToJson,
+} from '../scenario/share';
 import { useSim, useSimStore } from '../state/SimStoreProvider';
 import { selectActions, selectResult } from '../state/selectors';
+import type { SimState } from '../state/store';
 import { downloadText } from './export/download';
 import { ResultMessage } from './ResultMessage';
+
+const selectLesson = (s: SimState) => s.snapshot?.scenario.lesson ?? null;
+const selectSeed = (s: SimState) => s.snapshot?.seed ?? null;
 
 /** Scenario presets, share by link, and JSON export/import of the running scenario. */
 export function ScenarioBar() {
@@ -13,34 +23,40 @@ export function ScenarioBar() {
   const result = useSim(selectResult('loadScenario'));
   const store = useSimStore();
   const [presetId, setPresetId] = useState(PRESETS[0]?.id ?? '');
-  const [lesson, setLesson] = useState<string | null>(null);
+  const lesson = useSim(selectLesson);
+  const seed = useSim(selectSeed);
   const [link, setLink] = useState<string | null>(null);
   const [seedInput, setSeedInput] = useState('');
   const [seedError, setSeedError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const current = (): Scenario | undefined => store.getState().snapshot?.scenario;
 
-  // A shared link opens with its scenario loaded.
+  // A shared link loads its scenario when the page opens and whenever another link is pasted.
   useEffect(() => {
-    const fromUrl = scenarioFromHash(window.location.hash);
-    if (!fromUrl) return;
-    if (fromUrl.ok) {
-      setLesson(fromUrl.scenario.lesson ?? null);
-      actions.loadScenario(fromUrl.scenario);
-    } else
-      actions.reportResult('loadScenario', {
-        ok: false,
-        operation: 'LoadScenario',
-        errorType: 'Invalid link',
-        message: fromUrl.message,
-      });
+    const loadFromHash = () => {
+      const fromUrl = scenarioFromHash(window.location.hash);
+      if (!fromUrl) return;
+      if (fromUrl.ok) {
+        actions.loadScenario(fromUrl.scenario);
+      } else
+        actions.reportResult('loadScenario', {
+          ok: false,
+          operation: 'LoadScenario',
+          errorType: 'Invalid link',
+          message: fromUrl.message,
+        });
+    };
+    loadFromHash();
+    window.addEventListener('hashchange', loadFromHash);
+    return () => window.removeEventListener('hashchange', loadFromHash);
   }, [actions]);
 
   const loadPreset = () => {
     const preset = PRESETS.find((p) => p.id === presetId);
     if (!preset) return;
     const { id: _id, ...scenario } = preset;
-    setLesson(preset.lesson);
+    forgetSharedLink();
+    setLink(null);
     actions.loadScenario(scenario);
   };
   // The same scenario from another seed: a different but equally reproducible run.
@@ -52,13 +68,15 @@ export function ScenarioBar() {
       return;
     }
     setSeedError(null);
+    forgetSharedLink();
+    setLink(null);
     // Restarting keeps play/pause as it was, so a paused restart can be stepped second by second.
     actions.loadScenario({ ...scenario, seed }, { paused: !store.getState().snapshot?.playing });
   };
   const share = async () => {
     const scenario = current();
     if (!scenario) return;
-    const hash = scenarioToHash({ ...scenario, ...(lesson ? { lesson } : {}) });
+    const hash = scenarioToHash(scenario);
     window.history.replaceState(null, '', hash);
     setLink(window.location.href);
     try {
@@ -77,7 +95,8 @@ export function ScenarioBar() {
     if (!file) return;
     const parsed = await scenarioFromFile(file);
     if (parsed.ok) {
-      setLesson(parsed.scenario.lesson ?? null);
+      forgetSharedLink();
+      setLink(null);
       actions.loadScenario(parsed.scenario);
     } else
       actions.reportResult('loadScenario', {
@@ -111,7 +130,7 @@ export function ScenarioBar() {
             className="seed"
             inputMode="numeric"
             value={seedInput}
-            placeholder={String(store.getState().snapshot?.seed ?? '')}
+            placeholder={seed === null ? '' : String(seed)}
             onChange={(e) => setSeedInput(e.target.value)}
           />
         </label>

@@ -11,18 +11,19 @@ export function ShardTable() {
       <table className="shard-table">
         <caption>
           Shards of {stream.streamName}: totals since the stream was created. Throttled = records refused with
-          ProvisionedThroughputExceededException.
+          ProvisionedThroughputExceededException. Each shard holds the hash keys from StartingHashKey to
+          EndingHashKey.
         </caption>
         <thead>
           <tr>
             <th scope="col">ShardId</th>
-            <th scope="col">StartingHashKey</th>
-            <th scope="col">EndingHashKey</th>
             <th scope="col">Accepted</th>
             <th scope="col">Throttled</th>
             <th scope="col">Retained</th>
             <th scope="col">Retained bytes</th>
             <th scope="col">Expired</th>
+            <th scope="col">StartingHashKey</th>
+            <th scope="col">EndingHashKey</th>
           </tr>
         </thead>
         <tbody>
@@ -31,17 +32,17 @@ export function ShardTable() {
             const throttled = stream.throttled[i] ?? 0;
             return (
               <tr key={shard.shardId} className={throttled > 0 ? 'is-throttled' : undefined}>
-                <th scope="row">{shard.shardId}</th>
-                <td className="hash">{shard.startingHashKey}</td>
-                <td className="hash">{shard.endingHashKey}</td>
-                <td>{formatCount(stream.accepted[i] ?? 0)}</td>
-                <td>
-                  {formatCount(throttled)}
+                <th scope="row">
+                  {shard.shardId}
                   {throttled > 0 ? <span className="badge">throttled</span> : null}
-                </td>
+                </th>
+                <td>{formatCount(stream.accepted[i] ?? 0)}</td>
+                <td>{formatCount(throttled)}</td>
                 <td>{formatCount(stream.retainedRecords[i] ?? 0)}</td>
                 <td>{formatBytes(stream.retainedBytes[i] ?? 0)}</td>
                 <td>{formatCount(stream.expired[i] ?? 0)}</td>
+                <td className="hash">{shard.startingHashKey}</td>
+                <td className="hash">{shard.endingHashKey}</td>
               </tr>
             );
           })}

@@ -1,10 +1,13 @@
-import { type FormEvent, useState } from 'react';
-import { useSim } from '../state/SimStoreProvider';
+import { type FormEvent, useEffect, useState } from 'react';
+import { forgetSharedLink } from '../scenario/share';
+import { useSim, useSimStore } from '../state/SimStoreProvider';
 import { selectActions, selectLimits, selectResult, selectStream } from '../state/selectors';
 import type { SimState } from '../state/store';
 import type { StreamConfig } from '../worker/protocol';
 import { formatShardLimits } from './format';
 import { ResultMessage } from './ResultMessage';
+
+const selectGeneration = (s: SimState) => s.snapshot?.generation ?? null;
 
 const selectSummary = (s: SimState) => {
   const stream = selectStream(s);
@@ -31,6 +34,22 @@ export function StreamPanel() {
     mode: 'PROVISIONED',
   });
   const onDemand = form.mode === 'ON_DEMAND';
+  // When a scenario, link or seed replaces the stream, the form shows the stream now running.
+  const generation = useSim(selectGeneration);
+  const store = useSimStore();
+  useEffect(() => {
+    if (generation === null) return;
+    const stream = store.getState().snapshot?.scenario.stream;
+    if (!stream) return;
+    setForm({
+      streamName: stream.streamName,
+      shardCount: String(stream.shardCount),
+      retentionHours: String(stream.retentionHours),
+      throttle: stream.throttle,
+      mode: stream.mode ?? 'PROVISIONED',
+    });
+    setRetentionInput(String(stream.retentionHours));
+  }, [generation, store]);
   const [retentionInput, setRetentionInput] = useState('24');
   const [formError, setFormError] = useState<string | null>(null);
 
@@ -49,6 +68,7 @@ export function StreamPanel() {
       return;
     }
     setFormError(null);
+    forgetSharedLink();
     actions.createStream({
       streamName: form.streamName,
       shardCount: shards,

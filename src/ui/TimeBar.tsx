@@ -8,11 +8,13 @@ const HOUR_MS = 3_600_000;
 const selectCreatedMs = (s: Parameters<typeof selectStream>[0]) => selectStream(s)?.createdMs ?? null;
 const selectRetentionHours = (s: Parameters<typeof selectStream>[0]) => selectStream(s)?.retentionHours ?? 24;
 
-function isTyping(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName))
-  );
+const NON_TEXT_INPUTS = new Set(['button', 'checkbox', 'radio', 'range', 'color', 'file', 'submit', 'reset']);
+
+/** Whether a key goes into text the person is typing (then Space and "." are theirs, not the clicker's). */
+function isTextEntry(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target.tagName === 'TEXTAREA') return true;
+  return target instanceof HTMLInputElement && !NON_TEXT_INPUTS.has(target.type);
 }
 
 /** Play/pause, speed, step and jumps; Space toggles play and "." steps (the keys presenter remotes send). */
@@ -26,8 +28,11 @@ export function TimeBar() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
-      if (e.key === ' ' && !(e.target instanceof HTMLButtonElement)) {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTextEntry(e.target)) return;
+      // Space keeps its meaning on a focused button or list (keyboard users activate them with it); after a
+      // mouse click nothing keeps focus (below), so a presenter's Space always reaches play/pause.
+      const ownsSpace = e.target instanceof HTMLButtonElement || e.target instanceof HTMLSelectElement;
+      if (e.key === ' ' && !ownsSpace) {
         e.preventDefault();
         actions.togglePlay();
       } else if (e.key === '.') {
@@ -35,8 +40,30 @@ export function TimeBar() {
         actions.step(1000);
       }
     };
+    // A button or list used with the mouse gives focus back, so the next Space or "." from a presenter
+    // remote drives time instead of pressing that button again. Keyboard use keeps focus where it is.
+    let lastPointerMs = Number.NEGATIVE_INFINITY;
+    const onPointerDown = () => {
+      lastPointerMs = performance.now();
+    };
+    const onClick = (e: MouseEvent) => {
+      if (e.detail === 0) return; // a keyboard-triggered click
+      const button = e.target instanceof Element ? e.target.closest('button') : null;
+      button?.blur();
+    };
+    const onChange = (e: Event) => {
+      if (e.target instanceof HTMLSelectElement && performance.now() - lastPointerMs < 5000) e.target.blur();
+    };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('pointerdown', onPointerDown, true);
+    window.addEventListener('click', onClick);
+    window.addEventListener('change', onChange);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('pointerdown', onPointerDown, true);
+      window.removeEventListener('click', onClick);
+      window.removeEventListener('change', onChange);
+    };
   }, [actions]);
 
   const elapsed = nowMs !== null && createdMs !== null ? nowMs - createdMs : 0;

@@ -43,6 +43,10 @@ const encoder = new TextEncoder();
 export class SimulationHost {
   private engine: Engine;
   private producers: ProducerSet;
+  /** Bumped whenever a new engine replaces the old one (new stream, scenario or seed). */
+  private generation = 0;
+  /** Bumped by every command and every tick that moves time: a snapshot is worth sending when it changed. */
+  version = 0;
   private seed: number;
   private config: StreamConfig;
   private playing = true;
@@ -78,6 +82,7 @@ export class SimulationHost {
 
   /** Applies one command; a rejected command leaves the simulation as it was. */
   handle(command: Command): void {
+    this.version++;
     switch (command.type) {
       case 'createStream': {
         const problem = configProblem(command.config);
@@ -98,6 +103,7 @@ export class SimulationHost {
         const built = this.buildEngine(command.config, this.seed);
         if (built.result.ok) {
           this.engine = built.engine;
+          this.generation++;
           this.config = command.config;
           this.producers = this.producersFor(built.engine, command.config);
           this.scenarioLabel = {};
@@ -164,6 +170,28 @@ export class SimulationHost {
           requestId: command.requestId,
           result: { ok: true, operation: 'AddProducer', output: { id } },
         });
+        break;
+      }
+      case 'updateProducer': {
+        const problem = producerSpecProblem(command.spec);
+        const result: CommandResult = problem
+          ? {
+              ok: false,
+              operation: 'UpdateProducer',
+              errorType: 'Invalid producer',
+              message: problem[1],
+              field: problem[0],
+            }
+          : this.producers.update(command.id, command.spec)
+            ? { ok: true, operation: 'UpdateProducer', output: { id: command.id } }
+            : {
+                ok: false,
+                operation: 'UpdateProducer',
+                errorType: 'Invalid producer',
+                message: `no producer with id ${String(command.id)}`,
+                field: 'id',
+              };
+        this.emit({ type: 'result', requestId: command.requestId, result });
         break;
       }
       case 'setProducerRunning':
@@ -266,6 +294,7 @@ export class SimulationHost {
         }
         this.seed = command.seed;
         this.engine = this.buildEngine(this.config, command.seed).engine;
+        this.generation++;
         this.producers = this.producersFor(this.engine, this.config);
         this.throttledSeen = new Map();
         this.rejectedSeen = new Map();
@@ -285,6 +314,7 @@ export class SimulationHost {
   /** Advances virtual time by `wallMs` × speed while playing. */
   tick(wallMs: number): void {
     if (!this.playing) return;
+    this.version++;
     const wall = Math.min(Math.max(0, wallMs), MAX_TICK_WALL_MS);
     // Past what per-record simulation can do in real time, producers switch to aggregate simulation.
     this.producers.aggregateThreshold = Math.max(1, Math.floor(PER_RECORD_BUDGET_PER_STEP / this.speed));
@@ -296,6 +326,7 @@ export class SimulationHost {
   snapshot(): SimulationSnapshot {
     return {
       engineVersion: ENGINE_VERSION,
+      generation: this.generation,
       seed: this.seed,
       nowMs: this.engine.now(),
       playing: this.playing,
@@ -343,6 +374,7 @@ export class SimulationHost {
       producers.add(p.spec, p.running);
     }
     this.engine = built.engine;
+    this.generation++;
     this.producers = producers;
     this.config = { ...scenario.stream };
     this.seed = scenario.seed;
@@ -377,6 +409,8 @@ export class SimulationHost {
       (s) => (snapshot.accepted[s.position] ?? 0) + (snapshot.throttled[s.position] ?? 0),
     );
     const throttled = snapshot.shards.map((s) => snapshot.throttled[s.position] ?? 0);
+    // Paused, time does not move: replace the newest sample rather than pile up identical ones.
+    if (this.keySamples[this.keySamples.length - 1]?.nowMs === now) this.keySamples.pop();
     this.keySamples.push({ nowMs: now, counts, attempts, throttled });
     while (
       this.keySamples.length > 2 &&

@@ -43,6 +43,7 @@ export type Command =
   | { type: 'setRetention'; requestId: number; retentionHours: number }
   | { type: 'putRecord'; requestId: number; record: ManualRecord }
   | { type: 'addProducer'; requestId: number; spec: ProducerSpec; start: boolean }
+  | { type: 'updateProducer'; requestId: number; id: number; spec: ProducerSpec }
   | { type: 'setProducerRunning'; id: number; running: boolean }
   | { type: 'removeProducer'; id: number }
   | { type: 'loadScenario'; requestId: number; scenario: Scenario; paused?: boolean }
@@ -63,6 +64,8 @@ export type CommandResult =
 
 export interface SimulationSnapshot {
   engineVersion: string;
+  /** Changes whenever a new stream, scenario or seed replaces the simulation: views start afresh. */
+  generation: number;
   seed: number;
   nowMs: number;
   playing: boolean;

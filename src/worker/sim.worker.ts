@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 // The Web Worker entry: a thin adapter that runs the SimulationHost on wall-clock ticks and posts batched
-// snapshots with their buffers transferred.
+// snapshots with their buffers transferred — at most SNAPSHOTS_PER_SECOND, and only when something changed.
 import { SimulationHost } from './host';
 import { type Command, SNAPSHOT_INTERVAL_MS, snapshotTransferables, type WorkerEvent } from './protocol';
 
@@ -10,6 +10,16 @@ const post = (event: WorkerEvent) => {
   else scope.postMessage(event);
 };
 const host = new SimulationHost(post);
+
+let lastPostMs = Number.NEGATIVE_INFINITY;
+let postedVersion = -1;
+/** Sends a snapshot if the state changed and the rate allows; otherwise the next interval sends it. */
+function postSnapshot(now: number): void {
+  if (host.version === postedVersion || now - lastPostMs < SNAPSHOT_INTERVAL_MS - 1) return;
+  postedVersion = host.version;
+  lastPostMs = now;
+  post({ type: 'snapshot', snapshot: host.snapshot() });
+}
 
 scope.addEventListener('message', (e: MessageEvent<Command>) => {
   try {
@@ -22,7 +32,8 @@ scope.addEventListener('message', (e: MessageEvent<Command>) => {
       message: error instanceof Error ? error.message : String(error),
     });
   }
-  post({ type: 'snapshot', snapshot: host.snapshot() });
+  // Answer a person's command at once when the rate allows (input latency), else at the next interval.
+  postSnapshot(performance.now());
 });
 
 let last = performance.now();
@@ -30,5 +41,5 @@ setInterval(() => {
   const now = performance.now();
   host.tick(now - last);
   last = now;
-  post({ type: 'snapshot', snapshot: host.snapshot() });
+  postSnapshot(now);
 }, SNAPSHOT_INTERVAL_MS);

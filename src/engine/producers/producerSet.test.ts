@@ -124,3 +124,20 @@ describe('ProducerSet', () => {
     expect(producerProblem(base)).toBeUndefined();
   });
 });
+
+describe('ProducerSet.update', () => {
+  it("replaces a producer's settings and keeps its totals", () => {
+    const { producers } = setup(4, 9);
+    const id = producers.add({ ...base, rate: 100, distribution: { kind: 'uniform', keyCount: 10 } });
+    producers.advance(1000);
+    expect(producers.totals()[0]?.attempted).toBe(100);
+    expect(
+      producers.update(id, { ...base, name: 'faster', rate: 1000, distribution: { kind: 'sequential' } }),
+    ).toBe(true);
+    producers.advance(1000);
+    const [t] = producers.totals();
+    expect(t).toMatchObject({ name: 'faster', attempted: 1100 });
+    expect(producers.specs()[0]?.spec.distribution.kind).toBe('sequential');
+    expect(producers.update(99, base)).toBe(false);
+  });
+});

@@ -158,6 +158,23 @@ export class ProducerSet {
     return true;
   }
 
+  /**
+   * Replaces a producer's spec (checked with producerProblem first), keeping its totals and its running
+   * state; it restarts its rate and duration from now. False if there is no such producer.
+   */
+  update(id: number, spec: ProducerSpec): boolean {
+    const p = this.producers.get(id);
+    if (!p) return false;
+    p.sampler.dispose();
+    p.sampler = createKeySampler(this.engine, this.stream, spec.distribution, this.engine.random);
+    p.spec = spec;
+    p.weights = undefined;
+    p.startedMs = this.engine.now();
+    p.sent = 0;
+    p.totals.name = spec.name;
+    return true;
+  }
+
   /** Removes a producer and releases its keys; false if there is no such producer. */
   remove(id: number): boolean {
     const p = this.producers.get(id);

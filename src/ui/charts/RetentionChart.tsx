@@ -7,6 +7,7 @@ import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, recentSum, shortShardId, timeRows, topShards } from './chartData';
 import { SERIES_STYLES } from './palette';
+import { seriesMarkers } from './seriesMarkers';
 
 type View = 'total' | 'per-shard';
 
@@ -104,7 +105,7 @@ export const RetentionChart = memo(function RetentionChart() {
                   dataKey={key}
                   stroke={style.stroke}
                   legendType={style.shape}
-                  dot={false}
+                  dot={seriesMarkers(style.shape, style.stroke, i)}
                   isAnimationActive={false}
                 />
               );

@@ -6,6 +6,7 @@ import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, recentSum, seriesCsv, shortShardId, timeRows, topShards } from './chartData';
 import { SERIES_STYLES } from './palette';
+import { seriesMarkers } from './seriesMarkers';
 
 /** ProvisionedThroughputExceededException per shard per virtual second, and the latest error messages. */
 export const ThrottlingChart = memo(function ThrottlingChart() {
@@ -63,7 +64,7 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
                   dataKey={key}
                   stroke={style.stroke}
                   legendType={style.shape}
-                  dot={false}
+                  dot={seriesMarkers(style.shape, style.stroke, i)}
                   isAnimationActive={false}
                 />
               );

@@ -7,6 +7,7 @@ import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { demandAt, MAX_LINES, seriesCsv, shortShardId, timeRows, topShards } from './chartData';
 import { LIMIT_COLOUR, SERIES_STYLES } from './palette';
+import { seriesMarkers } from './seriesMarkers';
 
 const selectLimits = (s: SimState) => s.limits;
 type Metric = 'records' | 'bytes';
@@ -109,6 +110,17 @@ export const ThroughputChart = memo(function ThroughputChart() {
               fill: LIMIT_COLOUR,
             }}
           />
+          {view.shown.length < view.n ? (
+            <Line
+              dataKey="max"
+              name="max (busiest shard each second)"
+              stroke="#111827"
+              strokeWidth={1}
+              legendType="plainline"
+              dot={false}
+              isAnimationActive={false}
+            />
+          ) : null}
           {view.shown.map((s, i) => {
             const style = SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0];
             const isOver = view.over.includes(s);
@@ -121,7 +133,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
                 stroke={style.stroke}
                 legendType={style.shape}
                 strokeWidth={isOver ? 3.5 : 1.5}
-                dot={false}
+                dot={seriesMarkers(style.shape, style.stroke, i)}
                 isAnimationActive={false}
               />
             );

@@ -25,11 +25,27 @@ export function toCsv(headers: readonly string[], rows: readonly (readonly (stri
   return `${[headers, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
-/** Renders a chart's SVG (or canvas) to a PNG on a white background. */
+/** Legend entries of a recharts chart (drawn in HTML, outside its SVG): label and colour. */
+function legendEntries(root: Element): { label: string; colour: string }[] {
+  return [...root.querySelectorAll('.recharts-legend-item')].map((item) => {
+    const mark = item.querySelector('svg path, svg line');
+    const colour =
+      (mark?.getAttribute('fill') && mark.getAttribute('fill') !== 'none'
+        ? mark.getAttribute('fill')
+        : mark?.getAttribute('stroke')) ?? '#000000';
+    return {
+      label: item.querySelector('.recharts-legend-item-text')?.textContent ?? item.textContent ?? '',
+      colour,
+    };
+  });
+}
+
+/** Renders a chart to a PNG on a white background: a canvas as it is, a recharts SVG with its legend. */
 export async function chartToPng(root: Element): Promise<Blob> {
   const canvas = root.querySelector('canvas');
   if (canvas) return canvasToBlob(canvas);
-  const svg = root.querySelector('svg.recharts-surface') ?? root.querySelector('svg');
+  // The plot is the wrapper's own SVG; legend icons are small SVGs of the same class, so pick by place.
+  const svg = root.querySelector('.recharts-wrapper > svg.recharts-surface') ?? root.querySelector('svg');
   if (!svg) throw new Error('there is no chart to export');
   const { width, height } = svg.getBoundingClientRect();
   const clone = svg.cloneNode(true) as SVGSVGElement;
@@ -44,16 +60,28 @@ export async function chartToPng(root: Element): Promise<Blob> {
   });
   image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(source)}`;
   await loaded;
+  const legend = legendEntries(root);
+  const legendHeight = legend.length > 0 ? 28 : 0;
   const scale = 2;
   const out = document.createElement('canvas');
   out.width = Math.ceil(width * scale);
-  out.height = Math.ceil(height * scale);
+  out.height = Math.ceil((height + legendHeight) * scale);
   const context = out.getContext('2d');
   if (!context) throw new Error('this browser cannot draw to a canvas');
   context.fillStyle = '#ffffff';
   context.fillRect(0, 0, out.width, out.height);
   context.scale(scale, scale);
   context.drawImage(image, 0, 0, width, height);
+  context.font = '12px system-ui, sans-serif';
+  context.textBaseline = 'middle';
+  let x = 16;
+  for (const entry of legend) {
+    context.fillStyle = entry.colour;
+    context.fillRect(x, height + 9, 10, 10);
+    context.fillStyle = '#111827';
+    context.fillText(entry.label, x + 14, height + 14);
+    x += 24 + context.measureText(entry.label).width;
+  }
   return canvasToBlob(out);
 }
 

@@ -1,7 +1,11 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useSim } from '../../state/SimStoreProvider';
 import { selectLimits } from '../../state/selectors';
+import type { SimState } from '../../state/store';
 import { ChartFrame } from '../charts/ChartFrame';
+
+const selectViewGeneration = (s: SimState) => s.viewGeneration;
+
 import { demandAt, shortShardId } from '../charts/chartData';
 import { formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
@@ -39,6 +43,10 @@ export const KeyspaceView = memo(function KeyspaceView() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [focused, setFocused] = useState<number | null>(null);
   const keyHistory = useRef<{ nowMs: number; counts: Map<string, number> }[]>([]);
+  const historyGeneration = useRef(-1);
+  const lastSampled = useRef<unknown>(null);
+  const viewGeneration = useRef(-1);
+  viewGeneration.current = useSim(selectViewGeneration);
 
   const view = useMemo(() => {
     if (!stream || !limits) return null;
@@ -63,13 +71,23 @@ export const KeyspaceView = memo(function KeyspaceView() {
     const canvas = canvasRef.current;
     const context = canvas?.getContext('2d');
     if (!canvas || !context || !stream || !view) return;
+    // Hot-key samples for the streaks: one per new view of the stream (not per hover), within the window,
+    // and none from an earlier stream or scenario (each starts its clock at the same instant).
+    const generation = viewGeneration.current;
+    if (historyGeneration.current !== generation) {
+      keyHistory.current = [];
+      historyGeneration.current = generation;
+    }
+    if (lastSampled.current !== stream) {
+      lastSampled.current = stream;
+      keyHistory.current.push({
+        nowMs: stream.nowMs,
+        counts: new Map(stream.hotKeys.map((k) => [k.partitionKey, k.count])),
+      });
+    }
+    const windowStart = stream.nowMs - stream.seconds * 1000;
+    keyHistory.current = keyHistory.current.filter((h) => h.nowMs >= windowStart && h.nowMs <= stream.nowMs);
     const history = keyHistory.current;
-    history.push({
-      nowMs: stream.nowMs,
-      counts: new Map(stream.hotKeys.map((k) => [k.partitionKey, k.count])),
-    });
-    while (history.length > 2 && (history[0]?.nowMs ?? 0) < stream.nowMs - stream.seconds * 1000)
-      history.shift();
 
     context.clearRect(0, 0, WIDTH, HEIGHT);
     context.font = '12px system-ui, sans-serif';
