@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { forgetSharedLink } from '../scenario/share';
 import { useSim, useSimStore } from '../state/SimStoreProvider';
 import { selectActions, selectLimits, selectResult, selectStream } from '../state/selectors';
@@ -37,8 +37,13 @@ export function StreamPanel() {
   // When a scenario, link or seed replaces the stream, the form shows the stream now running.
   const generation = useSim(selectGeneration);
   const store = useSimStore();
+  const seenGeneration = useRef<number | null>(null);
   useEffect(() => {
     if (generation === null) return;
+    // The first generation is the default stream the form already shows: leave what a person typed.
+    const first = seenGeneration.current === null;
+    seenGeneration.current = generation;
+    if (first) return;
     const stream = store.getState().snapshot?.scenario.stream;
     if (!stream) return;
     setForm({
