@@ -2,9 +2,9 @@ import type { SimState } from './store';
 
 export const selectActions = (s: SimState) => s.actions;
 export const selectEngineVersion = (s: SimState) => s.engineVersion;
-export const selectNowMs = (s: SimState) => s.snapshot?.nowMs ?? null;
-export const selectPlaying = (s: SimState) => s.snapshot?.playing ?? false;
-export const selectSpeed = (s: SimState) => s.snapshot?.speed ?? 1;
+export const selectNowMs = (s: SimState) => s.clock?.nowMs ?? null;
+export const selectPlaying = (s: SimState) => s.clock?.playing ?? false;
+export const selectSpeed = (s: SimState) => s.clock?.speed ?? 1;
 export const selectStream = (s: SimState) => s.snapshot?.stream ?? null;
 /** The stream for charts and tables, refreshed at a bounded rate (see VIEW_REFRESH_MS). */
 export const selectViewStream = (s: SimState) => s.viewStream;

@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario/schema';
 import type { SimClient } from '../worker/client';
 import type { ProducerSpec, StreamSnapshot } from '../worker/engineTypes';
 import type {
+  ClockStatus,
   Command,
   CommandResult,
   EngineLimits,
@@ -28,6 +29,8 @@ export interface SimState {
   /** Total retained and expired records per applied snapshot, for the retention chart (bounded). */
   retentionHistory: RetentionPoint[];
   snapshot: SimulationSnapshot | null;
+  /** The clock as last reported: by a status event right after a command, or by a snapshot. */
+  clock: ClockStatus | null;
   /**
    * The stream as heavy views (charts, tables) show it: refreshed at most every VIEW_REFRESH_MS while
    * the simulation runs, and at once after a person's command, so rendering keeps up at high load.
@@ -120,6 +123,7 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       limits: null,
       retentionHistory: [],
       snapshot: null,
+      clock: null,
       viewStream: null,
       viewGeneration: -1,
       results: {},
@@ -176,9 +180,11 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
         lastViewMs = wallMs;
         forceView = false;
       }
-      if (!refresh) return { snapshot };
+      const clock = newerClock(s.clock, snapshot);
+      if (!refresh) return { snapshot, clock };
       return {
         snapshot,
+        clock,
         viewStream: stream,
         viewGeneration: snapshot.generation,
         retentionHistory: nextRetentionHistory(newStream ? [] : s.retentionHistory, stream),
@@ -187,6 +193,9 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
   const onSnapshot = options.throttleFrames === false ? applySnapshot : frameThrottle(applySnapshot);
   client.subscribe((event) => {
     switch (event.type) {
+      case 'status':
+        store.setState((s) => ({ clock: newerClock(s.clock, event.status) }));
+        break;
       case 'ready':
         store.setState({ ready: true, engineVersion: event.engineVersion, limits: event.limits });
         break;
@@ -243,4 +252,19 @@ export function nextRetentionHistory(
       : base.slice();
   next.push({ nowMs: stream.nowMs, retained, expired });
   return next;
+}
+
+/**
+ * The clock to show: status events are applied at once and snapshots at the next frame, so a snapshot
+ * built before a command can arrive after that command's status; the higher worker version wins.
+ */
+export function newerClock(current: ClockStatus | null, next: ClockStatus): ClockStatus {
+  if (current && next.version < current.version) return current;
+  return {
+    version: next.version,
+    generation: next.generation,
+    nowMs: next.nowMs,
+    playing: next.playing,
+    speed: next.speed,
+  };
 }

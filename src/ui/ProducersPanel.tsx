@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useSim } from '../state/SimStoreProvider';
+import { useSim, useSimStore } from '../state/SimStoreProvider';
 import { selectActions, selectResult } from '../state/selectors';
 import type { SimState } from '../state/store';
 import type { KeyDistribution, ProducerSpec } from '../worker/engineTypes';
@@ -280,12 +280,11 @@ export function ProducersPanel() {
 
 const selectProducers = (s: SimState) => s.snapshot?.producers;
 
-const selectSpecs = (s: SimState) => s.snapshot?.scenario.producers;
-
 function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec) => void }) {
   const producers = useSim(selectProducers);
-  const specs = useSim(selectSpecs);
   const actions = useSim(selectActions);
+  // Specs are read when Edit is pressed, not subscribed to: they change only when a producer does.
+  const store = useSimStore();
   if (!producers || producers.length === 0) return <p className="muted">No producers yet.</p>;
   return (
     <ScrollRegion label="Producer table">
@@ -321,7 +320,7 @@ function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec) =>
                 <button
                   type="button"
                   onClick={() => {
-                    const spec = specs?.[index]?.spec;
+                    const spec = store.getState().snapshot?.scenario.producers[index]?.spec;
                     if (spec) onEdit(p.id, spec);
                   }}
                   aria-label={`Edit ${p.name}`}

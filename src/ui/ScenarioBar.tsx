@@ -71,7 +71,7 @@ export function ScenarioBar() {
     forgetSharedLink();
     setLink(null);
     // Restarting keeps play/pause as it was, so a paused restart can be stepped second by second.
-    actions.loadScenario({ ...scenario, seed }, { paused: !store.getState().snapshot?.playing });
+    actions.loadScenario({ ...scenario, seed }, { paused: !store.getState().clock?.playing });
   };
   const share = async () => {
     const scenario = current();

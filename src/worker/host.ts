@@ -5,6 +5,7 @@ import { inspectPartitionKey } from '../engine/inspect';
 import { ProducerSet, type ProducerSpec, producerProblem } from '../engine/producers/producerSet';
 import { parseScenario, producerSchema, SCENARIO_VERSION, type Scenario } from '../scenario/schema';
 import {
+  type ClockStatus,
   type Command,
   type CommandResult,
   type SimulationSnapshot,
@@ -322,10 +323,22 @@ export class SimulationHost {
     this.noteProducerErrors();
   }
 
+  /** The clock's state, for an immediate answer to a command. */
+  status(): ClockStatus {
+    return {
+      version: this.version,
+      generation: this.generation,
+      nowMs: this.engine.now(),
+      playing: this.playing,
+      speed: this.speed,
+    };
+  }
+
   /** The current state for the UI. */
   snapshot(): SimulationSnapshot {
     return {
       engineVersion: ENGINE_VERSION,
+      version: this.version,
       generation: this.generation,
       seed: this.seed,
       nowMs: this.engine.now(),

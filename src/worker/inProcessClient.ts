@@ -35,6 +35,7 @@ export function createInProcessClient(
           message: error instanceof Error ? error.message : String(error),
         });
       }
+      subscribers.emit({ type: 'status', status: host.status() });
       publish();
     },
     subscribe(listener) {

@@ -62,8 +62,20 @@ export type CommandResult =
   | { ok: true; operation: string; output: Record<string, unknown> }
   | { ok: false; operation: string; errorType: string; message: string; field?: string };
 
+/** What the time controls show: small enough to send after every command without batching. */
+export interface ClockStatus {
+  /** Increases with every change in the worker: the higher one is the newer state. */
+  version: number;
+  generation: number;
+  nowMs: number;
+  playing: boolean;
+  speed: Speed;
+}
+
 export interface SimulationSnapshot {
   engineVersion: string;
+  /** As in ClockStatus: orders snapshots and status events. */
+  version: number;
   /** Changes whenever a new stream, scenario or seed replaces the simulation: views start afresh. */
   generation: number;
   seed: number;
@@ -96,6 +108,8 @@ export interface EngineLimits {
 export type WorkerEvent =
   | { type: 'ready'; protocol: typeof PROTOCOL_VERSION; engineVersion: string; limits: EngineLimits }
   | { type: 'snapshot'; snapshot: SimulationSnapshot }
+  /** The clock's state, sent at once after every command (snapshots follow at their own pace). */
+  | { type: 'status'; status: ClockStatus }
   | { type: 'result'; requestId: number; result: CommandResult }
   | { type: 'commandError'; field: string; message: string };
 

@@ -32,7 +32,8 @@ scope.addEventListener('message', (e: MessageEvent<Command>) => {
       message: error instanceof Error ? error.message : String(error),
     });
   }
-  // Answer a person's command at once when the rate allows (input latency), else at the next interval.
+  // The time controls answer at once; the full snapshot follows within the 10-a-second budget.
+  post({ type: 'status', status: host.status() });
   postSnapshot(performance.now());
 });
 

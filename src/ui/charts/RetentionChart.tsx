@@ -7,7 +7,7 @@ import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, recentSum, shortShardId, timeRows, topShards } from './chartData';
 import { SERIES_STYLES } from './palette';
-import { seriesMarkers } from './seriesMarkers';
+import { seriesEndMarkers } from './seriesMarkers';
 
 type View = 'total' | 'per-shard';
 
@@ -105,11 +105,20 @@ export const RetentionChart = memo(function RetentionChart() {
                   dataKey={key}
                   stroke={style.stroke}
                   legendType={style.shape}
-                  dot={seriesMarkers(style.shape, style.stroke, i)}
+                  dot={false}
                   isAnimationActive={false}
                 />
               );
             })}
+            {seriesEndMarkers(
+              perShard.shown.map((shard, i) => {
+                const style = SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0];
+                const key = shortShardId(stream.shards[shard]?.shardId ?? '');
+                const last = perShard.rows[perShard.rows.length - 1];
+                return { key, shape: style.shape, stroke: style.stroke, value: Number(last?.[key] ?? 0) };
+              }),
+              -1,
+            )}
           </LineChart>
         ) : (
           <ComposedChart

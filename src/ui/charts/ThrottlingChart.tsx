@@ -6,7 +6,7 @@ import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, recentSum, seriesCsv, shortShardId, timeRows, topShards } from './chartData';
 import { SERIES_STYLES } from './palette';
-import { seriesMarkers } from './seriesMarkers';
+import { seriesEndMarkers } from './seriesMarkers';
 
 /** ProvisionedThroughputExceededException per shard per virtual second, and the latest error messages. */
 export const ThrottlingChart = memo(function ThrottlingChart() {
@@ -64,11 +64,20 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
                   dataKey={key}
                   stroke={style.stroke}
                   legendType={style.shape}
-                  dot={seriesMarkers(style.shape, style.stroke, i)}
+                  dot={false}
                   isAnimationActive={false}
                 />
               );
             })}
+            {seriesEndMarkers(
+              view.shown.map((s, i) => {
+                const style = SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0];
+                const key = shortShardId(stream.shards[s]?.shardId ?? '');
+                const last = view.rows[view.rows.length - 1];
+                return { key, shape: style.shape, stroke: style.stroke, value: Number(last?.[key] ?? 0) };
+              }),
+              -1,
+            )}
           </LineChart>
         }
         table={

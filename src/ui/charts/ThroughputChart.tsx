@@ -7,7 +7,7 @@ import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { demandAt, MAX_LINES, seriesCsv, shortShardId, timeRows, topShards } from './chartData';
 import { LIMIT_COLOUR, SERIES_STYLES } from './palette';
-import { seriesMarkers } from './seriesMarkers';
+import { seriesEndMarkers } from './seriesMarkers';
 
 const selectLimits = (s: SimState) => s.limits;
 type Metric = 'records' | 'bytes';
@@ -133,11 +133,20 @@ export const ThroughputChart = memo(function ThroughputChart() {
                 stroke={style.stroke}
                 legendType={style.shape}
                 strokeWidth={isOver ? 3.5 : 1.5}
-                dot={seriesMarkers(style.shape, style.stroke, i)}
+                dot={false}
                 isAnimationActive={false}
               />
             );
           })}
+          {seriesEndMarkers(
+            view.shown.map((s, i) => {
+              const style = SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0];
+              const key = shortShardId(stream.shards[s]?.shardId ?? '');
+              const last = view.rows[view.rows.length - 1];
+              return { key, shape: style.shape, stroke: style.stroke, value: Number(last?.[key] ?? 0) };
+            }),
+            -1,
+          )}
         </LineChart>
       }
       table={

@@ -1,34 +1,34 @@
-import { Symbols } from 'recharts';
+import { ReferenceDot, Symbols } from 'recharts';
 import type { SERIES_STYLES } from './palette';
 
 type Shape = (typeof SERIES_STYLES)[number]['shape'];
-const recharts = (shape: Shape) => (shape === 'rect' ? 'square' : shape);
-
-/** Every this many points a line carries its legend shape, so series differ in shape, not only colour. */
-const MARKER_EVERY = 20;
+const symbolType = (shape: Shape) => (shape === 'rect' ? 'square' : shape);
 
 /**
- * A `dot` renderer for recharts lines: the series' legend shape at sparse points, staggered by series so
- * markers of neighbouring lines do not sit on top of each other.
+ * End-of-line markers: each series' legend shape at its newest point, so lines differ in shape, not only
+ * in colour (the legend pairs shapes with ShardIds). A marker on every few points costs recharts a dot layer
+ * per line, and text labels cost it a text measurement each render; one bare reference dot per line is
+ * nearly free. Call it as a function inside a chart, not as a component.
  */
-export function seriesMarkers(shape: Shape, stroke: string, seriesIndex: number) {
-  const offset = (seriesIndex * 5) % MARKER_EVERY;
-  // A render function recharts calls per point (not a component).
-  return (props: { cx?: number; cy?: number; index?: number }) => {
-    const { cx, cy, index } = props;
-    if (cx === undefined || cy === undefined || index === undefined || index % MARKER_EVERY !== offset) {
-      return <g key={`m-${index ?? 0}`} />;
-    }
-    return (
-      <Symbols
-        key={`m-${index}`}
-        cx={cx}
-        cy={cy}
-        type={recharts(shape)}
-        size={48}
-        fill={stroke}
-        stroke="#ffffff"
-      />
-    );
-  };
+export function seriesEndMarkers(
+  series: { key: string; shape: Shape; stroke: string; value: number }[],
+  lastX: number,
+) {
+  return series.map(({ key, shape, stroke, value }) => (
+    <ReferenceDot
+      key={`end-${key}`}
+      x={lastX}
+      y={value}
+      shape={(props: { cx?: number; cy?: number }) => (
+        <Symbols
+          cx={props.cx ?? 0}
+          cy={props.cy ?? 0}
+          type={symbolType(shape)}
+          size={64}
+          fill={stroke}
+          stroke="#ffffff"
+        />
+      )}
+    />
+  ));
 }
