@@ -69,8 +69,12 @@ export interface SimState {
 
 export type SimStore = StoreApi<SimState>;
 
-/** How often heavy views re-render while the simulation runs: twice a second (the data is per second anyway). */
+/**
+ * How often heavy views re-render while the simulation runs. Their data is per virtual second: at 1× a new
+ * second arrives once a wall second, so once is enough; faster, twice a second shows several new seconds.
+ */
 export const VIEW_REFRESH_MS = 500;
+export const VIEW_REFRESH_AT_1X_MS = 1000;
 
 /** Applies the newest snapshot at most once per frame (older ones are dropped, never queued). */
 function frameThrottle(
@@ -175,7 +179,8 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       // Every engine starts at the same virtual instant with the same default name: only the generation
       // tells a new stream (or scenario, or seed) from the old one.
       const newStream = snapshot.generation !== s.snapshot?.generation;
-      const refresh = newStream || forceView || !snapshot.playing || wallMs - lastViewMs >= VIEW_REFRESH_MS;
+      const interval = snapshot.speed === 1 ? VIEW_REFRESH_AT_1X_MS : VIEW_REFRESH_MS;
+      const refresh = newStream || forceView || !snapshot.playing || wallMs - lastViewMs >= interval;
       if (refresh) {
         lastViewMs = wallMs;
         forceView = false;
