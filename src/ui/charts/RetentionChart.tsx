@@ -1,13 +1,12 @@
 import { memo, useMemo, useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
 import type { SimState } from '../../state/store';
 import { formatBytes, formatCount, formatDuration, formatVirtualTime } from '../format';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
-import { MAX_LINES, recentSum, shortShardId, timeRows, topShards } from './chartData';
-import { SERIES_STYLES } from './palette';
-import { seriesEndMarkers } from './seriesMarkers';
+import { MAX_LINES, recentSum, timeRows, topShards } from './chartData';
+import { shardLinesChart } from './ShardLinesChart';
 
 type View = 'total' | 'per-shard';
 
@@ -83,43 +82,14 @@ export const RetentionChart = memo(function RetentionChart() {
       }
       chart={
         view === 'per-shard' && perShard ? (
-          <LineChart
-            width={720}
-            height={220}
-            data={perShard.rows}
-            margin={{ top: 8, right: 24, bottom: 8, left: 16 }}
-            role="img"
-            aria-label="Line chart of records retained per shard over the last seconds"
-          >
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="t" type="number" domain={['dataMin', 0]} tickFormatter={(t: number) => `${t}s`} />
-            <YAxis tickFormatter={(v: number) => formatCount(v)} width={80} />
-            <Tooltip labelFormatter={(t) => `${String(t)} s`} />
-            <Legend />
-            {perShard.shown.map((shard, i) => {
-              const style = SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0];
-              const key = shortShardId(stream.shards[shard]?.shardId ?? '');
-              return (
-                <Line
-                  key={key}
-                  dataKey={key}
-                  stroke={style.stroke}
-                  legendType={style.shape}
-                  dot={false}
-                  isAnimationActive={false}
-                />
-              );
-            })}
-            {seriesEndMarkers(
-              perShard.shown.map((shard, i) => {
-                const style = SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0];
-                const key = shortShardId(stream.shards[shard]?.shardId ?? '');
-                const last = perShard.rows[perShard.rows.length - 1];
-                return { key, shape: style.shape, stroke: style.stroke, value: Number(last?.[key] ?? 0) };
-              }),
-              -1,
-            )}
-          </LineChart>
+          shardLinesChart({
+            stream,
+            rows: perShard.rows,
+            shown: perShard.shown,
+            ariaLabel: 'Line chart of records retained per shard over the last seconds',
+            height: 220,
+            formatY: (v) => formatCount(v),
+          })
         ) : (
           <ComposedChart
             width={720}

@@ -1,12 +1,10 @@
 import { memo, useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { ErrorLog } from '../ErrorLog';
 import { formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
-import { MAX_LINES, recentSum, seriesCsv, shortShardId, timeRows, topShards } from './chartData';
-import { SERIES_STYLES } from './palette';
-import { seriesEndMarkers } from './seriesMarkers';
+import { MAX_LINES, recentSum, seriesCsv, timeRows, topShards } from './chartData';
+import { shardLinesChart } from './ShardLinesChart';
 
 /** ProvisionedThroughputExceededException per shard per virtual second, and the latest error messages. */
 export const ThrottlingChart = memo(function ThrottlingChart() {
@@ -41,45 +39,14 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
               : `${throttledShards} shard(s) throttled in this window.`}
           </>
         }
-        chart={
-          <LineChart
-            width={720}
-            height={220}
-            data={view.rows}
-            margin={{ top: 8, right: 24, bottom: 8, left: 16 }}
-            role="img"
-            aria-label="Line chart of throttled records per shard per second"
-          >
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="t" type="number" domain={['dataMin', 0]} tickFormatter={(t: number) => `${t}s`} />
-            <YAxis tickFormatter={(v: number) => formatCount(v)} width={80} />
-            <Tooltip labelFormatter={(t) => `${String(t)} s`} />
-            <Legend />
-            {view.shown.map((s, i) => {
-              const style = SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0];
-              const key = shortShardId(stream.shards[s]?.shardId ?? '');
-              return (
-                <Line
-                  key={key}
-                  dataKey={key}
-                  stroke={style.stroke}
-                  legendType={style.shape}
-                  dot={false}
-                  isAnimationActive={false}
-                />
-              );
-            })}
-            {seriesEndMarkers(
-              view.shown.map((s, i) => {
-                const style = SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0];
-                const key = shortShardId(stream.shards[s]?.shardId ?? '');
-                const last = view.rows[view.rows.length - 1];
-                return { key, shape: style.shape, stroke: style.stroke, value: Number(last?.[key] ?? 0) };
-              }),
-              -1,
-            )}
-          </LineChart>
-        }
+        chart={shardLinesChart({
+          stream,
+          rows: view.rows,
+          shown: view.shown,
+          ariaLabel: 'Line chart of throttled records per shard per second',
+          height: 220,
+          formatY: (v) => formatCount(v),
+        })}
         table={
           <table aria-label="Throttling data">
             <thead>

@@ -1,13 +1,13 @@
 import { memo, useMemo, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { Line, ReferenceLine } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
 import type { SimState } from '../../state/store';
 import { formatByteLimit, formatBytes, formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
-import { demandAt, MAX_LINES, seriesCsv, shortShardId, timeRows, topShards } from './chartData';
-import { LIMIT_COLOUR, SERIES_STYLES } from './palette';
-import { seriesEndMarkers } from './seriesMarkers';
+import { demandAt, MAX_LINES, seriesCsv, timeRows, topShards } from './chartData';
+import { LIMIT_COLOUR } from './palette';
+import { shardLinesChart } from './ShardLinesChart';
 
 const selectLimits = (s: SimState) => s.limits;
 type Metric = 'records' | 'bytes';
@@ -82,36 +82,29 @@ export const ThroughputChart = memo(function ThroughputChart() {
           </select>
         </label>
       }
-      chart={
-        <LineChart
-          width={720}
-          height={260}
-          data={view.rows}
-          margin={{ top: 8, right: 24, bottom: 8, left: 16 }}
-          role="img"
-          aria-label={`Line chart of write ${unit} per shard`}
-        >
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="t" type="number" domain={['dataMin', 0]} tickFormatter={(t: number) => `${t}s`} />
-          <YAxis
-            tickFormatter={(v: number) => (metric === 'records' ? formatCount(v) : formatBytes(v))}
-            width={80}
-          />
-          <Tooltip labelFormatter={(t) => `${String(t)} s`} />
-          <Legend />
+      chart={shardLinesChart({
+        stream,
+        rows: view.rows,
+        shown: view.shown,
+        ariaLabel: `Line chart of write ${unit} per shard`,
+        height: 260,
+        formatY: (v) => (metric === 'records' ? formatCount(v) : formatBytes(v)),
+        lineFor: (position, key) =>
+          view.over.includes(position)
+            ? { name: `${key} (over limit)`, width: 3.5 }
+            : { name: key, width: 1.5 },
+        extra: [
           <ReferenceLine
+            key="limit"
             y={view.limit}
             stroke={LIMIT_COLOUR}
             strokeWidth={2}
             strokeDasharray="8 4"
-            label={{
-              value: `limit ${limitText}`,
-              position: 'insideTopRight',
-              fill: LIMIT_COLOUR,
-            }}
-          />
-          {view.shown.length < view.n ? (
+            label={{ value: `limit ${limitText}`, position: 'insideTopRight', fill: LIMIT_COLOUR }}
+          />,
+          view.shown.length < view.n ? (
             <Line
+              key="max"
               dataKey="max"
               name="max (busiest shard each second)"
               stroke="#111827"
@@ -120,35 +113,9 @@ export const ThroughputChart = memo(function ThroughputChart() {
               dot={false}
               isAnimationActive={false}
             />
-          ) : null}
-          {view.shown.map((s, i) => {
-            const style = SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0];
-            const isOver = view.over.includes(s);
-            const key = shortShardId(stream.shards[s]?.shardId ?? '');
-            return (
-              <Line
-                key={key}
-                dataKey={key}
-                name={isOver ? `${key} (over limit)` : key}
-                stroke={style.stroke}
-                legendType={style.shape}
-                strokeWidth={isOver ? 3.5 : 1.5}
-                dot={false}
-                isAnimationActive={false}
-              />
-            );
-          })}
-          {seriesEndMarkers(
-            view.shown.map((s, i) => {
-              const style = SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0];
-              const key = shortShardId(stream.shards[s]?.shardId ?? '');
-              const last = view.rows[view.rows.length - 1];
-              return { key, shape: style.shape, stroke: style.stroke, value: Number(last?.[key] ?? 0) };
-            }),
-            -1,
-          )}
-        </LineChart>
-      }
+          ) : null,
+        ],
+      })}
       table={
         <table aria-label="Write throughput data">
           <thead>
