@@ -88,32 +88,18 @@ export class SimulationHost {
       case 'createStream': {
         const problem = configProblem(command.config);
         if (problem) {
-          this.emit({
-            type: 'result',
-            requestId: command.requestId,
-            result: {
-              ok: false,
-              operation: 'CreateStream',
-              errorType: 'Invalid stream settings',
-              message: problem.message,
-              field: problem.field,
-            },
-          });
+          this.reply(
+            command.requestId,
+            refused('CreateStream', 'Invalid stream settings', problem.field, problem.message),
+          );
           return;
         }
         const built = this.buildEngine(command.config, this.seed);
         if (built.result.ok) {
-          this.engine = built.engine;
-          this.generation++;
-          this.config = command.config;
-          this.producers = this.producersFor(built.engine, command.config);
+          this.replaceEngine(built.engine, command.config);
           this.scenarioLabel = {};
-          this.throttledSeen = new Map();
-          this.rejectedSeen = new Map();
-          this.keySamples = [];
-          this.recentErrors = [];
         }
-        this.emit({ type: 'result', requestId: command.requestId, result: built.result });
+        this.reply(command.requestId, built.result);
         break;
       }
       case 'setRetention':
@@ -125,11 +111,7 @@ export class SimulationHost {
           });
           return;
         }
-        this.emit({
-          type: 'result',
-          requestId: command.requestId,
-          result: this.setRetention(command.retentionHours),
-        });
+        this.reply(command.requestId, this.setRetention(command.retentionHours));
         break;
       case 'putRecord': {
         const r = command.record as unknown as Partial<Record<string, unknown>> | undefined;
@@ -146,53 +128,34 @@ export class SimulationHost {
           this.emit({ type: 'commandError', field: bad, message: `${bad} must be a string` });
           return;
         }
-        this.emit({ type: 'result', requestId: command.requestId, result: this.putRecord(command) });
+        this.reply(command.requestId, this.putRecord(command));
         break;
       }
       case 'addProducer': {
         const problem = producerSpecProblem(command.spec);
         if (problem) {
-          this.emit({
-            type: 'result',
-            requestId: command.requestId,
-            result: {
-              ok: false,
-              operation: 'AddProducer',
-              errorType: 'Invalid producer',
-              message: problem[1],
-              field: problem[0],
-            },
-          });
+          this.reply(command.requestId, refused('AddProducer', 'Invalid producer', ...problem));
           return;
         }
         const id = this.producers.add(command.spec, command.start !== false);
-        this.emit({
-          type: 'result',
-          requestId: command.requestId,
-          result: { ok: true, operation: 'AddProducer', output: { id } },
-        });
+        this.reply(command.requestId, { ok: true, operation: 'AddProducer', output: { id } });
         break;
       }
       case 'updateProducer': {
         const problem = producerSpecProblem(command.spec);
-        const result: CommandResult = problem
-          ? {
-              ok: false,
-              operation: 'UpdateProducer',
-              errorType: 'Invalid producer',
-              message: problem[1],
-              field: problem[0],
-            }
-          : this.producers.update(command.id, command.spec)
-            ? { ok: true, operation: 'UpdateProducer', output: { id: command.id } }
-            : {
-                ok: false,
-                operation: 'UpdateProducer',
-                errorType: 'Invalid producer',
-                message: `no producer with id ${String(command.id)}`,
-                field: 'id',
-              };
-        this.emit({ type: 'result', requestId: command.requestId, result });
+        this.reply(
+          command.requestId,
+          problem
+            ? refused('UpdateProducer', 'Invalid producer', ...problem)
+            : this.producers.update(command.id, command.spec)
+              ? { ok: true, operation: 'UpdateProducer', output: { id: command.id } }
+              : refused(
+                  'UpdateProducer',
+                  'Invalid producer',
+                  'id',
+                  `no producer with id ${String(command.id)}`,
+                ),
+        );
         break;
       }
       case 'setProducerRunning':
@@ -250,11 +213,7 @@ export class SimulationHost {
         } else this.engine.advanceTime(command.ms);
         break;
       case 'loadScenario': {
-        this.emit({
-          type: 'result',
-          requestId: command.requestId,
-          result: this.loadScenario(command.scenario, command.paused === true),
-        });
+        this.reply(command.requestId, this.loadScenario(command.scenario, command.paused === true));
         break;
       }
       case 'inspectKey': {
@@ -273,15 +232,14 @@ export class SimulationHost {
         const inspection = stream
           ? inspectPartitionKey(stream, command.partitionKey, command.explicitHashKey)
           : undefined;
-        const result: CommandResult = inspection
-          ? { ok: true, operation: 'InspectKey', output: { ...inspection } }
-          : {
-              ok: false,
-              operation: 'InspectKey',
-              errorType: 'InvalidArgumentException',
-              message: `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${command.explicitHashKey ?? ''}`,
-            };
-        this.emit({ type: 'result', requestId: command.requestId, result });
+        // The engine's own text for a key outside the hash space (no Kinesis text is written here).
+        const invalid = kinesisErrors.explicitHashKeyOutOfRange(command.explicitHashKey ?? '');
+        this.reply(
+          command.requestId,
+          inspection
+            ? { ok: true, operation: 'InspectKey', output: { ...inspection } }
+            : { ok: false, operation: 'InspectKey', errorType: invalid.type, message: invalid.message },
+        );
         break;
       }
       case 'reset': {
@@ -294,13 +252,7 @@ export class SimulationHost {
           return;
         }
         this.seed = command.seed;
-        this.engine = this.buildEngine(this.config, command.seed).engine;
-        this.generation++;
-        this.producers = this.producersFor(this.engine, this.config);
-        this.throttledSeen = new Map();
-        this.rejectedSeen = new Map();
-        this.keySamples = [];
-        this.recentErrors = [];
+        this.replaceEngine(this.buildEngine(this.config, command.seed).engine, this.config);
         break;
       }
       default:
@@ -377,28 +329,36 @@ export class SimulationHost {
     for (const p of scenario.producers) {
       const problem = producerProblem(p.spec);
       if (problem)
-        return {
-          ok: false,
-          operation: 'LoadScenario',
-          errorType: 'Invalid scenario',
-          message: `producer ${p.spec.name}: ${problem[1]}`,
-          field: problem[0],
-        };
+        return refused(
+          'LoadScenario',
+          'Invalid scenario',
+          problem[0],
+          `producer ${p.spec.name}: ${problem[1]}`,
+        );
       producers.add(p.spec, p.running);
     }
-    this.engine = built.engine;
-    this.generation++;
-    this.producers = producers;
-    this.config = { ...scenario.stream };
+    this.replaceEngine(built.engine, scenario.stream, producers);
     this.seed = scenario.seed;
     this.speed = scenario.speed;
     this.playing = !paused;
-    this.throttledSeen = new Map();
-    this.rejectedSeen = new Map();
-    this.recentErrors = [];
-    this.keySamples = [];
     this.scenarioLabel = { name: scenario.name, lesson: scenario.lesson };
     return { ok: true, operation: 'LoadScenario', output: { name: scenario.name ?? '' } };
+  }
+
+  /** Starts afresh on a new engine: a new generation, and nothing remembered from the old one. */
+  private replaceEngine(engine: Engine, config: StreamConfig, producers?: ProducerSet): void {
+    this.engine = engine;
+    this.config = { ...config };
+    this.producers = producers ?? this.producersFor(engine, config);
+    this.generation++;
+    this.throttledSeen = new Map();
+    this.rejectedSeen = new Map();
+    this.keySamples = [];
+    this.recentErrors = [];
+  }
+
+  private reply(requestId: number, result: CommandResult): void {
+    this.emit({ type: 'result', requestId, result });
   }
 
   /** The loaded scenario's name and lesson, kept when it is shared or exported again. */
@@ -564,6 +524,11 @@ function producerSpecProblem(spec: unknown): [string, string] | undefined {
   const issue = parsed.error.issues[0];
   const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'spec';
   return [field, `${field}: ${issue?.message ?? 'not a producer'}`];
+}
+
+/** A command refused before it reached the engine, naming the field at fault. */
+function refused(operation: string, errorType: string, field: string, message: string): CommandResult {
+  return { ok: false, operation, errorType, message, field };
 }
 
 /** A typed engine call's result as the UI shows it: the output, or the Kinesis error type and message. */

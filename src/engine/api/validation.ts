@@ -157,6 +157,22 @@ function fail(found: string[], value: unknown, shape: Shape, path: string, rule:
 }
 
 // No closures here: validation runs on every call and should not allocate when all is well.
+/** The length rules Coral applies alike to strings, blobs and lists. */
+function checkLength(
+  length: number,
+  shape: Extract<Shape, { type: 'String' | 'Blob' | 'List' }>,
+  value: unknown,
+  path: string,
+  found: string[],
+): void {
+  if (shape.minLength !== undefined && length < shape.minLength) {
+    fail(found, value, shape, path, `Member must have length greater than or equal to ${shape.minLength}`);
+  }
+  if (shape.maxLength !== undefined && length > shape.maxLength) {
+    fail(found, value, shape, path, `Member must have length less than or equal to ${shape.maxLength}`);
+  }
+}
+
 function checkMember(value: unknown, shape: Shape, path: string, found: string[]): void {
   if (value === null || value === undefined) {
     if (shape.notNull) fail(found, value, shape, path, 'Member must not be null');
@@ -168,18 +184,7 @@ function checkMember(value: unknown, shape: Shape, path: string, found: string[]
       if (shape.pattern !== undefined && !patternOf(shape.pattern).test(text)) {
         fail(found, value, shape, path, `Member must satisfy regular expression pattern: ${shape.pattern}`);
       }
-      if (shape.minLength !== undefined && text.length < shape.minLength) {
-        fail(
-          found,
-          value,
-          shape,
-          path,
-          `Member must have length greater than or equal to ${shape.minLength}`,
-        );
-      }
-      if (shape.maxLength !== undefined && text.length > shape.maxLength) {
-        fail(found, value, shape, path, `Member must have length less than or equal to ${shape.maxLength}`);
-      }
+      checkLength(text.length, shape, value, path, found);
       if (shape.enum !== undefined && !shape.enum.includes(text)) {
         fail(found, value, shape, path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
       }
@@ -195,35 +200,12 @@ function checkMember(value: unknown, shape: Shape, path: string, found: string[]
       return;
     }
     case 'Blob': {
-      const length = (value as Uint8Array).length;
-      if (shape.minLength !== undefined && length < shape.minLength) {
-        fail(
-          found,
-          value,
-          shape,
-          path,
-          `Member must have length greater than or equal to ${shape.minLength}`,
-        );
-      }
-      if (shape.maxLength !== undefined && length > shape.maxLength) {
-        fail(found, value, shape, path, `Member must have length less than or equal to ${shape.maxLength}`);
-      }
+      checkLength((value as Uint8Array).length, shape, value, path, found);
       return;
     }
     case 'List': {
       const items = value as unknown[];
-      if (shape.minLength !== undefined && items.length < shape.minLength) {
-        fail(
-          found,
-          value,
-          shape,
-          path,
-          `Member must have length greater than or equal to ${shape.minLength}`,
-        );
-      }
-      if (shape.maxLength !== undefined && items.length > shape.maxLength) {
-        fail(found, value, shape, path, `Member must have length less than or equal to ${shape.maxLength}`);
-      }
+      checkLength(items.length, shape, value, path, found);
       for (let i = 0; i < items.length; i++) {
         checkMember(items[i], shape.member, `${path}.${i + 1}.member`, found);
       }
