@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ApiResult, createEngine, type Engine } from './index';
 
-// Reference vectors from Python (shared/vectors/make-vectors.py); shared/ sits beside the repository root.
+// Reference vectors computed with Python (fixtures/make-vectors.py).
 function readVectors<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`../../../shared/vectors/${name}`, import.meta.url), 'utf8')) as T;
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
 }
 type RangeVectors = Record<string, { ShardId: string; StartingHashKey: string; EndingHashKey: string }[]>;
 interface KeyVector {

@@ -32,10 +32,9 @@ type HashRangeVectors = Record<
   Array<{ ShardId: string; StartingHashKey: string; EndingHashKey: string }>
 >;
 
-// Reference values computed with Python (shared/vectors/make-vectors.py). shared/ sits beside the
-// repository root, so resolve from this file: src/engine → repo root → its parent.
+// Reference values computed with Python (fixtures/make-vectors.py), read from ./fixtures beside this file.
 function readVectors<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`../../../shared/vectors/${name}`, import.meta.url), 'utf8')) as T;
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
 }
 
 /** sfc32: small, fast, seeded; the tests must be reproducible. */
@@ -92,7 +91,7 @@ describe('hashKeyOfPartitionKey', () => {
     expect(locatorFor(4).locate(words, 0)).toBe(shardOf4);
   });
 
-  it('matches every key in shared/vectors/partition-keys.json, for every shard count', () => {
+  it('matches every key in fixtures/partition-keys.json, for every shard count', () => {
     const vectors = readVectors<PartitionKeyVector[]>('partition-keys.json');
     expect(vectors.length).toBeGreaterThan(100);
     const locators = new Map<string, ShardLocator>();
@@ -136,7 +135,7 @@ describe('hashKeyOfPartitionKey', () => {
 });
 
 describe('createStreamHashRanges', () => {
-  it('matches every N in shared/vectors/hash-ranges.json', () => {
+  it('matches every N in fixtures/hash-ranges.json', () => {
     const vectors = readVectors<HashRangeVectors>('hash-ranges.json');
     expect(Object.keys(vectors).length).toBeGreaterThan(3);
     for (const [n, shards] of Object.entries(vectors)) {

@@ -10,9 +10,9 @@ interface KeyVector {
   hashKey: string;
   shardIndex: Record<string, number>;
 }
-// Reference vectors from Python (shared/vectors/make-vectors.py); shared/ sits beside the repository root.
+// Reference vectors computed with Python (fixtures/make-vectors.py).
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../shared/vectors/partition-keys.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('./fixtures/partition-keys.json', import.meta.url), 'utf8'),
 ) as KeyVector[];
 
 function streamOf(shards: number) {

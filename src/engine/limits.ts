@@ -1,6 +1,6 @@
 /**
  * Every Kinesis limit, format and default Shardlab reproduces, in one place. Sources are in
- * ../shared/kinesis-model.md (section numbers in brackets); nothing else in the code base hard-codes them.
+ * ../../docs/kinesis-model.md (section numbers in brackets); nothing else in the code base hard-codes them.
  */
 
 export const ENGINE_VERSION = '0.1.0';
