@@ -51,8 +51,12 @@ describe('putRecordFast (in-process PutRecord with arbitrary keys)', () => {
       const id = `shardId-00000000000${s}`;
       expect(readAll(b.engine, id)).toEqual(readAll(a.engine, id));
     }
+    // Hot keys count completed virtual seconds: end this one on both.
+    a.engine.advanceTime(1000);
+    b.engine.advanceTime(1000);
     const snapA = a.engine.snapshot('s');
     const snapB = b.engine.snapshot('s');
+    expect(snapB?.hotKeys.length).toBe(keys.length);
     expect(snapB?.hotKeys).toEqual(snapA?.hotKeys);
     expect(Array.from(snapB?.acceptedBytes ?? [])).toEqual(Array.from(snapA?.acceptedBytes ?? []));
     expect(Array.from(snapB?.retainedBytes ?? [])).toEqual(Array.from(snapA?.retainedBytes ?? []));
@@ -72,6 +76,7 @@ describe('putRecordFast (in-process PutRecord with arbitrary keys)', () => {
     expect(engine.core.putRecordFast(stream, 'late', 10)).toBe(WRITE_THROTTLED);
     expect(engine.core.counters).toEqual({ accepted: 1000, throttled: 1, rejected: 0 });
     expect(stream.totals).toEqual({ accepted: 1000, throttled: 1, rejected: 0 });
+    engine.advanceTime(1000); // hot keys count completed virtual seconds
     const hot = engine.snapshot('s', 1, 2000)?.hotKeys ?? [];
     expect(hot.find((h) => h.partitionKey === 'late')).toMatchObject({ count: 1, throttled: 1, error: 0 });
     ok(engine.call('DeleteStream', { StreamName: 's' }));
@@ -92,6 +97,7 @@ describe('putRecordFast (in-process PutRecord with arbitrary keys)', () => {
       ['direct', 2],
       ['pinned', 3],
     ]);
+    engine.advanceTime(1000); // hot keys count completed virtual seconds
     expect(engine.snapshot('s')?.hotKeys.map((h) => [h.partitionKey, h.count])).toEqual([
       ['pinned', 2],
       ['direct', 1],

@@ -486,7 +486,23 @@ describe('metrics and snapshot', () => {
     expect(snap.totals).toEqual({ accepted: 1010, throttled: 500, rejected: 0 });
     expect(snap.shards[0]?.startFraction).toBe(0);
     expect(snap.shards[1]?.endFraction).toBeCloseTo(1, 12);
-    expect(snap.hotKeys[0]).toMatchObject({ partitionKey: 'p', count: 1510, throttled: 500, error: 0 });
+    // Keys count by the hash key their records were routed by: 'p' went to two shards by ExplicitHashKey.
+    expect(snap.hotKeys[0]).toMatchObject({
+      partitionKey: 'p',
+      shardId: SHARD0,
+      explicit: true,
+      count: 1500,
+      throttled: 500,
+      bytes: 15_000,
+      error: 0,
+    });
+    expect(snap.hotKeys[1]).toMatchObject({
+      partitionKey: 'p',
+      shardId: 'shardId-000000000001',
+      count: 10,
+      throttled: 0,
+      error: 0,
+    });
     expect(engine.snapshot('nope')).toBeUndefined();
   });
 
@@ -494,22 +510,29 @@ describe('metrics and snapshot', () => {
     const engine = activeEngine({}, 4);
     for (let i = 0; i < 30; i++) put(engine, 'hello');
     put(engine, 'b');
+    engine.advanceTime(1000); // hot keys count completed virtual seconds
     const hot = engine.snapshot('s', 1, 2)?.hotKeys;
     expect(hot).toEqual([
       {
         partitionKey: 'hello',
         hashKey: '123957004363873451094272536567338222994',
+        explicit: false,
         shardId: 'shardId-000000000001',
         count: 30,
+        bytes: 30 * (1 + 5),
         throttled: 0,
+        peakRecordsPerSecond: 30,
         error: 0,
       },
       {
         partitionKey: 'b',
         hashKey: '195289424170611159128911017612795795343',
+        explicit: false,
         shardId: 'shardId-000000000002',
         count: 1,
+        bytes: 2,
         throttled: 0,
+        peakRecordsPerSecond: 1,
         error: 0,
       },
     ]);

@@ -3,6 +3,7 @@ import type { StructureShape } from './api/shape';
 import { type TypedRequest, validateRequest } from './api/validation';
 import { errors, KinesisError } from './errors';
 import { createStreamHashRanges, hashKeyAndUtf8Length, hashKeyFromDecimal, MAX_HASH_KEY } from './hashKey';
+import { ROUTED_BY_EXPLICIT, ROUTED_BY_MD5 } from './hotKeys';
 import { decodeIterator, decodeToken, encodeIterator, encodeToken, javaDateString } from './iterators';
 import {
   ACCOUNT_SHARD_LIMIT,
@@ -154,6 +155,7 @@ export class ShardEngine {
     for (const stream of [...this.streams.values()]) {
       if (stream.transitionAtMs <= timeMs) this.completeTransition(stream);
       if (!this.streams.has(stream.name)) continue;
+      if (second > stream.keySecond) this.closeKeySecond(stream, second);
       this.expire(stream);
       for (const shard of stream.shards) {
         if (second > shard.metrics.currentSecond) {
@@ -161,6 +163,15 @@ export class ShardEngine {
         }
       }
     }
+  }
+
+  /** Ends the second the hot-key counters were counting: its hottest keys join the diagnosis window. */
+  private closeKeySecond(stream: Stream, second: number): void {
+    stream.keyWindow.close(stream.keySecond, stream.hotKeys, (words) =>
+      stream.openShards.length > 0 ? this.routeHashKey(stream, words) : -1,
+    );
+    stream.hotKeys.reset();
+    stream.keySecond = second;
   }
 
   private completeTransition(stream: Stream): void {
@@ -270,8 +281,10 @@ export class ShardEngine {
 
   /**
    * The fast write path for producers (no validation beyond what the producer guarantees): writes one record
-   * of `dataBytes` with a pinned key id to shard `shardIndex`. Returns the shard index if accepted, or
-   * WRITE_THROTTLED / WRITE_REJECTED (`lastShardIndex` is `shardIndex` either way).
+   * of `dataBytes` with a pinned key id to shard `shardIndex`. `explicitHashKey` (4 words) is the
+   * ExplicitHashKey the record was routed by, if any: the hot-key counters count the record under it.
+   * Returns the shard index if accepted, or WRITE_THROTTLED / WRITE_REJECTED (`lastShardIndex` is
+   * `shardIndex` either way).
    */
   writeRecord(
     stream: Stream,
@@ -279,6 +292,7 @@ export class ShardEngine {
     keyId: number,
     dataBytes: number,
     payload?: Uint8Array,
+    explicitHashKey?: Uint32Array,
   ): number {
     this.lastShardIndex = shardIndex;
     if (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') return this.reject(stream);
@@ -288,7 +302,9 @@ export class ShardEngine {
     if (bytes > stream.maxRecordBytes) return this.rejectTooLarge(stream, dataBytes, keyBytes);
     if (!shard.writes.tryTake(this.nowMs, bytes)) {
       shard.metrics.recordThrottled(1, bytes);
-      stream.hotKeys.addKey(keyId, 1, 1);
+      if (explicitHashKey)
+        stream.hotKeys.addHash(explicitHashKey, 0, stream.keys.keyOf(keyId), 1, 1, bytes, ROUTED_BY_EXPLICIT);
+      else stream.hotKeys.addKey(keyId, 1, 1, bytes);
       stream.keys.releaseIfUnused(keyId);
       stream.totals.throttled++;
       this.counters.throttled++;
@@ -297,7 +313,9 @@ export class ShardEngine {
     stream.keys.retain(keyId);
     shard.log.append(this.nowMs, keyId, dataBytes, payload);
     shard.metrics.recordAccepted(bytes);
-    stream.hotKeys.addKey(keyId, 1, 0);
+    if (explicitHashKey)
+      stream.hotKeys.addHash(explicitHashKey, 0, stream.keys.keyOf(keyId), 1, 0, bytes, ROUTED_BY_EXPLICIT);
+    else stream.hotKeys.addKey(keyId, 1, 0, bytes);
     stream.totals.accepted++;
     this.counters.accepted++;
     if (++stream.detailUpperBound > stream.detailBudget) this.enforceDetailBudget(stream);
@@ -347,8 +365,9 @@ export class ShardEngine {
   }
 
   /**
-   * writeRecord for a key that is not interned: `words` holds its hash key, `keyBytes` its UTF-8 size. The
-   * accepted path is kept small (the rare outcomes are out of line) so it inlines into putRecordFast.
+   * writeRecord for a key that is not interned: `words` holds the hash key it was routed by (its MD5, or
+   * its ExplicitHashKey when `explicit`), `keyBytes` its UTF-8 size. The accepted path is kept small (the
+   * rare outcomes are out of line) so it inlines into putRecordFast.
    */
   private writeDirect(
     stream: Stream,
@@ -358,6 +377,7 @@ export class ShardEngine {
     words: Uint32Array,
     dataBytes: number,
     payload: Uint8Array | undefined,
+    explicit = false,
   ): number {
     this.lastShardIndex = shardIndex;
     if (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') return this.reject(stream);
@@ -366,10 +386,18 @@ export class ShardEngine {
     const bytes = dataBytes + keyBytes;
     if (bytes > stream.maxRecordBytes) return this.rejectTooLarge(stream, dataBytes, keyBytes);
     if (!shard.writes.tryTake(now, bytes))
-      return this.throttleDirect(stream, shard, partitionKey, bytes, words);
+      return this.throttleDirect(stream, shard, partitionKey, bytes, words, explicit);
     shard.log.appendDirect(now, partitionKey, keyBytes, dataBytes, payload);
     shard.metrics.recordAccepted(bytes);
-    stream.hotKeys.addHash(words, 0, partitionKey, 1, 0);
+    stream.hotKeys.addHash(
+      words,
+      0,
+      partitionKey,
+      1,
+      0,
+      bytes,
+      explicit ? ROUTED_BY_EXPLICIT : ROUTED_BY_MD5,
+    );
     stream.totals.accepted++;
     this.counters.accepted++;
     if (++stream.detailUpperBound > stream.detailBudget) this.enforceDetailBudget(stream);
@@ -399,19 +427,37 @@ export class ShardEngine {
     partitionKey: string,
     bytes: number,
     words: Uint32Array,
+    explicit: boolean,
   ): number {
     shard.metrics.recordThrottled(1, bytes);
-    stream.hotKeys.addHash(words, 0, partitionKey, 1, 1);
+    stream.hotKeys.addHash(
+      words,
+      0,
+      partitionKey,
+      1,
+      1,
+      bytes,
+      explicit ? ROUTED_BY_EXPLICIT : ROUTED_BY_MD5,
+    );
     stream.totals.throttled++;
     this.counters.throttled++;
     return WRITE_THROTTLED;
   }
 
   /**
-   * Aggregate simulation: `count` attempts of `bytesEach` bytes on one shard, throttled by the same limiter;
-   * accepted records are held as counts only. Returns how many were accepted.
+   * Aggregate simulation: `count` attempts of `bytesEach` bytes (data + key, on average) on one shard, spread
+   * evenly over the virtual interval (sinceMs, now], throttled by the same limiter as a fluid (what the
+   * bucket holds at sinceMs plus what it earns meanwhile); accepted records are held as counts only.
+   * Every attempt is counted once: accepted, throttled, or rejected (stream not writable, record too large).
+   * Returns how many were accepted.
    */
-  writeAggregate(stream: Stream, shardIndex: number, count: number, bytesEach: number): number {
+  writeAggregate(
+    stream: Stream,
+    shardIndex: number,
+    count: number,
+    bytesEach: number,
+    sinceMs = this.nowMs,
+  ): number {
     if (count <= 0) return 0;
     const refused =
       stream.status !== 'ACTIVE' && stream.status !== 'UPDATING'
@@ -426,7 +472,7 @@ export class ShardEngine {
       return 0;
     }
     const shard = stream.shards[shardIndex] as Shard;
-    const accepted = shard.writes.takeMany(this.nowMs, count, bytesEach);
+    const accepted = shard.writes.takeMany(this.nowMs, count, bytesEach, sinceMs);
     const throttled = count - accepted;
     if (accepted > 0) {
       shard.log.appendCounts(this.nowMs, accepted, accepted * bytesEach);
@@ -712,6 +758,30 @@ export class ShardEngine {
     if (value !== undefined && BigInt(value) > MAX_HASH_KEY) throw errors.explicitHashKeyOutOfRange(value);
   }
 
+  /**
+   * What makes Kinesis refuse a whole PutRecords request before writing any entry [model §4, §15.1]: an
+   * entry whose data + key exceed the stream's maximum record size (InvalidArgumentException naming both
+   * sizes), or more than 10 MiB of data + keys in all. `dataBytes[i]`/`keyBytes[i]` are entry i's sizes
+   * in bytes (keys: UTF-8). Returns the error, or undefined if the request may proceed.
+   */
+  putRecordsProblem(
+    stream: Stream,
+    dataBytes: ArrayLike<number>,
+    keyBytes: ArrayLike<number>,
+    count: number,
+  ): KinesisError | undefined {
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const data = dataBytes[i] as number;
+      const key = keyBytes[i] as number;
+      if (data + key > stream.maxRecordBytes) return errors.recordTooLarge(data, key, stream.maxRecordBytes);
+      total += data + key;
+    }
+    if (total > PUT_RECORDS_MAX_REQUEST_BYTES)
+      return errors.putRecordsTooLarge(total, PUT_RECORDS_MAX_REQUEST_BYTES);
+    return undefined;
+  }
+
   private checkRecordSize(stream: Stream, data: Uint8Array, keyBytes: number): void {
     if (data.length + keyBytes > stream.maxRecordBytes)
       throw errors.recordTooLarge(data.length, keyBytes, stream.maxRecordBytes);
@@ -734,7 +804,17 @@ export class ShardEngine {
     this.checkRecordSize(stream, data, keyBytes);
     const shardIndex = this.routeRequestRecord(stream, explicit);
     const shard = stream.shards[shardIndex] as Shard;
-    const outcome = this.writeDirect(stream, shardIndex, key, keyBytes, this.keyWords, data.length, data);
+    const words = explicit === undefined ? this.keyWords : this.routeScratch;
+    const outcome = this.writeDirect(
+      stream,
+      shardIndex,
+      key,
+      keyBytes,
+      words,
+      data.length,
+      data,
+      explicit !== undefined,
+    );
     if (outcome === WRITE_THROTTLED)
       throw errors.shardRateExceeded(shard.shardId, stream.name, this.accountId);
     // Counters are per shard and strictly increasing, which also satisfies SequenceNumberForOrdering.
@@ -748,30 +828,31 @@ export class ShardEngine {
     const stream = this.writableStream(request);
     const entries = request.Records as { PartitionKey: string; Data: Uint8Array; ExplicitHashKey?: string }[];
     // Whole-request checks first: one bad entry fails the request, as AWS does.
-    let total = 0;
+    const dataSizes: number[] = [];
+    const keySizes: number[] = [];
     for (const entry of entries) {
       this.checkExplicitHashKey(entry.ExplicitHashKey);
-      const keyBytes = utf8ByteLength(entry.PartitionKey);
-      this.checkRecordSize(stream, entry.Data, keyBytes);
-      total += entry.Data.length + keyBytes;
+      dataSizes.push(entry.Data.length);
+      keySizes.push(utf8ByteLength(entry.PartitionKey));
     }
-    if (total > PUT_RECORDS_MAX_REQUEST_BYTES)
-      throw errors.putRecordsTooLarge(total, PUT_RECORDS_MAX_REQUEST_BYTES);
+    const refused = this.putRecordsProblem(stream, dataSizes, keySizes, entries.length);
+    if (refused) throw refused;
     let failed = 0;
     const results = entries.map((entry) => {
       const key = entry.PartitionKey;
       const keyBytes = hashKeyAndUtf8Length(key, this.keyWords);
       const shardIndex = this.routeRequestRecord(stream, entry.ExplicitHashKey);
       const shard = stream.shards[shardIndex] as Shard;
-      const words = this.keyWords;
+      const explicit = entry.ExplicitHashKey !== undefined;
       const outcome = this.writeDirect(
         stream,
         shardIndex,
         key,
         keyBytes,
-        words,
+        explicit ? this.routeScratch : this.keyWords,
         entry.Data.length,
         entry.Data,
+        explicit,
       );
       if (outcome === WRITE_THROTTLED) {
         failed++;

@@ -10,6 +10,15 @@ export interface HotKey {
   count: number;
   /** Throttled attempts counted while the key was monitored (exact while `error` is 0, else a lower bound). */
   throttled: number;
+  /** Bytes (data + partition key) of the attempts counted while the key was monitored (as `throttled`). */
+  bytes: number;
+  /** Whether the hash key is an ExplicitHashKey (records routed by it, not by the MD5 of the key). */
+  explicit: boolean;
+  /**
+   * An aggregate stand-in for many distinct ExplicitHashKeys of one partition key on one shard (aggregate
+   * simulation): it shows where the key's records went, but is no single hash key, so never a hot key.
+   */
+  spread: boolean;
   /** How much `count` may over-estimate the true count. 0 means exact. */
   error: number;
 }
@@ -23,6 +32,12 @@ export interface HotKeySketchOptions {
   /** Counters per count-min row, a power of two. */
   width?: number;
 }
+
+/** How an entry's records were routed: by the key's MD5, by one ExplicitHashKey, or by many (aggregate). */
+export const ROUTED_BY_MD5 = 0;
+export const ROUTED_BY_EXPLICIT = 1;
+export const ROUTED_BY_MANY_EXPLICIT = 2;
+export type Routing = typeof ROUTED_BY_MD5 | typeof ROUTED_BY_EXPLICIT | typeof ROUTED_BY_MANY_EXPLICIT;
 
 /** Count-min rows, indexed by hash key words 0 and 1 (no extra hashing). */
 const ROWS = 2;
@@ -64,6 +79,8 @@ export class HotKeySketch {
   private counts: Float64Array;
   private errors: Float64Array;
   private throttledCounts: Float64Array;
+  private byteCounts: Float64Array;
+  private explicitFlags: Uint8Array;
   private names: string[] = [];
   private size = 0;
   /** Open addressing on hash word 1 (linear probing, load ≤ 1/2): slot = entry + 1, 0 = empty. */
@@ -104,6 +121,36 @@ export class HotKeySketch {
     this.counts = new Float64Array(initial);
     this.errors = new Float64Array(initial);
     this.throttledCounts = new Float64Array(initial);
+    this.byteCounts = new Float64Array(initial);
+    this.explicitFlags = new Uint8Array(initial);
+    this.slots = new Int32Array(slotCountFor(initial));
+  }
+
+  /**
+   * Forgets every count, back to exact mode (the engine keeps one sketch per virtual second and resets it
+   * when the second is over). Cheap while exact: only the index is cleared.
+   */
+  reset(): void {
+    this.total = 0;
+    this.size = 0;
+    if (this.exact) {
+      this.slots.fill(0);
+      return;
+    }
+    this.rows = null;
+    this.wideRows = null;
+    this.heapMin = 0;
+    this.monitoredAt = new Uint16Array(0);
+    this.heap = new Int32Array(0);
+    this.posOf = new Int32Array(0);
+    const initial = Math.min(64, this.exactKeys);
+    this.words = new Uint32Array(4 * initial);
+    this.counts = new Float64Array(initial);
+    this.errors = new Float64Array(initial);
+    this.throttledCounts = new Float64Array(initial);
+    this.byteCounts = new Float64Array(initial);
+    this.explicitFlags = new Uint8Array(initial);
+    this.names = [];
     this.slots = new Int32Array(slotCountFor(initial));
   }
 
@@ -117,15 +164,18 @@ export class HotKeySketch {
     return this.size;
   }
 
-  /** Counts `count` (a whole number) attempts of an interned key, `throttled` of them throttled. */
-  addKey(keyId: number, count: number, throttled: number): void {
+  /**
+   * Counts `count` (a whole number) attempts of an interned key routed by its MD5, `throttled` of them
+   * throttled, `bytes` their data + key bytes.
+   */
+  addKey(keyId: number, count: number, throttled: number, bytes = 0): void {
     const words = this.keys.hashWords;
     const o = keyId * 4;
     const total = this.total + count;
     this.total = total;
     const rows = this.rows;
     if (rows === null || total > INT32_MAX) {
-      this.addOther(words, o, undefined, keyId, count, throttled);
+      this.addOther(words, o, undefined, keyId, count, throttled, bytes, ROUTED_BY_MD5);
       return;
     }
     // The conservative update of addHash (see there).
@@ -140,16 +190,27 @@ export class HotKeySketch {
     rows[i0] = estimate + (d0 & ~(d0 >> 31));
     rows[i1] = estimate + (d1 & ~(d1 >> 31));
     if (this.monitoredAt[i0] !== 0 || (estimate > this.heapMin && estimate * this.width > total))
-      this.monitor(words, o, undefined, keyId, count, throttled, estimate);
+      this.monitor(words, o, undefined, keyId, count, throttled, bytes, ROUTED_BY_MD5, estimate);
   }
 
-  /** Counts `count` (a whole number) attempts of `key`, whose hash key is at `words[offset..offset+3]`. */
-  addHash(words: Uint32Array, offset: number, key: string, count: number, throttled: number): void {
+  /**
+   * Counts `count` (a whole number) attempts of `key` routed by the hash key at `words[offset..offset+3]`
+   * (its MD5, or an ExplicitHashKey: see Routing), `throttled` of them throttled, `bytes` their data + key bytes.
+   */
+  addHash(
+    words: Uint32Array,
+    offset: number,
+    key: string,
+    count: number,
+    throttled: number,
+    bytes = 0,
+    explicit: Routing = ROUTED_BY_MD5,
+  ): void {
     const total = this.total + count;
     this.total = total;
     const rows = this.rows;
     if (rows === null || total > INT32_MAX) {
-      this.addOther(words, offset, key, -1, count, throttled);
+      this.addOther(words, offset, key, -1, count, throttled, bytes, explicit);
       return;
     }
     // Conservative update, inline and branch-free: this runs once per record on the fast write path. Every
@@ -167,7 +228,7 @@ export class HotKeySketch {
     rows[i1] = estimate + (d1 & ~(d1 >> 31));
     // Most attempts stop here: a key that is not monitored (its cell holds no monitored key) and not hot.
     if (this.monitoredAt[i0] !== 0 || (estimate > this.heapMin && estimate * this.width > total))
-      this.monitor(words, offset, key, -1, count, throttled, estimate);
+      this.monitor(words, offset, key, -1, count, throttled, bytes, explicit, estimate);
   }
 
   /**
@@ -181,17 +242,20 @@ export class HotKeySketch {
     keyId: number,
     count: number,
     throttled: number,
+    bytes: number,
+    explicit: Routing,
   ): void {
     if (this.exact) {
       const found = this.find(words, o);
       if (found >= 0) {
         this.counts[found] = (this.counts[found] as number) + count;
+        this.byteCounts[found] = (this.byteCounts[found] as number) + bytes;
         if (throttled !== 0)
           this.throttledCounts[found] = (this.throttledCounts[found] as number) + throttled;
         return;
       }
       if (this.size < this.exactKeys) {
-        this.insert(words, o, key ?? this.keys.keyOf(keyId), count, 0, throttled);
+        this.insert(words, o, key ?? this.keys.keyOf(keyId), count, 0, throttled, bytes, explicit);
         return;
       }
       this.toSketch();
@@ -199,8 +263,8 @@ export class HotKeySketch {
     const narrow = this.rows;
     if (narrow !== null && this.total <= INT32_MAX) {
       this.total -= count;
-      if (key === undefined) this.addKey(keyId, count, throttled);
-      else this.addHash(words, o, key, count, throttled);
+      if (key === undefined) this.addKey(keyId, count, throttled, bytes);
+      else this.addHash(words, o, key, count, throttled, bytes, explicit);
       return;
     }
     if (narrow !== null) {
@@ -216,7 +280,7 @@ export class HotKeySketch {
     rows[i0] = Math.max(c0, estimate);
     rows[i1] = Math.max(c1, estimate);
     if (this.monitoredAt[i0] !== 0 || (estimate > this.heapMin && estimate * this.width > this.total))
-      this.monitor(words, o, key, keyId, count, throttled, estimate);
+      this.monitor(words, o, key, keyId, count, throttled, bytes, explicit, estimate);
   }
 
   /** Counts a monitored entry in its row-0 cell. */
@@ -242,11 +306,14 @@ export class HotKeySketch {
     keyId: number,
     count: number,
     throttled: number,
+    bytes: number,
+    explicit: Routing,
     estimate: number,
   ): void {
     const e = this.find(words, o);
     if (e >= 0) {
       this.counts[e] = (this.counts[e] as number) + count;
+      this.byteCounts[e] = (this.byteCounts[e] as number) + bytes;
       if (throttled !== 0) this.throttledCounts[e] = (this.throttledCounts[e] as number) + throttled;
       this.siftDown(this.posOf[e] as number);
     } else if (estimate > this.heapMin && estimate * this.width > this.total) {
@@ -254,12 +321,48 @@ export class HotKeySketch {
       const root = this.heap[0] as number;
       this.removeSlot(root);
       this.unmark(root);
-      this.setEntry(root, words, o, key ?? this.keys.keyOf(keyId), estimate, estimate - count, throttled);
+      this.setEntry(
+        root,
+        words,
+        o,
+        key ?? this.keys.keyOf(keyId),
+        estimate,
+        estimate - count,
+        throttled,
+        bytes,
+        explicit,
+      );
       this.placeSlot(root);
       this.mark(root);
       this.siftDown(0);
     } else return;
     this.heapMin = this.counts[this.heap[0] as number] as number;
+  }
+
+  /**
+   * Visits every monitored entry (all keys while exact): its partition key, hash key words (a view: copy to
+   * keep), attempts, throttled attempts, bytes and whether the hash key is explicit.
+   */
+  forEach(
+    visit: (
+      key: string,
+      hashKey: Uint32Array,
+      count: number,
+      throttled: number,
+      bytes: number,
+      routing: Routing,
+    ) => void,
+  ): void {
+    for (let e = 0; e < this.size; e++) {
+      visit(
+        this.names[e] as string,
+        this.words.subarray(e * 4, e * 4 + 4),
+        this.counts[e] as number,
+        this.throttledCounts[e] as number,
+        this.byteCounts[e] as number,
+        this.explicitFlags[e] as Routing,
+      );
+    }
   }
 
   /** The `limit` hottest keys, hottest first (ties: first seen first). */
@@ -272,6 +375,9 @@ export class HotKeySketch {
       hashKey: this.words.slice(e * 4, e * 4 + 4),
       count: this.counts[e] as number,
       throttled: this.throttledCounts[e] as number,
+      bytes: this.byteCounts[e] as number,
+      explicit: this.explicitFlags[e] !== ROUTED_BY_MD5,
+      spread: this.explicitFlags[e] === ROUTED_BY_MANY_EXPLICIT,
       error: this.errors[e] as number,
     }));
   }
@@ -303,11 +409,13 @@ export class HotKeySketch {
     count: number,
     error: number,
     throttled: number,
+    bytes: number,
+    explicit: Routing,
   ): void {
     const e = this.size;
     if (e >= this.counts.length) this.growEntries(Math.min(this.exactKeys, e * 2));
     this.size = e + 1;
-    this.setEntry(e, words, o, key, count, error, throttled);
+    this.setEntry(e, words, o, key, count, error, throttled, bytes, explicit);
     if (this.size * 2 > this.slots.length) this.reindex(slotCountFor(this.counts.length));
     else this.placeSlot(e);
   }
@@ -320,6 +428,8 @@ export class HotKeySketch {
     count: number,
     error: number,
     throttled: number,
+    bytes: number,
+    explicit: Routing,
   ): void {
     const b = e * 4;
     this.words[b] = words[o] as number;
@@ -329,6 +439,8 @@ export class HotKeySketch {
     this.counts[e] = count;
     this.errors[e] = error;
     this.throttledCounts[e] = throttled;
+    this.byteCounts[e] = bytes;
+    this.explicitFlags[e] = explicit;
     this.names[e] = key;
   }
 
@@ -379,6 +491,12 @@ export class HotKeySketch {
     const throttled = new Float64Array(capacity);
     throttled.set(this.throttledCounts);
     this.throttledCounts = throttled;
+    const bytes = new Float64Array(capacity);
+    bytes.set(this.byteCounts);
+    this.byteCounts = bytes;
+    const explicit = new Uint8Array(capacity);
+    explicit.set(this.explicitFlags);
+    this.explicitFlags = explicit;
   }
 
   // ---------------------------------------------------------------- sketch mode
@@ -407,18 +525,24 @@ export class HotKeySketch {
     const counts = new Float64Array(this.capacity);
     const errors = new Float64Array(this.capacity);
     const throttled = new Float64Array(this.capacity);
+    const bytes = new Float64Array(this.capacity);
+    const explicit = new Uint8Array(this.capacity);
     const names: string[] = [];
     keep.forEach((e, i) => {
       words.set(this.words.subarray(e * 4, e * 4 + 4), i * 4);
       counts[i] = this.counts[e] as number;
       errors[i] = this.errors[e] as number;
       throttled[i] = this.throttledCounts[e] as number;
+      bytes[i] = this.byteCounts[e] as number;
+      explicit[i] = this.explicitFlags[e] as number;
       names[i] = this.names[e] as string;
     });
     this.words = words;
     this.counts = counts;
     this.errors = errors;
     this.throttledCounts = throttled;
+    this.byteCounts = bytes;
+    this.explicitFlags = explicit;
     this.names = names;
     this.size = keep.length;
     this.reindex(slotCountFor(this.capacity) * 2);

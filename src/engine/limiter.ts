@@ -67,8 +67,26 @@ export class WriteLimiter {
     );
   }
 
-  /** How many records of `bytesEach` the shard would take right now (for aggregate simulation). */
-  takeMany(nowMs: number, count: number, bytesEach: number): number {
+  /**
+   * Aggregate simulation: takes up to `count` records of `bytesEach` bytes spread evenly over the virtual
+   * interval (sinceMs, nowMs], and returns how many the shard took. A token bucket is treated as a fluid:
+   * what it holds at sinceMs plus what it earns during the interval, so one call over a second takes what
+   * a second of record-by-record writes would (up to 2,000 records after an idle spell, as a full bucket
+   * plus its refill allows). Fixed windows reset at whole seconds, so callers keep intervals within one.
+   */
+  takeMany(nowMs: number, count: number, bytesEach: number, sinceMs = nowMs): number {
+    if (this.model === 'token-bucket' && sinceMs < nowMs && sinceMs >= this.lastMs) {
+      this.refill(sinceMs);
+      const elapsed = (nowMs - sinceMs) / 1000;
+      const records = this.records + elapsed * this.recordsPerSecond;
+      const bytes = this.bytes + elapsed * this.bytesPerSecond;
+      const byBytes = bytesEach > 0 ? Math.floor(bytes / bytesEach) : count;
+      const taken = Math.max(0, Math.min(count, Math.floor(records), byBytes));
+      this.records = Math.min(this.recordsPerSecond, records - taken);
+      this.bytes = Math.min(this.burstBytes, bytes - taken * bytesEach);
+      this.lastMs = nowMs;
+      return taken;
+    }
     if (nowMs !== this.lastMs) this.refill(nowMs);
     const byRecords = Math.floor(this.records);
     let byBytes = bytesEach > 0 ? Math.floor(this.bytes / bytesEach) : count;

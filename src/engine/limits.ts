@@ -104,3 +104,17 @@ export const SHARD_FILTER_TYPES = [
 ] as const;
 export type ThrottleModel = 'token-bucket' | 'fixed-window';
 export const THROTTLE_MODELS: readonly ThrottleModel[] = ['token-bucket', 'fixed-window'];
+
+/**
+ * Virtual seconds the hot-key vs hot-shard diagnosis and the hottest-keys list look back over: the same at
+ * every speed, so a verdict never depends on how fast the clock runs or how often anyone asks.
+ */
+export const DIAGNOSIS_WINDOW_SECONDS = 5;
+/** Partition keys kept per completed virtual second (the hottest by records) for the diagnosis window. */
+export const KEY_WINDOW_TOP_KEYS = 256;
+/**
+ * Count buckets a shard holds at most for records kept as counts only (aggregate simulation, or past the
+ * detail budget): past it, the bucket width doubles (1 s, 2 s, 4 s …). 500 shards × 7 days of retention
+ * then hold 1,024 buckets of 1,024 s each per shard: memory is set by this budget, never by simulated time.
+ */
+export const COUNT_BUCKETS_MAX = 1024;

@@ -1,4 +1,5 @@
 import type { KeyTable } from './keyTable';
+import { COUNT_BUCKETS_MAX } from './limits';
 
 /** Records per storage chunk: chunks are dropped whole once every record in them has expired. */
 export const RECORD_CHUNK_SIZE = 4096;
@@ -73,14 +74,20 @@ export class RecordLog {
   nextOrdinal = 0;
   detailRecords = 0;
   detailBytes = 0;
-  // Released records, aggregated per arrival second, oldest first.
-  private heldSec: number[] = [];
+  // Records held as counts only, aggregated per arrival-time bucket (its start, ms), oldest first.
+  private heldStartMs: number[] = [];
   private heldNewestMs: number[] = [];
   private heldCount: number[] = [];
   private heldBytes: number[] = [];
   private heldHead = 0;
   countOnlyRecords = 0;
   countOnlyBytes = 0;
+  /**
+   * Width of a count bucket (ms): one second to begin with, doubled whenever more than COUNT_BUCKETS_MAX
+   * buckets would be held, so memory is bounded by that budget and never by simulated time. A count-only
+   * record expires with its bucket's newest record: late by less than this width, never early.
+   */
+  countBucketMs = 1000;
 
   private readonly keys: KeyTable;
 
@@ -105,8 +112,8 @@ export class RecordLog {
   /** Arrival time of the oldest retained record (detail or count), or Infinity. */
   oldestArrivalMs(): number {
     const held =
-      this.heldHead < this.heldSec.length
-        ? (this.heldSec[this.heldHead] as number) * 1000
+      this.heldHead < this.heldStartMs.length
+        ? (this.heldStartMs[this.heldHead] as number)
         : Number.POSITIVE_INFINITY;
     return Math.min(held, this.oldestDetailArrivalMs());
   }
@@ -122,7 +129,7 @@ export class RecordLog {
   /** When the next retained record expires, given the retention period; Infinity if none. */
   nextExpiryMs(retentionMs: number): number {
     const held =
-      this.heldHead < this.heldSec.length
+      this.heldHead < this.heldStartMs.length
         ? (this.heldNewestMs[this.heldHead] as number)
         : Number.POSITIVE_INFINITY;
     return Math.min(held, this.oldestDetailArrivalMs()) + retentionMs;
@@ -138,17 +145,18 @@ export class RecordLog {
   }
 
   private addHeld(arrivalMs: number, records: number, bytes: number): void {
-    const sec = Math.floor(arrivalMs / 1000);
-    const last = this.heldSec.length - 1;
-    if (last >= this.heldHead && this.heldSec[last] === sec) {
+    const start = Math.floor(arrivalMs / this.countBucketMs) * this.countBucketMs;
+    const last = this.heldStartMs.length - 1;
+    if (last >= this.heldHead && this.heldStartMs[last] === start) {
       this.heldCount[last] = (this.heldCount[last] as number) + records;
       this.heldBytes[last] = (this.heldBytes[last] as number) + bytes;
       this.heldNewestMs[last] = arrivalMs;
     } else {
-      this.heldSec.push(sec);
+      this.heldStartMs.push(start);
       this.heldCount.push(records);
       this.heldBytes.push(bytes);
       this.heldNewestMs.push(arrivalMs);
+      if (this.heldStartMs.length - this.heldHead > COUNT_BUCKETS_MAX) this.coarsenHeld();
     }
     this.countOnlyRecords += records;
     this.countOnlyBytes += bytes;
@@ -225,12 +233,15 @@ export class RecordLog {
   expire(cutoffMs: number): Removed {
     let records = 0;
     let bytes = 0;
-    while (this.heldHead < this.heldSec.length && (this.heldNewestMs[this.heldHead] as number) <= cutoffMs) {
+    while (
+      this.heldHead < this.heldStartMs.length &&
+      (this.heldNewestMs[this.heldHead] as number) <= cutoffMs
+    ) {
       records += this.heldCount[this.heldHead] as number;
       bytes += this.heldBytes[this.heldHead] as number;
       this.heldHead++;
     }
-    if (this.heldHead > 1024 && this.heldHead * 2 > this.heldSec.length) this.compactHeld();
+    if (this.heldHead > 1024 && this.heldHead * 2 > this.heldStartMs.length) this.compactHeld();
     this.countOnlyRecords -= records;
     this.countOnlyBytes -= bytes;
     if (this.countOnlyRecords === 0) this.countOnlyBytes = 0;
@@ -315,8 +326,37 @@ export class RecordLog {
     }
   }
 
+  /** Doubles the bucket width and merges the held buckets into it (they stay in arrival order). */
+  private coarsenHeld(): void {
+    this.countBucketMs *= 2;
+    const width = this.countBucketMs;
+    const starts: number[] = [];
+    const counts: number[] = [];
+    const bytes: number[] = [];
+    const newest: number[] = [];
+    for (let i = this.heldHead; i < this.heldStartMs.length; i++) {
+      const start = Math.floor((this.heldStartMs[i] as number) / width) * width;
+      const last = starts.length - 1;
+      if (last >= 0 && starts[last] === start) {
+        counts[last] = (counts[last] as number) + (this.heldCount[i] as number);
+        bytes[last] = (bytes[last] as number) + (this.heldBytes[i] as number);
+        newest[last] = this.heldNewestMs[i] as number;
+      } else {
+        starts.push(start);
+        counts.push(this.heldCount[i] as number);
+        bytes.push(this.heldBytes[i] as number);
+        newest.push(this.heldNewestMs[i] as number);
+      }
+    }
+    this.heldStartMs = starts;
+    this.heldCount = counts;
+    this.heldBytes = bytes;
+    this.heldNewestMs = newest;
+    this.heldHead = 0;
+  }
+
   private compactHeld(): void {
-    this.heldSec = this.heldSec.slice(this.heldHead);
+    this.heldStartMs = this.heldStartMs.slice(this.heldHead);
     this.heldCount = this.heldCount.slice(this.heldHead);
     this.heldBytes = this.heldBytes.slice(this.heldHead);
     this.heldNewestMs = this.heldNewestMs.slice(this.heldHead);

@@ -1,6 +1,7 @@
+import { diagnoseStream, type ShardDiagnosis, windowKeyRates } from './diagnosis';
 import type { ShardEngine } from './engine';
-import { hashKeyFraction, hashKeyToDecimal } from './hashKey';
-import type { StreamMode, ThrottleModel } from './limits';
+import { hashKeyFraction } from './hashKey';
+import { DIAGNOSIS_WINDOW_SECONDS, type StreamMode, type ThrottleModel } from './limits';
 import { SHARD_SERIES, type ShardSeriesName } from './shardMetrics';
 import type { Shard, Stream, StreamStatus } from './stream';
 
@@ -17,16 +18,31 @@ export interface ShardInfo {
   /** The range as fractions of the hash space, for drawing. */
   startFraction: number;
   endFraction: number;
+  /** Virtual epoch ms the shard was created, and closed (null while open). */
+  createdMs: number;
+  closedMs: number | null;
 }
 
-/** A hot partition key with the shard it routes to. */
+/**
+ * A hot partition key over the diagnosis window (the last DIAGNOSIS_WINDOW_SECONDS completed virtual
+ * seconds), counted by the hash key its records were routed by, on the shard they went to.
+ */
 export interface HotKeyInfo {
   partitionKey: string;
+  /** The hash key as a decimal: the MD5 of the key, or its ExplicitHashKey when `explicit`. */
   hashKey: string;
+  explicit: boolean;
   shardId: string;
+  /** Attempts (accepted + throttled) in the window, their bytes (data + key), and how many were throttled. */
   count: number;
+  bytes: number;
   throttled: number;
-  /** How much `count` may over-estimate (count-min sketch beyond the exact key limit); 0 = exact. */
+  /** Its busiest second in the window: records in that second. */
+  peakRecordsPerSecond: number;
+  /**
+   * How much `count` may over-estimate (count-min sketch beyond the exact key limit); 0 = exact; -1 = a sum
+   * over ExplicitHashKeys that may be low (more distinct hash keys in a second than were kept).
+   */
   error: number;
 }
 
@@ -68,7 +84,13 @@ export interface StreamSnapshot {
   /** The virtual second (epoch s) of series index 0. */
   firstSecond: number;
   series: ShardSeries;
+  /** The hottest keys over the last `windowSeconds` completed virtual seconds, hottest first. */
   hotKeys: HotKeyInfo[];
+  /** Why each shard that throttled in the window throttles (hot key or hot shard), from the same facts. */
+  diagnosis: ShardDiagnosis[];
+  windowSeconds: number;
+  /** Arrival-time bucket width (ms) of records held as counts only: their expiry is late by at most this. */
+  countBucketMs: number;
   /** When the next retained record expires (virtual ms), or null if nothing is retained. */
   nextExpiryMs: number | null;
   totals: { accepted: number; throttled: number; rejected: number };
@@ -129,12 +151,17 @@ function describeShards(stream: Stream, shards: Shard[]): ShardInfo[] {
     endingHashKey: shard.endingHashKey.toString(),
     startFraction: hashKeyFraction(shard.startWords),
     endFraction: hashKeyFraction(shard.endWords),
+    createdMs: shard.createdMs,
+    closedMs: shard.closedAtMs ?? null,
   }));
   describedShards.set(stream, { shards, epoch: stream.routeEpoch, infos });
   return infos;
 }
 
-/** Builds a snapshot of a stream with `seconds` of per-second history; undefined if there is no such stream. */
+/**
+ * Builds a snapshot of a stream with `seconds` of per-second history and its `hotKeyLimit` hottest keys;
+ * undefined if there is no such stream. A pure read of the engine's facts: it changes nothing.
+ */
 export function buildStreamSnapshot(
   engine: ShardEngine,
   streamName: string,
@@ -168,6 +195,9 @@ export function buildStreamSnapshot(
     firstSecond: Math.floor(engine.now() / 1000) - seconds,
     series: seriesViews(new ArrayBuffer(SERIES_FIELDS.length * n * seconds * 4), n * seconds),
     hotKeys: [],
+    diagnosis: diagnoseStream(stream, engine.now()),
+    windowSeconds: DIAGNOSIS_WINDOW_SECONDS,
+    countBucketMs: stream.countBucketMs,
     nextExpiryMs: null,
     totals: { ...stream.totals },
     releasedRecords: stream.releasedRecords,
@@ -193,16 +223,18 @@ export function buildStreamSnapshot(
   });
   const next = engine.nextExpiryMs(streamName);
   snapshot.nextExpiryMs = Number.isFinite(next) ? next : null;
-  snapshot.hotKeys = stream.hotKeys.top(hotKeyLimit).map((k) => {
-    const shardIndex = stream.openShards.length > 0 ? engine.routeHashKey(stream, k.hashKey) : -1;
-    return {
+  snapshot.hotKeys = windowKeyRates(stream, engine.now(), true)
+    .slice(0, hotKeyLimit)
+    .map((k) => ({
       partitionKey: k.partitionKey,
-      hashKey: hashKeyToDecimal(k.hashKey),
-      shardId: stream.shards[shardIndex]?.shardId ?? '',
-      count: k.count,
+      hashKey: k.hashKey,
+      explicit: k.explicit === true,
+      shardId: k.shardId,
+      count: k.records,
+      bytes: k.bytes,
       throttled: k.throttled,
+      peakRecordsPerSecond: k.peakRecordsPerSecond ?? 0,
       error: k.error,
-    };
-  });
+    }));
   return snapshot;
 }

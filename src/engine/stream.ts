@@ -1,6 +1,7 @@
 import { hashKeyFromBigInt, ShardLocator } from './hashKey';
 import { HotKeySketch } from './hotKeys';
 import { KeyTable } from './keyTable';
+import { KeyWindow } from './keyWindow';
 import { ReadLimiter, WriteLimiter } from './limiter';
 import { SEQUENCE_COUNTER_MAX, type StreamMode, type ThrottleModel } from './limits';
 import { RecordLog } from './recordLog';
@@ -24,6 +25,8 @@ export class Shard {
   readonly startWords = new Uint32Array(4);
   readonly endWords = new Uint32Array(4);
   readonly createdSec: number;
+  /** Virtual epoch ms the shard was created, and closed (undefined while open). */
+  readonly createdMs: number;
   closedAtMs: number | undefined;
   readonly log: RecordLog;
   readonly writes: WriteLimiter;
@@ -55,6 +58,7 @@ export class Shard {
     this.shardId = shardIdOf(index);
     hashKeyFromBigInt(startingHashKey, this.startWords);
     hashKeyFromBigInt(endingHashKey, this.endWords);
+    this.createdMs = createdMs;
     this.createdSec = Math.floor(createdMs / 1000);
     this.log = new RecordLog(keys);
     this.writes = new WriteLimiter(throttle, createdMs, maxRecordBytes);
@@ -113,7 +117,11 @@ export class Stream {
   /** When the current CREATING/UPDATING/DELETING state ends (virtual ms); Infinity when ACTIVE. */
   transitionAtMs: number;
   readonly keys = new KeyTable();
+  /** Attempts per key in the virtual second in progress (`keySecond`); closed into `keyWindow` when it ends. */
   readonly hotKeys: HotKeySketch;
+  readonly keyWindow = new KeyWindow();
+  /** The virtual second (epoch s) `hotKeys` is counting. */
+  keySecond: number;
   /** Every shard ever created, by index; closed shards stay until their records have expired. */
   readonly shards: Shard[] = [];
   /** Open shards sorted by StartingHashKey, and a locator over their ranges. */
@@ -165,6 +173,7 @@ export class Stream {
     this.detailBudget = options.detailBudget;
     this.transitionAtMs = createdMs + options.transitionMs;
     this.hotKeys = new HotKeySketch(this.keys);
+    this.keySecond = Math.floor(createdMs / 1000);
     this.locator = new ShardLocator([{ start: 0n, end: (1n << 128n) - 1n }]);
   }
 
@@ -203,6 +212,13 @@ export class Stream {
 
   get retentionMs(): number {
     return this.retentionHours * 3_600_000;
+  }
+
+  /** The widest count bucket of its shards (ms): count-only records expire late by less than this. */
+  get countBucketMs(): number {
+    let width = 1000;
+    for (const shard of this.shards) width = Math.max(width, shard.log.countBucketMs);
+    return width;
   }
 
   get maxRecordBytes(): number {

@@ -2,15 +2,16 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Scenario } from '../scenario/schema';
 import type { SimClient } from '../worker/client';
 import type { ProducerSpec, StreamSnapshot } from '../worker/engineTypes';
-import type {
-  ClockStatus,
-  Command,
-  CommandResult,
-  EngineLimits,
-  ManualRecord,
-  SimulationSnapshot,
-  Speed,
-  StreamConfig,
+import {
+  type ClockStatus,
+  type Command,
+  type CommandResult,
+  type EngineLimits,
+  GENERATION_BOUND_COMMANDS,
+  type ManualRecord,
+  type SimulationSnapshot,
+  type Speed,
+  type StreamConfig,
 } from '../worker/protocol';
 
 /** Forms that show the engine's answer to what a person submitted. */
@@ -51,16 +52,21 @@ export interface SimState {
     inspectKey(partitionKey: string, explicitHashKey?: string): void;
     /** Shows an error that happened on this side (e.g. an imported file that is not a scenario). */
     reportResult(slot: ResultSlot, result: CommandResult): void;
-    /** Replaces a producer's settings; its answer shows where "add producer" answers do. */
-    updateProducer(id: number, spec: ProducerSpec): void;
-    setProducerRunning(id: number, running: boolean): void;
-    removeProducer(id: number): void;
+    /**
+     * Replaces a producer's settings; its answer shows where "add producer" answers do. `generation` is the
+     * simulation the form was opened for (a command for a replaced one is refused, not applied to the new).
+     */
+    updateProducer(id: number, spec: ProducerSpec, generation?: number): void;
+    setProducerRunning(id: number, running: boolean, generation?: number): void;
+    removeProducer(id: number, generation?: number): void;
     play(): void;
     pause(): void;
     togglePlay(): void;
     setSpeed(speed: Speed): void;
     step(ms?: number): void;
+    /** Simulates `ms` of virtual time with the running producers; progress shows in `clock.jump`. */
     jump(ms: number): void;
+    cancelJump(): void;
     dismissCommandError(): void;
     /** Forgets a form's last answer (e.g. when the form itself refuses new input). */
     clearResult(slot: ResultSlot): void;
@@ -101,8 +107,11 @@ function frameThrottle(
 /** A store bound to a simulation client; actions send commands, events update state. */
 export function createSimStore(client: SimClient, options: { throttleFrames?: boolean } = {}): SimStore {
   let nextRequestId = 1;
-  let forceView = false;
-  // Commands that change what the views show refresh them at once; play/pause/speed need only the clock.
+  // Commands that change what the views show refresh them as soon as a snapshot at least as new as the
+  // command arrives (the status event right after it names that version); play/pause/speed need only the clock.
+  let awaitingStatus = false;
+  let refreshAtVersion: number | null = null;
+  let store: SimStore | undefined;
   const send = (command: Command) => {
     if (
       command.type !== 'play' &&
@@ -110,11 +119,17 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       command.type !== 'togglePlay' &&
       command.type !== 'setSpeed'
     )
-      forceView = true;
-    client.send(command);
+      awaitingStatus = true;
+    // Commands that act on the running simulation say which one they were made for (see protocol.ts).
+    const generation = store?.getState().clock?.generation ?? store?.getState().snapshot?.generation;
+    client.send(
+      GENERATION_BOUND_COMMANDS.has(command.type) && generation !== undefined && !('generation' in command)
+        ? ({ ...command, generation } as Command)
+        : command,
+    );
   };
   const slots = new Map<number, ResultSlot>();
-  const store = createStore<SimState>()((set) => {
+  store = createStore<SimState>()((set) => {
     const request = (slot: ResultSlot, send: (requestId: number) => void) => {
       const requestId = nextRequestId++;
       slots.set(requestId, slot);
@@ -156,34 +171,52 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
             }),
           ),
         reportResult: (slot, result) => set((s) => ({ results: { ...s.results, [slot]: result } })),
-        updateProducer: (id, spec) =>
-          request('addProducer', (requestId) => send({ type: 'updateProducer', requestId, id, spec })),
-        setProducerRunning: (id, running) => send({ type: 'setProducerRunning', id, running }),
-        removeProducer: (id) => send({ type: 'removeProducer', id }),
+        updateProducer: (id, spec, generation) =>
+          request('addProducer', (requestId) =>
+            send({
+              type: 'updateProducer',
+              requestId,
+              id,
+              spec,
+              ...(generation === undefined ? {} : { generation }),
+            }),
+          ),
+        setProducerRunning: (id, running, generation) =>
+          send({
+            type: 'setProducerRunning',
+            id,
+            running,
+            ...(generation === undefined ? {} : { generation }),
+          }),
+        removeProducer: (id, generation) =>
+          send({ type: 'removeProducer', id, ...(generation === undefined ? {} : { generation }) }),
         play: () => send({ type: 'play' }),
         pause: () => send({ type: 'pause' }),
         togglePlay: () => send({ type: 'togglePlay' }),
         setSpeed: (speed) => send({ type: 'setSpeed', speed }),
         step: (ms = 1000) => send({ type: 'step', ms }),
         jump: (ms) => send({ type: 'jump', ms }),
+        cancelJump: () => send({ type: 'cancelJump' }),
         dismissCommandError: () => set({ commandError: null }),
         clearResult: (slot) => set((s) => ({ results: { ...s.results, [slot]: undefined } })),
       },
     };
   });
+  const sim = store;
   let lastViewMs = Number.NEGATIVE_INFINITY;
   const applySnapshot = (snapshot: SimulationSnapshot) =>
-    store.setState((s) => {
+    sim.setState((s) => {
       const wallMs = typeof performance === 'undefined' ? 0 : performance.now();
       const stream = snapshot.stream;
       // Every engine starts at the same virtual instant with the same default name: only the generation
       // tells a new stream (or scenario, or seed) from the old one.
       const newStream = snapshot.generation !== s.snapshot?.generation;
       const interval = snapshot.speed === 1 ? VIEW_REFRESH_AT_1X_MS : VIEW_REFRESH_MS;
-      const refresh = newStream || forceView || !snapshot.playing || wallMs - lastViewMs >= interval;
+      const commanded = refreshAtVersion !== null && snapshot.version >= refreshAtVersion;
+      const refresh = newStream || commanded || !snapshot.playing || wallMs - lastViewMs >= interval;
       if (refresh) {
         lastViewMs = wallMs;
-        forceView = false;
+        if (commanded) refreshAtVersion = null;
       }
       const clock = newerClock(s.clock, snapshot);
       if (!refresh) return { snapshot, clock };
@@ -199,10 +232,14 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
   client.subscribe((event) => {
     switch (event.type) {
       case 'status':
-        store.setState((s) => ({ clock: newerClock(s.clock, event.status) }));
+        if (awaitingStatus) {
+          refreshAtVersion = event.status.version;
+          awaitingStatus = false;
+        }
+        sim.setState((s) => ({ clock: newerClock(s.clock, event.status) }));
         break;
       case 'ready':
-        store.setState({ ready: true, engineVersion: event.engineVersion, limits: event.limits });
+        sim.setState({ ready: true, engineVersion: event.engineVersion, limits: event.limits });
         break;
       case 'snapshot':
         onSnapshot(event.snapshot);
@@ -213,18 +250,18 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
         slots.delete(event.requestId);
         // A new stream or scenario makes every other form's last answer stale: forget them.
         const fresh = event.result.ok && (slot === 'createStream' || slot === 'loadScenario');
-        store.setState((s) => ({
+        sim.setState((s) => ({
           results: fresh ? { [slot]: event.result } : { ...s.results, [slot]: event.result },
           pending: { ...s.pending, [slot]: false },
         }));
         break;
       }
       case 'commandError':
-        store.setState({ commandError: `${event.field}: ${event.message}` });
+        sim.setState({ commandError: `${event.field}: ${event.message}` });
         break;
     }
   });
-  return store;
+  return sim;
 }
 
 export interface RetentionPoint {
@@ -271,5 +308,7 @@ export function newerClock(current: ClockStatus | null, next: ClockStatus): Cloc
     nowMs: next.nowMs,
     playing: next.playing,
     speed: next.speed,
+    achievedSpeed: next.achievedSpeed,
+    jump: next.jump,
   };
 }

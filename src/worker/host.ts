@@ -1,5 +1,4 @@
 import { type ApiResult, createEngine, ENGINE_VERSION, type Engine, limits } from '../engine';
-import { diagnoseShards, type KeyRate, type ShardDiagnosis } from '../engine/diagnosis';
 import { errors as kinesisErrors } from '../engine/errors';
 import { inspectPartitionKey } from '../engine/inspect';
 import { ProducerSet, type ProducerSpec, producerProblem } from '../engine/producers/producerSet';
@@ -8,6 +7,8 @@ import {
   type ClockStatus,
   type Command,
   type CommandResult,
+  GENERATION_BOUND_COMMANDS,
+  type JumpProgress,
   type SimulationSnapshot,
   SNAPSHOT_HISTORY_SECONDS,
   SPEEDS,
@@ -25,17 +26,24 @@ export const DEFAULT_STREAM: StreamConfig = {
 };
 /** A tab in the background can stall for seconds; never simulate more than this much wall time per tick. */
 const MAX_TICK_WALL_MS = 1000;
-const RECENT_ERRORS = 8;
 /**
- * Virtual seconds the hot-key vs hot-shard diagnosis looks back over: short enough that a key hot for one
- * second (the timestamp-as-key mistake) still shows as a hot key, long enough to smooth per-second noise.
+ * Wall ms one tick (or one slice of a jump) may spend simulating: what does not fit is not simulated, and
+ * the speed achieved says so. Keeps the worker answering commands while it works.
  */
-const DIAGNOSIS_WINDOW_SECONDS = 2;
+const TICK_BUDGET_MS = 80;
+/** Virtual ms a jump advances between looks at the wall clock. */
+const JUMP_SLICE_MS = 60_000;
+/** Wall ms over which the achieved speed is measured. */
+const SPEED_WINDOW_MS = 2000;
+const RECENT_ERRORS = 8;
 /** Records one producer may simulate one by one per 10 ms virtual step at 1× (≈ 500,000 records/s). */
 const PER_RECORD_BUDGET_PER_STEP = 5000;
 
 type Emit = (event: WorkerEvent) => void;
 const encoder = new TextEncoder();
+/** The host's wall clock (ms): only for budgets and the achieved speed, never for the simulation itself. */
+export type WallClock = () => number;
+const defaultWallClock: WallClock = () => performance.now();
 
 /**
  * Hosts the engine for the UI: applies commands, advances virtual time on wall-clock ticks, and builds
@@ -53,15 +61,23 @@ export class SimulationHost {
   private playing = true;
   private speed: Speed = 1;
   private recentErrors: SimulationSnapshot['recentErrors'] = [];
+  /** Producer ids are never reused, across scenarios too: a command for an old producer cannot hit a new one. */
+  private nextProducerId = 1;
+  /** A jump in progress: the virtual instant it started from and the one it goes to. */
+  private jump: { fromMs: number; targetMs: number } | undefined;
+  /** Recent ticks (wall ms, virtual ms advanced), for the speed achieved. */
+  private speedSamples: { wallMs: number; virtualMs: number; atMs: number }[] = [];
+  private readonly wallClock: WallClock;
   /** Throttled totals per shard already reported in recentErrors (manual puts note their own). */
   private throttledSeen = new Map<string, number>();
   /** Rejected totals per producer already reported in recentErrors. */
   private rejectedSeen = new Map<number, number>();
   private readonly emit: Emit;
 
-  constructor(emit: Emit, seed = DEFAULT_SEED) {
+  constructor(emit: Emit, seed = DEFAULT_SEED, wallClock: WallClock = defaultWallClock) {
     this.emit = emit;
     this.seed = seed;
+    this.wallClock = wallClock;
     this.config = DEFAULT_STREAM;
     this.engine = this.buildEngine(DEFAULT_STREAM, seed).engine;
     this.producers = this.producersFor(this.engine, DEFAULT_STREAM);
@@ -84,6 +100,7 @@ export class SimulationHost {
   /** Applies one command; a rejected command leaves the simulation as it was. */
   handle(command: Command): void {
     this.version++;
+    if (this.isStale(command)) return;
     switch (command.type) {
       case 'createStream': {
         const problem = configProblem(command.config);
@@ -97,6 +114,7 @@ export class SimulationHost {
         const built = this.buildEngine(command.config, this.seed);
         if (built.result.ok) {
           this.replaceEngine(built.engine, command.config);
+          this.speedSamples = [];
           this.scenarioLabel = {};
         }
         this.reply(command.requestId, built.result);
@@ -137,7 +155,7 @@ export class SimulationHost {
           this.reply(command.requestId, refused('AddProducer', 'Invalid producer', ...problem));
           return;
         }
-        const id = this.producers.add(command.spec, command.start !== false);
+        const id = this.producers.add(command.spec, command.start !== false, this.nextProducerId++);
         this.reply(command.requestId, { ok: true, operation: 'AddProducer', output: { id } });
         break;
       }
@@ -206,11 +224,28 @@ export class SimulationHost {
           });
           return;
         }
-        // A step lets producers send; a jump fast-forwards the clock with producers idle (retention, expiry).
+        if (this.jump) {
+          this.emit({
+            type: 'commandError',
+            field: 'ms',
+            message: 'a jump is in progress: wait for it to end or cancel it',
+          });
+          return;
+        }
         if (command.type === 'step') {
           this.producers.advance(command.ms);
           this.noteProducerErrors();
-        } else this.engine.advanceTime(command.ms);
+        } else {
+          // A jump simulates the skipped time with the running producers, in aggregate: a day of traffic
+          // is a day of traffic. It runs in slices (the rest on later ticks) and can be cancelled.
+          const now = this.engine.now();
+          this.jump = { fromMs: now, targetMs: now + command.ms };
+          this.runJump();
+        }
+        break;
+      case 'cancelJump':
+        // Whatever was simulated stays: the clock stops where the jump got to, every count consistent.
+        this.jump = undefined;
         break;
       case 'loadScenario': {
         this.reply(command.requestId, this.loadScenario(command.scenario, command.paused === true));
@@ -264,15 +299,92 @@ export class SimulationHost {
     }
   }
 
-  /** Advances virtual time by `wallMs` × speed while playing. */
+  /**
+   * A command made for an earlier simulation (its generation) that would act on what is no longer there
+   * is refused with a message, and changes nothing.
+   */
+  private isStale(command: Command): boolean {
+    if (!GENERATION_BOUND_COMMANDS.has(command.type)) return false;
+    const made = (command as { generation?: unknown }).generation;
+    if (made === undefined || made === this.generation) return false;
+    const message = `this ${command.type} was made for a simulation that has since been replaced (a new stream, scenario or seed): nothing was changed`;
+    const requestId = (command as { requestId?: unknown }).requestId;
+    if (typeof requestId === 'number')
+      this.reply(requestId, refused(command.type, 'Stale command', 'generation', message));
+    else this.emit({ type: 'commandError', field: 'generation', message });
+    return true;
+  }
+
+  /**
+   * Advances virtual time by `wallMs` × speed while playing, within TICK_BUDGET_MS of wall time: what does
+   * not fit is dropped (the speed achieved shows it). A jump in progress takes the tick instead.
+   */
   tick(wallMs: number): void {
+    if (this.jump) {
+      this.version++;
+      this.runJump();
+      return;
+    }
     if (!this.playing) return;
     this.version++;
     const wall = Math.min(Math.max(0, wallMs), MAX_TICK_WALL_MS);
     // Past what per-record simulation can do in real time, producers switch to aggregate simulation.
     this.producers.aggregateThreshold = Math.max(1, Math.floor(PER_RECORD_BUDGET_PER_STEP / this.speed));
-    this.producers.advance(wall * this.speed);
+    const started = this.wallClock();
+    const target = wall * this.speed;
+    // Slices of at most a tenth of a second of wall time each, so the budget is checked often enough.
+    const slice = Math.max(1, this.speed * 10);
+    let advanced = 0;
+    while (advanced < target) {
+      const ms = Math.min(slice, target - advanced);
+      this.producers.advance(ms);
+      advanced += ms;
+      if (this.wallClock() - started > TICK_BUDGET_MS) break;
+    }
+    this.noteSpeed(wallMs, advanced);
     this.noteProducerErrors();
+  }
+
+  /** Runs the jump in progress for up to TICK_BUDGET_MS of wall time; ends it when it reaches its target. */
+  private runJump(): void {
+    const jump = this.jump;
+    if (!jump) return;
+    const started = this.wallClock();
+    while (this.engine.now() < jump.targetMs) {
+      // Nothing to send: the engine skips idle time in one go (expiry, transitions, metrics).
+      const slice = this.producers.anySteady ? JUMP_SLICE_MS : Number.POSITIVE_INFINITY;
+      this.producers.advance(Math.min(slice, jump.targetMs - this.engine.now()), { aggregate: true });
+      if (this.wallClock() - started > TICK_BUDGET_MS) break;
+    }
+    this.noteProducerErrors();
+    if (this.engine.now() >= jump.targetMs) this.jump = undefined;
+  }
+
+  private noteSpeed(wallMs: number, virtualMs: number): void {
+    const at = this.wallClock();
+    this.speedSamples.push({ wallMs: Math.max(0, wallMs), virtualMs, atMs: at });
+    while (this.speedSamples.length > 1 && (this.speedSamples[0]?.atMs ?? at) < at - SPEED_WINDOW_MS)
+      this.speedSamples.shift();
+  }
+
+  /**
+   * Virtual ms per wall ms over the last SPEED_WINDOW_MS of play: the speed the simulation kept up, which is
+   * below the speed asked for when it could not. Null before there is anything to measure.
+   */
+  private achievedSpeed(): number | null {
+    let wall = 0;
+    let virtual = 0;
+    for (const sample of this.speedSamples) {
+      wall += sample.wallMs;
+      virtual += sample.virtualMs;
+    }
+    return this.playing && wall >= 200 ? virtual / wall : null;
+  }
+
+  private jumpProgress(): JumpProgress | null {
+    return this.jump
+      ? { fromMs: this.jump.fromMs, targetMs: this.jump.targetMs, nowMs: this.engine.now() }
+      : null;
   }
 
   /** The clock's state, for an immediate answer to a command. */
@@ -283,11 +395,14 @@ export class SimulationHost {
       nowMs: this.engine.now(),
       playing: this.playing,
       speed: this.speed,
+      achievedSpeed: this.achievedSpeed(),
+      jump: this.jumpProgress(),
     };
   }
 
-  /** The current state for the UI. */
+  /** The current state for the UI: a pure read (taking it twice changes nothing and gives the same). */
   snapshot(): SimulationSnapshot {
+    const stream = this.engine.snapshot(this.config.streamName, SNAPSHOT_HISTORY_SECONDS) ?? null;
     return {
       engineVersion: ENGINE_VERSION,
       version: this.version,
@@ -296,9 +411,11 @@ export class SimulationHost {
       nowMs: this.engine.now(),
       playing: this.playing,
       speed: this.speed,
-      stream: this.engine.snapshot(this.config.streamName, SNAPSHOT_HISTORY_SECONDS) ?? null,
+      achievedSpeed: this.achievedSpeed(),
+      jump: this.jumpProgress(),
+      stream,
       scenario: this.currentScenario(),
-      diagnosis: this.diagnosis(),
+      diagnosis: stream?.diagnosis ?? [],
       producers: this.producers.totals(),
       recentErrors: this.recentErrors.map((e) => ({ ...e })),
     };
@@ -335,9 +452,11 @@ export class SimulationHost {
           problem[0],
           `producer ${p.spec.name}: ${problem[1]}`,
         );
-      producers.add(p.spec, p.running);
     }
+    // Ids only once the whole scenario is accepted: a refused one uses none.
+    for (const p of scenario.producers) producers.add(p.spec, p.running, this.nextProducerId++);
     this.replaceEngine(built.engine, scenario.stream, producers);
+    this.speedSamples = [];
     this.seed = scenario.seed;
     this.speed = scenario.speed;
     this.playing = !paused;
@@ -351,9 +470,9 @@ export class SimulationHost {
     this.config = { ...config };
     this.producers = producers ?? this.producersFor(engine, config);
     this.generation++;
+    this.jump = undefined;
     this.throttledSeen = new Map();
     this.rejectedSeen = new Map();
-    this.keySamples = [];
     this.recentErrors = [];
   }
 
@@ -363,51 +482,6 @@ export class SimulationHost {
 
   /** The loaded scenario's name and lesson, kept when it is shared or exported again. */
   private scenarioLabel: { name?: string | undefined; lesson?: string | undefined } = {};
-
-  /** Hot-key counts sampled over the last few virtual seconds, to measure each key's rate. */
-  private keySamples: {
-    nowMs: number;
-    counts: Map<string, number>;
-    attempts: number[];
-    throttled: number[];
-  }[] = [];
-
-  private diagnosis(): ShardDiagnosis[] {
-    const snapshot = this.engine.snapshot(this.config.streamName, 1, 50);
-    if (!snapshot) return [];
-    const now = snapshot.nowMs;
-    // Key rates and shard demand are both differences of cumulative counts over the same window.
-    const counts = new Map(snapshot.hotKeys.map((k) => [k.partitionKey, k.count]));
-    const attempts = snapshot.shards.map(
-      (s) => (snapshot.accepted[s.position] ?? 0) + (snapshot.throttled[s.position] ?? 0),
-    );
-    const throttled = snapshot.shards.map((s) => snapshot.throttled[s.position] ?? 0);
-    // Paused, time does not move: replace the newest sample rather than pile up identical ones.
-    if (this.keySamples[this.keySamples.length - 1]?.nowMs === now) this.keySamples.pop();
-    this.keySamples.push({ nowMs: now, counts, attempts, throttled });
-    while (
-      this.keySamples.length > 2 &&
-      (this.keySamples[1]?.nowMs ?? now) <= now - DIAGNOSIS_WINDOW_SECONDS * 1000
-    )
-      this.keySamples.shift();
-    const oldest = this.keySamples[0];
-    const spanS = oldest ? (now - oldest.nowMs) / 1000 : 0;
-    if (!oldest || spanS < 1 || oldest.attempts.length !== attempts.length) return [];
-    const keys: KeyRate[] = snapshot.hotKeys.map((k) => ({
-      partitionKey: k.partitionKey,
-      hashKey: k.hashKey,
-      shardId: k.shardId,
-      recordsPerSecond: (k.count - (oldest.counts.get(k.partitionKey) ?? 0)) / spanS,
-    }));
-    const loads = snapshot.shards.map((shard, i) => ({
-      shardId: shard.shardId,
-      startingHashKey: shard.startingHashKey,
-      endingHashKey: shard.endingHashKey,
-      demandPerSecond: ((attempts[i] ?? 0) - (oldest.attempts[i] ?? 0)) / spanS,
-      throttledPerSecond: ((throttled[i] ?? 0) - (oldest.throttled[i] ?? 0)) / spanS,
-    }));
-    return diagnoseShards(loads, keys);
-  }
 
   /** Producers' throttled and rejected records become error-log entries with the engine's exact texts. */
   private noteProducerErrors(): void {

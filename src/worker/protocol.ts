@@ -38,29 +38,66 @@ export interface ManualRecord {
   data: string;
 }
 
+/**
+ * Commands that act on the running simulation's streams, producers or clock position carry the generation
+ * (see SimulationSnapshot) they were made for; the worker refuses one made for an earlier generation with a
+ * message and changes nothing. Absent means "whatever is running" (scripts and tests).
+ */
+interface ForGeneration {
+  generation?: number;
+}
+
 export type Command =
   | { type: 'createStream'; requestId: number; config: StreamConfig }
-  | { type: 'setRetention'; requestId: number; retentionHours: number }
-  | { type: 'putRecord'; requestId: number; record: ManualRecord }
-  | { type: 'addProducer'; requestId: number; spec: ProducerSpec; start: boolean }
-  | { type: 'updateProducer'; requestId: number; id: number; spec: ProducerSpec }
-  | { type: 'setProducerRunning'; id: number; running: boolean }
-  | { type: 'removeProducer'; id: number }
+  | ({ type: 'setRetention'; requestId: number; retentionHours: number } & ForGeneration)
+  | ({ type: 'putRecord'; requestId: number; record: ManualRecord } & ForGeneration)
+  | ({ type: 'addProducer'; requestId: number; spec: ProducerSpec; start: boolean } & ForGeneration)
+  | ({ type: 'updateProducer'; requestId: number; id: number; spec: ProducerSpec } & ForGeneration)
+  | ({ type: 'setProducerRunning'; id: number; running: boolean } & ForGeneration)
+  | ({ type: 'removeProducer'; id: number } & ForGeneration)
   | { type: 'loadScenario'; requestId: number; scenario: Scenario; paused?: boolean }
-  | { type: 'inspectKey'; requestId: number; partitionKey: string; explicitHashKey?: string }
+  | ({
+      type: 'inspectKey';
+      requestId: number;
+      partitionKey: string;
+      explicitHashKey?: string;
+    } & ForGeneration)
   | { type: 'play' }
   | { type: 'pause' }
   /** Play if paused, pause if playing: decided by the worker, which always knows, not by a stale snapshot. */
   | { type: 'togglePlay' }
   | { type: 'setSpeed'; speed: Speed }
-  | { type: 'step'; ms: number }
-  | { type: 'jump'; ms: number }
+  | ({ type: 'step'; ms: number } & ForGeneration)
+  /** Simulates `ms` of virtual time with the running producers (aggregate), in slices; see ClockStatus.jump. */
+  | ({ type: 'jump'; ms: number } & ForGeneration)
+  /** Stops a jump in progress where it got to. */
+  | { type: 'cancelJump' }
   | { type: 'reset'; seed: number };
+
+/** The command types that carry a generation and are refused when it is stale. */
+export const GENERATION_BOUND_COMMANDS: ReadonlySet<Command['type']> = new Set([
+  'setRetention',
+  'putRecord',
+  'addProducer',
+  'updateProducer',
+  'setProducerRunning',
+  'removeProducer',
+  'inspectKey',
+  'step',
+  'jump',
+]);
 
 /** The result of a command that calls the engine: the Kinesis response, or its error type and message. */
 export type CommandResult =
   | { ok: true; operation: string; output: Record<string, unknown> }
   | { ok: false; operation: string; errorType: string; message: string; field?: string };
+
+/** A jump in progress: from and to which virtual instant, and where it has got to (epoch ms). */
+export interface JumpProgress {
+  fromMs: number;
+  targetMs: number;
+  nowMs: number;
+}
 
 /** What the time controls show: small enough to send after every command without batching. */
 export interface ClockStatus {
@@ -69,7 +106,11 @@ export interface ClockStatus {
   generation: number;
   nowMs: number;
   playing: boolean;
+  /** The speed asked for. */
   speed: Speed;
+  /** Virtual ms per wall ms actually simulated over the last 2 s of play (null when paused or unknown). */
+  achievedSpeed: number | null;
+  jump: JumpProgress | null;
 }
 
 export interface SimulationSnapshot {
@@ -82,11 +123,13 @@ export interface SimulationSnapshot {
   nowMs: number;
   playing: boolean;
   speed: Speed;
+  achievedSpeed: number | null;
+  jump: JumpProgress | null;
   /** The stream on screen, or null before one exists. */
   stream: StreamSnapshot | null;
   /** What is running, as a shareable scenario (stream, producers, seed, speed). */
   scenario: Scenario;
-  /** Why each throttled shard throttles (hot key or hot shard), over the last few seconds. */
+  /** Why each throttled shard throttles (hot key or hot shard): the stream's diagnosis, over its window. */
   diagnosis: ShardDiagnosis[];
   /** Every producer's totals, per shard. */
   producers: ProducerTotals[];

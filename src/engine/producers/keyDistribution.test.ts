@@ -62,6 +62,7 @@ describe('unbounded key sets', () => {
     producers.advance(2990); // steps end at 10 … 2990 ms: virtual seconds 0, 1 and 2
     // Three seconds, three keys (held by their records); only the current one is pinned.
     expect(stream.keys.size).toBe(3);
+    engine.advanceTime(10); // hot keys count completed seconds: let second 2 end
     const hot = engine.snapshot('s')?.hotKeys ?? [];
     expect(hot.map((h) => h.count)).toEqual([500, 500, 495]);
     expect(hot.every((h) => /^\d{10}$/.test(h.partitionKey))).toBe(true);

@@ -1,5 +1,7 @@
 import type { ShardEngine } from '../engine';
 import { hashKeyFromDecimal } from '../hashKey';
+import { ROUTED_BY_EXPLICIT, ROUTED_BY_MANY_EXPLICIT, ROUTED_BY_MD5, type Routing } from '../hotKeys';
+import { utf8ByteLength } from '../md5';
 import type { SeededRandom } from '../random';
 import type { Stream } from '../stream';
 
@@ -23,16 +25,44 @@ export interface KeySample {
   shardIndex: number;
   /** A key written once: sent through ShardEngine.putUnpinned, never interned. */
   key: string | undefined;
+  /** The ExplicitHashKey (4 words) the record is routed by, or undefined: routed by the MD5 of its key. */
+  explicitHashKey: Uint32Array | undefined;
+}
+
+/** Each open shard's expected share of a producer's records (shards: indexes into stream.shards). */
+export interface ShardWeights {
+  shards: Int32Array;
+  weights: Float64Array;
+}
+
+/**
+ * A key that carries a known share of a producer's records, so aggregate simulation can count it in the
+ * hot-key counters as record-by-record simulation would. `routing` is how its records are routed (see
+ * hotKeys.ts: by MD5, one ExplicitHashKey, or many random ones standing in for a shard's share).
+ */
+export interface HeavyKey {
+  partitionKey: string;
+  hashKey: Uint32Array;
+  routing: Routing;
+  shardIndex: number;
+  weight: number;
 }
 
 /** Draws keys for one producer; deterministic from the engine's seeded generator. */
 export interface KeySampler {
   next(out: KeySample): void;
-  /** Each open shard's expected share of this producer's records (by stream.shards index), for aggregation. */
-  shardWeights(): Map<number, number>;
+  /** Shares of the producer's records per shard at the current virtual instant (kept while routes hold). */
+  shardWeights(): ShardWeights;
+  /** Up to HEAVY_KEYS keys with the largest shares at the current virtual instant. */
+  heavyKeys(): readonly HeavyKey[];
+  /** The average UTF-8 size of the partition keys it draws now, bytes. */
+  meanKeyBytes(): number;
   /** Releases pinned keys. */
   dispose(): void;
 }
+
+/** Keys with the largest shares that aggregate simulation feeds to the hot-key counters, per producer. */
+export const HEAVY_KEYS = 64;
 
 /** Checks a distribution's parameters; returns the first problem as [field, message], or undefined. */
 export function distributionProblem(d: KeyDistribution): [string, string] | undefined {
@@ -106,6 +136,29 @@ function pick(cum: Float64Array, u: number): number {
   return lo;
 }
 
+/** Shares of the hash space per open shard: what distinct (or random) hash keys spread by. */
+function hashSpaceWeights(stream: Stream): ShardWeights {
+  const open = stream.openShards;
+  const weights = new Float64Array(open.length);
+  open.forEach((s, i) => {
+    weights[i] = Number(((s.endingHashKey - s.startingHashKey + 1n) * 1_000_000_000n) >> 128n) / 1e9;
+  });
+  return { shards: Int32Array.from(open, (s) => s.index), weights };
+}
+
+/** Caches a value while the stream's routes (its open shards) stay as they are. */
+function whileRoutesHold<T>(stream: Stream, build: () => T): () => T {
+  let epoch = -1;
+  let value: T | undefined;
+  return () => {
+    if (epoch !== stream.routeEpoch || value === undefined) {
+      value = build();
+      epoch = stream.routeEpoch;
+    }
+    return value;
+  };
+}
+
 /** Builds a sampler over a stream for a distribution (parameters already checked). */
 export function createKeySampler(
   engine: ShardEngine,
@@ -119,21 +172,48 @@ export function createKeySampler(
     const ids = keys.map((k) => engine.pinKey(stream, k));
     const cum = cumulative(weights);
     const total = cum[cum.length - 1] as number;
+    let keyBytes = 0;
+    keys.forEach((k, i) => {
+      keyBytes += (utf8ByteLength(k) * (weights[i] as number)) / total;
+    });
+    const heaviest = Array.from({ length: keys.length }, (_, i) => i)
+      .sort((a, b) => (weights[b] as number) - (weights[a] as number) || a - b)
+      .slice(0, HEAVY_KEYS)
+      .filter((i) => (weights[i] as number) > 0);
+    const shardWeights = whileRoutesHold(stream, () => {
+      const byShard = new Map<number, number>();
+      ids.forEach((id, i) => {
+        const shard = engine.routeKey(stream, id);
+        byShard.set(shard, (byShard.get(shard) ?? 0) + (weights[i] as number) / total);
+      });
+      return {
+        shards: Int32Array.from(byShard.keys()),
+        weights: Float64Array.from(byShard.values()),
+      };
+    });
+    const heavyKeys = whileRoutesHold(stream, () =>
+      heaviest.map((i) => {
+        const id = ids[i] as number;
+        return {
+          partitionKey: keys[i] as string,
+          hashKey: stream.keys.hashWords.slice(id * 4, id * 4 + 4),
+          routing: ROUTED_BY_MD5 as Routing,
+          shardIndex: engine.routeKey(stream, id),
+          weight: (weights[i] as number) / total,
+        };
+      }),
+    );
     return {
       next(out) {
         const i = ids.length === 1 ? 0 : pick(cum, random.next());
         out.keyId = ids[i] as number;
         out.shardIndex = engine.routeKey(stream, out.keyId);
         out.key = undefined;
+        out.explicitHashKey = undefined;
       },
-      shardWeights() {
-        const map = new Map<number, number>();
-        ids.forEach((id, i) => {
-          const shard = engine.routeKey(stream, id);
-          map.set(shard, (map.get(shard) ?? 0) + (weights[i] as number) / total);
-        });
-        return map;
-      },
+      shardWeights,
+      heavyKeys,
+      meanKeyBytes: () => keyBytes,
       dispose() {
         for (const id of ids) engine.unpinKey(stream, id);
       },
@@ -164,31 +244,27 @@ export function createKeySampler(
         d.keys.map((k) => k.key),
         d.keys.map((k) => k.weight),
       );
-    case 'sequential':
+    case 'sequential': {
+      let counter = d.start ?? 0;
+      const seqPrefix = d.prefix ?? 'id-';
+      const spread = whileRoutesHold(stream, () => hashSpaceWeights(stream));
+      return {
+        next(out) {
+          // Every key is new: written without interning, so the key table never grows with them.
+          out.key = `${seqPrefix}${counter++}`;
+          out.keyId = -1;
+          out.shardIndex = -1;
+          out.explicitHashKey = undefined;
+        },
+        // Distinct keys hash uniformly: each shard's share is its share of the hash space.
+        shardWeights: spread,
+        // Each key is used once: none carries a share worth counting.
+        heavyKeys: () => [],
+        meanKeyBytes: () => utf8ByteLength(`${seqPrefix}${counter}`),
+        dispose() {},
+      };
+    }
     case 'timestamp': {
-      if (d.kind === 'sequential') {
-        let counter = d.start ?? 0;
-        const seqPrefix = d.prefix ?? 'id-';
-        return {
-          next(out) {
-            // Every key is new: written without interning, so the key table never grows with them.
-            out.key = `${seqPrefix}${counter++}`;
-            out.keyId = -1;
-            out.shardIndex = -1;
-          },
-          shardWeights() {
-            // Distinct keys hash uniformly: each shard's share is its share of the hash space.
-            const map = new Map<number, number>();
-            for (const s of stream.openShards)
-              map.set(
-                s.index,
-                Number(((s.endingHashKey - s.startingHashKey + 1n) * 1_000_000n) >> 128n) / 1_000_000,
-              );
-            return map;
-          },
-          dispose() {},
-        };
-      }
       // One key per virtual second, written by many records: pinned while its second lasts (MD5 and route
       // once per second), then unpinned; the records written with it keep it alive until they expire.
       let second = Number.NaN;
@@ -207,10 +283,25 @@ export function createKeySampler(
           out.keyId = current();
           out.shardIndex = engine.routeKey(stream, out.keyId);
           out.key = undefined;
+          out.explicitHashKey = undefined;
         },
+        // The key moves as time moves: asked afresh at every instant.
         shardWeights() {
-          return new Map([[engine.routeKey(stream, current()), 1]]);
+          return { shards: Int32Array.of(engine.routeKey(stream, current())), weights: Float64Array.of(1) };
         },
+        heavyKeys() {
+          const id = current();
+          return [
+            {
+              partitionKey: String(second),
+              hashKey: stream.keys.hashWords.slice(id * 4, id * 4 + 4),
+              routing: ROUTED_BY_MD5,
+              shardIndex: engine.routeKey(stream, id),
+              weight: 1,
+            },
+          ];
+        },
+        meanKeyBytes: () => utf8ByteLength(String(Math.floor(engine.now() / 1000))),
         dispose() {
           if (pinned >= 0) engine.unpinKey(stream, pinned);
           pinned = -1;
@@ -219,46 +310,65 @@ export function createKeySampler(
       };
     }
     case 'explicitHashKeys': {
-      const keyId = engine.pinKey(stream, d.partitionKey ?? 'explicit-hash-key');
+      const partitionKey = d.partitionKey ?? 'explicit-hash-key';
+      const keyId = engine.pinKey(stream, partitionKey);
+      const keyBytes = utf8ByteLength(partitionKey);
       const listed = (d.hashKeys ?? []).map((h) => {
         const words = new Uint32Array(4);
         hashKeyFromDecimal(h, words);
         return words;
       });
       const scratch = new Uint32Array(4);
+      const shardWeights = whileRoutesHold(stream, () => {
+        if (listed.length === 0) return hashSpaceWeights(stream);
+        const byShard = new Map<number, number>();
+        for (const words of listed) {
+          const s = engine.routeHashKey(stream, words);
+          byShard.set(s, (byShard.get(s) ?? 0) + 1 / listed.length);
+        }
+        return { shards: Int32Array.from(byShard.keys()), weights: Float64Array.from(byShard.values()) };
+      });
+      const heavyKeys = whileRoutesHold(stream, (): HeavyKey[] => {
+        if (listed.length > 0) {
+          return listed.slice(0, HEAVY_KEYS).map((words) => ({
+            partitionKey,
+            hashKey: words,
+            routing: ROUTED_BY_EXPLICIT,
+            shardIndex: engine.routeHashKey(stream, words),
+            weight: 1 / listed.length,
+          }));
+        }
+        // Random hash keys: no single one is heavy; one stand-in per shard shows where the key's records go.
+        const spread = hashSpaceWeights(stream);
+        return Array.from(spread.shards, (shardIndex, i) => {
+          const shard = stream.shards[shardIndex];
+          return {
+            partitionKey,
+            hashKey: shard ? shard.startWords.slice() : new Uint32Array(4),
+            routing: ROUTED_BY_MANY_EXPLICIT,
+            shardIndex,
+            weight: spread.weights[i] as number,
+          };
+        });
+      });
       return {
         next(out) {
           out.keyId = keyId;
           out.key = undefined;
           if (listed.length > 0) {
-            out.shardIndex = engine.routeHashKey(
-              stream,
-              listed[random.nextInt(listed.length)] as Uint32Array,
-            );
+            out.explicitHashKey = listed[random.nextInt(listed.length)] as Uint32Array;
           } else {
             scratch[0] = random.nextUint32();
             scratch[1] = random.nextUint32();
             scratch[2] = random.nextUint32();
             scratch[3] = random.nextUint32();
-            out.shardIndex = engine.routeHashKey(stream, scratch);
+            out.explicitHashKey = scratch;
           }
+          out.shardIndex = engine.routeHashKey(stream, out.explicitHashKey);
         },
-        shardWeights() {
-          const map = new Map<number, number>();
-          if (listed.length > 0) {
-            for (const words of listed) {
-              const s = engine.routeHashKey(stream, words);
-              map.set(s, (map.get(s) ?? 0) + 1 / listed.length);
-            }
-          } else {
-            for (const s of stream.openShards)
-              map.set(
-                s.index,
-                Number(((s.endingHashKey - s.startingHashKey + 1n) * 1_000_000n) >> 128n) / 1_000_000,
-              );
-          }
-          return map;
-        },
+        shardWeights,
+        heavyKeys,
+        meanKeyBytes: () => keyBytes,
         dispose() {
           engine.unpinKey(stream, keyId);
         },

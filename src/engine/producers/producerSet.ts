@@ -1,5 +1,12 @@
 import { type ShardEngine, WRITE_REJECTED, WRITE_THROTTLED } from '../engine';
-import { DATA_MODEL_MAX_BYTES, PUT_RECORDS_MAX_ENTRIES } from '../limits';
+import { errors, type KinesisError } from '../errors';
+import {
+  DATA_MODEL_MAX_BYTES,
+  PARTITION_KEY_MAX_LENGTH,
+  PUT_RECORDS_MAX_ENTRIES,
+  PUT_RECORDS_MAX_REQUEST_BYTES,
+} from '../limits';
+import { utf8ByteLength } from '../md5';
 import type { Stream } from '../stream';
 import {
   createKeySampler,
@@ -29,16 +36,24 @@ export interface ProducerSpec {
 export interface ProducerTotals {
   id: number;
   name: string;
+  /** What it sends, as last set (edits are made to this producer by its id, never by position). */
+  spec: ProducerSpec;
   running: boolean;
+  /** Whether its latest records were simulated in aggregate (counts per shard, not record by record). */
   aggregated: boolean;
+  /** Records generated: every one is accepted, throttled or rejected exactly once. */
   attempted: number;
   accepted: number;
   throttled: number;
   rejected: number;
+  /** PutRecord or PutRecords requests sent, and those Kinesis refused whole (every entry rejected). */
   requests: number;
+  requestsRejected: number;
+  /** Virtual ms it has been running in all: records generated = rate × this (± one step) for a steady producer. */
+  runningMs: number;
   acceptedByShard: number[];
   throttledByShard: number[];
-  /** Why the latest rejected record was refused, as the Kinesis error a PutRecord would get. */
+  /** Why the latest rejected record was refused, as the Kinesis error a PutRecord(s) would get. */
   lastError: { errorType: string; message: string } | undefined;
 }
 
@@ -47,11 +62,12 @@ interface Running {
   spec: ProducerSpec;
   sampler: KeySampler;
   running: boolean;
-  aggregated: boolean;
+  /** Start of the current running spell (virtual ms), and records generated since then. */
   startedMs: number;
   sent: number;
+  /** Virtual ms of earlier running spells. */
+  ranMs: number;
   totals: ProducerTotals;
-  weights: Map<number, number> | undefined;
 }
 
 /** Checks a producer spec; returns [field, message] for the first problem, or undefined. */
@@ -87,49 +103,69 @@ export function producerProblem(spec: ProducerSpec): [string, string] | undefine
   return distributionProblem(spec.distribution);
 }
 
-/** Virtual ms per producer step: records of a step share one arrival instant. */
+/** Virtual ms per producer step: records of a step share one arrival instant, and go out as one or more requests. */
 export const PRODUCER_STEP_MS = 10;
-/** Virtual ms per step when every running producer is simulated in aggregate. */
-export const AGGREGATE_STEP_MS = 100;
 /** A burst larger than this is simulated in aggregate (one draw per shard) instead of record by record. */
 export const BURST_AGGREGATE_ABOVE = 100_000;
-/** Partition-key bytes assumed per record in aggregate simulation (keys like user-1234 are about 8 bytes). */
-const AGGREGATE_KEY_BYTES = 8;
+/** The UTF-8 size a partition key can reach: 256 UTF-16 units of at most 3 bytes each [model §0]. */
+const KEY_MAX_UTF8_BYTES = PARTITION_KEY_MAX_LENGTH * 3;
+
+/** One producer's part of an aggregate step on one shard. */
+interface Contribution {
+  producer: Running;
+  shard: number;
+  count: number;
+}
 
 /**
- * Runs producers against a stream on the virtual clock. Per-record simulation by default; a producer whose
- * records per step exceed `aggregateThreshold` runs aggregated: per step and shard, a count drawn from its
- * shard weights, throttled and retained as counts.
+ * Runs producers against a stream on the virtual clock. Per-record simulation by default: each step's
+ * records go out as real requests — PutRecord one record each, PutRecords up to `batchSize` entries with
+ * Kinesis's whole-request checks. A producer whose records per step exceed `aggregateThreshold` (or every
+ * producer, during a jump) runs aggregated: per step, counts per shard drawn from its key distribution's
+ * shard shares at that instant, throttled by the same limiters as a fluid, and its heaviest keys counted in
+ * the hot-key counters. Invariant: for every producer, attempted = accepted + throttled + rejected.
  */
 export class ProducerSet {
   private readonly producers = new Map<number, Running>();
   private nextId = 1;
-  private readonly sample: KeySample = { keyId: 0, shardIndex: 0, key: undefined };
+  private readonly sample: KeySample = {
+    keyId: 0,
+    shardIndex: 0,
+    key: undefined,
+    explicitHashKey: undefined,
+  };
   private readonly engine: ShardEngine;
   private readonly stream: Stream;
+  /** Records per PRODUCER_STEP_MS above which a producer is simulated in aggregate. */
   aggregateThreshold = 2_000;
+  // Staging for PutRecords requests whose entries could be refused whole (large records only).
+  private readonly stagedData = new Float64Array(PUT_RECORDS_MAX_ENTRIES);
+  private readonly stagedKeyBytes = new Float64Array(PUT_RECORDS_MAX_ENTRIES);
+  private readonly stagedKeyIds = new Int32Array(PUT_RECORDS_MAX_ENTRIES);
+  private readonly stagedKeys: (string | undefined)[] = new Array(PUT_RECORDS_MAX_ENTRIES);
+  private readonly stagedHashKeys: (Uint32Array | undefined)[] = new Array(PUT_RECORDS_MAX_ENTRIES);
+  private readonly stagedShards = new Int32Array(PUT_RECORDS_MAX_ENTRIES);
 
   constructor(engine: ShardEngine, stream: Stream) {
     this.engine = engine;
     this.stream = stream;
   }
 
-  /** Adds a producer (checked with producerProblem first); returns its id. */
-  add(spec: ProducerSpec, start = true): number {
-    const id = this.nextId++;
-    const shards = this.stream.shards.length;
+  /** Adds a producer (checked with producerProblem first) with the given id or the next free one; returns its id. */
+  add(spec: ProducerSpec, start = true, id = this.nextId): number {
+    this.nextId = Math.max(this.nextId, id + 1);
     this.producers.set(id, {
       id,
       spec,
       sampler: createKeySampler(this.engine, this.stream, spec.distribution, this.engine.random),
       running: start,
-      aggregated: false,
       startedMs: this.engine.now(),
       sent: 0,
-      weights: undefined,
+      ranMs: 0,
       totals: {
         id,
         name: spec.name,
+        spec,
         running: start,
         aggregated: false,
         attempted: 0,
@@ -137,8 +173,10 @@ export class ProducerSet {
         throttled: 0,
         rejected: 0,
         requests: 0,
-        acceptedByShard: new Array<number>(shards).fill(0),
-        throttledByShard: new Array<number>(shards).fill(0),
+        requestsRejected: 0,
+        runningMs: 0,
+        acceptedByShard: [],
+        throttledByShard: [],
         lastError: undefined,
       },
     });
@@ -149,13 +187,29 @@ export class ProducerSet {
   setRunning(id: number, running: boolean): boolean {
     const p = this.producers.get(id);
     if (!p) return false;
-    if (running && !p.running) {
-      p.startedMs = this.engine.now();
-      p.sent = 0;
-    }
+    if (running && !p.running) this.restartSpell(p);
+    if (!running && p.running) this.endSpell(p);
     p.running = running;
     p.totals.running = running;
     return true;
+  }
+
+  /** Closes a running spell: its time counts towards runningMs. */
+  private endSpell(p: Running): void {
+    p.ranMs += this.spellMs(p, this.engine.now());
+    p.startedMs = this.engine.now();
+    p.sent = 0;
+  }
+
+  private restartSpell(p: Running): void {
+    p.startedMs = this.engine.now();
+    p.sent = 0;
+  }
+
+  /** Virtual ms of the current spell up to `atMs`, bounded by the producer's duration. */
+  private spellMs(p: Running, atMs: number): number {
+    const elapsed = Math.max(0, atMs - p.startedMs);
+    return p.spec.durationMs === undefined ? elapsed : Math.min(elapsed, p.spec.durationMs);
   }
 
   /**
@@ -165,13 +219,13 @@ export class ProducerSet {
   update(id: number, spec: ProducerSpec): boolean {
     const p = this.producers.get(id);
     if (!p) return false;
+    if (p.running) this.endSpell(p);
     p.sampler.dispose();
     p.sampler = createKeySampler(this.engine, this.stream, spec.distribution, this.engine.random);
     p.spec = spec;
-    p.weights = undefined;
-    p.startedMs = this.engine.now();
-    p.sent = 0;
+    this.restartSpell(p);
     p.totals.name = spec.name;
+    p.totals.spec = spec;
     return true;
   }
 
@@ -184,25 +238,35 @@ export class ProducerSet {
     return true;
   }
 
-  /** Every producer's spec and whether it runs, in creation order (for saving a scenario). */
-  specs(): { spec: ProducerSpec; running: boolean }[] {
-    return [...this.producers.values()].map((p) => ({ spec: p.spec, running: p.running }));
+  /** Every producer's id, spec and whether it runs, in creation order (for saving a scenario). */
+  specs(): { id: number; spec: ProducerSpec; running: boolean }[] {
+    return [...this.producers.values()].map((p) => ({ id: p.id, spec: p.spec, running: p.running }));
   }
 
   /** Every producer's totals, in creation order. */
   totals(): ProducerTotals[] {
+    const now = this.engine.now();
     return [...this.producers.values()].map((p) => ({
       ...p.totals,
+      runningMs: p.ranMs + (p.running ? this.spellMs(p, now) : 0),
       acceptedByShard: [...p.totals.acceptedByShard],
       throttledByShard: [...p.totals.throttledByShard],
     }));
   }
 
-  /** Advances the clock by `ms`, letting producers send at their rates in PRODUCER_STEP_MS steps. */
-  advance(ms: number): void {
+  /** Whether any producer is running with a steady rate (so time moving means records being sent). */
+  get anySteady(): boolean {
+    for (const p of this.producers.values()) if (p.running && p.spec.rate !== 'burst') return true;
+    return false;
+  }
+
+  /**
+   * Advances the clock by `ms`, letting producers send what falls due. With `aggregate` (a jump), every
+   * producer is simulated in aggregate, in steps that end at whole virtual seconds.
+   */
+  advance(ms: number, options: { aggregate?: boolean } = {}): void {
     // Bursts go out at once, at the current instant.
-    for (const p of this.producers.values())
-      if (p.running && p.spec.rate === 'burst') this.send(p, (p.spec.recordCount ?? 0) - p.sent);
+    for (const p of this.producers.values()) if (p.running && p.spec.rate === 'burst') this.sendBurst(p);
     let left = ms;
     while (left > 0) {
       const steady = [...this.producers.values()].filter((p) => p.running && p.spec.rate !== 'burst');
@@ -210,45 +274,79 @@ export class ProducerSet {
         this.engine.advanceTime(left);
         return;
       }
-      // When every producer runs aggregated, coarser steps keep fast-forward cheap; a step is still a
-      // tenth of a shard's one-second allowance, so throttling comes out the same.
-      const allAggregated = steady.every(
-        (p) => ((p.spec.rate as number) * PRODUCER_STEP_MS) / 1000 > this.aggregateThreshold,
+      const now = this.engine.now();
+      const aggregated = steady.filter(
+        (p) =>
+          options.aggregate === true ||
+          ((p.spec.rate as number) * PRODUCER_STEP_MS) / 1000 > this.aggregateThreshold,
       );
-      const step = Math.min(allAggregated ? AGGREGATE_STEP_MS : PRODUCER_STEP_MS, left);
+      if (aggregated.length === steady.length) {
+        // Steps up to the next whole second: fixed windows stay exact, and a second's records are one draw.
+        const to = Math.min(now + left, (Math.floor(now / 1000) + 1) * 1000);
+        // Records due in (now, to] arrive at to − 1 ms, within the second they were due in, as record by
+        // record simulation would have them (a timestamp key then names the same second).
+        const arrive = to - now > 1 ? to - 1 : to;
+        this.engine.advanceTime(arrive - now);
+        this.sendAggregated(steady, now, to);
+        this.engine.advanceTime(to - arrive);
+        left -= to - now;
+        continue;
+      }
+      const step = Math.min(PRODUCER_STEP_MS, left);
       this.engine.advanceTime(step);
       left -= step;
+      const at = this.engine.now();
+      if (aggregated.length > 0) this.sendAggregated(aggregated, now, at);
       for (const p of steady) {
-        // What is due since the producer started, not a running fraction: no float drift over long runs.
-        const due = Math.floor(((p.spec.rate as number) * (this.engine.now() - p.startedMs)) / 1000 + 1e-9);
-        this.send(p, due - p.sent);
+        if (aggregated.includes(p)) continue;
+        const n = this.due(p, at);
+        if (n > 0) {
+          this.setAggregated(p, false);
+          this.sendRecords(p, n);
+        }
+        this.finishIfDone(p, at);
       }
     }
   }
 
-  private send(p: Running, wanted: number): void {
-    let n = wanted;
-    if (p.spec.recordCount !== undefined) n = Math.min(n, p.spec.recordCount - p.sent);
-    if (p.spec.durationMs !== undefined && this.engine.now() - p.startedMs > p.spec.durationMs) n = 0;
-    if (n > 0) {
-      // Steady producers aggregate past what per-record simulation does in real time; a burst only when it is
-      // so large that sending it record by record would stall the host.
-      const aggregate = n > (p.spec.rate === 'burst' ? BURST_AGGREGATE_ABOVE : this.aggregateThreshold);
-      p.aggregated = aggregate;
-      p.totals.aggregated = aggregate;
-      if (aggregate) this.sendAggregated(p, n);
-      else this.sendRecords(p, n);
-      p.sent += n;
-      p.totals.attempted += n;
-      p.totals.requests += p.spec.api === 'PutRecords' ? Math.ceil(n / p.spec.batchSize) : n;
-    }
+  /** Records a steady producer owes at `atMs`: its rate over its spell (bounded by duration and count). */
+  private due(p: Running, atMs: number): number {
+    let due = Math.floor(((p.spec.rate as number) * this.spellMs(p, atMs)) / 1000 + 1e-9) - p.sent;
+    if (p.spec.recordCount !== undefined) due = Math.min(due, p.spec.recordCount - p.totals.attempted);
+    return Math.max(0, due);
+  }
+
+  private finishIfDone(p: Running, atMs: number): void {
     const done =
-      (p.spec.recordCount !== undefined && p.sent >= p.spec.recordCount) ||
-      (p.spec.durationMs !== undefined && this.engine.now() - p.startedMs >= p.spec.durationMs);
+      (p.spec.recordCount !== undefined && p.totals.attempted >= p.spec.recordCount) ||
+      (p.spec.durationMs !== undefined && atMs - p.startedMs >= p.spec.durationMs);
     if (done) {
+      this.endSpell(p);
       p.running = false;
       p.totals.running = false;
     }
+  }
+
+  private setAggregated(p: Running, aggregated: boolean): void {
+    p.totals.aggregated = aggregated;
+  }
+
+  /** Counts `n` records generated and the requests that carried them. */
+  private generated(p: Running, n: number): void {
+    p.sent += n;
+    p.totals.attempted += n;
+    p.totals.requests += p.spec.api === 'PutRecords' ? Math.ceil(n / p.spec.batchSize) : n;
+  }
+
+  private sendBurst(p: Running): void {
+    const n = Math.max(0, (p.spec.recordCount ?? 0) - p.totals.attempted);
+    const now = this.engine.now();
+    if (n > BURST_AGGREGATE_ABOVE) this.sendAggregatedCounts([[p, n]], now);
+    else if (n > 0) {
+      this.setAggregated(p, false);
+      this.sendRecords(p, n);
+    }
+    this.finishIfDone(p, now);
   }
 
   private payloadSize(p: Running): number {
@@ -256,74 +354,241 @@ export class ProducerSet {
     return min === max ? min : min + this.engine.random.nextInt(max - min + 1);
   }
 
-  private sendRecords(p: Running, n: number): void {
+  private rejectRecords(p: Running, n: number, error: KinesisError): void {
     const t = p.totals;
-    const engine = this.engine;
+    t.rejected += n;
+    t.lastError = { errorType: error.type, message: error.message };
+    this.engine.countRejected(n, { StreamName: this.stream.name });
+  }
+
+  private countOutcome(p: Running, outcome: number): void {
+    const t = p.totals;
+    if (outcome === WRITE_THROTTLED) {
+      const shard = this.engine.lastShardIndex;
+      t.throttled++;
+      t.throttledByShard[shard] = (t.throttledByShard[shard] ?? 0) + 1;
+    } else if (outcome === WRITE_REJECTED) {
+      t.rejected++;
+      const error = this.engine.lastRejection;
+      if (error) t.lastError = { errorType: error.type, message: error.message };
+    } else {
+      t.accepted++;
+      t.acceptedByShard[outcome] = (t.acceptedByShard[outcome] ?? 0) + 1;
+    }
+  }
+
+  /** Writes one sampled record through the engine's fast path (the semantics of a valid PutRecord entry). */
+  private writeSample(sample: KeySample, dataBytes: number): number {
+    return sample.key === undefined
+      ? this.engine.writeRecord(
+          this.stream,
+          sample.shardIndex,
+          sample.keyId,
+          dataBytes,
+          undefined,
+          sample.explicitHashKey,
+        )
+      : this.engine.putUnpinned(this.stream, sample.key, dataBytes);
+  }
+
+  /** Sends `n` records record by record, as requests: PutRecord one each, PutRecords up to batchSize entries. */
+  private sendRecords(p: Running, n: number): void {
+    this.generated(p, n);
     const sample = this.sample;
-    for (let i = 0; i < n; i++) {
-      p.sampler.next(sample);
-      // Unbounded key sets come as strings: the non-interning path routes them (lastShardIndex says where).
-      const outcome =
-        sample.key === undefined
-          ? engine.writeRecord(this.stream, sample.shardIndex, sample.keyId, this.payloadSize(p))
-          : engine.putUnpinned(this.stream, sample.key, this.payloadSize(p));
-      if (outcome === WRITE_THROTTLED) {
-        const shard = engine.lastShardIndex;
-        t.throttled++;
-        t.throttledByShard[shard] = (t.throttledByShard[shard] ?? 0) + 1;
-      } else if (outcome === WRITE_REJECTED) {
-        t.rejected++;
-        const error = engine.lastRejection;
-        if (error) t.lastError = { errorType: error.type, message: error.message };
-      } else {
-        t.accepted++;
-        t.acceptedByShard[outcome] = (t.acceptedByShard[outcome] ?? 0) + 1;
+    const batch = p.spec.api === 'PutRecords' ? p.spec.batchSize : 1;
+    // A request that no draw could make Kinesis refuse whole is written entry by entry as it is drawn.
+    const largest = p.spec.payloadBytes.max + KEY_MAX_UTF8_BYTES;
+    const safe =
+      batch === 1 ||
+      (largest <= this.stream.maxRecordBytes && batch * largest <= PUT_RECORDS_MAX_REQUEST_BYTES);
+    if (safe) {
+      for (let i = 0; i < n; i++) {
+        p.sampler.next(sample);
+        this.countOutcome(p, this.writeSample(sample, this.payloadSize(p)));
+      }
+      return;
+    }
+    for (let done = 0; done < n; done += batch) {
+      const size = Math.min(batch, n - done);
+      for (let i = 0; i < size; i++) {
+        p.sampler.next(sample);
+        this.stagedData[i] = this.payloadSize(p);
+        this.stagedKeyIds[i] = sample.keyId;
+        this.stagedKeys[i] = sample.key;
+        this.stagedShards[i] = sample.shardIndex;
+        this.stagedHashKeys[i] = sample.explicitHashKey?.slice();
+        this.stagedKeyBytes[i] =
+          sample.key === undefined
+            ? (this.stream.keys.utf8Bytes[sample.keyId] as number)
+            : utf8ByteLength(sample.key);
+      }
+      // Kinesis refuses the whole request when one entry is too large or all of them pass 10 MiB [model §4].
+      const refused = this.engine.putRecordsProblem(this.stream, this.stagedData, this.stagedKeyBytes, size);
+      if (refused) {
+        p.totals.requestsRejected++;
+        this.rejectRecords(p, size, refused);
+        continue;
+      }
+      for (let i = 0; i < size; i++) {
+        sample.keyId = this.stagedKeyIds[i] as number;
+        sample.key = this.stagedKeys[i];
+        sample.shardIndex = this.stagedShards[i] as number;
+        sample.explicitHashKey = this.stagedHashKeys[i];
+        this.countOutcome(p, this.writeSample(sample, this.stagedData[i] as number));
       }
     }
   }
 
-  private sendAggregated(p: Running, n: number): void {
-    p.weights ??= p.sampler.shardWeights();
-    const random = this.engine.random;
-    const bytes = (p.spec.payloadBytes.min + p.spec.payloadBytes.max) / 2;
-    const t = p.totals;
-    let left = n;
-    const entries = [...p.weights.entries()];
-    let weightLeft = 1;
-    entries.forEach(([shard, weight], i) => {
-      // Sequential binomial draws (normal approximation) make the per-shard counts sum to n exactly.
-      let count: number;
-      if (i === entries.length - 1 || weightLeft <= 0) count = left;
-      else {
-        const q = Math.min(1, weight / weightLeft);
-        const mean = left * q;
-        const sd = Math.sqrt(Math.max(0, left * q * (1 - q)));
-        const u1 = Math.max(random.next(), 1e-12);
-        const gaussian = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random.next());
-        count = Math.min(left, Math.max(0, Math.round(mean + sd * gaussian)));
+  /** Aggregate step for `producers`: what falls due in (sinceMs, atMs], sent at the engine's current instant. */
+  private sendAggregated(producers: Running[], sinceMs: number, atMs: number): void {
+    const due: [Running, number][] = [];
+    for (const p of producers) {
+      const n = this.due(p, atMs);
+      if (n > 0) due.push([p, n]);
+    }
+    this.sendAggregatedCounts(due, sinceMs);
+    for (const p of producers) this.finishIfDone(p, atMs);
+  }
+
+  /**
+   * Sends `n` records per producer in aggregate, spread over (sinceMs, now]: shares of whole requests
+   * Kinesis would refuse are rejected, the rest drawn per shard (sequential binomial draws, so counts sum
+   * exactly), each shard's demand from all producers throttled at once, and accepted records apportioned
+   * back to producers by their share of the shard's demand.
+   */
+  private sendAggregatedCounts(due: [Running, number][], sinceMs: number): void {
+    const engine = this.engine;
+    const random = engine.random;
+    const shardCount = this.stream.shards.length;
+    const demand = new Float64Array(shardCount);
+    const demandBytes = new Float64Array(shardCount);
+    const parts: Contribution[] = [];
+    const bytesEach = new Map<Running, number>();
+    for (const [p, n] of due) {
+      this.generated(p, n);
+      this.setAggregated(p, true);
+      const keyBytes = p.sampler.meanKeyBytes();
+      const { min, max } = p.spec.payloadBytes;
+      const each = (min + max) / 2 + keyBytes;
+      bytesEach.set(p, each);
+      const refused = this.refusedShare(p, keyBytes);
+      let left = n;
+      if (refused.share > 0) {
+        const rejected = Math.min(n, Math.round(n * refused.share));
+        if (rejected > 0) {
+          this.rejectRecords(p, rejected, refused.error as KinesisError);
+          p.totals.requestsRejected +=
+            p.spec.api === 'PutRecords' ? Math.ceil(rejected / p.spec.batchSize) : rejected;
+        }
+        left -= rejected;
       }
-      weightLeft -= weight;
-      left -= count;
-      const rejectedBefore = this.engine.counters.rejected;
-      const accepted = this.engine.writeAggregate(
+      if (left <= 0) continue;
+      const { shards, weights } = p.sampler.shardWeights();
+      let weightLeft = 1;
+      for (let i = 0; i < shards.length && left > 0; i++) {
+        const weight = weights[i] as number;
+        let count: number;
+        if (i === shards.length - 1 || weightLeft <= 0) count = left;
+        else {
+          const q = Math.min(1, weight / weightLeft);
+          const mean = left * q;
+          const sd = Math.sqrt(Math.max(0, mean * (1 - q)));
+          const u1 = Math.max(random.next(), 1e-12);
+          const gaussian = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random.next());
+          count = Math.min(left, Math.max(0, Math.round(mean + sd * gaussian)));
+        }
+        weightLeft -= weight;
+        left -= count;
+        if (count === 0) continue;
+        const shard = shards[i] as number;
+        demand[shard] = (demand[shard] as number) + count;
+        demandBytes[shard] = (demandBytes[shard] as number) + count * each;
+        parts.push({ producer: p, shard, count });
+      }
+    }
+    // Throttle each shard's whole demand at once, then give every producer its share of what was taken.
+    const acceptedShare = new Float64Array(shardCount);
+    const seen = new Float64Array(shardCount);
+    const accepted = new Float64Array(shardCount);
+    for (let shard = 0; shard < shardCount; shard++) {
+      const d = demand[shard] as number;
+      if (d === 0) continue;
+      const rejectedBefore = engine.counters.rejected;
+      accepted[shard] = engine.writeAggregate(
         this.stream,
         shard,
-        count,
-        Math.round(bytes) + AGGREGATE_KEY_BYTES,
+        d,
+        (demandBytes[shard] as number) / d,
+        sinceMs,
       );
-      const rejected = this.engine.counters.rejected - rejectedBefore;
-      const throttled = count - accepted - rejected;
-      t.accepted += accepted;
-      t.throttled += throttled;
-      t.rejected += rejected;
-      if (rejected > 0 && this.engine.lastRejection) {
-        t.lastError = {
-          errorType: this.engine.lastRejection.type,
-          message: this.engine.lastRejection.message,
-        };
+      const rejected = engine.counters.rejected - rejectedBefore;
+      if (rejected > 0) {
+        // The stream took no writes (or the average record is too large): every part is rejected.
+        engine.counters.rejected -= rejected;
+        this.stream.totals.rejected -= rejected;
+        accepted[shard] = -1;
+      } else acceptedShare[shard] = (accepted[shard] as number) / d;
+    }
+    for (const part of parts) {
+      const { producer: p, shard, count } = part;
+      const t = p.totals;
+      if (accepted[shard] === -1) {
+        this.rejectRecords(p, count, engine.lastRejection as KinesisError);
+        continue;
       }
-      t.acceptedByShard[shard] = (t.acceptedByShard[shard] ?? 0) + accepted;
-      t.throttledByShard[shard] = (t.throttledByShard[shard] ?? 0) + throttled;
-    });
+      // Cumulative rounding: the parts of a shard add up to exactly what it accepted.
+      const before = seen[shard] as number;
+      seen[shard] = before + count;
+      const total = demand[shard] as number;
+      const acc =
+        Math.round(((accepted[shard] as number) * (before + count)) / total) -
+        Math.round(((accepted[shard] as number) * before) / total);
+      t.accepted += acc;
+      t.throttled += count - acc;
+      t.acceptedByShard[shard] = (t.acceptedByShard[shard] ?? 0) + acc;
+      t.throttledByShard[shard] = (t.throttledByShard[shard] ?? 0) + count - acc;
+    }
+    // Heavy keys feed the hot-key counters with their expected share, throttled as their shard was.
+    for (const [p, n] of due) {
+      const each = bytesEach.get(p) as number;
+      for (const key of p.sampler.heavyKeys()) {
+        const expected = n * key.weight;
+        const count = Math.floor(expected + random.next());
+        if (count <= 0 || accepted[key.shardIndex] === -1 || demand[key.shardIndex] === 0) continue;
+        const throttled = Math.round(count * (1 - (acceptedShare[key.shardIndex] ?? 0)));
+        this.stream.hotKeys.addHash(
+          key.hashKey,
+          0,
+          key.partitionKey,
+          count,
+          throttled,
+          count * each,
+          key.routing,
+        );
+      }
+    }
+  }
+
+  /**
+   * The share of a producer's records Kinesis would refuse in aggregate, and why: records too large for the
+   * stream (uniform payload sizes), and for PutRecords, whole requests with such an entry or over 10 MiB.
+   */
+  private refusedShare(p: Running, keyBytes: number): { share: number; error: KinesisError | undefined } {
+    const { min, max } = p.spec.payloadBytes;
+    const limit = this.stream.maxRecordBytes;
+    const firstTooLarge = Math.max(min, Math.floor(limit - keyBytes) + 1);
+    const tooLarge = max >= firstTooLarge ? (max - firstTooLarge + 1) / (max - min + 1) : 0;
+    const batch = p.spec.api === 'PutRecords' ? p.spec.batchSize : 1;
+    const requestBytes = batch * ((min + max) / 2 + keyBytes);
+    if (batch > 1 && requestBytes > PUT_RECORDS_MAX_REQUEST_BYTES)
+      return {
+        share: 1,
+        error: errors.putRecordsTooLarge(Math.round(requestBytes), PUT_RECORDS_MAX_REQUEST_BYTES),
+      };
+    if (tooLarge === 0) return { share: 0, error: undefined };
+    return {
+      share: 1 - (1 - tooLarge) ** batch,
+      error: errors.recordTooLarge(max, Math.round(keyBytes), limit),
+    };
   }
 }
