@@ -181,13 +181,22 @@ export class ShardEngine {
   }
 
   /** Removes every record whose retention has ended: readable while now < arrival + retention. */
-  private expire(stream: Stream): void {
-    const cutoff = this.nowMs - stream.retentionMs;
+  private expire(stream: Stream, force = false): void {
+    if (!force && this.nowMs < stream.expiryDueMs) return;
+    const retention = stream.retentionMs;
+    const cutoff = this.nowMs - retention;
+    // A lower bound of the next expiry: a record written from now on expires at now + retention or later.
+    let due = this.nowMs + retention;
     for (const shard of stream.shards) {
-      if (shard.log.nextExpiryMs(stream.retentionMs) > this.nowMs) continue;
-      const removed = shard.log.expire(cutoff);
-      if (removed.records > 0) shard.metrics.recordExpired(removed.records);
+      let next = shard.log.nextExpiryMs(retention);
+      if (next <= this.nowMs) {
+        const removed = shard.log.expire(cutoff);
+        if (removed.records > 0) shard.metrics.recordExpired(removed.records);
+        next = shard.log.nextExpiryMs(retention);
+      }
+      if (next < due) due = next;
     }
+    stream.expiryDueMs = due;
   }
 
   /** When the next retained record of a stream expires (virtual ms), or Infinity. */
@@ -740,7 +749,7 @@ export class ShardEngine {
     }
     stream.retentionHours = hours;
     // Decreasing hides older records at once; increasing never brings expired ones back [model §8].
-    this.expire(stream);
+    this.expire(stream, true);
     return {};
   }
 

@@ -139,6 +139,8 @@ export class Stream {
    * release only lower the true count), so the write path checks the budget in O(1).
    */
   detailUpperBound = 0;
+  /** No retained record expires before this virtual instant (a lower bound kept by the engine's expiry pass). */
+  expiryDueMs = Number.NEGATIVE_INFINITY;
   /** Records released from detail early because of the budget, since creation. */
   releasedRecords = 0;
   /** Attempts the engine saw, by outcome, since creation (PutRecord + each PutRecords entry). */

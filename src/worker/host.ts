@@ -1,7 +1,12 @@
 import { type ApiResult, createEngine, ENGINE_VERSION, type Engine, limits } from '../engine';
 import { errors as kinesisErrors } from '../engine/errors';
 import { inspectPartitionKey } from '../engine/inspect';
-import { ProducerSet, type ProducerSpec, producerProblem } from '../engine/producers/producerSet';
+import {
+  COARSE_STEP_MS,
+  ProducerSet,
+  type ProducerSpec,
+  producerProblem,
+} from '../engine/producers/producerSet';
 import { parseScenario, producerSchema, SCENARIO_VERSION, type Scenario } from '../scenario/schema';
 import {
   type ClockStatus,
@@ -63,8 +68,11 @@ export class SimulationHost {
   private recentErrors: SimulationSnapshot['recentErrors'] = [];
   /** Producer ids are never reused, across scenarios too: a command for an old producer cannot hit a new one. */
   private nextProducerId = 1;
-  /** A jump in progress: the virtual instant it started from and the one it goes to. */
-  private jump: { fromMs: number; targetMs: number } | undefined;
+  /**
+   * A jump in progress: the virtual instant it started from and the one it goes to; before `coarseUntilMs`
+   * it may step whole minutes (see ProducerSet.advance).
+   */
+  private jump: { fromMs: number; targetMs: number; coarseUntilMs: number } | undefined;
   /** Recent ticks (wall ms, virtual ms advanced), for the speed achieved. */
   private speedSamples: { wallMs: number; virtualMs: number; atMs: number }[] = [];
   private readonly wallClock: WallClock;
@@ -239,13 +247,28 @@ export class SimulationHost {
           // A jump simulates the skipped time with the running producers, in aggregate: a day of traffic
           // is a day of traffic. It runs in slices (the rest on later ticks) and can be cancelled.
           const now = this.engine.now();
-          this.jump = { fromMs: now, targetMs: now + command.ms };
+          const targetMs = now + command.ms;
+          this.jump = {
+            fromMs: now,
+            targetMs,
+            coarseUntilMs: targetMs - limits.METRICS_HISTORY_SECONDS * 1000,
+          };
           this.runJump();
         }
         break;
       case 'cancelJump':
-        // Whatever was simulated stays: the clock stops where the jump got to, every count consistent.
-        this.jump = undefined;
+        // Whatever was simulated stays: the clock stops where the jump got to, every count consistent. If
+        // it was stepping whole minutes, it first simulates METRICS_HISTORY_SECONDS more second by second,
+        // so every per-second figure on screen is one the simulation produced second by second.
+        if (this.jump) {
+          const now = this.engine.now();
+          if (now > this.jump.coarseUntilMs - COARSE_STEP_MS || !this.producers.anySteady)
+            this.jump = undefined;
+          else {
+            this.jump.targetMs = Math.ceil(now / 1000) * 1000 + limits.METRICS_HISTORY_SECONDS * 1000;
+            this.jump.coarseUntilMs = now;
+          }
+        }
         break;
       case 'loadScenario': {
         this.reply(command.requestId, this.loadScenario(command.scenario, command.paused === true));
@@ -353,7 +376,11 @@ export class SimulationHost {
     while (this.engine.now() < jump.targetMs) {
       // Nothing to send: the engine skips idle time in one go (expiry, transitions, metrics).
       const slice = this.producers.anySteady ? JUMP_SLICE_MS : Number.POSITIVE_INFINITY;
-      this.producers.advance(Math.min(slice, jump.targetMs - this.engine.now()), { aggregate: true });
+      // Whole minutes at a time until the last METRICS_HISTORY_SECONDS, which keep per-second series.
+      this.producers.advance(Math.min(slice, jump.targetMs - this.engine.now()), {
+        aggregate: true,
+        coarseUntilMs: jump.coarseUntilMs,
+      });
       if (this.wallClock() - started > TICK_BUDGET_MS) break;
     }
     this.noteProducerErrors();

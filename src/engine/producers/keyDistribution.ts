@@ -57,6 +57,8 @@ export interface KeySampler {
   heavyKeys(): readonly HeavyKey[];
   /** The average UTF-8 size of the partition keys it draws now, bytes. */
   meanKeyBytes(): number;
+  /** Whether its shard shares change as virtual time passes (a timestamp key moves every second). */
+  readonly timeVarying: boolean;
   /** Releases pinned keys. */
   dispose(): void;
 }
@@ -214,6 +216,7 @@ export function createKeySampler(
       shardWeights,
       heavyKeys,
       meanKeyBytes: () => keyBytes,
+      timeVarying: false,
       dispose() {
         for (const id of ids) engine.unpinKey(stream, id);
       },
@@ -261,6 +264,7 @@ export function createKeySampler(
         // Each key is used once: none carries a share worth counting.
         heavyKeys: () => [],
         meanKeyBytes: () => utf8ByteLength(`${seqPrefix}${counter}`),
+        timeVarying: false,
         dispose() {},
       };
     }
@@ -302,6 +306,7 @@ export function createKeySampler(
           ];
         },
         meanKeyBytes: () => utf8ByteLength(String(Math.floor(engine.now() / 1000))),
+        timeVarying: true,
         dispose() {
           if (pinned >= 0) engine.unpinKey(stream, pinned);
           pinned = -1;
@@ -369,6 +374,7 @@ export function createKeySampler(
         shardWeights,
         heavyKeys,
         meanKeyBytes: () => keyBytes,
+        timeVarying: false,
         dispose() {
           engine.unpinKey(stream, keyId);
         },

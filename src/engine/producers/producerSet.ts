@@ -105,17 +105,12 @@ export function producerProblem(spec: ProducerSpec): [string, string] | undefine
 
 /** Virtual ms per producer step: records of a step share one arrival instant, and go out as one or more requests. */
 export const PRODUCER_STEP_MS = 10;
+/** The longest aggregate step of a jump, virtual ms (see ProducerSet.advance). */
+export const COARSE_STEP_MS = 60_000;
 /** A burst larger than this is simulated in aggregate (one draw per shard) instead of record by record. */
 export const BURST_AGGREGATE_ABOVE = 100_000;
 /** The UTF-8 size a partition key can reach: 256 UTF-16 units of at most 3 bytes each [model §0]. */
 const KEY_MAX_UTF8_BYTES = PARTITION_KEY_MAX_LENGTH * 3;
-
-/** One producer's part of an aggregate step on one shard. */
-interface Contribution {
-  producer: Running;
-  shard: number;
-  count: number;
-}
 
 /**
  * Runs producers against a stream on the virtual clock. Per-record simulation by default: each step's
@@ -145,6 +140,14 @@ export class ProducerSet {
   private readonly stagedKeys: (string | undefined)[] = new Array(PUT_RECORDS_MAX_ENTRIES);
   private readonly stagedHashKeys: (Uint32Array | undefined)[] = new Array(PUT_RECORDS_MAX_ENTRIES);
   private readonly stagedShards = new Int32Array(PUT_RECORDS_MAX_ENTRIES);
+  // Scratch of aggregate steps, per shard (grown with the stream) and per producer-and-shard part.
+  private demand = new Float64Array(0);
+  private demandBytes = new Float64Array(0);
+  private accepted = new Float64Array(0);
+  private seen = new Float64Array(0);
+  private readonly partProducer: Running[] = [];
+  private readonly partShard: number[] = [];
+  private readonly partCount: number[] = [];
 
   constructor(engine: ShardEngine, stream: Stream) {
     this.engine = engine;
@@ -262,9 +265,12 @@ export class ProducerSet {
 
   /**
    * Advances the clock by `ms`, letting producers send what falls due. With `aggregate` (a jump), every
-   * producer is simulated in aggregate, in steps that end at whole virtual seconds.
+   * producer is simulated in aggregate, in steps that end at whole virtual seconds; with `coarseUntilMs`
+   * too, steps before that instant may span up to COARSE_STEP_MS (whole minutes) when no producer's shard
+   * shares change with time: a token bucket as a fluid takes the same from a steady demand over a minute
+   * as over sixty seconds, and per-second series are kept only for the last METRICS_HISTORY_SECONDS anyway.
    */
-  advance(ms: number, options: { aggregate?: boolean } = {}): void {
+  advance(ms: number, options: { aggregate?: boolean; coarseUntilMs?: number } = {}): void {
     // Bursts go out at once, at the current instant.
     for (const p of this.producers.values()) if (p.running && p.spec.rate === 'burst') this.sendBurst(p);
     let left = ms;
@@ -282,7 +288,13 @@ export class ProducerSet {
       );
       if (aggregated.length === steady.length) {
         // Steps up to the next whole second: fixed windows stay exact, and a second's records are one draw.
-        const to = Math.min(now + left, (Math.floor(now / 1000) + 1) * 1000);
+        const coarse =
+          options.coarseUntilMs !== undefined &&
+          now + COARSE_STEP_MS <= options.coarseUntilMs &&
+          this.stream.throttle === 'token-bucket' &&
+          !steady.some((p) => p.sampler.timeVarying);
+        const unit = coarse ? COARSE_STEP_MS : 1000;
+        const to = Math.min(now + left, (Math.floor(now / unit) + 1) * unit);
         // Records due in (now, to] arrive at to − 1 ms, within the second they were due in, as record by
         // record simulation would have them (a timestamp key then names the same second).
         const arrive = to - now > 1 ? to - 1 : to;
@@ -460,9 +472,17 @@ export class ProducerSet {
     const engine = this.engine;
     const random = engine.random;
     const shardCount = this.stream.shards.length;
-    const demand = new Float64Array(shardCount);
-    const demandBytes = new Float64Array(shardCount);
-    const parts: Contribution[] = [];
+    if (this.demand.length < shardCount) {
+      this.demand = new Float64Array(shardCount);
+      this.demandBytes = new Float64Array(shardCount);
+      this.accepted = new Float64Array(shardCount);
+      this.seen = new Float64Array(shardCount);
+    }
+    const { demand, demandBytes, accepted, seen } = this;
+    const partProducer = this.partProducer;
+    const partShard = this.partShard;
+    const partCount = this.partCount;
+    let parts = 0;
     const bytesEach = new Map<Running, number>();
     for (const [p, n] of due) {
       this.generated(p, n);
@@ -503,13 +523,13 @@ export class ProducerSet {
         const shard = shards[i] as number;
         demand[shard] = (demand[shard] as number) + count;
         demandBytes[shard] = (demandBytes[shard] as number) + count * each;
-        parts.push({ producer: p, shard, count });
+        partProducer[parts] = p;
+        partShard[parts] = shard;
+        partCount[parts] = count;
+        parts++;
       }
     }
     // Throttle each shard's whole demand at once, then give every producer its share of what was taken.
-    const acceptedShare = new Float64Array(shardCount);
-    const seen = new Float64Array(shardCount);
-    const accepted = new Float64Array(shardCount);
     for (let shard = 0; shard < shardCount; shard++) {
       const d = demand[shard] as number;
       if (d === 0) continue;
@@ -527,10 +547,12 @@ export class ProducerSet {
         engine.counters.rejected -= rejected;
         this.stream.totals.rejected -= rejected;
         accepted[shard] = -1;
-      } else acceptedShare[shard] = (accepted[shard] as number) / d;
+      }
     }
-    for (const part of parts) {
-      const { producer: p, shard, count } = part;
+    for (let i = 0; i < parts; i++) {
+      const p = partProducer[i] as Running;
+      const shard = partShard[i] as number;
+      const count = partCount[i] as number;
       const t = p.totals;
       if (accepted[shard] === -1) {
         this.rejectRecords(p, count, engine.lastRejection as KinesisError);
@@ -554,8 +576,9 @@ export class ProducerSet {
       for (const key of p.sampler.heavyKeys()) {
         const expected = n * key.weight;
         const count = Math.floor(expected + random.next());
-        if (count <= 0 || accepted[key.shardIndex] === -1 || demand[key.shardIndex] === 0) continue;
-        const throttled = Math.round(count * (1 - (acceptedShare[key.shardIndex] ?? 0)));
+        const d = demand[key.shardIndex] ?? 0;
+        if (count <= 0 || accepted[key.shardIndex] === -1 || d === 0) continue;
+        const throttled = Math.round(count * (1 - (accepted[key.shardIndex] as number) / d));
         this.stream.hotKeys.addHash(
           key.hashKey,
           0,
@@ -567,6 +590,15 @@ export class ProducerSet {
         );
       }
     }
+    // Leave the scratch zeroed for the next step (only the shards this one touched).
+    for (let i = 0; i < parts; i++) {
+      const shard = partShard[i] as number;
+      demand[shard] = 0;
+      demandBytes[shard] = 0;
+      accepted[shard] = 0;
+      seen[shard] = 0;
+    }
+    partProducer.length = 0;
   }
 
   /**
