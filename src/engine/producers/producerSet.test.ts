@@ -130,14 +130,123 @@ describe('ProducerSet.update', () => {
     const { producers } = setup(4, 9);
     const id = producers.add({ ...base, rate: 100, distribution: { kind: 'uniform', keyCount: 10 } });
     producers.advance(1000);
-    expect(producers.totals()[0]?.attempted).toBe(100);
+    // Generated: sent, or held for the next PutRecords request (at most 100 ms of records).
+    const before = producers.totals()[0];
+    expect((before?.attempted ?? 0) + (before?.buffered ?? 0)).toBe(100);
     expect(
       producers.update(id, { ...base, name: 'faster', rate: 1000, distribution: { kind: 'sequential' } }),
     ).toBe(true);
     producers.advance(1000);
     const [t] = producers.totals();
-    expect(t).toMatchObject({ name: 'faster', attempted: 1100 });
+    expect(t).toMatchObject({ name: 'faster' });
+    expect((t?.attempted ?? 0) + (t?.buffered ?? 0)).toBe(1100);
     expect(producers.specs()[0]?.spec.distribution.kind).toBe('sequential');
     expect(producers.update(99, base)).toBe(false);
+  });
+});
+
+describe('PutRecords producers send real requests', () => {
+  const large: ProducerSpec = {
+    ...base,
+    payloadBytes: { min: 100 * 1024, max: 100 * 1024 },
+    rate: 5000,
+    distribution: { kind: 'uniform', keyCount: 10 },
+  };
+
+  it('500 entries of 100 KiB are refused whole, as Kinesis refuses a request over 10 MiB [model §4]', () => {
+    for (const aggregate of [false, true]) {
+      const { engine, stream, producers } = setup(4);
+      producers.aggregateThreshold = aggregate ? 0 : Number.POSITIVE_INFINITY;
+      producers.add({ ...large, recordCount: 1000 });
+      producers.advance(2000);
+      const [t] = producers.totals();
+      expect(t).toMatchObject({ attempted: 1000, accepted: 0, throttled: 0, rejected: 1000 });
+      expect(t?.requestsRejected).toBe(2);
+      expect(t?.lastError?.errorType).toBe('InvalidArgumentException');
+      expect(t?.lastError?.message).toMatch(/^Records size exceeds the maximum allowed request size/);
+      expect(stream.totals).toEqual({ accepted: 0, throttled: 0, rejected: 1000 });
+      expect(engine.core.counters.rejected).toBe(1000);
+    }
+  });
+
+  it('the same records in requests of 50 (5 MiB) go through, throttled on bytes only', () => {
+    const { producers } = setup(4);
+    producers.add({ ...large, batchSize: 50, recordCount: 1000 });
+    producers.advance(2000);
+    const [t] = producers.totals();
+    expect(t?.rejected).toBe(0);
+    expect(t?.requests).toBe(20);
+    expect((t?.accepted ?? 0) + (t?.throttled ?? 0)).toBe(1000);
+    // Four shards take at most 4 MiB/s (plus a full bucket each at the start): ~100 KiB records.
+    expect(t?.accepted).toBeLessThanOrEqual(4 * 10 * 3 + 4);
+  });
+
+  it('an entry too large for the stream fails its whole request; PutRecord fails only that record', () => {
+    const spec: ProducerSpec = {
+      ...base,
+      batchSize: 10,
+      rate: 100,
+      payloadBytes: { min: 1000, max: 1_100_000 },
+      distribution: { kind: 'uniform', keyCount: 5 },
+    };
+    const batched = setup(4);
+    batched.producers.add(spec);
+    batched.producers.advance(1000);
+    const single = setup(4);
+    single.producers.add({ ...spec, api: 'PutRecord', batchSize: 1 });
+    single.producers.advance(1000);
+    const [b] = batched.producers.totals();
+    const [s] = single.producers.totals();
+    expect(b?.lastError?.message).toMatch(/^Record size exceeds the maximum allowed size/);
+    expect(s?.lastError?.message).toMatch(/^Record size exceeds the maximum allowed size/);
+    // Whole requests of 10 are refused: far more records rejected than one by one.
+    expect((b?.rejected ?? 0) % 10).toBe(0);
+    expect(b?.rejected ?? 0).toBeGreaterThan(s?.rejected ?? 0);
+    expect((b?.accepted ?? 0) + (b?.throttled ?? 0) + (b?.rejected ?? 0)).toBe(100);
+  });
+});
+
+describe('hot-key facts follow the hash key the records were routed by', () => {
+  it('one PartitionKey spread by random ExplicitHashKeys shows on every shard, and is no hot key', () => {
+    for (const aggregate of [false, true]) {
+      const { engine, producers } = setup(4);
+      producers.aggregateThreshold = aggregate ? 0 : Number.POSITIVE_INFINITY;
+      producers.add({
+        ...base,
+        rate: 3000,
+        distribution: { kind: 'explicitHashKeys', partitionKey: 'device-1' },
+      });
+      producers.advance(10_000);
+      const hot = engine.snapshot('s')?.hotKeys ?? [];
+      const device = hot.filter((k) => k.partitionKey === 'device-1');
+      expect(device.map((k) => k.shardId).sort()).toEqual([
+        'shardId-000000000000',
+        'shardId-000000000001',
+        'shardId-000000000002',
+        'shardId-000000000003',
+      ]);
+      // 5 s × 3,000 records/s spread evenly: ~3,750 per shard.
+      for (const k of device) {
+        expect(k.explicit).toBe(true);
+        expect(k.count).toBeGreaterThan(3000);
+        expect(k.count).toBeLessThan(4500);
+      }
+      expect(engine.snapshot('s')?.diagnosis).toEqual([]);
+    }
+  });
+
+  it('a key over 1 MiB/s but under 1,000 records/s is a hot key on bytes', () => {
+    const { engine, producers } = setup(4);
+    producers.add({
+      ...base,
+      rate: 728,
+      payloadBytes: { min: 2000, max: 2000 },
+      distribution: { kind: 'weighted', keys: [{ key: 'big', weight: 1 }] },
+    });
+    producers.advance(6000);
+    const [d] = engine.snapshot('s')?.diagnosis ?? [];
+    expect(d).toMatchObject({ verdict: 'hot-key', limit: 'bytes' });
+    expect(d?.topKey?.partitionKey).toBe('big');
+    expect(d?.explanation).toMatch(/KiB\/s/);
   });
 });

@@ -41,8 +41,14 @@ export interface ProducerTotals {
   running: boolean;
   /** Whether its latest records were simulated in aggregate (counts per shard, not record by record). */
   aggregated: boolean;
-  /** Records generated: every one is accepted, throttled or rejected exactly once. */
+  /**
+   * Records sent: every one is accepted, throttled or rejected exactly once. A PutRecords producer holds
+   * records until it has a full request (batchSize entries) or the oldest has waited PUT_RECORDS_LINGER_MS,
+   * as the KPL does, so it has sent up to one batch less than it generated (`buffered`); it sends what it
+   * holds when it stops, is edited or finishes.
+   */
   attempted: number;
+  buffered: number;
   accepted: number;
   throttled: number;
   rejected: number;
@@ -62,6 +68,10 @@ interface Running {
   spec: ProducerSpec;
   sampler: KeySampler;
   running: boolean;
+  /** Records generated in all (sent or buffered), those buffered for the next PutRecords request, and since when. */
+  generated: number;
+  buffered: number;
+  bufferedSinceMs: number;
   /** Start of the current running spell (virtual ms), and records generated since then. */
   startedMs: number;
   sent: number;
@@ -105,6 +115,11 @@ export function producerProblem(spec: ProducerSpec): [string, string] | undefine
 
 /** Virtual ms per producer step: records of a step share one arrival instant, and go out as one or more requests. */
 export const PRODUCER_STEP_MS = 10;
+/**
+ * How long a PutRecords producer holds records before it sends a request that is not full, virtual ms: the
+ * KPL's default RecordMaxBufferedTime (100 ms).
+ */
+export const PUT_RECORDS_LINGER_MS = 100;
 /** The longest aggregate step of a jump, virtual ms (see ProducerSet.advance). */
 export const COARSE_STEP_MS = 60_000;
 /** A burst larger than this is simulated in aggregate (one draw per shard) instead of record by record. */
@@ -164,6 +179,9 @@ export class ProducerSet {
       running: start,
       startedMs: this.engine.now(),
       sent: 0,
+      generated: 0,
+      buffered: 0,
+      bufferedSinceMs: 0,
       ranMs: 0,
       totals: {
         id,
@@ -172,6 +190,7 @@ export class ProducerSet {
         running: start,
         aggregated: false,
         attempted: 0,
+        buffered: 0,
         accepted: 0,
         throttled: 0,
         rejected: 0,
@@ -197,8 +216,9 @@ export class ProducerSet {
     return true;
   }
 
-  /** Closes a running spell: its time counts towards runningMs. */
+  /** Closes a running spell: its time counts towards runningMs, and what it buffered is sent. */
   private endSpell(p: Running): void {
+    this.flush(p);
     p.ranMs += this.spellMs(p, this.engine.now());
     p.startedMs = this.engine.now();
     p.sent = 0;
@@ -236,6 +256,7 @@ export class ProducerSet {
   remove(id: number): boolean {
     const p = this.producers.get(id);
     if (!p) return false;
+    this.flush(p);
     p.sampler.dispose();
     this.producers.delete(id);
     return true;
@@ -316,6 +337,7 @@ export class ProducerSet {
           this.setAggregated(p, false);
           this.sendRecords(p, n);
         }
+        if (p.buffered > 0 && at - p.bufferedSinceMs >= PUT_RECORDS_LINGER_MS) this.flush(p);
         this.finishIfDone(p, at);
       }
     }
@@ -324,13 +346,13 @@ export class ProducerSet {
   /** Records a steady producer owes at `atMs`: its rate over its spell (bounded by duration and count). */
   private due(p: Running, atMs: number): number {
     let due = Math.floor(((p.spec.rate as number) * this.spellMs(p, atMs)) / 1000 + 1e-9) - p.sent;
-    if (p.spec.recordCount !== undefined) due = Math.min(due, p.spec.recordCount - p.totals.attempted);
+    if (p.spec.recordCount !== undefined) due = Math.min(due, p.spec.recordCount - p.generated);
     return Math.max(0, due);
   }
 
   private finishIfDone(p: Running, atMs: number): void {
     const done =
-      (p.spec.recordCount !== undefined && p.totals.attempted >= p.spec.recordCount) ||
+      (p.spec.recordCount !== undefined && p.generated >= p.spec.recordCount) ||
       (p.spec.durationMs !== undefined && atMs - p.startedMs >= p.spec.durationMs);
     if (done) {
       this.endSpell(p);
@@ -343,15 +365,23 @@ export class ProducerSet {
     p.totals.aggregated = aggregated;
   }
 
-  /** Counts `n` records generated and the requests that carried them. */
-  private generated(p: Running, n: number): void {
+  /** Counts `n` records generated (what falls due is measured against these). */
+  private generate(p: Running, n: number): void {
     p.sent += n;
-    p.totals.attempted += n;
-    p.totals.requests += p.spec.api === 'PutRecords' ? Math.ceil(n / p.spec.batchSize) : n;
+    p.generated += n;
+  }
+
+  /** Sends what a PutRecords producer holds as one last, partial request. */
+  private flush(p: Running): void {
+    if (p.buffered === 0) return;
+    const n = p.buffered;
+    p.buffered = 0;
+    p.totals.buffered = 0;
+    this.sendRequest(p, n);
   }
 
   private sendBurst(p: Running): void {
-    const n = Math.max(0, (p.spec.recordCount ?? 0) - p.totals.attempted);
+    const n = Math.max(0, (p.spec.recordCount ?? 0) - p.generated);
     const now = this.engine.now();
     if (n > BURST_AGGREGATE_ABOVE) this.sendAggregatedCounts([[p, n]], now);
     else if (n > 0) {
@@ -403,51 +433,70 @@ export class ProducerSet {
       : this.engine.putUnpinned(this.stream, sample.key, dataBytes);
   }
 
-  /** Sends `n` records record by record, as requests: PutRecord one each, PutRecords up to batchSize entries. */
+  /**
+   * Generates `n` records and sends them record by record, as requests: PutRecord one each; PutRecords
+   * whenever `batchSize` records are held (the rest wait for the next ones, or for flush).
+   */
   private sendRecords(p: Running, n: number): void {
-    this.generated(p, n);
+    this.generate(p, n);
+    if (p.spec.api === 'PutRecord') {
+      this.sendRequest(p, n);
+      return;
+    }
+    if (p.buffered === 0) p.bufferedSinceMs = this.engine.now();
+    p.buffered += n;
+    const batch = p.spec.batchSize;
+    while (p.buffered >= batch) {
+      p.buffered -= batch;
+      this.sendRequest(p, batch);
+    }
+    // What is left is the newest records: held since now if this step's records were all it needed.
+    if (p.buffered > 0 && p.buffered <= n) p.bufferedSinceMs = this.engine.now();
+    p.totals.buffered = p.buffered;
+  }
+
+  /** Sends `size` records: `size` PutRecord requests, or one PutRecords request of `size` entries. */
+  private sendRequest(p: Running, size: number): void {
     const sample = this.sample;
-    const batch = p.spec.api === 'PutRecords' ? p.spec.batchSize : 1;
+    p.totals.attempted += size;
+    p.totals.requests += p.spec.api === 'PutRecords' ? 1 : size;
     // A request that no draw could make Kinesis refuse whole is written entry by entry as it is drawn.
     const largest = p.spec.payloadBytes.max + KEY_MAX_UTF8_BYTES;
     const safe =
-      batch === 1 ||
-      (largest <= this.stream.maxRecordBytes && batch * largest <= PUT_RECORDS_MAX_REQUEST_BYTES);
+      p.spec.api === 'PutRecord' ||
+      (largest <= this.stream.maxRecordBytes && size * largest <= PUT_RECORDS_MAX_REQUEST_BYTES);
     if (safe) {
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < size; i++) {
         p.sampler.next(sample);
         this.countOutcome(p, this.writeSample(sample, this.payloadSize(p)));
       }
       return;
     }
-    for (let done = 0; done < n; done += batch) {
-      const size = Math.min(batch, n - done);
-      for (let i = 0; i < size; i++) {
-        p.sampler.next(sample);
-        this.stagedData[i] = this.payloadSize(p);
-        this.stagedKeyIds[i] = sample.keyId;
-        this.stagedKeys[i] = sample.key;
-        this.stagedShards[i] = sample.shardIndex;
-        this.stagedHashKeys[i] = sample.explicitHashKey?.slice();
-        this.stagedKeyBytes[i] =
-          sample.key === undefined
-            ? (this.stream.keys.utf8Bytes[sample.keyId] as number)
-            : utf8ByteLength(sample.key);
-      }
-      // Kinesis refuses the whole request when one entry is too large or all of them pass 10 MiB [model §4].
-      const refused = this.engine.putRecordsProblem(this.stream, this.stagedData, this.stagedKeyBytes, size);
-      if (refused) {
-        p.totals.requestsRejected++;
-        this.rejectRecords(p, size, refused);
-        continue;
-      }
-      for (let i = 0; i < size; i++) {
-        sample.keyId = this.stagedKeyIds[i] as number;
-        sample.key = this.stagedKeys[i];
-        sample.shardIndex = this.stagedShards[i] as number;
-        sample.explicitHashKey = this.stagedHashKeys[i];
-        this.countOutcome(p, this.writeSample(sample, this.stagedData[i] as number));
-      }
+    for (let i = 0; i < size; i++) {
+      p.sampler.next(sample);
+      this.stagedData[i] = this.payloadSize(p);
+      this.stagedKeyIds[i] = sample.keyId;
+      this.stagedKeys[i] = sample.key;
+      this.stagedShards[i] = sample.shardIndex;
+      this.stagedHashKeys[i] = sample.explicitHashKey?.slice();
+      this.stagedKeyBytes[i] =
+        sample.key === undefined
+          ? (this.stream.keys.utf8Bytes[sample.keyId] as number)
+          : utf8ByteLength(sample.key);
+    }
+    // Kinesis refuses the whole request when one entry is too large or all of them pass 10 MiB [model §4].
+    const refused = this.engine.putRecordsProblem(this.stream, this.stagedData, this.stagedKeyBytes, size);
+    if (refused) {
+      p.totals.requestsRejected++;
+      this.rejectRecords(p, size, refused);
+      return;
+    }
+    for (let i = 0; i < size; i++) {
+      sample.keyId = this.stagedKeyIds[i] as number;
+      sample.key = this.stagedKeys[i];
+      sample.shardIndex = this.stagedShards[i] as number;
+      sample.explicitHashKey = this.stagedHashKeys[i];
+      this.countOutcome(p, this.writeSample(sample, this.stagedData[i] as number));
     }
   }
 
@@ -485,7 +534,11 @@ export class ProducerSet {
     let parts = 0;
     const bytesEach = new Map<Running, number>();
     for (const [p, n] of due) {
-      this.generated(p, n);
+      // Records held for a request go out first, as they would have.
+      this.flush(p);
+      this.generate(p, n);
+      p.totals.attempted += n;
+      p.totals.requests += p.spec.api === 'PutRecords' ? Math.ceil(n / p.spec.batchSize) : n;
       this.setAggregated(p, true);
       const keyBytes = p.sampler.meanKeyBytes();
       const { min, max } = p.spec.payloadBytes;
@@ -529,6 +582,13 @@ export class ProducerSet {
         parts++;
       }
     }
+    // Record by record, records go out in requests every PRODUCER_STEP_MS (PutRecord) or
+    // PUT_RECORDS_LINGER_MS (PutRecords): the first arrives that long after the interval starts, so a
+    // shard's allowance earns from then on (what an idle shard saved is capped at a full bucket).
+    let offset = Number.POSITIVE_INFINITY;
+    for (const [p] of due)
+      offset = Math.min(offset, p.spec.api === 'PutRecords' ? PUT_RECORDS_LINGER_MS : PRODUCER_STEP_MS);
+    const earnFromMs = Math.min(sinceMs + offset, engine.now());
     // Throttle each shard's whole demand at once, then give every producer its share of what was taken.
     for (let shard = 0; shard < shardCount; shard++) {
       const d = demand[shard] as number;
@@ -539,7 +599,7 @@ export class ProducerSet {
         shard,
         d,
         (demandBytes[shard] as number) / d,
-        sinceMs,
+        earnFromMs,
       );
       const rejected = engine.counters.rejected - rejectedBefore;
       if (rejected > 0) {

@@ -1,0 +1,333 @@
+// @vitest-environment node
+// Model-based test of the host as the UI drives it: random sequences of the commands a person can give
+// (play, pause, speed, step, +1 h/+24 h, cancel, producers added, edited, stopped, started and removed,
+// records put by hand, presets loaded) must keep every record accounted for exactly once.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ProducerSpec } from '../engine/producers/producerSet';
+import { PRESETS } from '../scenario/presets';
+import type { Scenario } from '../scenario/schema';
+import { SimulationHost } from './host';
+import type { Command, SimulationSnapshot, Speed } from './protocol';
+
+/** A wall clock that moves 30 ms whenever the host looks at it, so jumps and ticks hit their budgets. */
+function steppingClock() {
+  let now = 0;
+  return () => {
+    now += 30;
+    return now;
+  };
+}
+
+interface Model {
+  host: SimulationHost;
+  /**
+   * Per producer id: its records and running time when its current rate began (added, edited, restarted),
+   * so what it owes since then is that rate × the running time since.
+   */
+  base: Map<number, { generated: number; runningMs: number }>;
+  /** Totals of removed producers and of records put by hand, since the current scenario was loaded. */
+  removed: { accepted: number; throttled: number; rejected: number };
+  manual: { accepted: number; throttled: number; rejected: number };
+  lastResult: { ok: boolean; output?: Record<string, unknown>; errorType?: string } | undefined;
+}
+
+const specArb: fc.Arbitrary<ProducerSpec> = fc.record({
+  name: fc.constantFrom('a', 'b', 'c'),
+  api: fc.constantFrom('PutRecord' as const, 'PutRecords' as const),
+  batchSize: fc.constantFrom(1, 50, 500),
+  payloadBytes: fc.constantFrom(
+    { min: 100, max: 100 },
+    { min: 1, max: 3000 },
+    { min: 100_000, max: 102_400 },
+  ),
+  rate: fc.constantFrom(5, 900, 2500, 40_000) as fc.Arbitrary<number | 'burst'>,
+  distribution: fc.constantFrom(
+    { kind: 'uniform' as const, keyCount: 50 },
+    { kind: 'hotKey' as const, hotKey: 'celebrity', hotPercent: 60, keyCount: 100 },
+    { kind: 'timestamp' as const },
+    { kind: 'sequential' as const },
+    { kind: 'explicitHashKeys' as const, partitionKey: 'device-1' },
+  ),
+});
+
+type Action =
+  | { kind: 'tick'; wallMs: number }
+  | { kind: 'command'; command: Command }
+  | { kind: 'addProducer'; spec: ProducerSpec; start: boolean }
+  | { kind: 'updateProducer'; pick: number; spec: ProducerSpec }
+  | { kind: 'setRunning'; pick: number; running: boolean }
+  | { kind: 'remove'; pick: number }
+  | { kind: 'burst'; count: number }
+  | { kind: 'put'; key: string; bytes: number }
+  | { kind: 'preset'; index: number };
+
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({ kind: fc.constant('tick' as const), wallMs: fc.constantFrom(16, 100, 250, 1000) }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc
+      .oneof(
+        fc.constant<Command>({ type: 'play' }),
+        fc.constant<Command>({ type: 'pause' }),
+        fc.constant<Command>({ type: 'togglePlay' }),
+        fc.constantFrom<Speed>(1, 10, 60, 600, 3600).map<Command>((speed) => ({ type: 'setSpeed', speed })),
+        fc.constantFrom(10, 1000, 2500).map<Command>((ms) => ({ type: 'step', ms })),
+        fc.constantFrom(3_600_000, 86_400_000, 600_000).map<Command>((ms) => ({ type: 'jump', ms })),
+        fc.constant<Command>({ type: 'cancelJump' }),
+      )
+      .map((command) => ({ kind: 'command' as const, command })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('addProducer' as const), spec: specArb, start: fc.boolean() }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('updateProducer' as const), pick: fc.nat(5), spec: specArb }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('setRunning' as const),
+      pick: fc.nat(5),
+      running: fc.boolean(),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), pick: fc.nat(5) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('burst' as const), count: fc.constantFrom(10, 5000, 150_000) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('put' as const),
+      key: fc.constantFrom('a', 'celebrity', '', 'x'.repeat(300)),
+      bytes: fc.constantFrom(1, 2000),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('preset' as const), index: fc.nat(PRESETS.length - 1) }),
+  },
+);
+
+const zero = () => ({ accepted: 0, throttled: 0, rejected: 0 });
+
+function apply(model: Model, action: Action): void {
+  const { host } = model;
+  const producers = host.snapshot().producers;
+  const pickId = (pick: number) => producers[pick % Math.max(1, producers.length)]?.id ?? 999;
+  switch (action.kind) {
+    case 'tick':
+      host.tick(action.wallMs);
+      return;
+    case 'command':
+      host.handle(action.command);
+      return;
+    case 'addProducer': {
+      host.handle({ type: 'addProducer', requestId: 1, spec: action.spec, start: action.start });
+      const id = model.lastResult?.output?.id;
+      if (typeof id === 'number') markBase(model, id);
+      return;
+    }
+    case 'burst': {
+      const spec: ProducerSpec = {
+        name: 'burst',
+        api: 'PutRecords',
+        batchSize: 500,
+        payloadBytes: { min: 10, max: 10 },
+        rate: 'burst',
+        recordCount: action.count,
+        distribution: { kind: 'uniform', keyCount: 20 },
+      };
+      host.handle({ type: 'addProducer', requestId: 1, spec, start: true });
+      return;
+    }
+    case 'updateProducer': {
+      const id = pickId(action.pick);
+      host.handle({ type: 'updateProducer', requestId: 1, id, spec: action.spec });
+      if (model.lastResult?.ok) markBase(model, id);
+      return;
+    }
+    case 'setRunning': {
+      const id = pickId(action.pick);
+      const was = producers.find((p) => p.id === id)?.running;
+      host.handle({ type: 'setProducerRunning', id, running: action.running });
+      if (was === false && action.running) markBase(model, id);
+      return;
+    }
+    case 'remove': {
+      const id = pickId(action.pick);
+      const gone = producers.find((p) => p.id === id);
+      host.handle({ type: 'removeProducer', id });
+      if (gone) {
+        model.removed.accepted += gone.accepted;
+        model.removed.throttled += gone.throttled;
+        model.removed.rejected += gone.rejected;
+      }
+      return;
+    }
+    case 'put': {
+      host.handle({
+        type: 'putRecord',
+        requestId: 2,
+        record: { partitionKey: action.key, data: 'x'.repeat(action.bytes) },
+      });
+      const r = model.lastResult;
+      if (r?.ok) model.manual.accepted++;
+      else if (r?.errorType === 'ProvisionedThroughputExceededException') model.manual.throttled++;
+      else model.manual.rejected++;
+      return;
+    }
+    case 'preset': {
+      const { id: _id, ...scenario } = PRESETS[action.index] as Scenario & { id: string };
+      host.handle({ type: 'loadScenario', requestId: 3, scenario });
+      if (model.lastResult?.ok) {
+        model.removed = zero();
+        model.manual = zero();
+        model.base = new Map();
+        for (const p of host.snapshot().producers) markBase(model, p.id);
+      }
+      return;
+    }
+  }
+}
+
+function markBase(model: Model, id: number): void {
+  const p = model.host.snapshot().producers.find((q) => q.id === id);
+  if (p) model.base.set(id, { generated: p.attempted + p.buffered, runningMs: p.runningMs });
+}
+
+const serialise = ({ version: _v, ...s }: SimulationSnapshot) =>
+  JSON.stringify(s, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));
+
+function checkInvariants(model: Model): void {
+  const first = model.host.snapshot();
+  // A snapshot is a pure read: taking it again changes nothing.
+  expect(serialise(model.host.snapshot())).toBe(serialise(first));
+  const stream = first.stream;
+  if (!stream) throw new Error('no stream');
+  let accepted = 0;
+  let throttled = 0;
+  let rejected = 0;
+  for (const p of first.producers) {
+    // Every record a producer generated was accepted, throttled or rejected, exactly once.
+    expect(p.accepted + p.throttled + p.rejected).toBe(p.attempted);
+    accepted += p.accepted;
+    throttled += p.throttled;
+    rejected += p.rejected;
+    if (p.spec.rate === 'burst') {
+      expect(p.attempted).toBeLessThanOrEqual(p.spec.recordCount ?? 0);
+    } else {
+      // Records generated = rate × virtual time running (since the rate was set), rounded down; all but
+      // less than one PutRecords batch of them are sent.
+      const base = model.base.get(p.id) ?? { generated: 0, runningMs: 0 };
+      const owed = (p.spec.rate * (p.runningMs - base.runningMs)) / 1000;
+      const generated = p.attempted + p.buffered - base.generated;
+      expect(generated).toBeLessThanOrEqual(owed + 1e-6);
+      expect(generated).toBeGreaterThan(owed - 1 - 1e-6);
+      expect(p.buffered).toBeLessThan(p.spec.api === 'PutRecords' ? p.spec.batchSize : 1);
+      if (!p.running) expect(p.buffered).toBe(0);
+    }
+  }
+  accepted += model.removed.accepted + model.manual.accepted;
+  throttled += model.removed.throttled + model.manual.throttled;
+  rejected += model.removed.rejected + model.manual.rejected;
+  // The stream counted exactly what producers and hand-put records were told.
+  expect(stream.totals).toEqual({ accepted, throttled, rejected });
+  const perShard = (a: Float64Array) => a.reduce((x, y) => x + y, 0);
+  expect(perShard(stream.accepted)).toBe(accepted);
+  expect(perShard(stream.throttled)).toBe(throttled);
+}
+
+describe('SimulationHost under random UI command sequences (model-based)', () => {
+  it('conserves every record across play, pause, speed, step, jumps, edits, bursts and presets', () => {
+    fc.assert(
+      fc.property(fc.array(actionArb, { minLength: 1, maxLength: 25 }), fc.nat(1000), (actions, seed) => {
+        const model: Model = {
+          host: undefined as unknown as SimulationHost,
+          base: new Map(),
+          removed: zero(),
+          manual: zero(),
+          lastResult: undefined,
+        };
+        model.host = new SimulationHost(
+          (event) => {
+            if (event.type === 'result') model.lastResult = event.result;
+          },
+          seed,
+          steppingClock(),
+        );
+        for (const action of actions) {
+          model.lastResult = undefined;
+          apply(model, action);
+          checkInvariants(model);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+
+  it('refuses a command made for a replaced simulation, and changes nothing', () => {
+    const events: unknown[] = [];
+    const host = new SimulationHost(
+      (e) => events.push(e),
+      1,
+      () => 0,
+    );
+    const { id: _id, ...scenario } = PRESETS[1] as Scenario & { id: string };
+    host.handle({ type: 'loadScenario', requestId: 1, scenario });
+    const old = host.snapshot();
+    const producerId = old.producers[0]?.id as number;
+    host.handle({ type: 'loadScenario', requestId: 2, scenario });
+    const before = serialise(host.snapshot());
+    host.handle({
+      type: 'updateProducer',
+      requestId: 3,
+      id: producerId,
+      spec: { ...(old.producers[0]?.spec as ProducerSpec), rate: 1 },
+      generation: old.generation,
+    });
+    host.handle({ type: 'removeProducer', id: producerId, generation: old.generation });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'result',
+        requestId: 3,
+        result: expect.objectContaining({ ok: false, errorType: 'Stale command' }),
+      }),
+    );
+    expect(events).toContainEqual(expect.objectContaining({ type: 'commandError', field: 'generation' }));
+    // Producer ids are never reused: the new scenario's producer is another id.
+    expect(host.snapshot().producers[0]?.id).not.toBe(producerId);
+    expect(serialise(host.snapshot()).replace(/"version":\d+,?/g, '')).toBe(
+      before.replace(/"version":\d+,?/g, ''),
+    );
+  });
+
+  it('a jump runs in slices, shows its progress, and a cancel leaves a consistent state', () => {
+    const host = new SimulationHost(() => {}, 1, steppingClock());
+    const { id: _id, ...scenario } = PRESETS[1] as Scenario & { id: string };
+    host.handle({
+      type: 'loadScenario',
+      requestId: 1,
+      scenario: { ...scenario, stream: { ...scenario.stream, shardCount: 50 } },
+    });
+    host.handle({ type: 'jump', ms: 7 * 86_400_000 });
+    const progress = host.status().jump;
+    expect(progress).not.toBeNull();
+    expect(progress?.nowMs).toBeLessThan(progress?.targetMs ?? 0);
+    host.handle({ type: 'step', ms: 1000 }); // refused while jumping
+    host.handle({ type: 'cancelJump' });
+    for (let i = 0; i < 100 && host.status().jump; i++) host.tick(100);
+    expect(host.status().jump).toBeNull();
+    const p = host.snapshot().producers[0];
+    if (!p) throw new Error('no producer');
+    expect(p.accepted + p.throttled + p.rejected).toBe(p.attempted);
+    expect(p.attempted + p.buffered).toBe(Math.floor(((p.spec.rate as number) * p.runningMs) / 1000));
+  });
+});
