@@ -1,4 +1,4 @@
-import { diagnoseStream, type ShardDiagnosis, windowKeyRates } from './diagnosis';
+import { diagnoseStream, type ShardDiagnosis, type WindowKeyRate, windowKeyRates } from './diagnosis';
 import type { ShardEngine } from './engine';
 import { hashKeyFraction } from './hashKey';
 import { DIAGNOSIS_WINDOW_SECONDS, type StreamMode, type ThrottleModel } from './limits';
@@ -159,6 +159,29 @@ function describeShards(stream: Stream, shards: Shard[]): ShardInfo[] {
 }
 
 /**
+ * The diagnosis and the window's keys change only when a virtual second ends (or shards change): worked
+ * out once per completed second and shared by every snapshot taken during the next one.
+ */
+const windowFacts = new WeakMap<
+  Stream,
+  { second: number; epoch: number; diagnosis: ShardDiagnosis[]; keys: WindowKeyRate[] }
+>();
+
+function factsOf(stream: Stream, nowMs: number): { diagnosis: ShardDiagnosis[]; keys: WindowKeyRate[] } {
+  const second = Math.floor(nowMs / 1000);
+  const cached = windowFacts.get(stream);
+  if (cached && cached.second === second && cached.epoch === stream.routeEpoch) return cached;
+  const facts = {
+    second,
+    epoch: stream.routeEpoch,
+    diagnosis: diagnoseStream(stream, nowMs),
+    keys: windowKeyRates(stream, nowMs, true),
+  };
+  windowFacts.set(stream, facts);
+  return facts;
+}
+
+/**
  * Builds a snapshot of a stream with `seconds` of per-second history and its `hotKeyLimit` hottest keys;
  * undefined if there is no such stream. A pure read of the engine's facts: it changes nothing.
  */
@@ -173,6 +196,7 @@ export function buildStreamSnapshot(
   const shards: Shard[] = stream.status === 'CREATING' ? [] : stream.visibleShards;
   const n = shards.length;
   const perShard = () => new Float64Array(n);
+  const facts = factsOf(stream, engine.now());
   const snapshot: StreamSnapshot = {
     nowMs: engine.now(),
     streamName: stream.name,
@@ -195,7 +219,7 @@ export function buildStreamSnapshot(
     firstSecond: Math.floor(engine.now() / 1000) - seconds,
     series: seriesViews(new ArrayBuffer(SERIES_FIELDS.length * n * seconds * 4), n * seconds),
     hotKeys: [],
-    diagnosis: diagnoseStream(stream, engine.now()),
+    diagnosis: facts.diagnosis,
     windowSeconds: DIAGNOSIS_WINDOW_SECONDS,
     countBucketMs: stream.countBucketMs,
     nextExpiryMs: null,
@@ -223,7 +247,7 @@ export function buildStreamSnapshot(
   });
   const next = engine.nextExpiryMs(streamName);
   snapshot.nextExpiryMs = Number.isFinite(next) ? next : null;
-  snapshot.hotKeys = windowKeyRates(stream, engine.now(), true)
+  snapshot.hotKeys = facts.keys
     .slice(0, hotKeyLimit)
     .map((k) => ({
       partitionKey: k.partitionKey,
