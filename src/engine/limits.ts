@@ -118,3 +118,10 @@ export const KEY_WINDOW_TOP_KEYS = 256;
  * then hold 1,024 buckets of 1,024 s each per shard: memory is set by this budget, never by simulated time.
  */
 export const COUNT_BUCKETS_MAX = 1024;
+
+/**
+ * Shardlab's own bound, not a Kinesis one: the most shards the page offers for one stream (its views and
+ * the worker's per-record simulation are measured up to this). The engine itself accepts what the account
+ * quota allows.
+ */
+export const SIMULATOR_MAX_SHARDS_PER_STREAM = 500;

@@ -1,13 +1,27 @@
 import { z } from 'zod';
-import type { KeyDistribution, ProducerSpec } from '../worker/engineTypes';
-import { SPEEDS, type Speed, type StreamConfig } from '../worker/protocol';
+import type { ThrottleModel } from '../engine/limits';
+import {
+  DATA_MODEL_MAX_BYTES,
+  HASH_KEY_PATTERN,
+  PARTITION_KEY_MAX_LENGTH,
+  PARTITION_KEY_MIN_LENGTH,
+  PUT_RECORDS_MAX_ENTRIES,
+  PUT_RECORDS_MIN_ENTRIES,
+  RETENTION_HOURS_MAX,
+  RETENTION_HOURS_MIN,
+  STREAM_NAME_MAX_LENGTH,
+  STREAM_NAME_MIN_LENGTH,
+  THROTTLE_MODELS,
+} from '../engine/limits';
+import type { KeyDistribution } from '../engine/producers/keyDistribution';
+import { SCENARIO_VERSION, type Scenario, SPEEDS, type StreamConfig } from '../shared/types';
 
-/** The current scenario file format. */
-export const SCENARIO_VERSION = 1;
+export { SCENARIO_VERSION, type Scenario } from '../shared/types';
 /** Imported files and shared URLs larger than this are refused before parsing. */
 export const MAX_SCENARIO_BYTES = 256 * 1024;
 
-const key = z.string().min(1).max(256);
+// Kinesis's limits come from the engine (the one place they live); the rest are Shardlab's own bounds.
+const key = z.string().min(PARTITION_KEY_MIN_LENGTH).max(PARTITION_KEY_MAX_LENGTH);
 const count = z.number().int().min(1).max(1_000_000);
 const prefix = z.string().max(200).optional();
 
@@ -33,7 +47,7 @@ const distributionSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('explicitHashKeys'),
     hashKeys: z
-      .array(z.string().regex(/^(0|[1-9]\d{0,38})$/))
+      .array(z.string().regex(new RegExp(`^(${HASH_KEY_PATTERN})$`)))
       .max(10_000)
       .optional(),
     partitionKey: key.optional(),
@@ -41,13 +55,13 @@ const distributionSchema = z.discriminatedUnion('kind', [
 ]);
 
 /** The largest Data blob the API model allows (10 MiB); a stream's own limit is the engine's to enforce. */
-const MAX_DATA_BYTES = 10 * 1024 * 1024;
+const MAX_DATA_BYTES = DATA_MODEL_MAX_BYTES;
 
 /** A producer as a scenario file or a worker command carries it. */
 export const producerSchema = z.strictObject({
   name: z.string().trim().min(1).max(64),
   api: z.enum(['PutRecord', 'PutRecords']),
-  batchSize: z.number().int().min(1).max(500),
+  batchSize: z.number().int().min(PUT_RECORDS_MIN_ENTRIES).max(PUT_RECORDS_MAX_ENTRIES),
   payloadBytes: z
     .strictObject({
       min: z.number().int().min(0).max(MAX_DATA_BYTES),
@@ -71,25 +85,14 @@ export const scenarioSchema = z.strictObject({
   seed: z.number().int().min(0).max(0xffffffff),
   speed: z.literal([...SPEEDS]),
   stream: z.strictObject({
-    streamName: z.string().min(1).max(128),
+    streamName: z.string().min(STREAM_NAME_MIN_LENGTH).max(STREAM_NAME_MAX_LENGTH),
     shardCount: z.number().int().min(1).max(500),
-    retentionHours: z.number().int().min(24).max(8760),
-    throttle: z.enum(['token-bucket', 'fixed-window']),
+    retentionHours: z.number().int().min(RETENTION_HOURS_MIN).max(RETENTION_HOURS_MAX),
+    throttle: z.enum(THROTTLE_MODELS as [ThrottleModel, ...ThrottleModel[]]),
     mode: z.enum(['PROVISIONED', 'ON_DEMAND']).optional(),
   }),
   producers: z.array(z.strictObject({ spec: producerSchema, running: z.boolean() })).max(50),
 });
-
-/** A reproducible run: stream, producers, seed and speed. Shareable by URL and as a JSON file. */
-export interface Scenario {
-  version: typeof SCENARIO_VERSION;
-  name?: string;
-  lesson?: string;
-  seed: number;
-  speed: Speed;
-  stream: StreamConfig;
-  producers: { spec: ProducerSpec; running: boolean }[];
-}
 
 // Compile-time check that the schema and the TypeScript types describe the same thing.
 type Parsed = z.infer<typeof scenarioSchema>;

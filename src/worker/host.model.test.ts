@@ -269,7 +269,7 @@ describe('SimulationHost under random UI command sequences (model-based)', () =>
           checkInvariants(model);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 150 },
     );
   }, 120_000);
 

@@ -3,32 +3,16 @@
  * nouns (worker → main). Snapshots are batched (at most SNAPSHOTS_PER_SECOND) and carry typed arrays whose
  * buffers are transferred, never one message per record.
  */
-import type { Scenario } from '../scenario/schema';
-import type {
-  ProducerSpec,
-  ProducerTotals,
-  ShardDiagnosis,
-  StreamSnapshot,
-  ThrottleModelName,
-} from './engineTypes';
+import type { Scenario, Speed, StreamConfig } from '../shared/types';
+import type { ProducerSpec, ProducerTotals, ShardDiagnosis, StreamSnapshot } from './engineTypes';
+
+export { SPEEDS, type Speed, type StreamConfig } from '../shared/types';
 
 export const PROTOCOL_VERSION = 1;
 export const SNAPSHOTS_PER_SECOND = 10;
 export const SNAPSHOT_INTERVAL_MS = 1000 / SNAPSHOTS_PER_SECOND;
 /** Seconds of per-shard history each snapshot carries. */
 export const SNAPSHOT_HISTORY_SECONDS = 120;
-export const SPEEDS = [1, 10, 60, 600, 3600] as const;
-export type Speed = (typeof SPEEDS)[number];
-
-export interface StreamConfig {
-  streamName: string;
-  /** Shards of a PROVISIONED stream (an ON_DEMAND stream starts with the engine's 4). */
-  shardCount: number;
-  retentionHours: number;
-  throttle: ThrottleModelName;
-  /** Capacity mode; PROVISIONED when absent. */
-  mode?: 'PROVISIONED' | 'ON_DEMAND';
-}
 
 /** A record a person types in the "put one record" form. */
 export interface ManualRecord {
@@ -71,8 +55,7 @@ export type Command =
   /** Simulates `ms` of virtual time with the running producers (aggregate), in slices; see ClockStatus.jump. */
   | ({ type: 'jump'; ms: number } & ForGeneration)
   /** Stops a jump in progress where it got to. */
-  | { type: 'cancelJump' }
-  | { type: 'reset'; seed: number };
+  | { type: 'cancelJump' };
 
 /** The command types that carry a generation and are refused when it is stale. */
 export const GENERATION_BOUND_COMMANDS: ReadonlySet<Command['type']> = new Set([

@@ -252,11 +252,11 @@ export class ProducerSet {
     return true;
   }
 
-  /** Removes a producer and releases its keys; false if there is no such producer. */
+  /** Removes a producer (and what it still held unsent) and releases its keys; false if there is none. */
   remove(id: number): boolean {
     const p = this.producers.get(id);
     if (!p) return false;
-    this.flush(p);
+    // Removed at once, like a killed process: records it still held were never sent, so never attempted.
     p.sampler.dispose();
     this.producers.delete(id);
     return true;
