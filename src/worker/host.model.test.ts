@@ -65,7 +65,10 @@ type Action =
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   {
     weight: 6,
-    arbitrary: fc.record({ kind: fc.constant('tick' as const), wallMs: fc.constantFrom(16, 100, 250, 1000) }),
+    arbitrary: fc.record({
+      kind: fc.constant('tick' as const),
+      wallMs: fc.constantFrom(16, 100, 250, 1000, 83.37, 116.6),
+    }),
   },
   {
     weight: 4,
@@ -75,7 +78,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
         fc.constant<Command>({ type: 'pause' }),
         fc.constant<Command>({ type: 'togglePlay' }),
         fc.constantFrom<Speed>(1, 10, 60, 600, 3600).map<Command>((speed) => ({ type: 'setSpeed', speed })),
-        fc.constantFrom(10, 1000, 2500).map<Command>((ms) => ({ type: 'step', ms })),
+        fc.constantFrom(10, 1000, 2500, 2.5).map<Command>((ms) => ({ type: 'step', ms })),
         fc.constantFrom(3_600_000, 86_400_000, 600_000).map<Command>((ms) => ({ type: 'jump', ms })),
         fc.constant<Command>({ type: 'cancelJump' }),
       )

@@ -250,3 +250,24 @@ describe('hot-key facts follow the hash key the records were routed by', () => {
     expect(d?.explanation).toMatch(/KiB\/s/);
   });
 });
+
+describe('ProducerSet.advance with fractional virtual ms', () => {
+  it('never stalls on a remainder too small to move a ~1.8e12 ms clock (a 3600× tick of 83.37 ms)', () => {
+    for (const aggregate of [false, true]) {
+      const { engine, producers } = setup(4);
+      producers.aggregateThreshold = aggregate ? 1 : Number.POSITIVE_INFINITY;
+      producers.add(base);
+      const start = engine.now();
+      const ms = 123.4 + 83.37 * 3600 + (0.1 + 0.2) + 100 * (1000 / 3);
+      producers.advance(123.4);
+      producers.advance(83.37 * 3600); // 300132.00000000006
+      producers.advance(0.1 + 0.2);
+      for (let i = 0; i < 100; i++) producers.advance(1000 / 3);
+      expect(Math.abs(engine.now() - start - ms)).toBeLessThan(0.1);
+      const [t] = producers.totals();
+      expect((t?.attempted ?? 0) + (t?.buffered ?? 0)).toBe(
+        Math.floor((2000 * (engine.now() - start)) / 1000),
+      );
+    }
+  }, 10_000);
+});

@@ -294,14 +294,15 @@ export class ProducerSet {
   advance(ms: number, options: { aggregate?: boolean; coarseUntilMs?: number } = {}): void {
     // Bursts go out at once, at the current instant.
     for (const p of this.producers.values()) if (p.running && p.spec.rate === 'burst') this.sendBurst(p);
-    let left = ms;
-    while (left > 0) {
+    // Steps run to an absolute target: virtual epoch ms are ~1.8e12, where a tiny remainder of a fractional
+    // step would not move the clock at all.
+    const target = this.engine.now() + ms;
+    for (let now = this.engine.now(); now < target; now = this.engine.now()) {
       const steady = [...this.producers.values()].filter((p) => p.running && p.spec.rate !== 'burst');
       if (steady.length === 0) {
-        this.engine.advanceTime(left);
+        this.engine.advanceTime(target - now);
         return;
       }
-      const now = this.engine.now();
       const aggregated = steady.filter(
         (p) =>
           options.aggregate === true ||
@@ -315,20 +316,19 @@ export class ProducerSet {
           this.stream.throttle === 'token-bucket' &&
           !steady.some((p) => p.sampler.timeVarying);
         const unit = coarse ? COARSE_STEP_MS : 1000;
-        const to = Math.min(now + left, (Math.floor(now / unit) + 1) * unit);
+        const to = Math.min(target, (Math.floor(now / unit) + 1) * unit);
         // Records due in (now, to] arrive at to − 1 ms, within the second they were due in, as record by
         // record simulation would have them (a timestamp key then names the same second).
         const arrive = to - now > 1 ? to - 1 : to;
         this.engine.advanceTime(arrive - now);
         this.sendAggregated(steady, now, to);
-        this.engine.advanceTime(to - arrive);
-        left -= to - now;
+        this.engine.advanceTime(to - this.engine.now());
+        if (this.engine.now() <= now) break;
         continue;
       }
-      const step = Math.min(PRODUCER_STEP_MS, left);
-      this.engine.advanceTime(step);
-      left -= step;
+      this.engine.advanceTime(Math.min(PRODUCER_STEP_MS, target - now));
       const at = this.engine.now();
+      if (at <= now) break;
       if (aggregated.length > 0) this.sendAggregated(aggregated, now, at);
       for (const p of steady) {
         if (aggregated.includes(p)) continue;
