@@ -15,6 +15,7 @@ export interface BenchRow {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const gc = (globalThis as { gc?: () => void }).gc;
 
 function setup(shards: number): { engine: Engine; stream: Stream } {
   const engine = createEngine({ seed: 1, transitionMs: 0 });
@@ -76,6 +77,79 @@ function aggregateHour(): BenchRow {
   };
 }
 
+/** 3600×: 500 shards at their limit for one virtual hour in aggregate mode, against 100 shards in the same run. */
+function aggregateHour500(hundredShardsWall: number): BenchRow {
+  const { engine, stream } = setup(500);
+  const producers = new ProducerSet(engine.core, stream);
+  producers.aggregateThreshold = 1;
+  producers.add(steady(500_000));
+  const start = performance.now();
+  for (let tick = 0; tick < 10; tick++) producers.advance(360_000);
+  const wall = (performance.now() - start) / 1000;
+  const [totals] = producers.totals();
+  return {
+    name: 'Producers: 3600×, 500 shards at their limit, 1 virtual hour (aggregate)',
+    value: `${wall.toFixed(2)} s wall (${(wall / hundredShardsWall).toFixed(1)}× the 100-shard run for 5× the shards)`,
+    target: '< 1 s (so 3600× keeps up)',
+    pass: wall < 1,
+    note: `${fmt(totals?.attempted ?? 0)} attempts: ${fmt(totals?.accepted ?? 0)} accepted, ${fmt(totals?.throttled ?? 0)} throttled`,
+  };
+}
+
+function heapBytes(): number {
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/**
+ * Memory bounded by a budget, not by simulated time: 500 shards with 7 days of retention, a producer at
+ * their limit; a week by +24 h jumps (as the page does them), then a virtual hour played at 3600×, then two
+ * more days. Heap after the week, after the hour and after 9 days.
+ */
+function weekOfRetention500(): BenchRow[] {
+  const base = heapBytes();
+  const { engine, stream } = setup(500);
+  const retention = engine.call('IncreaseStreamRetentionPeriod', {
+    StreamName: 'bench',
+    RetentionPeriodHours: 168,
+  });
+  if (!retention.ok) throw new Error(retention.error.message);
+  const producers = new ProducerSet(engine.core, stream);
+  producers.aggregateThreshold = 1;
+  producers.add(steady(500_000));
+  const day = 86_400_000;
+  const jumpDay = () => {
+    const target = engine.now() + day;
+    while (engine.now() < target)
+      producers.advance(Math.min(60_000, target - engine.now()), {
+        aggregate: true,
+        coarseUntilMs: target - 300_000,
+      });
+  };
+  const start = performance.now();
+  for (let d = 0; d < 7; d++) jumpDay();
+  const week = heapBytes() - base;
+  for (let tick = 0; tick < 10; tick++) producers.advance(360_000);
+  const hour = heapBytes() - base;
+  jumpDay();
+  jumpDay();
+  const wall = (performance.now() - start) / 1000;
+  const nine = heapBytes() - base;
+  const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+  const expired = engine.snapshot('bench', 1)?.expired.reduce((a, b) => a + b, 0) ?? 0;
+  return [
+    {
+      name: 'Memory: 500 shards × 7 days of retention, producer at the limit (heap + array buffers)',
+      value: `${mib(week)} after 7 days, ${mib(hour)} after 1 h more at 3600×, ${mib(nine)} after 9 days`,
+      target: '< 256 MiB, flat once retention is reached',
+      pass: Math.max(week, hour, nine) < 256 * 1048576 && nine <= week * 1.1 + 4 * 1048576,
+      note: `${wall.toFixed(1)} s wall for 9 virtual days; ${fmt(expired)} records expired; count buckets ${stream.countBucketMs / 1000} s wide`,
+    },
+  ];
+}
+
 /** Building the UI snapshot (120 s of per-shard history, hot keys) for 500 shards. */
 function snapshot500(): BenchRow {
   const { engine, stream } = setup(500);
@@ -95,12 +169,18 @@ function snapshot500(): BenchRow {
   };
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
-
 /** Every simulation benchmark, in order; each starts from a collected heap, not the engine benches' garbage. */
 export function simulationBenchRows(): BenchRow[] {
-  return [perRecordRealTime, aggregateHour, snapshot500].map((bench) => {
-    gc?.();
-    return bench();
-  });
+  gc?.();
+  const rows = [perRecordRealTime()];
+  gc?.();
+  const hundred = aggregateHour();
+  rows.push(hundred);
+  gc?.();
+  rows.push(aggregateHour500(Number.parseFloat(hundred.value)));
+  gc?.();
+  rows.push(snapshot500());
+  gc?.();
+  rows.push(...weekOfRetention500());
+  return rows;
 }
