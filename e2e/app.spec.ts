@@ -86,7 +86,7 @@ test('a burst on one hot key throttles its shard, in the table and the error log
   const shard0 = page
     .getByRole('table', { name: /Shards of/ })
     .getByRole('row', { name: /shardId-000000000000/ });
-  await expect(shard0).toContainText('throttled');
+  await expect(shard0).toContainText('Throttling now');
   await expect(page.getByRole('list', { name: 'Latest errors' })).toContainText(
     'ProvisionedThroughputExceededException: Rate exceeded for shard shardId-000000000000 in stream shardlab-demo under account 000000000000.',
   );

@@ -5,6 +5,12 @@ export const selectEngineVersion = (s: SimState) => s.engineVersion;
 export const selectNowMs = (s: SimState) => s.clock?.nowMs ?? null;
 export const selectPlaying = (s: SimState) => s.clock?.playing ?? false;
 export const selectSpeed = (s: SimState) => s.clock?.speed ?? 1;
+/** Virtual ms per wall ms actually simulated lately (null when paused or not yet measured). */
+export const selectAchievedSpeed = (s: SimState) => s.clock?.achievedSpeed ?? null;
+/** The jump in progress, or null. */
+export const selectJump = (s: SimState) => s.clock?.jump ?? null;
+/** Whether any producer's latest records were simulated in aggregate (counts drawn per shard). */
+export const selectAggregated = (s: SimState) => s.snapshot?.producers.some((p) => p.aggregated) ?? false;
 export const selectStream = (s: SimState) => s.snapshot?.stream ?? null;
 /** The stream for charts and tables, refreshed at a bounded rate (see VIEW_REFRESH_MS). */
 export const selectViewStream = (s: SimState) => s.viewStream;

@@ -211,9 +211,13 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       // Every engine starts at the same virtual instant with the same default name: only the generation
       // tells a new stream (or scenario, or seed) from the old one.
       const newStream = snapshot.generation !== s.snapshot?.generation;
-      const interval = snapshot.speed === 1 ? VIEW_REFRESH_AT_1X_MS : VIEW_REFRESH_MS;
+      // A jump in progress changes the state on every tick, like play does: views follow it at the same
+      // bounded rate, and the snapshot that ends it refreshes them at once.
+      const jumping = snapshot.jump !== null;
+      const interval = snapshot.speed === 1 && !jumping ? VIEW_REFRESH_AT_1X_MS : VIEW_REFRESH_MS;
       const commanded = refreshAtVersion !== null && snapshot.version >= refreshAtVersion;
-      const refresh = newStream || commanded || !snapshot.playing || wallMs - lastViewMs >= interval;
+      const live = snapshot.playing || jumping;
+      const refresh = newStream || commanded || !live || wallMs - lastViewMs >= interval;
       if (refresh) {
         lastViewMs = wallMs;
         if (commanded) refreshAtVersion = null;

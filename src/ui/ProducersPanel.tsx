@@ -123,15 +123,18 @@ export function ProducersPanel() {
   const result = useSim(selectResult('addProducer'));
   const ids = useSim(useShallow(selectProducerIds));
   const [form, setForm] = useState(initial);
-  /** The producer being edited (its id and whether it was a burst), or null when adding. */
-  const [editing, setEditing] = useState<{ id: number; burst: boolean } | null>(null);
+  /**
+   * The producer being edited (its id, whether it was a burst, and the generation of the simulation it
+   * belongs to: a save after a scenario replaced it is refused, not applied to the new one), or null.
+   */
+  const [editing, setEditing] = useState<{ id: number; burst: boolean; generation: number } | null>(null);
   const set = (field: keyof FormState) => (e: { target: { value: string } }) =>
     setForm({ ...form, [field]: e.target.value });
 
   const submit = (burst: boolean) => (e?: FormEvent) => {
     e?.preventDefault();
     if (editing) {
-      actions.updateProducer(editing.id, specOf(form, editing.burst));
+      actions.updateProducer(editing.id, specOf(form, editing.burst), editing.generation);
       setEditing(null);
       setForm((f) => ({ ...f, name: `producer-${ids.length + 1}` }));
       return;
@@ -139,8 +142,8 @@ export function ProducersPanel() {
     actions.addProducer(specOf(form, burst));
     setForm((f) => ({ ...f, name: `producer-${ids.length + 2}` }));
   };
-  const edit = (id: number, spec: ProducerSpec) => {
-    setEditing({ id, burst: spec.rate === 'burst' });
+  const edit = (id: number, spec: ProducerSpec, generation: number) => {
+    setEditing({ id, burst: spec.rate === 'burst', generation });
     setForm(formOf(spec));
   };
   const k = form.kind;
@@ -279,11 +282,16 @@ export function ProducersPanel() {
 }
 
 const selectProducers = (s: SimState) => s.snapshot?.producers;
+const selectGeneration = (s: SimState) => s.snapshot?.generation ?? 0;
 
-function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec) => void }) {
+function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec, generation: number) => void }) {
   const producers = useSim(selectProducers);
+  // The simulation these rows belong to: their commands carry it, so one made for a replaced scenario is
+  // refused by the worker instead of acting on the new scenario's producer with the same id.
+  const generation = useSim(selectGeneration);
   const actions = useSim(selectActions);
-  // Specs are read when Edit is pressed, not subscribed to: they change only when a producer does.
+  // Specs are read by id when Edit is pressed (never by position), from the newest snapshot of this
+  // simulation: they change only when a producer does.
   const store = useSimStore();
   if (!producers || producers.length === 0) return <p className="muted">No producers yet.</p>;
   return (
@@ -301,18 +309,35 @@ function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec) =>
           </tr>
         </thead>
         <tbody>
-          {producers.map((p, index) => (
+          {producers.map((p) => (
             <tr key={p.id}>
               <th scope="row">{p.name}</th>
-              <td>{p.running ? (p.aggregated ? 'running (aggregate)' : 'running') : 'stopped'}</td>
+              <td>
+                {p.running
+                  ? p.aggregated
+                    ? 'running (aggregate)'
+                    : 'running'
+                  : p.aggregated
+                    ? 'stopped (last records in aggregate)'
+                    : 'stopped'}
+              </td>
               <td>{formatCount(p.attempted)}</td>
               <td>{formatCount(p.accepted)}</td>
               <td>{formatCount(p.throttled)}</td>
-              <td>{formatCount(p.rejected)}</td>
+              <td>
+                {formatCount(p.rejected)}
+                {p.requestsRejected > 0 ? (
+                  <span className="muted">
+                    {' '}
+                    ({formatCount(p.requestsRejected)} {p.requestsRejected === 1 ? 'request' : 'requests'}{' '}
+                    refused whole)
+                  </span>
+                ) : null}
+              </td>
               <td className="actions">
                 <button
                   type="button"
-                  onClick={() => actions.setProducerRunning(p.id, !p.running)}
+                  onClick={() => actions.setProducerRunning(p.id, !p.running, generation)}
                   aria-label={`${p.running ? 'Stop' : 'Start'} ${p.name}`}
                 >
                   {p.running ? 'Stop' : 'Start'}
@@ -320,8 +345,14 @@ function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec) =>
                 <button
                   type="button"
                   onClick={() => {
-                    const spec = store.getState().snapshot?.scenario.producers[index]?.spec;
-                    if (spec) onEdit(p.id, spec);
+                    // The newest spec of this producer (by id), or this row's if a new simulation has
+                    // replaced it meanwhile (its save will then be refused, with a message).
+                    const snapshot = store.getState().snapshot;
+                    const newest =
+                      snapshot?.generation === generation
+                        ? snapshot.producers.find((q) => q.id === p.id)?.spec
+                        : undefined;
+                    onEdit(p.id, newest ?? p.spec, generation);
                   }}
                   aria-label={`Edit ${p.name}`}
                 >
@@ -329,7 +360,7 @@ function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec) =>
                 </button>
                 <button
                   type="button"
-                  onClick={() => actions.removeProducer(p.id)}
+                  onClick={() => actions.removeProducer(p.id, generation)}
                   aria-label={`Remove ${p.name}`}
                 >
                   Remove

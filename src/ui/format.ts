@@ -37,3 +37,29 @@ export function formatByteLimit(n: number): string {
 export function formatShardLimits(limits: { recordsPerSecond: number; bytesPerSecond: number }): string {
   return `${formatCount(limits.recordsPerSecond)} records/s and ${formatByteLimit(limits.bytesPerSecond)}/s`;
 }
+
+/** A virtual second (epoch s) as a UTC date-time: 2026-01-01 00:00:05 UTC */
+export function formatVirtualSecond(epochSeconds: number): string {
+  return formatVirtualTime(epochSeconds * 1000).replace(/\.\d{3} UTC$/, ' UTC');
+}
+
+/** A speed (virtual ms per wall ms) as people say it: 3,600×, 850×, 0.8× */
+export function formatSpeed(speed: number): string {
+  return speed >= 10 ? `${integer.format(speed)}×` : `${speed.toFixed(1)}×`;
+}
+
+/** A span of time in the largest unit that keeps it readable: 250 ms, 45 s, 17 min, 6 h, 3 days */
+export function formatSpan(ms: number): string {
+  if (ms < 1000) return `${integer.format(ms)} ms`;
+  if (ms < 120_000) return `${integer.format(ms / 1000)} s`;
+  if (ms < 2 * 3_600_000) return `${integer.format(ms / 60_000)} min`;
+  if (ms < 2 * 86_400_000) return `${integer.format(ms / 3_600_000)} h`;
+  return `${integer.format(ms / 86_400_000)} days`;
+}
+
+/** A jump's length as its button says it: +24 h, +1 h, +5 min, +1d 02:03:04 */
+export function formatJump(ms: number): string {
+  if (ms > 0 && ms % 3_600_000 === 0) return `+${ms / 3_600_000} h`;
+  if (ms > 0 && ms % 60_000 === 0 && ms < 3_600_000) return `+${ms / 60_000} min`;
+  return `+${formatDuration(ms)}`;
+}

@@ -1,6 +1,8 @@
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatCount } from '../format';
+import type { HotKeyInfo, StreamSnapshot } from '../../worker/engineTypes';
+import { AGGREGATE_COUNTS, AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
+import { formatBytes, formatCount } from '../format';
 import { ScrollRegion } from '../ScrollRegion';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
@@ -37,8 +39,6 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
       };
     });
   }, [stream]);
-  // Past 4,096 distinct keys counts are estimates; a key whose error bound is half its count is noise.
-  const hotKeys = (stream?.hotKeys ?? []).filter((k) => k.error * 2 < k.count);
   return (
     <>
       <ChartFrame
@@ -67,6 +67,7 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
           <>
             Records per shard since the stream was created: accepted, and throttled with
             ProvisionedThroughputExceededException. A shard's fair share is its share of the keyspace.
+            <AggregateNote what={AGGREGATE_SHARD_COUNTS} />
           </>
         }
         chart={
@@ -126,38 +127,83 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
           </table>
         }
       />
+      <HotKeysTable stream={stream} />
+    </>
+  );
+});
+
+/** How many hot keys the table lists. */
+const HOT_KEY_ROWS = 10;
+
+/**
+ * A key's attempts with how far the count may be off: "≥ n" when it is a sum over ExplicitHashKeys that may
+ * be low, "n (≤ +e)" when it is an estimate that may be high by up to e.
+ */
+function countText(k: HotKeyInfo): string {
+  if (k.error < 0) return `≥ ${formatCount(k.count)}`;
+  if (k.error > 0) return `${formatCount(k.count)} (≤ +${formatCount(k.error)})`;
+  return formatCount(k.count);
+}
+
+/** A stable identity for a hot-key row: one PartitionKey can appear on several shards and hash keys. */
+const rowKey = (k: HotKeyInfo) => `${k.explicit ? 'e' : 'm'}|${k.shardId}|${k.hashKey}|${k.partitionKey}`;
+
+/**
+ * The hottest keys over the engine's window (the same one the diagnosis reads), counted by the hash key their
+ * records were routed by and on the shard they went to: a key spread by ExplicitHashKey has a row per shard.
+ */
+function HotKeysTable({ stream }: { stream: StreamSnapshot | null }) {
+  // Past the exact key limit counts are estimates; a key whose error bound is half its count is noise.
+  const hotKeys = (stream?.hotKeys ?? []).filter((k) => k.error * 2 < k.count).slice(0, HOT_KEY_ROWS);
+  const windowSeconds = stream?.windowSeconds ?? 0;
+  const estimated = hotKeys.some((k) => k.error !== 0);
+  return (
+    <>
+      <AggregateNote what={AGGREGATE_COUNTS} />
       <ScrollRegion label="Hottest partition keys table">
         <table aria-label="Hottest partition keys">
           <caption>
-            Hottest PartitionKeys (attempts since the stream was created) and the ShardId each one routes to
+            Hottest PartitionKeys over the last {formatCount(windowSeconds)} virtual seconds: attempts
+            (accepted + throttled), their bytes (data + key) and how many were throttled, on the ShardId their
+            records went to. A key routed by ExplicitHashKey is counted on each shard it reached.
+            {estimated
+              ? ' "≤ +n": an estimate that may be high by up to n; "≥": a sum over ExplicitHashKeys that may be low.'
+              : ''}
           </caption>
           <thead>
             <tr>
               <th scope="col">PartitionKey</th>
               <th scope="col">ShardId</th>
               <th scope="col">Attempts</th>
+              <th scope="col">Bytes</th>
               <th scope="col">Throttled</th>
+              <th scope="col">Busiest second (records)</th>
             </tr>
           </thead>
           <tbody>
             {hotKeys.length === 0 ? (
               <tr>
-                <td colSpan={4} className="muted">
-                  No records yet.
+                <td colSpan={6} className="muted">
+                  No records in the last {formatCount(windowSeconds)} virtual seconds.
                 </td>
               </tr>
             ) : (
-              hotKeys.slice(0, 10).map((k) => (
-                <tr key={k.partitionKey}>
+              hotKeys.map((k) => (
+                <tr key={rowKey(k)}>
                   <th scope="row" className="key">
                     {k.partitionKey}
+                    {k.explicit ? (
+                      <>
+                        {' '}
+                        <span className="tag">ExplicitHashKey</span>
+                      </>
+                    ) : null}
                   </th>
                   <td>{k.shardId}</td>
-                  <td>
-                    {k.error > 0 ? '≤ ' : ''}
-                    {formatCount(k.count)}
-                  </td>
+                  <td>{countText(k)}</td>
+                  <td>{formatBytes(k.bytes)}</td>
                   <td>{formatCount(k.throttled)}</td>
+                  <td>{formatCount(k.peakRecordsPerSecond)}</td>
                 </tr>
               ))
             )}
@@ -166,4 +212,4 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
       </ScrollRegion>
     </>
   );
-});
+}

@@ -2,7 +2,8 @@ import { memo, useMemo, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
 import type { SimState } from '../../state/store';
-import { formatBytes, formatCount, formatDuration, formatVirtualTime } from '../format';
+import { AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
+import { formatBytes, formatCount, formatDuration, formatSpan, formatVirtualTime } from '../format';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, recentSum, timeRows, topShards } from './chartData';
@@ -16,6 +17,10 @@ const tickFor = (spanMs: number) => (ms: number) => {
   const iso = new Date(ms).toISOString();
   return spanMs < 86_400_000 ? iso.slice(11, 19) : iso.slice(5, 16).replace('T', ' ');
 };
+
+/** A count bucket's width: 1,024 s, or 250 ms below a second. */
+const countBucketText = (ms: number) =>
+  ms >= 1000 ? `${formatCount(ms / 1000)} s` : `${formatCount(ms)} ms`;
 
 /** Records retained over virtual time, records expired, and when the next expiry happens. */
 export const RetentionChart = memo(function RetentionChart() {
@@ -66,9 +71,15 @@ export const RetentionChart = memo(function RetentionChart() {
               ? 'Nothing is retained, so nothing will expire.'
               : `Next expiry at ${formatVirtualTime(next)} (in ${formatDuration(next - nowMs)}).`}
           </span>
-          {totals.countOnly > 0
-            ? ` ${formatCount(totals.countOnly)} of the retained records are held as counts only.`
-            : ''}
+          {totals.countOnly > 0 ? (
+            <span data-testid="count-resolution">
+              {' '}
+              {formatCount(totals.countOnly)} of the retained records are held as counts only. Records held as
+              counts expire in {countBucketText(stream.countBucketMs)} buckets: up to{' '}
+              {formatSpan(stream.countBucketMs)} late, never early.
+            </span>
+          ) : null}
+          <AggregateNote what={AGGREGATE_SHARD_COUNTS} />
         </>
       }
       actions={

@@ -3,18 +3,19 @@ import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'r
 import type { StreamSnapshot } from '../../worker/engineTypes';
 import type { TimeRow } from './chartData';
 import { shortShardId } from './chartData';
-import { SERIES_STYLES } from './palette';
+import { shardStyle } from './palette';
 import { seriesEndMarkers } from './seriesMarkers';
 
 /**
- * A line per shard over the snapshot's last seconds (x: seconds before now), each in its own colour and
- * legend shape with a marker at its newest point. Used by the throughput, throttling and retention views.
- * Call it as a function (recharts wants its parts as direct children).
+ * A line per shard over the snapshot's last seconds (x: seconds before now), each in its shard's own colour
+ * and legend shape (from its ShardId, the same in every chart) with a marker at its newest point. Used by
+ * the throughput, throttling and retention views. Call it as a function (recharts wants its parts as direct
+ * children).
  */
 export function shardLinesChart(options: {
   stream: StreamSnapshot;
   rows: TimeRow[];
-  /** Positions of the shards to draw, in legend order. */
+  /** Positions of the shards to draw (the legend lists them in ShardId order). */
   shown: number[];
   ariaLabel: string;
   height: number;
@@ -25,11 +26,13 @@ export function shardLinesChart(options: {
   extra?: ReactNode;
 }) {
   const { stream, rows, shown } = options;
-  const styled = shown.map((position, i) => ({
-    position,
-    key: shortShardId(stream.shards[position]?.shardId ?? ''),
-    style: SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0],
-  }));
+  // Colour and shape by ShardId, never by rank: a shard keeps its look when the busiest ones change places.
+  const styled = [...shown]
+    .sort((a, b) => a - b)
+    .map((position) => {
+      const shardId = stream.shards[position]?.shardId ?? '';
+      return { position, key: shortShardId(shardId), style: shardStyle(shardId) };
+    });
   const last = rows[rows.length - 1];
   return (
     <LineChart

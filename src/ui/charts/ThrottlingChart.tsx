@@ -1,4 +1,5 @@
 import { memo, useMemo } from 'react';
+import { AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
 import { ErrorLog } from '../ErrorLog';
 import { formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
@@ -37,6 +38,7 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
             {throttledShards === 0
               ? 'No shard is throttling.'
               : `${throttledShards} shard(s) throttled in this window.`}
+            <AggregateNote what={AGGREGATE_SHARD_COUNTS} />
           </>
         }
         chart={shardLinesChart({

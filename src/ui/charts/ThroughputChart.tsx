@@ -2,6 +2,7 @@ import { memo, useMemo, useState } from 'react';
 import { Line, ReferenceLine } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
 import type { SimState } from '../../state/store';
+import { AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
 import { formatByteLimit, formatBytes, formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
@@ -71,6 +72,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
               .
             </strong>
           ) : null}
+          <AggregateNote what={AGGREGATE_SHARD_COUNTS} />
         </>
       }
       actions={

@@ -1,8 +1,5 @@
 import { ReferenceDot, Symbols } from 'recharts';
-import type { SERIES_STYLES } from './palette';
-
-type Shape = (typeof SERIES_STYLES)[number]['shape'];
-const symbolType = (shape: Shape) => (shape === 'rect' ? 'square' : shape);
+import type { ShardShape } from './palette';
 
 /**
  * End-of-line markers: each series' legend shape at its newest point, so lines differ in shape, not only
@@ -11,7 +8,7 @@ const symbolType = (shape: Shape) => (shape === 'rect' ? 'square' : shape);
  * nearly free. Call it as a function inside a chart, not as a component.
  */
 export function seriesEndMarkers(
-  series: { key: string; shape: Shape; stroke: string; value: number }[],
+  series: { key: string; shape: ShardShape; stroke: string; value: number }[],
   lastX: number,
 ) {
   return series.map(({ key, shape, stroke, value }) => (
@@ -23,7 +20,7 @@ export function seriesEndMarkers(
         <Symbols
           cx={props.cx ?? 0}
           cy={props.cy ?? 0}
-          type={symbolType(shape)}
+          type={shape}
           size={64}
           fill={stroke}
           stroke="#ffffff"

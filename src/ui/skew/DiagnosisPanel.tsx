@@ -1,64 +1,141 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useSim } from '../../state/SimStoreProvider';
 import type { SimState } from '../../state/store';
-import { formatCount } from '../format';
+import type { ShardDiagnosis } from '../../worker/engineTypes';
+import { AggregateNote } from '../AggregateNote';
+import { formatByteLimit, formatBytes, formatCount, formatVirtualSecond } from '../format';
 
-// Re-render only when a verdict or its rounded numbers change, not on every snapshot.
-const selectDiagnosis = (s: SimState) =>
-  (s.snapshot?.diagnosis ?? []).map((d) =>
-    JSON.stringify([
-      d.shardId,
-      d.verdict,
-      Math.round(d.demandPerSecond),
-      Math.round(d.throttledPerSecond),
-      d.topKey?.partitionKey,
-      Math.round(d.topKey?.recordsPerSecond ?? 0),
-      d.suggestedNewStartingHashKey,
-      d.explanation,
-    ]),
-  );
+/** What a row shows, rounded: a row re-renders only when one of these changes, not on every snapshot. */
+interface Row {
+  shardId: string;
+  verdict: ShardDiagnosis['verdict'];
+  limit: ShardDiagnosis['limit'];
+  demand: number;
+  demandBytes: number;
+  throttled: number;
+  second: number | null;
+  limitRecords: number;
+  limitBytes: number;
+  topKey: {
+    partitionKey: string;
+    explicit: boolean;
+    average: number;
+    peak: number;
+    peakBytes: number;
+    averageBytes: number;
+  } | null;
+  split: string | null;
+  explanation: string;
+}
 
-/** For each throttled shard: hot key or hot shard, with the numbers behind the verdict and what would help. */
+function rowOf(d: ShardDiagnosis): Row {
+  const k = d.topKey;
+  return {
+    shardId: d.shardId,
+    verdict: d.verdict,
+    limit: d.limit,
+    demand: Math.round(d.demandPerSecond),
+    demandBytes: Math.round(d.demandBytesPerSecond),
+    throttled: Math.round(d.throttledPerSecond),
+    second: d.second ?? null,
+    limitRecords: d.limitPerSecond,
+    limitBytes: d.limitBytesPerSecond,
+    topKey: k
+      ? {
+          partitionKey: k.partitionKey,
+          explicit: k.explicit === true,
+          average: Math.round(k.recordsPerSecond),
+          peak: Math.round(k.peakRecordsPerSecond ?? k.recordsPerSecond),
+          peakBytes: Math.round(k.peakBytesPerSecond ?? 0),
+          averageBytes: Math.round(k.bytesPerSecond ?? 0),
+        }
+      : null,
+    split: d.suggestedNewStartingHashKey ?? null,
+    explanation: d.explanation,
+  };
+}
+
+const selectRows = (s: SimState) =>
+  (s.snapshot?.stream?.diagnosis ?? []).map((d) => JSON.stringify(rowOf(d)));
 const selectStreamName = (s: SimState) => s.snapshot?.stream?.streamName ?? '';
+const selectWindowSeconds = (s: SimState) => s.snapshot?.stream?.windowSeconds ?? null;
 
+const perSecondBytes = (bytes: number) => `${formatBytes(bytes)}/s`;
+
+/**
+ * For each shard that throttled in the engine's diagnosis window: hot key or hot shard, which limit is
+ * exceeded (records/s or bytes/s), the numbers of the virtual second behind the verdict, the busiest key,
+ * and what would help (for a hot shard, the AWS CLI line that splits it).
+ */
 export function DiagnosisPanel() {
-  const rows = useSim(useShallow(selectDiagnosis));
+  const rows = useSim(useShallow(selectRows));
   const streamName = useSim(selectStreamName);
+  const windowSeconds = useSim(selectWindowSeconds);
+  const windowText = windowSeconds === null ? 'few' : formatCount(windowSeconds);
   return (
     <section className="panel" aria-labelledby="diagnosis-heading">
       <h2 id="diagnosis-heading">Diagnosis</h2>
       {rows.length === 0 ? (
-        <p className="muted">No shard is throttling in the last 2 virtual seconds.</p>
+        <p className="muted">No shard is throttling in the last {windowText} virtual seconds.</p>
       ) : (
-        <ul className="diagnosis" aria-label="Throttled shards diagnosed">
-          {rows.map((row) => {
-            const [shardId, verdict, demand, throttled, topKey, topRate, split, explanation] = JSON.parse(
-              row,
-            ) as [string, string, number, number, string | undefined, number, string | undefined, string];
-            return (
-              <li key={shardId}>
-                <p>
-                  <strong>{shardId}</strong>:{' '}
-                  <span className={`verdict ${verdict}`}>
-                    {verdict === 'hot-key' ? 'Hot key' : 'Hot shard'}
-                  </span>{' '}
-                  — {formatCount(demand)} records/s asked, {formatCount(throttled)}/s throttled
-                  {topKey ? `; busiest key "${topKey}" at ${formatCount(topRate)} records/s` : ''}.
-                </p>
-                <p>{explanation}</p>
-                {split ? (
-                  <p>
-                    <code>
-                      aws kinesis split-shard --stream-name {streamName} --shard-to-split {shardId}{' '}
-                      --new-starting-hash-key {split}
-                    </code>
-                  </p>
-                ) : null}
-              </li>
-            );
-          })}
-        </ul>
+        <>
+          <p className="muted">
+            Shards that throttled in the last {windowText} virtual seconds, each at its busiest second.
+          </p>
+          <AggregateNote what="these per-second numbers come from per-shard counts drawn from the key distribution, and the busiest key's from the expected shares of the heaviest keys." />
+          <ul className="diagnosis" aria-label="Throttled shards diagnosed">
+            {rows.map((json) => {
+              const row = JSON.parse(json) as Row;
+              return <DiagnosisItem key={row.shardId} row={row} streamName={streamName} />;
+            })}
+          </ul>
+        </>
       )}
     </section>
+  );
+}
+
+function DiagnosisItem({ row, streamName }: { row: Row; streamName: string }) {
+  const byBytes = row.limit === 'bytes';
+  const limitText = byBytes
+    ? `over the ${formatByteLimit(row.limitBytes)}/s limit (bytes: ${perSecondBytes(row.demandBytes)} asked)`
+    : `over the ${formatCount(row.limitRecords)} records/s limit`;
+  const key = row.topKey;
+  return (
+    <li>
+      <p>
+        <strong>{row.shardId}</strong>:{' '}
+        <span className={`verdict ${row.verdict}`}>
+          {row.verdict === 'hot-key' ? 'Hot key' : 'Hot shard'}
+        </span>{' '}
+        — {limitText}.
+      </p>
+      <p>
+        {row.second === null
+          ? 'In its busiest second'
+          : `In the virtual second ${formatVirtualSecond(row.second)}`}
+        : {formatCount(row.demand)} records ({formatBytes(row.demandBytes)}) asked,{' '}
+        {formatCount(row.throttled)} throttled. A shard takes {formatCount(row.limitRecords)} records/s and{' '}
+        {formatByteLimit(row.limitBytes)}
+        /s.
+      </p>
+      {key ? (
+        <p>
+          Busiest key: <span className="key">"{key.partitionKey}"</span>
+          {key.explicit ? ' (ExplicitHashKey)' : ''} — {formatCount(key.peak)} records (
+          {formatBytes(key.peakBytes)}) in its busiest second; on average {formatCount(key.average)}{' '}
+          records/s, {perSecondBytes(key.averageBytes)}.
+        </p>
+      ) : null}
+      <p>{row.explanation}</p>
+      {row.split ? (
+        <p>
+          <code>
+            aws kinesis split-shard --stream-name {streamName} --shard-to-split {row.shardId}{' '}
+            --new-starting-hash-key {row.split}
+          </code>
+        </p>
+      ) : null}
+    </li>
   );
 }

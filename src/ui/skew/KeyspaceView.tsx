@@ -2,13 +2,13 @@ import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useSim } from '../../state/SimStoreProvider';
 import { selectLimits } from '../../state/selectors';
 import type { SimState } from '../../state/store';
+import { AGGREGATE_COUNTS, AggregateNote } from '../AggregateNote';
 import { ChartFrame } from '../charts/ChartFrame';
-
-const selectViewGeneration = (s: SimState) => s.viewGeneration;
-
 import { demandAt, shortShardId } from '../charts/chartData';
 import { formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
+
+const selectViewGeneration = (s: SimState) => s.viewGeneration;
 
 const WIDTH = 720;
 const BAR_HEIGHT = 56;
@@ -16,8 +16,20 @@ const MARKS_HEIGHT = 30;
 const HEAT_HEIGHT = 180;
 const HEIGHT = MARKS_HEIGHT + BAR_HEIGHT + 12 + HEAT_HEIGHT;
 const HEAT_TOP = MARKS_HEIGHT + BAR_HEIGHT + 12;
-/** Seconds averaged for a shard's current heat. */
-const HEAT_WINDOW = 5;
+/** How many of the hottest keys are marked. */
+const MARKED_KEYS = 12;
+
+/** One hot key as drawn: a point (routed by its MD5) or a shard's range (spread by ExplicitHashKeys). */
+interface MarkedKey {
+  id: string;
+  partitionKey: string;
+  explicit: boolean;
+  /** Where it is drawn in the hash space, as fractions (from = to for a single hash key). */
+  from: number;
+  to: number;
+  /** Its average rate over the window, records/s. */
+  rate: number;
+}
 
 /** Position of a decimal hash key in the hash space, for drawing only. */
 const fractionOf = (hashKey: string) => Number(BigInt(hashKey) >> 75n) / 2 ** 53;
@@ -42,7 +54,8 @@ export const KeyspaceView = memo(function KeyspaceView() {
   const limits = useSim(selectLimits);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [focused, setFocused] = useState<number | null>(null);
-  const keyHistory = useRef<{ nowMs: number; counts: Map<string, number> }[]>([]);
+  // Each view's hot keys with their rates, for the streaks (keys that left the top still leave their trail).
+  const keyHistory = useRef<{ nowMs: number; keys: MarkedKey[] }[]>([]);
   const historyGeneration = useRef(-1);
   const lastSampled = useRef<unknown>(null);
   const viewGeneration = useRef(-1);
@@ -51,20 +64,32 @@ export const KeyspaceView = memo(function KeyspaceView() {
   const view = useMemo(() => {
     if (!stream || !limits) return null;
     const limit = limits.recordsPerSecond;
+    // The engine's window (the same the hot keys and the diagnosis cover): its last completed seconds.
+    const windowSeconds = Math.max(1, Math.min(stream.windowSeconds, stream.seconds));
     const loads = stream.shards.map((s) => {
       let demand = 0;
       let throttled = 0;
-      for (let t = stream.seconds - HEAT_WINDOW; t < stream.seconds; t++) {
+      for (let t = stream.seconds - windowSeconds; t < stream.seconds; t++) {
         demand += demandAt(stream, s.position, t);
         throttled += stream.series.throttledRecords[s.position * stream.seconds + t] ?? 0;
       }
-      return { demand: demand / HEAT_WINDOW, throttled: throttled / HEAT_WINDOW };
+      return { demand: demand / windowSeconds, throttled: throttled / windowSeconds };
     });
-    return {
-      limit,
-      loads,
-      keys: stream.hotKeys.slice(0, 12).map((k) => ({ ...k, fraction: fractionOf(k.hashKey) })),
-    };
+    const shardById = new Map(stream.shards.map((s) => [s.shardId, s]));
+    const keys: MarkedKey[] = stream.hotKeys.slice(0, MARKED_KEYS).map((k) => {
+      // A key routed by ExplicitHashKeys is a sum over many hash keys in its shard: drawn over that range.
+      const shard = k.explicit ? shardById.get(k.shardId) : undefined;
+      const at = fractionOf(k.hashKey);
+      return {
+        id: `${k.explicit ? 'e' : 'm'}|${k.shardId}|${k.hashKey}|${k.partitionKey}`,
+        partitionKey: k.partitionKey,
+        explicit: k.explicit,
+        from: shard ? shard.startFraction : at,
+        to: shard ? shard.endFraction : at,
+        rate: k.count / windowSeconds,
+      };
+    });
+    return { limit, loads, keys, window: windowSeconds };
   }, [stream, limits]);
 
   useEffect(() => {
@@ -80,10 +105,7 @@ export const KeyspaceView = memo(function KeyspaceView() {
     }
     if (lastSampled.current !== stream) {
       lastSampled.current = stream;
-      keyHistory.current.push({
-        nowMs: stream.nowMs,
-        counts: new Map(stream.hotKeys.map((k) => [k.partitionKey, k.count])),
-      });
+      keyHistory.current.push({ nowMs: stream.nowMs, keys: view.keys });
     }
     const windowStart = stream.nowMs - stream.seconds * 1000;
     keyHistory.current = keyHistory.current.filter((h) => h.nowMs >= windowStart && h.nowMs <= stream.nowMs);
@@ -126,16 +148,32 @@ export const KeyspaceView = memo(function KeyspaceView() {
         context.lineWidth = 1;
       }
     });
-    // Where the hottest keys land.
+    // Where the hottest keys land: a triangle at a key's hash key, or, for a key spread by ExplicitHashKeys,
+    // a bracket over the shard range its records reached there.
     view.keys.forEach((k, i) => {
-      const x = k.fraction * WIDTH;
-      context.fillStyle = i === 0 ? '#b91c1c' : '#1e3a8a';
-      context.beginPath();
-      context.moveTo(x, MARKS_HEIGHT - 2);
-      context.lineTo(x - 5, MARKS_HEIGHT - 11);
-      context.lineTo(x + 5, MARKS_HEIGHT - 11);
-      context.fill();
-      if (i < 3) context.fillText(k.partitionKey.slice(0, 16), Math.min(x + 6, WIDTH - 90), 10 + i * 0);
+      const colour = i === 0 ? '#b91c1c' : '#1e3a8a';
+      context.fillStyle = colour;
+      context.strokeStyle = colour;
+      const x = ((k.from + k.to) / 2) * WIDTH;
+      if (k.explicit) {
+        const x0 = k.from * WIDTH + 2;
+        const x1 = Math.max(x0 + 1, k.to * WIDTH - 2);
+        context.lineWidth = 2;
+        context.beginPath();
+        context.moveTo(x0, MARKS_HEIGHT - 2);
+        context.lineTo(x0, MARKS_HEIGHT - 8);
+        context.lineTo(x1, MARKS_HEIGHT - 8);
+        context.lineTo(x1, MARKS_HEIGHT - 2);
+        context.stroke();
+        context.lineWidth = 1;
+      } else {
+        context.beginPath();
+        context.moveTo(x, MARKS_HEIGHT - 2);
+        context.lineTo(x - 5, MARKS_HEIGHT - 11);
+        context.lineTo(x + 5, MARKS_HEIGHT - 11);
+        context.fill();
+      }
+      if (i === 0) context.fillText(k.partitionKey.slice(0, 24), Math.min(x + 6, WIDTH - 160), 10);
     });
     // Keyspace × time: rows are the keyspace (top = 0), columns the seconds of history. Written as pixels
     // (one ImageData) rather than thousands of fillRect calls, so a 500-shard stream draws in about a millisecond.
@@ -171,23 +209,21 @@ export const KeyspaceView = memo(function KeyspaceView() {
       }
     }
     context.putImageData(image, 0, HEAT_TOP);
-    // Hot keys as streaks: their rate between view refreshes, drawn at their position.
+    // Hot keys as streaks: each view's window rate of its hottest keys, from the view before it to it, at
+    // the key's hash key (keys spread by ExplicitHashKeys have no one position: the heat band shows them).
     for (let h = 1; h < history.length; h++) {
       const a = history[h - 1];
       const b = history[h];
       if (!a || !b || b.nowMs <= a.nowMs) continue;
       const x0 = WIDTH - ((stream.nowMs - a.nowMs) / 1000) * colWidth;
       const x1 = WIDTH - ((stream.nowMs - b.nowMs) / 1000) * colWidth;
-      for (const k of view.keys) {
-        const rate =
-          ((b.counts.get(k.partitionKey) ?? 0) - (a.counts.get(k.partitionKey) ?? 0)) /
-          ((b.nowMs - a.nowMs) / 1000);
-        if (rate <= 0) continue;
-        const intensity = Math.min(1, rate / view.limit);
+      for (const k of b.keys) {
+        if (k.explicit || k.rate <= 0) continue;
+        const intensity = Math.min(1, k.rate / view.limit);
         context.strokeStyle = `rgba(76, 5, 25, ${0.25 + 0.75 * intensity})`;
         context.lineWidth = 1 + 3 * intensity;
         context.beginPath();
-        const y = HEAT_TOP + k.fraction * HEAT_HEIGHT;
+        const y = HEAT_TOP + k.from * HEAT_HEIGHT;
         context.moveTo(Math.max(0, x0), y);
         context.lineTo(Math.max(0, x1), y);
         context.stroke();
@@ -207,9 +243,11 @@ export const KeyspaceView = memo(function KeyspaceView() {
       description={
         <>
           The hash space 0 … 2^128−1 left to right, cut into shard ranges; colour and the printed rate show
-          each shard's demand over the last {HEAT_WINDOW} s, hatching marks throttling, triangles mark the
-          hottest keys. Below, the keyspace over the last {stream.seconds} s: a hot shard is a bright band, a
-          hot key a dark streak.
+          each shard's demand over the last {view.window} virtual seconds, hatching marks throttling,
+          triangles mark the hottest keys over the last {view.window} virtual seconds (a bracket: a key spread
+          over that shard by ExplicitHashKey). Below, the keyspace over the last {stream.seconds} s: a hot
+          shard is a bright band, a hot key a dark streak.
+          <AggregateNote what={AGGREGATE_COUNTS} />
         </>
       }
       csv={() => ({
@@ -217,8 +255,8 @@ export const KeyspaceView = memo(function KeyspaceView() {
           'ShardId',
           'StartingHashKey',
           'EndingHashKey',
-          'Demand records/s (5 s)',
-          'Throttled records/s (5 s)',
+          `Demand records/s (${view.window} s)`,
+          `Throttled records/s (${view.window} s)`,
         ],
         rows: stream.shards.map((s, i) => [
           s.shardId,
