@@ -120,8 +120,17 @@ describe('stream status [model §7]', () => {
     });
   });
 
-  it('the 500 open-shard account limit → LimitExceeded with the exact text', () => {
+  it('the default provisioned-shard quota is 20,000 → LimitExceeded with the exact text', () => {
     const engine = createEngine({ transitionMs: 0 });
+    expect(fail(engine.call('CreateStream', { StreamName: 'a', ShardCount: 20_001 }))).toEqual({
+      type: 'LimitExceededException',
+      message:
+        'This request would exceed the shard limit for the account 000000000000 in us-east-1. Current shard count for the account: 0. Limit: 20000. Number of additional shards that would have resulted from this request: 20001. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.',
+    });
+  });
+
+  it('a 500 open-shard account limit (accountLimits.shardLimit) → LimitExceeded with the exact text', () => {
+    const engine = createEngine({ transitionMs: 0, accountLimits: { shardLimit: 500 } });
     ok(engine.call('CreateStream', { StreamName: 'a', ShardCount: 400 }));
     expect(fail(engine.call('CreateStream', { StreamName: 'b', ShardCount: 101 }))).toEqual({
       type: 'LimitExceededException',

@@ -1,12 +1,20 @@
+import {
+  type AccountLimits,
+  accountUsage,
+  createStreamRefusal,
+  deleteStreamRefusal,
+  describeLimits,
+  resolveAccountLimits,
+} from './accountLimits';
 import { OPERATION_SHAPES, type OperationName, STREAM_ADDRESSED } from './api/operations';
 import type { StructureShape } from './api/shape';
 import { type TypedRequest, validateRequest } from './api/validation';
+import { DryRunGate } from './dryRun';
 import { errors, KinesisError } from './errors';
 import { createStreamHashRanges, hashKeyAndUtf8Length, hashKeyFromDecimal, MAX_HASH_KEY } from './hashKey';
 import { ROUTED_BY_EXPLICIT, ROUTED_BY_MD5 } from './hotKeys';
 import { decodeIterator, decodeToken, encodeIterator, encodeToken, javaDateString } from './iterators';
 import {
-  ACCOUNT_SHARD_LIMIT,
   DEFAULT_ACCOUNT_ID,
   DEFAULT_REGION,
   DESCRIBE_STREAM_DEFAULT_LIMIT,
@@ -30,7 +38,7 @@ import {
 } from './limits';
 import { utf8ByteLength } from './md5';
 import { SeededRandom } from './random';
-import { parseSequenceNumber } from './sequenceNumber';
+import { deriveStreamTag, parseSequenceNumber } from './sequenceNumber';
 import { Shard, Stream, shardIdOf } from './stream';
 
 /** Options of createEngine. */
@@ -49,6 +57,12 @@ export interface EngineOptions {
   throttle?: ThrottleModel;
   /** Records per stream kept in detail before the oldest are held as counts only (default 4,000,000). */
   recordDetailBudget?: number;
+  /**
+   * The account's quotas [model §7, §15], for teaching: `shardLimit` (open shards of PROVISIONED streams,
+   * default 20,000), `onDemandStreamCountLimit` (default 50), `creatingOrDeletingLimit` (streams CREATING or
+   * DELETING at once, default 5). Whole numbers ≥ 0; see resolveAccountLimits.
+   */
+  accountLimits?: Partial<AccountLimits>;
 }
 
 /** The default virtual start: 2026-01-01T00:00:00Z, so runs do not depend on the host's clock. */
@@ -83,7 +97,17 @@ export class ShardEngine {
   readonly detailBudget: number;
   readonly random: SeededRandom;
   readonly counters: AttemptCounters = { accepted: 0, throttled: 0, rejected: 0 };
+  /** The account's quotas, from EngineOptions.accountLimits and the defaults. */
+  readonly accountLimits: AccountLimits;
   private nowMs: number;
+  /** Streams created so far (an input of each new stream's sequence-number tag). */
+  private streamsCreated = 0;
+  /** The sequence-number tag of the last stream of each name, so a re-created stream never reuses it. */
+  private readonly lastTagOfName = new Map<string, number>();
+  /** Tags of the streams created in the virtual second `tagSecond` (live or already deleted). */
+  private tagsOfSecond = new Set<number>();
+  private tagSecond = Number.NaN;
+  private readonly dryRuns = new DryRunGate();
   private readonly streams = new Map<string, Stream>();
   private readonly tokenSecret: number;
   private readonly handlers: Record<OperationName, Handler>;
@@ -104,6 +128,7 @@ export class ShardEngine {
     this.transitionMs = Math.max(0, options.transitionMs ?? TRANSITION_MS_DEFAULT);
     this.throttleModel = options.throttle ?? 'token-bucket';
     this.detailBudget = options.recordDetailBudget ?? RECORD_DETAIL_BUDGET_DEFAULT;
+    this.accountLimits = resolveAccountLimits(options.accountLimits);
     this.tokenSecret = this.random.nextUint32();
     this.handlers = {
       CreateStream: (r) => this.createStream(r),
@@ -118,6 +143,8 @@ export class ShardEngine {
       GetRecords: (r) => this.getRecords(r),
       IncreaseStreamRetentionPeriod: (r) => this.changeRetention(r, 'increase'),
       DecreaseStreamRetentionPeriod: (r) => this.changeRetention(r, 'decrease'),
+      DescribeLimits: () => ({ ...describeLimits(this.accountLimits, accountUsage(this.streams.values())) }),
+      UpdateMaxRecordSize: (r) => this.updateMaxRecordSize(r),
     };
     for (const name of STREAM_ADDRESSED) {
       const shape: StructureShape = OPERATION_SHAPES[name];
@@ -215,7 +242,15 @@ export class ShardEngine {
    * dispatch, without the JSON and base64 round trip.
    */
   call(operation: OperationName, request: TypedRequest): ApiResult {
-    const attempted = operation === 'PutRecord' ? 1 : operation === 'PutRecords' ? countEntries(request) : 0;
+    // A dry run attempts no record, whatever its answer.
+    const attempted =
+      request.DryRun === true
+        ? 0
+        : operation === 'PutRecord'
+          ? 1
+          : operation === 'PutRecords'
+            ? countEntries(request)
+            : 0;
     try {
       const needsName = STREAM_ADDRESSED.has(operation) && request.StreamARN === undefined;
       const shape = needsName
@@ -553,19 +588,26 @@ export class ShardEngine {
     const name = request.StreamName as string;
     const mode = ((request.StreamModeDetails as { StreamMode?: StreamMode } | undefined)?.StreamMode ??
       'PROVISIONED') as StreamMode;
-    let shardCount = request.ShardCount as number | undefined;
-    if (mode === 'ON_DEMAND') shardCount ??= ON_DEMAND_INITIAL_SHARDS;
+    // On-demand shards are the service's to manage: such a stream starts with 4, whatever ShardCount says.
+    const shardCount =
+      mode === 'ON_DEMAND' ? ON_DEMAND_INITIAL_SHARDS : (request.ShardCount as number | undefined);
     if (shardCount === undefined) throw errors.shardCountRequired();
     if (this.streams.has(name)) throw errors.streamExists(name, this.accountId);
-    const current = this.openShardCount();
-    if (current + shardCount > ACCOUNT_SHARD_LIMIT) {
-      throw errors.shardLimit(this.accountId, this.region, current, ACCOUNT_SHARD_LIMIT, shardCount);
-    }
+    const refused = createStreamRefusal(
+      this.accountLimits,
+      accountUsage(this.streams.values()),
+      mode,
+      shardCount,
+      this.accountId,
+      this.region,
+    );
+    if (refused) throw refused;
     const stream = new Stream(name, this.accountId, this.region, mode, this.nowMs, this.throttleModel, {
       retentionHours: RETENTION_HOURS_DEFAULT,
       maxRecordSizeKiB: (request.MaxRecordSizeInKiB as number | undefined) ?? MAX_RECORD_SIZE_KIB_DEFAULT,
       detailBudget: this.detailBudget,
       transitionMs: this.transitionMs,
+      sequenceTag: this.newStreamTag(name),
     });
     for (const range of createStreamHashRanges(shardCount))
       stream.addShard(range.start, range.end, this.nowMs);
@@ -575,14 +617,40 @@ export class ShardEngine {
     return {};
   }
 
-  private openShardCount(): number {
-    let n = 0;
-    for (const stream of this.streams.values()) n += stream.openShards.length;
-    return n;
+  /**
+   * The sequence-number tag of a stream about to be created (sequenceNumber.ts deriveStreamTag), without any
+   * random draw. It avoids the tags of live streams, of the previous stream of this name and of every stream
+   * created in the same virtual second. A number names (tag, shard index, shard creation second), and a
+   * stream's first shards are created in its creation second, so while at most 255 streams are live and at
+   * most 255 are created per virtual second, a number is accepted only by the stream that issued it.
+   */
+  private newStreamTag(name: string): number {
+    const second = Math.floor(this.nowMs / 1000);
+    if (second !== this.tagSecond) {
+      this.tagSecond = second;
+      this.tagsOfSecond = new Set();
+    }
+    const previous = this.lastTagOfName.get(name);
+    const avoid = new Set(this.tagsOfSecond);
+    if (previous !== undefined) avoid.add(previous);
+    for (const stream of this.streams.values()) avoid.add(stream.sequenceTag);
+    const tag = deriveStreamTag(name, this.nowMs, this.streamsCreated++, this.tokenSecret, (t) =>
+      avoid.has(t),
+    );
+    this.lastTagOfName.set(name, tag);
+    this.tagsOfSecond.add(tag);
+    return tag;
   }
 
   private deleteStream(request: TypedRequest): Record<string, unknown> {
     const stream = this.resolveStream(request);
+    const refused = deleteStreamRefusal(
+      this.accountLimits,
+      accountUsage(this.streams.values()),
+      stream,
+      this.accountId,
+    );
+    if (refused) throw refused;
     stream.status = 'DELETING';
     stream.transitionAtMs = this.nowMs + this.transitionMs;
     if (this.transitionMs === 0) this.completeTransition(stream);
@@ -684,8 +752,22 @@ export class ShardEngine {
         OpenShardCount: stream.status === 'CREATING' ? 0 : stream.openShards.length,
         ConsumerCount: 0,
         MaxRecordSizeInKiB: stream.maxRecordSizeKiB,
+        // "Only present for streams that use the on-demand capacity mode" (SDK model); AUTO is not modelled.
+        ...(stream.mode === 'ON_DEMAND' ? { RecordDistributionStrategy: 'USER_PARTITION_KEY' } : {}),
       },
     };
+  }
+
+  /**
+   * UpdateMaxRecordSize {StreamARN, MaxRecordSizeInKiB} [model §15.1]: the stream must be ACTIVE
+   * (ResourceInUseException otherwise); the new maximum applies at once to every shard, and the stream stays
+   * ACTIVE (AWS documents no UPDATING phase for it). Output: empty.
+   */
+  private updateMaxRecordSize(request: TypedRequest): Record<string, unknown> {
+    const stream = this.resolveStream(request);
+    if (stream.status !== 'ACTIVE') throw errors.streamNotActive(stream.name, this.accountId, stream.status);
+    stream.setMaxRecordSizeKiB(request.MaxRecordSizeInKiB as number, this.nowMs);
+    return {};
   }
 
   private listShards(request: TypedRequest): Record<string, unknown> {
@@ -804,13 +886,18 @@ export class ShardEngine {
     const ordering = request.SequenceNumberForOrdering as string | undefined;
     if (ordering !== undefined) {
       const fields = parseSequenceNumber(ordering);
-      if (ordering !== '0' && (!fields || fields.arrivalSec * 1000 > this.nowMs)) {
+      // It must parse, not lie in the future, and come from this stream [model §2, §15.6].
+      if (
+        ordering !== '0' &&
+        (!fields || fields.arrivalSec * 1000 > this.nowMs || !stream.shardOfSequence(fields))
+      ) {
         throw errors.sequenceNumberForOrdering(ordering, stream.name, this.accountId);
       }
     }
     const key = request.PartitionKey as string;
     const keyBytes = hashKeyAndUtf8Length(key, this.keyWords);
     this.checkRecordSize(stream, data, keyBytes);
+    if (request.DryRun === true) throw this.dryRuns.answer(stream, this.nowMs, this.accountId);
     const shardIndex = this.routeRequestRecord(stream, explicit);
     const shard = stream.shards[shardIndex] as Shard;
     const words = explicit === undefined ? this.keyWords : this.routeScratch;
@@ -846,6 +933,7 @@ export class ShardEngine {
     }
     const refused = this.putRecordsProblem(stream, dataSizes, keySizes, entries.length);
     if (refused) throw refused;
+    if (request.DryRun === true) throw this.dryRuns.answer(stream, this.nowMs, this.accountId);
     let failed = 0;
     const results = entries.map((entry) => {
       const key = entry.PartitionKey;
@@ -922,12 +1010,12 @@ export class ShardEngine {
       const fields = parseSequenceNumber(sequence);
       if (!fields)
         throw errors.invalidStartingSequenceNumber(sequence, shard.shardId, stream.name, this.accountId);
-      if (fields.shardIndex !== shard.index) {
-        throw errors.sequenceNumberOfOtherShard(
-          `shardId-${String(fields.shardIndex).padStart(12, '0')}`,
-          shard.shardId,
-        );
-      }
+      // The number must name a shard of this very stream (tag, index and creation second) [model §15.6] …
+      const origin = stream.shardOfSequence(fields);
+      if (!origin)
+        throw errors.sequenceNumberOfOtherStream(sequence, shard.shardId, stream.name, this.accountId);
+      // … and the shard asked for.
+      if (origin !== shard) throw errors.sequenceNumberOfOtherShard(origin.shardId, shard.shardId);
       const counter =
         fields.counter > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(fields.counter);
       const at = Shard.ordinalOfCounter(counter);
@@ -945,6 +1033,7 @@ export class ShardEngine {
       if (timestampMs > this.nowMs) throw errors.timestampInFuture(timestampMs, this.nowMs);
       ordinal = shard.log.ordinalAtOrAfter(timestampMs);
     }
+    if (request.DryRun === true) throw this.dryRuns.answer(stream, this.nowMs, this.accountId);
     return {
       ShardIterator: encodeIterator(
         {
@@ -970,6 +1059,7 @@ export class ShardEngine {
     if (this.nowMs - state.issuedMs > SHARD_ITERATOR_TTL_MS) {
       throw errors.iteratorExpired(javaDateString(state.issuedMs), javaDateString(this.nowMs));
     }
+    if (request.DryRun === true) throw this.dryRuns.answer(stream, this.nowMs, this.accountId);
     if (!shard.reads.admitCall(this.nowMs))
       throw errors.shardRateExceeded(shard.shardId, stream.name, this.accountId);
     const limit = (request.Limit as number | undefined) ?? GET_RECORDS_MAX_RECORDS;

@@ -85,6 +85,7 @@ describe('sequence numbers', () => {
       shardIndex: 0,
       counter: 0n,
       arrivalSec: engine.now() / 1000,
+      streamTag: engine.core.stream('s')?.sequenceTag,
     });
   });
 

@@ -12,6 +12,8 @@ export type KinesisErrorType =
   | 'ValidationException'
   | 'ExpiredIteratorException'
   | 'ExpiredNextTokenException'
+  | 'DryRunOperationException'
+  | 'ThrottlingException'
   | 'SerializationException'
   | 'UnknownOperationException'
   | 'InternalFailure';
@@ -74,6 +76,17 @@ export const errors = {
     new KinesisError(
       'LimitExceededException',
       `This request would exceed the shard limit for the account ${account} in ${region}. Current shard count for the account: ${current}. Limit: ${limit}. Number of additional shards that would have resulted from this request: ${additional}. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.`,
+    ),
+  onDemandStreamLimit: (account: string, region: string, current: number, limit: number) =>
+    new KinesisError(
+      'LimitExceededException',
+      `This request would exceed the limit on the number of On-Demand streams for the account ${account} in ${region}. Current On-Demand streams count: ${current}. Limit: ${limit}.`,
+    ),
+  /** AWS's own wording, "would have exceed" included (observed in public reports) [model §7]. */
+  creatingOrDeletingLimit: (account: string, limit: number) =>
+    new KinesisError(
+      'LimitExceededException',
+      `This request would have exceed the limit on the number of streams that can simultaneously be in CREATING or DELETING for the account ${account}. Limit: ${limit}.`,
     ),
   /** ProvisionedThroughputExceededException text, also used as a PutRecords entry's ErrorMessage. */
   shardRateExceededMessage: (shardId: string, stream: string, account: string) =>
@@ -149,6 +162,12 @@ export const errors = {
       'InvalidArgumentException',
       `StartingSequenceNumber ${sequenceNumber} used in GetShardIterator on shard ${shardId} in ${streamRef(stream, account)} is invalid.`,
     ),
+  /** A StartingSequenceNumber of another stream, or of an earlier stream of the same name [model §15.6]. */
+  sequenceNumberOfOtherStream: (sequenceNumber: string, shardId: string, stream: string, account: string) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `StartingSequenceNumber ${sequenceNumber} used in GetShardIterator on shard ${shardId} in ${streamRef(stream, account)} is invalid because it did not come from this stream.`,
+    ),
   sequenceNumberOfOtherShard: (encodedShardId: string, shardId: string) =>
     new KinesisError(
       'InvalidArgumentException',
@@ -172,6 +191,21 @@ export const errors = {
   expiredNextToken: () => new KinesisError('ExpiredNextTokenException', 'The requested token has expired.'),
   shardCountRequired: () =>
     new KinesisError('InvalidArgumentException', 'ShardCount is required for streams in PROVISIONED mode.'),
+  /**
+   * A request with `DryRun: true` that would have succeeded [model §15.6]. AWS does not publish the message:
+   * this text is Shardlab's.
+   */
+  dryRun: () =>
+    new KinesisError(
+      'DryRunOperationException',
+      'The request would have succeeded, but the DryRun parameter was set.',
+    ),
+  /** More dry runs on one stream than DRY_RUN_CALLS_PER_SECOND allows (Shardlab's limit and wording). */
+  dryRunRateExceeded: (stream: string, account: string) =>
+    new KinesisError(
+      'ThrottlingException',
+      `Rate exceeded for DryRun requests on ${streamRef(stream, account)}.`,
+    ),
   unknownOperation: () => new KinesisError('UnknownOperationException'),
   serialization: (message?: string) =>
     message === undefined

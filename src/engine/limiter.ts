@@ -28,7 +28,7 @@ export class WriteLimiter {
   private readonly recordsPerSecond: number;
   private readonly bytesPerSecond: number;
   /** The byte bucket's capacity (token bucket), or the largest single record of a window (fixed window). */
-  readonly burstBytes: number;
+  burstBytes: number;
 
   constructor(
     model: ThrottleModel,
@@ -45,6 +45,17 @@ export class WriteLimiter {
     this.bytes = model === 'token-bucket' ? this.burstBytes : bytesPerSecond;
     this.lastMs = nowMs;
     this.window = Math.floor(nowMs / 1000);
+  }
+
+  /**
+   * Follows a new maximum record size (UpdateMaxRecordSize): the burst becomes max(1 MiB, `maxRecordBytes`).
+   * A token bucket holding more than its new capacity is cut down to it; a larger one fills at the usual
+   * 1 MiB/s, so raising the maximum grants no bytes at once.
+   */
+  setMaxRecordBytes(nowMs: number, maxRecordBytes: number): void {
+    if (nowMs !== this.lastMs) this.refill(nowMs);
+    this.burstBytes = Math.max(this.bytesPerSecond, maxRecordBytes);
+    if (this.model === 'token-bucket' && this.bytes > this.burstBytes) this.bytes = this.burstBytes;
   }
 
   /** Takes one record of `bytes` if the shard's allowance holds it; false means throttled. */

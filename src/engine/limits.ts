@@ -52,8 +52,17 @@ export const SHARD_ID_PATTERN = '[a-zA-Z0-9_.-]+';
 export const HASH_KEY_PATTERN = '0|([1-9]\\d{0,38})';
 export const SEQUENCE_NUMBER_PATTERN = '0|([1-9]\\d{0,128})';
 export const SHARD_COUNT_MIN = 1;
-/** Default per-account shard quota in us-east-1; Shardlab's UI offers 1–500 shards per stream. */
-export const ACCOUNT_SHARD_LIMIT = 500;
+/**
+ * The account's default provisioned-shard quota [7, 15]: open shards of PROVISIONED streams only (on-demand
+ * shards do not count). 20,000 in us-east-1, us-west-2 and eu-west-1 (1,000 or 6,000 elsewhere; formerly
+ * 500). DescribeLimits reports it as `ShardLimit`; `EngineOptions.accountLimits.shardLimit` overrides it. Not
+ * the page's per-stream bound: that is SIMULATOR_MAX_SHARDS_PER_STREAM.
+ */
+export const ACCOUNT_SHARD_LIMIT = 20_000;
+/** ON_DEMAND streams an account may have [7, 15.6] (DescribeLimits' `OnDemandStreamCountLimit`). */
+export const ON_DEMAND_STREAM_COUNT_LIMIT = 50;
+/** Streams that may be CREATING or DELETING at the same time in an account [7] (BM CreateStream). */
+export const STREAMS_CREATING_OR_DELETING_LIMIT = 5;
 export const ON_DEMAND_INITIAL_SHARDS = 4;
 export const LIST_STREAMS_LIMIT_MAX = 10_000;
 /** ListStreams' default Limit, and the most names one call returns. */
@@ -65,6 +74,12 @@ export const LIST_SHARDS_MAX_RESULTS = 10_000;
 /** ListShards' default MaxResults, and the most shards one call returns. */
 export const LIST_SHARDS_DEFAULT_MAX_RESULTS = 1000;
 export const NEXT_TOKEN_TTL_MS = 300_000;
+
+/**
+ * Dry runs (`DryRun: true` on PutRecord, PutRecords, GetRecords, GetShardIterator [15.6]) a stream admits per
+ * rolling second, shared by those operations. AWS publishes no figure: Shardlab's choice.
+ */
+export const DRY_RUN_CALLS_PER_SECOND = 1;
 
 /** Virtual delay of CREATING→ACTIVE and UPDATING→ACTIVE [0]. */
 export const TRANSITION_MS_DEFAULT = 500;

@@ -1,33 +1,48 @@
 /**
  * Kinesis "v2" sequence numbers [model §2]: a 186-bit number written as 56 decimal digits whose hex layout is
- * `2 | shard creation s (9) | shard index low nibble (1) | counter (16) | 00 | arrival s (9) | shard index (8) | 2`.
- * Formatting uses BigInt, so it is done only when a number is shown or returned, never per stored record.
+ * `2 | shard creation s (9) | shard index low nibble (1) | counter (16) | stream tag (2) | arrival s (9) |
+ * shard index (8) | 2`. Formatting uses BigInt, so it is done only when a number is shown or returned, never
+ * per stored record.
+ *
+ * The byte at hex positions 27–28 is `00` in every number kinesalite makes and of unknown meaning on AWS.
+ * Shardlab stores a per-stream tag there (1–255, see deriveStreamTag), so a number carries the identity of its
+ * shard — stream incarnation, shard index and shard creation second — and Kinesis's refusal of a number from
+ * another stream, or from an earlier stream of the same name, can be reproduced [model §15.6].
  */
 
+/** The fields of a sequence number. */
 export interface SequenceFields {
+  /** When the shard was created, epoch seconds. */
   shardCreatedSec: number;
   shardIndex: number;
+  /** The per-shard counter (63 bits); 0 is the shard's StartingSequenceNumber. */
   counter: bigint;
+  /** When the record arrived, epoch seconds. */
   arrivalSec: number;
+  /** The stream's tag (hex positions 27–28), 0–255; 0 (the default) is what kinesalite writes. */
+  streamTag?: number;
 }
 
 const hex = (value: number | bigint, width: number) => value.toString(16).padStart(width, '0');
 
-/** Formats a sequence number from its fields. */
+/** Formats a sequence number from its fields (`streamTag` defaults to 0). */
 export function formatSequenceNumber(fields: SequenceFields): string {
   const digits =
     '2' +
     hex(fields.shardCreatedSec, 9) +
     hex(fields.shardIndex & 0xf, 1) +
     hex(fields.counter, 16) +
-    '00' +
+    hex((fields.streamTag ?? 0) & 0xff, 2) +
     hex(fields.arrivalSec, 9) +
     hex(fields.shardIndex, 8) +
     '2';
   return BigInt(`0x${digits}`).toString(10);
 }
 
-/** Parses a sequence number produced by formatSequenceNumber; undefined if it is not one. */
+/**
+ * Parses a sequence number in the 56-digit layout; undefined if it is not one. `streamTag` is always set
+ * (0 for kinesalite's numbers).
+ */
 export function parseSequenceNumber(decimal: string): SequenceFields | undefined {
   if (!/^(0|[1-9]\d{0,128})$/.test(decimal)) return undefined;
   const digits = BigInt(decimal).toString(16);
@@ -37,5 +52,41 @@ export function parseSequenceNumber(decimal: string): SequenceFields | undefined
     shardIndex: Number.parseInt(digits.slice(38, 46), 16),
     counter: BigInt(`0x${digits.slice(11, 27)}`),
     arrivalSec: Number.parseInt(digits.slice(29, 38), 16),
+    streamTag: Number.parseInt(digits.slice(27, 29), 16),
   };
+}
+
+/** Stream tags run from 1 to 255: 0 is left to numbers made elsewhere (kinesalite, formatSequenceNumber). */
+export const STREAM_TAG_COUNT = 255;
+
+/**
+ * A new stream's sequence-number tag, 1–255, derived without any random draw (so creating a stream does not
+ * shift the engine's seeded sequence): a hash of the stream's name, its creation ms and the engine's count of
+ * streams created so far, keyed by the engine's secret. `taken(tag)` says which tags to avoid — the engine
+ * passes the tags of its live streams, of the previous stream of the same name and of the streams created in
+ * the same virtual second — and the first free tag from the hash on is used; if all 255 are taken, the hashed
+ * one.
+ */
+export function deriveStreamTag(
+  name: string,
+  createdMs: number,
+  ordinal: number,
+  secret: number,
+  taken: (tag: number) => boolean,
+): number {
+  const text = `${name}|${createdMs}|${ordinal}`;
+  let h = (0x811c9dc5 ^ secret) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  // Final avalanche (murmur3's fmix32), so every input bit reaches the low byte.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  const first = (h >>> 0) % STREAM_TAG_COUNT;
+  for (let i = 0; i < STREAM_TAG_COUNT; i++) {
+    const tag = ((first + i) % STREAM_TAG_COUNT) + 1;
+    if (!taken(tag)) return tag;
+  }
+  return first + 1;
 }

@@ -5,7 +5,7 @@ import { KeyWindow } from './keyWindow';
 import { ReadLimiter, WriteLimiter } from './limiter';
 import { SEQUENCE_COUNTER_MAX, type StreamMode, type ThrottleModel } from './limits';
 import { RecordLog } from './recordLog';
-import { formatSequenceNumber } from './sequenceNumber';
+import { formatSequenceNumber, type SequenceFields } from './sequenceNumber';
 import { ShardMetrics } from './shardMetrics';
 
 /** Stream lifecycle states [model §7]. */
@@ -38,6 +38,8 @@ export class Shard {
   readonly endingHashKey: bigint;
   readonly parentShardId: string | undefined;
   readonly adjacentParentShardId: string | undefined;
+  /** Its stream's sequence-number tag, written into every number of this shard. */
+  readonly streamTag: number;
 
   constructor(
     index: number,
@@ -47,10 +49,12 @@ export class Shard {
     keys: KeyTable,
     throttle: ThrottleModel,
     maxRecordBytes: number,
+    streamTag: number,
     parentShardId?: string,
     adjacentParentShardId?: string,
   ) {
     this.index = index;
+    this.streamTag = streamTag;
     this.startingHashKey = startingHashKey;
     this.endingHashKey = endingHashKey;
     this.parentShardId = parentShardId;
@@ -81,6 +85,7 @@ export class Shard {
       shardIndex: this.index,
       counter: BigInt(ordinal + 1),
       arrivalSec: Math.floor(arrivalMs / 1000),
+      streamTag: this.streamTag,
     });
   }
 
@@ -96,6 +101,7 @@ export class Shard {
       shardIndex: this.index,
       counter: 0n,
       arrivalSec: this.createdSec,
+      streamTag: this.streamTag,
     });
   }
 
@@ -107,6 +113,7 @@ export class Shard {
       shardIndex: this.index,
       counter: SEQUENCE_COUNTER_MAX,
       arrivalSec: Math.floor(this.closedAtMs / 1000),
+      streamTag: this.streamTag,
     });
   }
 }
@@ -153,6 +160,12 @@ export class Stream {
   readonly mode: StreamMode;
   readonly createdMs: number;
   readonly throttle: ThrottleModel;
+  /**
+   * This stream's sequence-number tag (1–255), unique among the engine's live streams and the streams created
+   * in the same virtual second, and different from the previous stream of the same name: every sequence number
+   * of its shards carries it [model §15.6].
+   */
+  readonly sequenceTag: number;
 
   constructor(
     name: string,
@@ -161,7 +174,13 @@ export class Stream {
     mode: StreamMode,
     createdMs: number,
     throttle: ThrottleModel,
-    options: { retentionHours: number; maxRecordSizeKiB: number; detailBudget: number; transitionMs: number },
+    options: {
+      retentionHours: number;
+      maxRecordSizeKiB: number;
+      detailBudget: number;
+      transitionMs: number;
+      sequenceTag: number;
+    },
   ) {
     this.name = name;
     this.accountId = accountId;
@@ -173,6 +192,7 @@ export class Stream {
     this.retentionHours = options.retentionHours;
     this.maxRecordSizeKiB = options.maxRecordSizeKiB;
     this.detailBudget = options.detailBudget;
+    this.sequenceTag = options.sequenceTag;
     this.transitionAtMs = createdMs + options.transitionMs;
     this.hotKeys = new HotKeySketch(this.keys);
     this.keySecond = Math.floor(createdMs / 1000);
@@ -189,11 +209,32 @@ export class Stream {
       this.keys,
       this.throttle,
       this.maxRecordBytes,
+      this.sequenceTag,
       parent,
       adjacentParent,
     );
     this.shards.push(shard);
     return shard;
+  }
+
+  /**
+   * The shard of this stream a sequence number came from, or undefined when it did not come from this stream:
+   * its stream tag, its shard index and that shard's creation second must all match [model §15.6]. A number
+   * of an earlier stream of the same name fails on the tag (or on the creation second).
+   */
+  shardOfSequence(fields: SequenceFields): Shard | undefined {
+    if (fields.streamTag !== this.sequenceTag) return undefined;
+    const shard = this.shards[fields.shardIndex];
+    return shard !== undefined && shard.createdSec === fields.shardCreatedSec ? shard : undefined;
+  }
+
+  /**
+   * Sets the maximum record size (UpdateMaxRecordSize [model §15.1]): it applies to the next record, and each
+   * shard's write burst follows it (see WriteLimiter.setMaxRecordBytes).
+   */
+  setMaxRecordSizeKiB(kib: number, nowMs: number): void {
+    this.maxRecordSizeKiB = kib;
+    for (const shard of this.shards) shard.writes.setMaxRecordBytes(nowMs, this.maxRecordBytes);
   }
 
   /** Rebuilds routing after the set of open shards changed. */

@@ -17,6 +17,7 @@ const NO_OUTPUT: ReadonlySet<OperationName> = new Set([
   'DeleteStream',
   'IncreaseStreamRetentionPeriod',
   'DecreaseStreamRetentionPeriod',
+  'UpdateMaxRecordSize',
 ]);
 
 const errorResponse = (error: KinesisError): WireResponse => ({
@@ -29,9 +30,12 @@ function toWireJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? encodeBase64(v) : v));
 }
 
+/** Records a refused request attempted: none for a dry run, which never attempts one. */
 function attemptedRecords(operation: string, parsed: unknown): number {
+  if (typeof parsed !== 'object' || parsed === null) return operation === 'PutRecord' ? 1 : 0;
+  if ((parsed as { DryRun?: unknown }).DryRun === true) return 0;
   if (operation === 'PutRecord') return 1;
-  if (operation === 'PutRecords' && typeof parsed === 'object' && parsed !== null) {
+  if (operation === 'PutRecords') {
     const records = (parsed as { Records?: unknown }).Records;
     return Array.isArray(records) ? records.length : 0;
   }

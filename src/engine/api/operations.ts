@@ -49,6 +49,13 @@ const partitionKey: StringShape = {
 const explicitHashKey: StringShape = { type: 'String', pattern: HASH_KEY_PATTERN };
 const data: Shape = { type: 'Blob', notNull: true, maxLength: DATA_MODEL_MAX_BYTES };
 const retention: Shape = { type: 'Integer', notNull: true };
+/** `DryRun` on the data-plane operations [model §15.6]: the SDK model puts it last in each request. */
+const dryRun: Shape = { type: 'Boolean' };
+const maxRecordSizeKiB = {
+  type: 'Integer',
+  min: MAX_RECORD_SIZE_KIB_MIN,
+  max: MAX_RECORD_SIZE_KIB_MAX,
+} as const;
 /** Addressing a stream by StreamName or StreamARN (one of them is needed; see addressing in the engine). */
 const streamRef = { StreamName: streamName, StreamARN: streamArn } as const;
 
@@ -63,7 +70,7 @@ export const OPERATION_SHAPES = {
         members: { StreamMode: { type: 'String', notNull: true, enum: STREAM_MODES } },
       },
       StreamName: requiredStreamName,
-      MaxRecordSizeInKiB: { type: 'Integer', min: MAX_RECORD_SIZE_KIB_MIN, max: MAX_RECORD_SIZE_KIB_MAX },
+      MaxRecordSizeInKiB: maxRecordSizeKiB,
     },
   },
   DeleteStream: {
@@ -113,6 +120,7 @@ export const OPERATION_SHAPES = {
       ExplicitHashKey: explicitHashKey,
       Data: data,
       ...streamRef,
+      DryRun: dryRun,
     },
   },
   PutRecords: {
@@ -132,6 +140,7 @@ export const OPERATION_SHAPES = {
         },
       },
       ...streamRef,
+      DryRun: dryRun,
     },
   },
   GetShardIterator: {
@@ -142,6 +151,7 @@ export const OPERATION_SHAPES = {
       StartingSequenceNumber: { type: 'String', pattern: SEQUENCE_NUMBER_PATTERN },
       Timestamp: { type: 'Timestamp' },
       ...streamRef,
+      DryRun: dryRun,
     },
   },
   GetRecords: {
@@ -150,6 +160,7 @@ export const OPERATION_SHAPES = {
       Limit: { type: 'Integer', min: 1, max: GET_RECORDS_MAX_RECORDS },
       ShardIterator: { type: 'String', notNull: true, minLength: 1, maxLength: 512 },
       StreamARN: streamArn,
+      DryRun: dryRun,
     },
   },
   IncreaseStreamRetentionPeriod: {
@@ -159,6 +170,20 @@ export const OPERATION_SHAPES = {
   DecreaseStreamRetentionPeriod: {
     type: 'Structure',
     members: { RetentionPeriodHours: retention, ...streamRef },
+  },
+  /** No input [model §15.6]. */
+  DescribeLimits: { type: 'Structure', members: {} },
+  /**
+   * [model §15.1] The stream by ARN only (the model's other member, StreamId, is "not implemented"): a
+   * missing StreamARN is a ValidationException at 'streamARN' (Shardlab's choice: which of the two members AWS
+   * then asks for is not documented). MaxRecordSizeInKiB 1024–10240, else ValidationException.
+   */
+  UpdateMaxRecordSize: {
+    type: 'Structure',
+    members: {
+      StreamARN: { ...streamArn, notNull: true },
+      MaxRecordSizeInKiB: { ...maxRecordSizeKiB, notNull: true },
+    },
   },
 } as const satisfies Record<string, StructureShape>;
 
