@@ -3,18 +3,22 @@
 // timestamps) go through dispatch via a request handler, and its parsers read our responses and errors.
 import {
   CreateStreamCommand,
+  DescribeLimitsCommand,
   DescribeStreamSummaryCommand,
+  DryRunOperationException,
   GetRecordsCommand,
   GetShardIteratorCommand,
   IncreaseStreamRetentionPeriodCommand,
   InvalidArgumentException,
   KinesisClient,
+  LimitExceededException,
   ListShardsCommand,
   ListStreamsCommand,
   ProvisionedThroughputExceededException,
   PutRecordCommand,
   PutRecordsCommand,
   ResourceNotFoundException,
+  UpdateMaxRecordSizeCommand,
 } from '@aws-sdk/client-kinesis';
 import { type HttpRequest, HttpResponse } from '@smithy/protocol-http';
 import { describe, expect, it } from 'vitest';
@@ -143,5 +147,70 @@ describe('the engine behind the AWS SDK for JavaScript v3', () => {
         e instanceof ProvisionedThroughputExceededException &&
         e.message === 'Rate exceeded for shard shardId-000000000000 in stream s under account 000000000000.',
     );
+  });
+
+  it('DescribeLimits, UpdateMaxRecordSize, DryRun and the on-demand summary through the SDK [model §15]', async () => {
+    const engine = createEngine({ transitionMs: 0, accountLimits: { onDemandStreamCountLimit: 1 } });
+    const kinesis = clientFor(engine);
+    await kinesis.send(new CreateStreamCommand({ StreamName: 'p', ShardCount: 3 }));
+    await kinesis.send(
+      new CreateStreamCommand({ StreamName: 'od', StreamModeDetails: { StreamMode: 'ON_DEMAND' } }),
+    );
+    const { $metadata, ...limits } = await kinesis.send(new DescribeLimitsCommand({}));
+    expect($metadata.httpStatusCode).toBe(200);
+    expect(limits).toEqual({
+      ShardLimit: 20_000,
+      OpenShardCount: 3,
+      OnDemandStreamCount: 1,
+      OnDemandStreamCountLimit: 1,
+    });
+    await expect(
+      kinesis.send(
+        new CreateStreamCommand({ StreamName: 'od2', StreamModeDetails: { StreamMode: 'ON_DEMAND' } }),
+      ),
+    ).rejects.toSatisfy(
+      (e: unknown) =>
+        e instanceof LimitExceededException &&
+        e.message ===
+          'This request would exceed the limit on the number of On-Demand streams for the account 000000000000 in us-east-1. Current On-Demand streams count: 1. Limit: 1.',
+    );
+    const od = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'od' }));
+    expect(od.StreamDescriptionSummary?.RecordDistributionStrategy).toBe('USER_PARTITION_KEY');
+
+    const updated = await kinesis.send(
+      new UpdateMaxRecordSizeCommand({
+        StreamARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/p',
+        MaxRecordSizeInKiB: 2048,
+      }),
+    );
+    expect(updated.$metadata.httpStatusCode).toBe(200);
+    const p = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'p' }));
+    expect(p.StreamDescriptionSummary?.MaxRecordSizeInKiB).toBe(2048);
+    expect(p.StreamDescriptionSummary?.RecordDistributionStrategy).toBeUndefined();
+
+    await expect(
+      kinesis.send(
+        new PutRecordCommand({ StreamName: 'p', PartitionKey: 'k', Data: new Uint8Array(1), DryRun: true }),
+      ),
+    ).rejects.toSatisfy(
+      (e: unknown) =>
+        e instanceof DryRunOperationException &&
+        e.message === 'The request would have succeeded, but the DryRun parameter was set.' &&
+        e.$metadata.httpStatusCode === 400,
+    );
+    await expect(
+      kinesis.send(
+        new GetShardIteratorCommand({
+          StreamName: 'p',
+          ShardId: 'shardId-000000000000',
+          ShardIteratorType: 'LATEST',
+          DryRun: true,
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ThrottlingException',
+      message: 'Rate exceeded for DryRun requests on stream p under account 000000000000.',
+    });
+    expect(engine.core.counters).toEqual({ accepted: 0, throttled: 0, rejected: 0 });
   });
 });
