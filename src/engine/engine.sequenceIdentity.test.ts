@@ -150,6 +150,28 @@ describe('a re-created stream of the same name', () => {
   }
 });
 
+describe('a shard iterator of an earlier stream of the same name', () => {
+  it('finds no stream, even when both were created in the same ms', () => {
+    const engine = createEngine({ transitionMs: 0 });
+    ok(engine.call('CreateStream', { StreamName: 'orders', ShardCount: 1 }));
+    put(engine, 'orders', 'old');
+    const old = ok(
+      engine.call('GetShardIterator', {
+        StreamName: 'orders',
+        ShardId: SHARD0,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    ).ShardIterator as string;
+    ok(engine.call('DeleteStream', { StreamName: 'orders' }));
+    ok(engine.call('CreateStream', { StreamName: 'orders', ShardCount: 1 }));
+    put(engine, 'orders', 'new');
+    expect(fail(engine.call('GetRecords', { ShardIterator: old }))).toEqual({
+      type: 'ResourceNotFoundException',
+      message: 'Stream orders under account 000000000000 not found.',
+    });
+  });
+});
+
 describe('SequenceNumberForOrdering must come from the stream too', () => {
   it("another stream's number → the ExclusiveMinimumSequenceNumber text; this stream's → accepted", () => {
     const engine = createEngine({ transitionMs: 0 });

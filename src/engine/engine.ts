@@ -1039,6 +1039,7 @@ export class ShardEngine {
         {
           streamName: stream.name,
           streamCreatedMs: stream.createdMs,
+          streamTag: stream.sequenceTag,
           shardIndex: shard.index,
           ordinal,
           issuedMs: this.nowMs,
@@ -1052,7 +1053,9 @@ export class ShardEngine {
     const state = decodeIterator(request.ShardIterator as string, this.tokenSecret);
     if (!state) throw errors.invalidShardIterator();
     const stream = this.streams.get(state.streamName);
-    if (!stream || stream.createdMs !== state.streamCreatedMs)
+    // An iterator of an earlier stream of the same name finds no stream (the tag tells apart two streams
+    // created in the same ms).
+    if (!stream || stream.createdMs !== state.streamCreatedMs || stream.sequenceTag !== state.streamTag)
       throw errors.streamNotFound(state.streamName, this.accountId);
     const shard = stream.shards[state.shardIndex];
     if (!shard) throw errors.invalidShardIterator();

@@ -4,10 +4,12 @@
  */
 import { decodeBase64, encodeBase64 } from './api/base64';
 
-/** What a shard iterator carries: stream incarnation, shard, position and issue time. */
+/** What a shard iterator carries: stream incarnation (creation ms and sequence tag), shard, position and issue time. */
 export interface IteratorState {
   streamName: string;
   streamCreatedMs: number;
+  /** The stream's sequence-number tag: tells apart two streams of one name created in the same ms. */
+  streamTag: number;
   shardIndex: number;
   ordinal: number;
   issuedMs: number;
@@ -57,7 +59,14 @@ export function decodeToken(kind: string, token: string, secret: number): string
 export function encodeIterator(state: IteratorState, secret: number): string {
   return encodeToken(
     'i1',
-    [state.streamName, state.streamCreatedMs, state.shardIndex, state.ordinal, state.issuedMs],
+    [
+      state.streamName,
+      state.streamCreatedMs,
+      state.streamTag,
+      state.shardIndex,
+      state.ordinal,
+      state.issuedMs,
+    ],
     secret,
   );
 }
@@ -65,16 +74,17 @@ export function encodeIterator(state: IteratorState, secret: number): string {
 /** Decodes a shard iterator; undefined if it is not one of ours. */
 export function decodeIterator(token: string, secret: number): IteratorState | undefined {
   const fields = decodeToken('i1', token, secret);
-  if (fields?.length !== 5) return undefined;
-  const [streamName, created, shard, ordinal, issued] = fields as [string, string, string, string, string];
-  const numbers = [Number(created), Number(shard), Number(ordinal), Number(issued)];
+  if (fields?.length !== 6) return undefined;
+  const [streamName, ...rest] = fields as [string, ...string[]];
+  const numbers = rest.map(Number);
   if (numbers.some((n) => !Number.isFinite(n))) return undefined;
   return {
     streamName,
     streamCreatedMs: numbers[0] as number,
-    shardIndex: numbers[1] as number,
-    ordinal: numbers[2] as number,
-    issuedMs: numbers[3] as number,
+    streamTag: numbers[1] as number,
+    shardIndex: numbers[2] as number,
+    ordinal: numbers[3] as number,
+    issuedMs: numbers[4] as number,
   };
 }
 
