@@ -8,6 +8,7 @@ import type { TypedRequest } from './api/validation';
 import { type ApiResult, type EngineOptions, ShardEngine } from './engine';
 import { buildStreamSnapshot, type StreamSnapshot } from './snapshot';
 
+export type { AccountLimits, AccountUsage, DescribeLimitsOutput } from './accountLimits';
 export { decodeBase64, encodeBase64 } from './api/base64';
 export type { WireResponse } from './api/dispatch';
 export type { OperationName } from './api/operations';
