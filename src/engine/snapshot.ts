@@ -247,18 +247,16 @@ export function buildStreamSnapshot(
   });
   const next = engine.nextExpiryMs(streamName);
   snapshot.nextExpiryMs = Number.isFinite(next) ? next : null;
-  snapshot.hotKeys = facts.keys
-    .slice(0, hotKeyLimit)
-    .map((k) => ({
-      partitionKey: k.partitionKey,
-      hashKey: k.hashKey,
-      explicit: k.explicit === true,
-      shardId: k.shardId,
-      count: k.records,
-      bytes: k.bytes,
-      throttled: k.throttled,
-      peakRecordsPerSecond: k.peakRecordsPerSecond ?? 0,
-      error: k.error,
-    }));
+  snapshot.hotKeys = facts.keys.slice(0, hotKeyLimit).map((k) => ({
+    partitionKey: k.partitionKey,
+    hashKey: k.hashKey,
+    explicit: k.explicit === true,
+    shardId: k.shardId,
+    count: k.records,
+    bytes: k.bytes,
+    throttled: k.throttled,
+    peakRecordsPerSecond: k.peakRecordsPerSecond ?? 0,
+    error: k.error,
+  }));
   return snapshot;
 }
