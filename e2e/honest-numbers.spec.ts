@@ -1,4 +1,8 @@
+import { createRequire } from 'node:module';
 import { expect, type Locator, type Page, test } from '@playwright/test';
+
+const require = createRequire(import.meta.url);
+const axePath = require.resolve('axe-core/axe.min.js');
 
 // Issue 9: every number on screen is one the simulation really produced — jumps simulate the skipped time,
 // the diagnosis agrees with each preset's lesson at any speed, hot keys are counted where records went.
@@ -50,6 +54,33 @@ async function expectOnlyHotKey(page: Page, key?: string) {
     if (key) expect(text).toContain(`"${key}"`);
     await page.waitForTimeout(400);
   }
+}
+
+/** WCAG 2.1 A/AA violations axe-core finds on the page as it is now (as in accessibility.spec.ts). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            context: Document,
+            options: object,
+          ) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes[0]?.target.join(' ')}`);
+  });
+}
+
+/** Virtual time on the clock, as epoch ms. */
+async function clockMs(page: Page): Promise<number> {
+  const text = (await clock(page).textContent()) ?? '';
+  return Date.parse(text.replace(' UTC', 'Z').replace(' ', 'T'));
 }
 
 async function setSpeed(page: Page, speed: string) {
@@ -127,6 +158,8 @@ test('Celebrity at 3600× lists "celebrity" with its throttled count and calls i
   // Fast-forward is simulated in aggregate, and the views built from it say so.
   await expect(page.getByTestId('aggregate-note').first()).toContainText('Aggregate simulation');
   await expect(hotKeys(page)).toContainText('over the last 5 virtual seconds');
+  await page.getByRole('button', { name: /pause/i }).click();
+  expect(await axeViolations(page)).toEqual([]);
   expect(problems).toEqual([]);
 });
 
@@ -158,5 +191,40 @@ test('ExplicitHashKey spreads device-1 over all 4 shards, and the hot keys table
     expect(count).toBeGreaterThan(0.7 * mean);
     expect(count).toBeLessThan(1.3 * mean);
   }
+  expect(problems).toEqual([]);
+});
+
+test('a long jump shows its progress and can be cancelled, leaving the clock where it got to', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const problems = await open(page);
+  const stream = page.getByRole('form', { name: 'Create stream' });
+  await stream.getByLabel('StreamName').fill('big');
+  await stream.getByLabel('Shard count').fill('200');
+  await stream.getByRole('button', { name: 'Create stream' }).click();
+  await expect(shardTable(page).getByRole('row')).toHaveCount(201);
+  const producer = page.getByRole('form', { name: 'Add producer' });
+  await producer.getByLabel('Rate (records/s)').fill('200000');
+  await producer.getByLabel('Distinct keys (N)').fill('10000');
+  await producer.getByRole('button', { name: 'Add producer' }).click();
+  await expect(page.getByRole('table', { name: 'Producers' })).toContainText('running');
+  await page.getByRole('button', { name: /pause/i }).click();
+  await expect(page.getByRole('button', { name: /play/i })).toBeVisible();
+  const start = await clockMs(page);
+
+  await page.getByRole('button', { name: '+24 h' }).click();
+  const progress = page.getByRole('progressbar', { name: /^Jumping \+24 h: \d+ %$/ });
+  await expect(progress).toBeVisible();
+  await expect(progress).toHaveAttribute('aria-valuenow', /^\d+$/);
+  for (const name of ['Step 1 s', '+1 h', '+24 h'])
+    await expect(page.getByRole('button', { name, exact: true })).toBeDisabled();
+  await page.getByRole('button', { name: 'Cancel jump' }).click();
+  // A cancel keeps what was simulated and settles the last minutes second by second, then stops.
+  await expect(page.getByRole('progressbar')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByRole('button', { name: '+24 h' })).toBeEnabled();
+  const end = await clockMs(page);
+  expect(end).toBeGreaterThan(start);
+  expect(end).toBeLessThan(start + 24 * 3_600_000);
   expect(problems).toEqual([]);
 });

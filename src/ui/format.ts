@@ -45,7 +45,7 @@ export function formatVirtualSecond(epochSeconds: number): string {
 
 /** A speed (virtual ms per wall ms) as people say it: 3,600×, 850×, 0.8× */
 export function formatSpeed(speed: number): string {
-  return speed >= 10 ? `${integer.format(speed)}×` : `${speed.toFixed(1)}×`;
+  return speed >= 10 || Number.isInteger(speed) ? `${integer.format(speed)}×` : `${speed.toFixed(1)}×`;
 }
 
 /** A span of time in the largest unit that keeps it readable: 250 ms, 45 s, 17 min, 6 h, 3 days */
