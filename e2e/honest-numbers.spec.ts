@@ -158,6 +158,10 @@ test('Celebrity at 3600× lists "celebrity" with its throttled count and calls i
   // Fast-forward is simulated in aggregate, and the views built from it say so.
   await expect(page.getByTestId('aggregate-note').first()).toContainText('Aggregate simulation');
   await expect(hotKeys(page)).toContainText('over the last 5 virtual seconds');
+  // Records simulated in aggregate are held as counts: the retention chart says at what resolution.
+  await expect(page.getByTestId('count-resolution')).toContainText(
+    /Records held as counts expire in [\d,]+ (s|ms) buckets: up to .+ late, never early\./,
+  );
   await page.getByRole('button', { name: /pause/i }).click();
   expect(await axeViolations(page)).toEqual([]);
   expect(problems).toEqual([]);

@@ -181,4 +181,47 @@ describe('producers panel', () => {
     await user.click(screen.getByRole('button', { name: 'Remove orders' }));
     expect(sent.at(-1)).toMatchObject({ type: 'removeProducer', generation });
   });
+
+  it('shows the PutRecords requests Kinesis refused whole, and the aggregate label', () => {
+    const client = createInProcessClient();
+    const store = createSimStore(client, { throttleFrames: false });
+    render(
+      <SimStoreProvider store={store}>
+        <ProducersPanel />
+      </SimStoreProvider>,
+    );
+    act(() => {
+      client.send({ type: 'pause' });
+      // Entries over the 1 MiB record limit: Kinesis refuses such a PutRecords request as a whole.
+      store.getState().actions.addProducer({
+        name: 'oversized',
+        api: 'PutRecords',
+        batchSize: 10,
+        payloadBytes: { min: 2_000_000, max: 2_000_000 },
+        rate: 100,
+        distribution: { kind: 'uniform', keyCount: 10 },
+      });
+      client.send({ type: 'step', ms: 1000 });
+    });
+    const row = within(screen.getByRole('table', { name: 'Producers' })).getByRole('row', {
+      name: /oversized/,
+    });
+    expect(row).toHaveTextContent(/\d+ requests? refused whole/);
+    act(() => {
+      store.getState().actions.addProducer({
+        name: 'firehose',
+        api: 'PutRecords',
+        batchSize: 500,
+        payloadBytes: { min: 10, max: 10 },
+        rate: 'burst',
+        recordCount: 1_000_000,
+        distribution: { kind: 'uniform', keyCount: 1000 },
+      });
+      client.send({ type: 'step', ms: 1000 });
+    });
+    const burst = within(screen.getByRole('table', { name: 'Producers' })).getByRole('row', {
+      name: /firehose/,
+    });
+    expect(burst).toHaveTextContent('(last records in aggregate)');
+  });
 });
