@@ -307,9 +307,12 @@ describe('sequence identity property', () => {
         const live = new Map<string, number>(); // name → incarnation id
         const issued: { n: string; incarnation: number; shardId: string }[] = [];
         for (const o of ops) {
+          if (o.kind === 'wait') {
+            engine.advanceTime(o.ms);
+            continue;
+          }
           const name = `s${o.name}`;
-          if (o.kind === 'wait') engine.advanceTime(o.ms);
-          else if (o.kind === 'create') {
+          if (o.kind === 'create') {
             if (engine.call('CreateStream', { StreamName: name, ShardCount: o.shards }).ok)
               live.set(name, ++incarnation);
           } else if (o.kind === 'delete') {

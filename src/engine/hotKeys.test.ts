@@ -123,3 +123,41 @@ describe('HotKeySketch', () => {
     expect(first!.count - first!.error).toBeLessThanOrEqual(5 * big + 7);
   });
 });
+
+describe('HotKeySketch per second (reset and hottest)', () => {
+  it('hottest: by count, then the more throttled, then first seen; at most `limit`', () => {
+    const sketch = new HotKeySketch(new KeyTable(), { capacity: 16, exactKeys: 64 });
+    sketch.addHash(words('a'), 0, 'a', 3, 0, 30);
+    sketch.addHash(words('b'), 0, 'b', 3, 2, 30);
+    sketch.addHash(words('c'), 0, 'c', 5, 0, 50);
+    sketch.addHash(words('d'), 0, 'd', 1, 0, 10);
+    sketch.addHash(words('e'), 0, 'e', 3, 0, 30);
+    expect(sketch.hottest(4).map((k) => [k.partitionKey, k.count, k.throttled, k.bytes])).toEqual([
+      ['c', 5, 0, 50],
+      ['b', 3, 2, 30],
+      ['a', 3, 0, 30],
+      ['e', 3, 0, 30],
+    ]);
+  });
+
+  it('a reset starts a new second: in sketch mode it stays there, counters zeroed, hot keys exact again', () => {
+    const sketch = new HotKeySketch(new KeyTable(), { capacity: 8, exactKeys: 16, width: 1024 });
+    for (let second = 0; second < 3; second++) {
+      // Many one-off keys (sketch mode) and one hot key of this second.
+      for (let i = 0; i < 500; i++)
+        sketch.addHash(words(`cold-${second}-${i}`), 0, `cold-${second}-${i}`, 1, 0);
+      for (let i = 0; i < 300; i++) sketch.addHash(words(`hot-${second}`), 0, `hot-${second}`, 1, i % 2);
+      expect(sketch.exact).toBe(false);
+      const [top] = sketch.hottest(1);
+      expect(top?.partitionKey).toBe(`hot-${second}`);
+      // Never below the truth, above it by at most `error`; nothing carried over from the second before.
+      expect(top?.count).toBeGreaterThanOrEqual(300);
+      expect((top?.count ?? 0) - (top?.error ?? 0)).toBeLessThanOrEqual(300);
+      expect(sketch.total).toBe(800);
+      expect(sketch.hottest(8).some((k) => k.partitionKey === `hot-${second - 1}`)).toBe(false);
+      sketch.reset();
+      expect(sketch.total).toBe(0);
+      expect(sketch.hottest(8)).toEqual([]);
+    }
+  });
+});

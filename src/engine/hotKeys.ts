@@ -14,11 +14,6 @@ export interface HotKey {
   bytes: number;
   /** Whether the hash key is an ExplicitHashKey (records routed by it, not by the MD5 of the key). */
   explicit: boolean;
-  /**
-   * An aggregate stand-in for many distinct ExplicitHashKeys of one partition key on one shard (aggregate
-   * simulation): it shows where the key's records went, but is no single hash key, so never a hot key.
-   */
-  spread: boolean;
   /** How much `count` may over-estimate the true count. 0 means exact. */
   error: number;
 }
@@ -33,11 +28,10 @@ export interface HotKeySketchOptions {
   width?: number;
 }
 
-/** How an entry's records were routed: by the key's MD5, by one ExplicitHashKey, or by many (aggregate). */
+/** How an entry's records were routed: by the key's MD5, or by an ExplicitHashKey. */
 export const ROUTED_BY_MD5 = 0;
 export const ROUTED_BY_EXPLICIT = 1;
-export const ROUTED_BY_MANY_EXPLICIT = 2;
-export type Routing = typeof ROUTED_BY_MD5 | typeof ROUTED_BY_EXPLICIT | typeof ROUTED_BY_MANY_EXPLICIT;
+export type Routing = typeof ROUTED_BY_MD5 | typeof ROUTED_BY_EXPLICIT;
 
 /** Count-min rows, indexed by hash key words 0 and 1 (no extra hashing). */
 const ROWS = 2;
@@ -133,25 +127,16 @@ export class HotKeySketch {
   reset(): void {
     this.total = 0;
     this.size = 0;
-    if (this.exact) {
-      this.slots.fill(0);
-      return;
-    }
-    this.rows = null;
-    this.wideRows = null;
+    this.slots.fill(0);
+    if (this.exact) return;
+    // A stream that saw too many keys to count exactly in one second will likely again: it stays in sketch
+    // mode, its counters zeroed in place (no allocation per second) and its heap emptied.
+    if (this.wideRows !== null) {
+      this.wideRows = null;
+      this.rows = new Int32Array(ROWS * this.width);
+    } else (this.rows as Int32Array).fill(0);
+    this.monitoredAt.fill(0);
     this.heapMin = 0;
-    this.monitoredAt = new Uint16Array(0);
-    this.heap = new Int32Array(0);
-    this.posOf = new Int32Array(0);
-    const initial = Math.min(64, this.exactKeys);
-    this.words = new Uint32Array(4 * initial);
-    this.counts = new Float64Array(initial);
-    this.errors = new Float64Array(initial);
-    this.throttledCounts = new Float64Array(initial);
-    this.byteCounts = new Float64Array(initial);
-    this.explicitFlags = new Uint8Array(initial);
-    this.names = [];
-    this.slots = new Int32Array(slotCountFor(initial));
   }
 
   /** Whether every count is exact (at most `exactKeys` distinct keys seen). */
@@ -317,6 +302,28 @@ export class HotKeySketch {
       if (throttled !== 0) this.throttledCounts[e] = (this.throttledCounts[e] as number) + throttled;
       this.siftDown(this.posOf[e] as number);
     } else if (estimate > this.heapMin && estimate * this.width > this.total) {
+      if (this.size < this.capacity) {
+        // Room left (after a reset): the key joins the heap.
+        const fresh = this.size++;
+        this.setEntry(
+          fresh,
+          words,
+          o,
+          key ?? this.keys.keyOf(keyId),
+          estimate,
+          estimate - count,
+          throttled,
+          bytes,
+          explicit,
+        );
+        this.placeSlot(fresh);
+        this.mark(fresh);
+        this.heap[fresh] = fresh;
+        this.posOf[fresh] = fresh;
+        this.siftUp(fresh);
+        this.heapMin = this.size < this.capacity ? 0 : (this.counts[this.heap[0] as number] as number);
+        return;
+      }
       // The evicted key's counters already hold at least its count: nothing to fold back.
       const root = this.heap[0] as number;
       this.removeSlot(root);
@@ -336,33 +343,7 @@ export class HotKeySketch {
       this.mark(root);
       this.siftDown(0);
     } else return;
-    this.heapMin = this.counts[this.heap[0] as number] as number;
-  }
-
-  /**
-   * Visits every monitored entry (all keys while exact): its partition key, hash key words (a view: copy to
-   * keep), attempts, throttled attempts, bytes and whether the hash key is explicit.
-   */
-  forEach(
-    visit: (
-      key: string,
-      hashKey: Uint32Array,
-      count: number,
-      throttled: number,
-      bytes: number,
-      routing: Routing,
-    ) => void,
-  ): void {
-    for (let e = 0; e < this.size; e++) {
-      visit(
-        this.names[e] as string,
-        this.words.subarray(e * 4, e * 4 + 4),
-        this.counts[e] as number,
-        this.throttledCounts[e] as number,
-        this.byteCounts[e] as number,
-        this.explicitFlags[e] as Routing,
-      );
-    }
+    this.heapMin = this.size < this.capacity ? 0 : (this.counts[this.heap[0] as number] as number);
   }
 
   /** The `limit` hottest keys, hottest first (ties: first seen first). */
@@ -370,16 +351,75 @@ export class HotKeySketch {
     const order = Array.from({ length: this.size }, (_, i) => i).sort(
       (a, b) => (this.counts[b] as number) - (this.counts[a] as number) || a - b,
     );
-    return order.slice(0, limit).map((e) => ({
+    return order.slice(0, limit).map((e) => this.entry(e));
+  }
+
+  /**
+   * The `limit` hottest keys, hottest first;
+   * among equal counts the more throttled first, then first seen. Selects with a bounded heap, so closing a
+   * second of 4,096 keys costs no sort of them all.
+   */
+  hottest(limit: number): HotKey[] {
+    const counts = this.counts;
+    const throttled = this.throttledCounts;
+    // Is entry a colder than entry b? (count, then throttled, then later-seen is colder)
+    const colder = (a: number, b: number) => {
+      const ca = counts[a] as number;
+      const cb = counts[b] as number;
+      if (ca !== cb) return ca < cb;
+      const ta = throttled[a] as number;
+      const tb = throttled[b] as number;
+      return ta !== tb ? ta < tb : a > b;
+    };
+    const heap = new Int32Array(Math.max(1, Math.min(limit, this.size)));
+    let n = 0;
+    const siftUp = (i: number) => {
+      const e = heap[i] as number;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        const pe = heap[parent] as number;
+        if (!colder(e, pe)) break;
+        heap[i] = pe;
+        i = parent;
+      }
+      heap[i] = e;
+    };
+    const siftDown = (i: number) => {
+      const e = heap[i] as number;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= n) break;
+        const right = child + 1;
+        if (right < n && colder(heap[right] as number, heap[child] as number)) child = right;
+        if (!colder(heap[child] as number, e)) break;
+        heap[i] = heap[child] as number;
+        i = child;
+      }
+      heap[i] = e;
+    };
+    for (let e = 0; e < this.size; e++) {
+      if (n < heap.length) {
+        heap[n] = e;
+        siftUp(n++);
+      } else if (colder(heap[0] as number, e)) {
+        heap[0] = e;
+        siftDown(0);
+      }
+    }
+    const chosen = Array.from(heap.subarray(0, n)).sort((a, b) => (colder(a, b) ? 1 : colder(b, a) ? -1 : 0));
+    return chosen.map((e) => this.entry(e));
+  }
+
+  private entry(e: number): HotKey {
+    return {
       partitionKey: this.names[e] as string,
       hashKey: this.words.slice(e * 4, e * 4 + 4),
       count: this.counts[e] as number,
       throttled: this.throttledCounts[e] as number,
       bytes: this.byteCounts[e] as number,
       explicit: this.explicitFlags[e] !== ROUTED_BY_MD5,
-      spread: this.explicitFlags[e] === ROUTED_BY_MANY_EXPLICIT,
       error: this.errors[e] as number,
-    }));
+    };
   }
 
   // ---------------------------------------------------------------- entries and their index
@@ -554,9 +594,28 @@ export class HotKeySketch {
       this.heap[i] = e;
       this.posOf[e] = i;
     }
-    this.heapMin = this.counts[this.heap[0] as number] as number;
+    this.heapMin = this.size < this.capacity ? 0 : (this.counts[this.heap[0] as number] as number);
     this.monitoredAt = new Uint16Array(this.width);
     for (let e = 0; e < this.size; e++) this.mark(e);
+  }
+
+  /** Moves a heap position's entry up while it is colder than its parent (a key just admitted). */
+  private siftUp(pos: number): void {
+    const heap = this.heap;
+    const counts = this.counts;
+    let i = pos;
+    const e = heap[i] as number;
+    const c = counts[e] as number;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pe = heap[parent] as number;
+      if ((counts[pe] as number) <= c) break;
+      heap[i] = pe;
+      this.posOf[pe] = i;
+      i = parent;
+    }
+    heap[i] = e;
+    this.posOf[e] = i;
   }
 
   private siftDown(pos: number): void {

@@ -1,5 +1,5 @@
-import { type HotKeySketch, ROUTED_BY_MD5 } from './hotKeys';
-import { DIAGNOSIS_WINDOW_SECONDS, KEY_WINDOW_TOP_KEYS } from './limits';
+import type { HotKeySketch } from './hotKeys';
+import { DIAGNOSIS_WINDOW_SECONDS, EXPLICIT_TALLY_MAX_KEYS, KEY_WINDOW_TOP_KEYS } from './limits';
 
 /** One partition key's attempts in one completed virtual second, on the shard they went to. */
 export interface KeySecond {
@@ -28,20 +28,20 @@ export class KeyWindow {
   private readonly explicitGroups: KeySecond[][] = Array.from({ length: DIAGNOSIS_WINDOW_SECONDS }, () => []);
 
   /**
-   * Closes virtual second `second` (epoch s) with the sketch's hottest keys; `route` gives the shard
-   * (index into stream.shards) a hash key went to during that second.
+   * Closes virtual second `second` (epoch s) with the sketch's hottest keys and the second's ExplicitHashKey
+   * tally (drained); `route` gives the shard (index into stream.shards) a hash key went to in that second.
    */
-  close(second: number, sketch: HotKeySketch, route: (hashKey: Uint32Array) => number): void {
-    if (sketch.total === 0) return;
+  close(
+    second: number,
+    sketch: HotKeySketch,
+    explicit: ExplicitTally,
+    route: (hashKey: Uint32Array) => number,
+  ): void {
+    if (sketch.total === 0 && explicit.empty) return;
     const slot = second % DIAGNOSIS_WINDOW_SECONDS;
     this.seconds[slot] = second;
-    // Stand-ins for many hash keys are no single key: they only count in the per-key-and-shard sums below.
     // Hottest first; among equals, the throttled ones (they are what the diagnosis explains).
-    const hottest = sketch
-      .top(sketch.monitored)
-      .filter((k) => !k.spread)
-      .sort((a, b) => b.count - a.count || b.throttled - a.throttled)
-      .slice(0, KEY_WINDOW_TOP_KEYS);
+    const hottest = sketch.hottest(KEY_WINDOW_TOP_KEYS);
     this.entries[slot] = hottest.map((k) => ({
       partitionKey: k.partitionKey,
       hashKey: k.hashKey,
@@ -52,39 +52,12 @@ export class KeyWindow {
       throttled: k.throttled,
       error: k.error,
     }));
-    // Records routed by ExplicitHashKeys often carry one partition key over many hash keys (one per record):
-    // summed per partition key and shard, they show where that key's records went.
-    const groups = new Map<string, KeySecond>();
-    const exact = sketch.exact;
-    sketch.forEach((partitionKey, hashKey, records, throttled, bytes, routing) => {
-      if (routing === ROUTED_BY_MD5) return;
-      const shardIndex = route(hashKey);
-      const id = `${shardIndex}|${partitionKey}`;
-      const group = groups.get(id);
-      if (group) {
-        group.records += records;
-        group.bytes += bytes;
-        group.throttled += throttled;
-      } else {
-        groups.set(id, {
-          partitionKey,
-          hashKey: hashKey.slice(),
-          explicit: true,
-          shardIndex,
-          records,
-          bytes,
-          throttled,
-          // Past the exact key limit only monitored hash keys are summed: the group may be undercounted.
-          error: exact ? 0 : -1,
-        });
-      }
-    });
-    this.explicitGroups[slot] = [...groups.values()];
+    this.explicitGroups[slot] = explicit.drain();
   }
 
   /**
    * Records routed by an ExplicitHashKey in completed second `second`, summed per partition key and shard
-   * (`hashKey` is the first one seen; `error` -1 when the sum may be low because not every hash key was kept).
+   * (`hashKey` is the first one seen; `error` -1 when the sum may be low: more partition keys than tallied).
    */
   explicitAt(second: number): readonly KeySecond[] {
     const slot = ((second % DIAGNOSIS_WINDOW_SECONDS) + DIAGNOSIS_WINDOW_SECONDS) % DIAGNOSIS_WINDOW_SECONDS;
@@ -95,5 +68,70 @@ export class KeyWindow {
   at(second: number): readonly KeySecond[] {
     const slot = ((second % DIAGNOSIS_WINDOW_SECONDS) + DIAGNOSIS_WINDOW_SECONDS) % DIAGNOSIS_WINDOW_SECONDS;
     return this.seconds[slot] === second ? (this.entries[slot] as KeySecond[]) : [];
+  }
+}
+
+/**
+ * Records routed by an ExplicitHashKey in the second in progress, summed exactly per partition key and
+ * shard. One partition key is often spread over many hash keys (a random ExplicitHashKey per record): no
+ * single hash key is hot, but where the key's records went is a fact worth showing. At most
+ * EXPLICIT_TALLY_MAX_KEYS partition keys a second; past that, sums are marked as possibly low.
+ */
+export class ExplicitTally {
+  private byKey = new Map<string, Map<number, KeySecond>>();
+  private overflow = false;
+
+  get empty(): boolean {
+    return this.byKey.size === 0;
+  }
+
+  /**
+   * Counts `count` attempts of `partitionKey` on shard `shardIndex` (index into stream.shards), `throttled`
+   * of them throttled, `bytes` their data + key bytes; `hashKey` (4 words) is one of the hash keys used.
+   */
+  add(
+    partitionKey: string,
+    shardIndex: number,
+    hashKey: Uint32Array,
+    count: number,
+    throttled: number,
+    bytes: number,
+  ): void {
+    let shards = this.byKey.get(partitionKey);
+    if (!shards) {
+      if (this.byKey.size >= EXPLICIT_TALLY_MAX_KEYS) {
+        this.overflow = true;
+        return;
+      }
+      shards = new Map();
+      this.byKey.set(partitionKey, shards);
+    }
+    const group = shards.get(shardIndex);
+    if (group) {
+      group.records += count;
+      group.bytes += bytes;
+      group.throttled += throttled;
+    } else {
+      shards.set(shardIndex, {
+        partitionKey,
+        hashKey: hashKey.slice(),
+        explicit: true,
+        shardIndex,
+        records: count,
+        bytes,
+        throttled,
+        error: 0,
+      });
+    }
+  }
+
+  /** The second's sums, and a fresh start for the next second. */
+  drain(): KeySecond[] {
+    const groups: KeySecond[] = [];
+    for (const shards of this.byKey.values()) for (const group of shards.values()) groups.push(group);
+    if (this.overflow) for (const group of groups) group.error = -1;
+    this.byKey = new Map();
+    this.overflow = false;
+    return groups;
   }
 }

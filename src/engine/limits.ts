@@ -128,6 +128,14 @@ export const DIAGNOSIS_WINDOW_SECONDS = 5;
 /** Partition keys kept per completed virtual second (the hottest by records) for the diagnosis window. */
 export const KEY_WINDOW_TOP_KEYS = 256;
 /**
+ * Distinct keys a second's hot-key counters count exactly; past it (in that second and the following ones)
+ * a count-min sketch with the hottest 256 keys monitored exactly. Low enough that a second of many distinct
+ * keys costs two counter updates a record, not a table insert.
+ */
+export const KEY_WINDOW_EXACT_KEYS = 1024;
+/** Partition keys routed by ExplicitHashKeys whose records a second sums per shard (see ExplicitTally). */
+export const EXPLICIT_TALLY_MAX_KEYS = 4096;
+/**
  * Count buckets a shard holds at most for records kept as counts only (aggregate simulation, or past the
  * detail budget): past it, the bucket width doubles (1 s, 2 s, 4 s …). 500 shards × 7 days of retention
  * then hold 1,024 buckets of 1,024 s each per shard: memory is set by this budget, never by simulated time.

@@ -1,9 +1,9 @@
 import { hashKeyFromBigInt, ShardLocator } from './hashKey';
 import { HotKeySketch } from './hotKeys';
 import { KeyTable } from './keyTable';
-import { KeyWindow } from './keyWindow';
+import { ExplicitTally, KeyWindow } from './keyWindow';
 import { ReadLimiter, WriteLimiter } from './limiter';
-import { SEQUENCE_COUNTER_MAX, type StreamMode, type ThrottleModel } from './limits';
+import { KEY_WINDOW_EXACT_KEYS, SEQUENCE_COUNTER_MAX, type StreamMode, type ThrottleModel } from './limits';
 import { RecordLog } from './recordLog';
 import { formatSequenceNumber, type SequenceFields } from './sequenceNumber';
 import { ShardMetrics } from './shardMetrics';
@@ -127,6 +127,8 @@ export class Stream {
   /** Attempts per key in the virtual second in progress (`keySecond`); closed into `keyWindow` when it ends. */
   readonly hotKeys: HotKeySketch;
   readonly keyWindow = new KeyWindow();
+  /** Records routed by ExplicitHashKeys in the second in progress, per partition key and shard. */
+  readonly explicitTally = new ExplicitTally();
   /** The virtual second (epoch s) `hotKeys` is counting. */
   keySecond: number;
   /** Every shard ever created, by index; closed shards stay until their records have expired. */
@@ -194,7 +196,7 @@ export class Stream {
     this.detailBudget = options.detailBudget;
     this.sequenceTag = options.sequenceTag;
     this.transitionAtMs = createdMs + options.transitionMs;
-    this.hotKeys = new HotKeySketch(this.keys);
+    this.hotKeys = new HotKeySketch(this.keys, { exactKeys: KEY_WINDOW_EXACT_KEYS });
     this.keySecond = Math.floor(createdMs / 1000);
     this.locator = new ShardLocator([{ start: 0n, end: (1n << 128n) - 1n }]);
   }

@@ -1,6 +1,6 @@
 import type { ShardEngine } from '../engine';
 import { hashKeyFromDecimal } from '../hashKey';
-import { ROUTED_BY_EXPLICIT, ROUTED_BY_MANY_EXPLICIT, ROUTED_BY_MD5, type Routing } from '../hotKeys';
+import { ROUTED_BY_EXPLICIT, ROUTED_BY_MD5, type Routing } from '../hotKeys';
 import { utf8ByteLength } from '../md5';
 import type { SeededRandom } from '../random';
 import type { Stream } from '../stream';
@@ -37,13 +37,15 @@ export interface ShardWeights {
 
 /**
  * A key that carries a known share of a producer's records, so aggregate simulation can count it in the
- * hot-key counters as record-by-record simulation would. `routing` is how its records are routed (see
- * hotKeys.ts: by MD5, one ExplicitHashKey, or many random ones standing in for a shard's share).
+ * hot-key counters as record-by-record simulation would. `routing` is how its records are routed (by MD5
+ * or by one ExplicitHashKey); `many` marks a shard's share of one partition key spread by random
+ * ExplicitHashKeys: no single hash key, so it counts only in the per-key-and-shard tally.
  */
 export interface HeavyKey {
   partitionKey: string;
   hashKey: Uint32Array;
   routing: Routing;
+  many?: boolean;
   shardIndex: number;
   weight: number;
 }
@@ -350,7 +352,8 @@ export function createKeySampler(
           return {
             partitionKey,
             hashKey: shard ? shard.startWords.slice() : new Uint32Array(4),
-            routing: ROUTED_BY_MANY_EXPLICIT,
+            routing: ROUTED_BY_EXPLICIT,
+            many: true,
             shardIndex,
             weight: spread.weights[i] as number,
           };

@@ -1,5 +1,6 @@
 import { type ShardEngine, WRITE_REJECTED, WRITE_THROTTLED } from '../engine';
 import { errors, type KinesisError } from '../errors';
+import { ROUTED_BY_EXPLICIT } from '../hotKeys';
 import {
   DATA_MODEL_MAX_BYTES,
   PARTITION_KEY_MAX_LENGTH,
@@ -639,15 +640,26 @@ export class ProducerSet {
         const d = demand[key.shardIndex] ?? 0;
         if (count <= 0 || accepted[key.shardIndex] === -1 || d === 0) continue;
         const throttled = Math.round(count * (1 - (accepted[key.shardIndex] as number) / d));
-        this.stream.hotKeys.addHash(
-          key.hashKey,
-          0,
-          key.partitionKey,
-          count,
-          throttled,
-          count * each,
-          key.routing,
-        );
+        if (key.routing === ROUTED_BY_EXPLICIT)
+          this.stream.explicitTally.add(
+            key.partitionKey,
+            key.shardIndex,
+            key.hashKey,
+            count,
+            throttled,
+            count * each,
+          );
+        // A shard's share of random ExplicitHashKeys is no single hash key: it is only tallied.
+        if (key.many !== true)
+          this.stream.hotKeys.addHash(
+            key.hashKey,
+            0,
+            key.partitionKey,
+            count,
+            throttled,
+            count * each,
+            key.routing,
+          );
       }
     }
     // Leave the scratch zeroed for the next step (only the shards this one touched).

@@ -1,0 +1,92 @@
+import type { EngineState } from './engineState';
+import { METRICS_HISTORY_SECONDS } from './limits';
+import type { Stream } from './stream';
+
+/**
+ * The engine's lifecycle and clock: virtual time moves only here. As it passes, streams finish their
+ * CREATING/UPDATING/DELETING transitions, records pass retention and expire, each shard's per-second
+ * metrics roll over, and each second's hot-key counts close into the diagnosis window [model §0, §7, §8].
+ */
+export class EngineClock {
+  private readonly state: EngineState;
+
+  constructor(state: EngineState) {
+    this.state = state;
+  }
+
+  /** Advances the virtual clock; state transitions, expiry and per-second metrics happen as time passes. */
+  advanceTime(ms: number): void {
+    if (!Number.isFinite(ms) || ms <= 0) return;
+    const target = this.state.nowMs + ms;
+    // Only the last METRICS_HISTORY_SECONDS seconds are kept per second: jump straight to them.
+    const historyStart = (Math.floor(target / 1000) - METRICS_HISTORY_SECONDS - 1) * 1000;
+    if (historyStart > this.state.nowMs) this.stepTo(historyStart);
+    while (this.state.nowMs < target) {
+      const nextSecond = (Math.floor(this.state.nowMs / 1000) + 1) * 1000;
+      this.stepTo(Math.min(target, nextSecond));
+    }
+  }
+
+  private stepTo(timeMs: number): void {
+    this.state.nowMs = timeMs;
+    const second = Math.floor(timeMs / 1000);
+    for (const stream of [...this.state.streams.values()]) {
+      if (stream.transitionAtMs <= timeMs) this.completeTransition(stream);
+      if (!this.state.streams.has(stream.name)) continue;
+      if (second > stream.keySecond) this.closeKeySecond(stream, second);
+      this.expire(stream);
+      for (const shard of stream.shards) {
+        if (second > shard.metrics.currentSecond) {
+          shard.metrics.rollTo(second, shard.log.retainedRecords, shard.log.retainedBytes);
+        }
+      }
+    }
+  }
+
+  /** Ends the second the hot-key counters were counting: its hottest keys join the diagnosis window. */
+  private closeKeySecond(stream: Stream, second: number): void {
+    stream.keyWindow.close(stream.keySecond, stream.hotKeys, stream.explicitTally, (words) =>
+      stream.openShards.length > 0 ? this.state.routeHashKey(stream, words) : -1,
+    );
+    stream.hotKeys.reset();
+    stream.keySecond = second;
+  }
+
+  /** Ends a stream's CREATING/UPDATING (→ ACTIVE) or DELETING (→ gone) transition. */
+  completeTransition(stream: Stream): void {
+    stream.transitionAtMs = Number.POSITIVE_INFINITY;
+    if (stream.status === 'DELETING') this.state.streams.delete(stream.name);
+    else stream.status = 'ACTIVE';
+  }
+
+  /**
+   * Removes every record whose retention has ended: readable while now < arrival + retention. Skipped until
+   * the stream's next expiry is due, unless `force` (after a retention change).
+   */
+  expire(stream: Stream, force = false): void {
+    if (!force && this.state.nowMs < stream.expiryDueMs) return;
+    const retention = stream.retentionMs;
+    const cutoff = this.state.nowMs - retention;
+    // A lower bound of the next expiry: a record written from now on expires at now + retention or later.
+    let due = this.state.nowMs + retention;
+    for (const shard of stream.shards) {
+      let next = shard.log.nextExpiryMs(retention);
+      if (next <= this.state.nowMs) {
+        const removed = shard.log.expire(cutoff);
+        if (removed.records > 0) shard.metrics.recordExpired(removed.records);
+        next = shard.log.nextExpiryMs(retention);
+      }
+      if (next < due) due = next;
+    }
+    stream.expiryDueMs = due;
+  }
+
+  /** When the next retained record of a stream expires (virtual ms), or Infinity. */
+  nextExpiryMs(streamName: string): number {
+    const stream = this.state.streams.get(streamName);
+    if (!stream) return Number.POSITIVE_INFINITY;
+    let next = Number.POSITIVE_INFINITY;
+    for (const shard of stream.shards) next = Math.min(next, shard.log.nextExpiryMs(stream.retentionMs));
+    return next;
+  }
+}

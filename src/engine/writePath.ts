@@ -1,0 +1,421 @@
+import type { TypedRequest } from './api/validation';
+import type { AttemptCounters, EngineState } from './engineState';
+import { errors, type KinesisError } from './errors';
+import { hashKeyAndUtf8Length, hashKeyFromDecimal, MAX_HASH_KEY } from './hashKey';
+import { ROUTED_BY_EXPLICIT } from './hotKeys';
+import { PUT_RECORDS_MAX_REQUEST_BYTES } from './limits';
+import { utf8ByteLength } from './md5';
+import { parseSequenceNumber } from './sequenceNumber';
+import type { Shard, Stream } from './stream';
+
+/** How one record attempt ended, from the fast in-process write path. */
+export const WRITE_THROTTLED = -1;
+/** writeRecord's result when the stream takes no writes (not ACTIVE or UPDATING). */
+export const WRITE_REJECTED = -2;
+
+/**
+ * The write path [model §1, §3, §4, §6]: PutRecord and PutRecords, and the fast in-process paths simulated
+ * producers use (writeRecord, putRecordFast, putUnpinned, writeAggregate). Every record goes the same way:
+ * routed by its hash key to the open shard holding it, throttled by the shard's limiter, stored, counted in
+ * the shard's metrics and the second's hot-key counters, and counted once engine-wide.
+ */
+export class WritePath {
+  private readonly state: EngineState;
+  /** The engine-wide counters (state.counters), held here for the hot path. */
+  private readonly counters: AttemptCounters;
+  private readonly routeScratch = new Uint32Array(4);
+  /** The hash key of the record being written by putRecordFast or the API. */
+  private readonly keyWords = new Uint32Array(4);
+  /** The shard the last fast-path record (putRecordFast, putUnpinned, writeRecord) went to, whatever its outcome. */
+  lastShardIndex = 0;
+  /** Why the last fast-path record returned WRITE_REJECTED, as the Kinesis error PutRecord would give. */
+  lastRejection: KinesisError | undefined;
+
+  constructor(state: EngineState) {
+    this.state = state;
+    this.counters = state.counters;
+  }
+
+  /** Interns a partition key for repeated fast writes and pins it; returns its key id. */
+  pinKey(stream: Stream, partitionKey: string): number {
+    const id = stream.keys.intern(partitionKey);
+    stream.keys.retain(id);
+    return id;
+  }
+
+  /** Unpins a key pinned with pinKey. */
+  unpinKey(stream: Stream, keyId: number): void {
+    stream.keys.release(keyId);
+  }
+
+  /** The open shard (index into stream.shards) a key id routes to, by its MD5 hash key. */
+  routeKey(stream: Stream, keyId: number): number {
+    const keys = stream.keys;
+    if (keys.routeEpoch[keyId] === stream.routeEpoch) return keys.routeShard[keyId] as number;
+    const shard = (stream.openShards[stream.locator.locate(keys.hashWords, keyId * 4)] as Shard).index;
+    keys.routeShard[keyId] = shard;
+    keys.routeEpoch[keyId] = stream.routeEpoch;
+    return shard;
+  }
+
+  /**
+   * The fast write path for producers (no validation beyond what the producer guarantees): writes one record
+   * of `dataBytes` with a pinned key id to shard `shardIndex`. `explicitHashKey` (4 words) is the
+   * ExplicitHashKey the record was routed by, if any: the hot-key counters count the record under it.
+   * Returns the shard index if accepted, or WRITE_THROTTLED / WRITE_REJECTED (`lastShardIndex` is
+   * `shardIndex` either way).
+   */
+  writeRecord(
+    stream: Stream,
+    shardIndex: number,
+    keyId: number,
+    dataBytes: number,
+    payload?: Uint8Array,
+    explicitHashKey?: Uint32Array,
+  ): number {
+    this.lastShardIndex = shardIndex;
+    if (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') return this.reject(stream);
+    const shard = stream.shards[shardIndex] as Shard;
+    const keyBytes = stream.keys.utf8Bytes[keyId] as number;
+    const bytes = dataBytes + keyBytes;
+    if (bytes > stream.maxRecordBytes) return this.rejectTooLarge(stream, dataBytes, keyBytes);
+    if (!shard.writes.tryTake(this.state.nowMs, bytes)) {
+      shard.metrics.recordThrottled(1, bytes);
+      if (explicitHashKey)
+        this.countExplicit(stream, shardIndex, stream.keys.keyOf(keyId), explicitHashKey, 1, bytes);
+      else stream.hotKeys.addKey(keyId, 1, 1, bytes);
+      stream.keys.releaseIfUnused(keyId);
+      stream.totals.throttled++;
+      this.counters.throttled++;
+      return WRITE_THROTTLED;
+    }
+    stream.keys.retain(keyId);
+    shard.log.append(this.state.nowMs, keyId, dataBytes, payload);
+    shard.metrics.recordAccepted(bytes);
+    if (explicitHashKey)
+      this.countExplicit(stream, shardIndex, stream.keys.keyOf(keyId), explicitHashKey, 0, bytes);
+    else stream.hotKeys.addKey(keyId, 1, 0, bytes);
+    stream.totals.accepted++;
+    this.counters.accepted++;
+    if (++stream.detailUpperBound > stream.detailBudget) this.enforceDetailBudget(stream);
+    return shardIndex;
+  }
+
+  /**
+   * PutRecord in-process for any partition key, with no JSON, no validation and no key interning: routes by
+   * the MD5 of `partitionKey` (or by its cached route if the key is pinned), throttles, stores the record
+   * (the key string itself; with `payload` if given, else as `dataBytes` zero bytes), counts metrics and hot
+   * keys — the semantics of a valid PutRecord. The caller guarantees what validation would check: a key of
+   * 1–256 UTF-16 units, and data + key within the stream's maximum record size. Returns the shard index
+   * (the record's sequence counter is then `stream.shards[i].log.nextOrdinal - 1`), WRITE_THROTTLED or
+   * WRITE_REJECTED; `lastShardIndex` is the shard it was routed to in every case.
+   */
+  putRecordFast(stream: Stream, partitionKey: string, dataBytes: number, payload?: Uint8Array): number {
+    if (stream.keys.size > 0) {
+      const keyId = stream.keys.find(partitionKey);
+      if (keyId >= 0) return this.writePinned(stream, keyId, dataBytes, payload);
+    }
+    // putUnpinned, written out: one call level less on the path the benchmark holds to the MD5 rate.
+    const words = this.keyWords;
+    const keyBytes = hashKeyAndUtf8Length(partitionKey, words);
+    const open = stream.openShards;
+    const shardIndex = open.length > 0 ? (open[stream.locator.locate(words, 0)] as Shard).index : 0;
+    return this.writeDirect(stream, shardIndex, partitionKey, keyBytes, words, dataBytes, payload);
+  }
+
+  /**
+   * putRecordFast for a key the caller knows is new or not worth looking up (unbounded key sets such as
+   * sequence numbers or timestamps): the record holds the key string even if the key happens to be pinned,
+   * which changes nothing but its storage. Returns the shard index, WRITE_THROTTLED or WRITE_REJECTED;
+   * `lastShardIndex` is the shard it was routed to in every case.
+   */
+  putUnpinned(stream: Stream, partitionKey: string, dataBytes: number, payload?: Uint8Array): number {
+    const words = this.keyWords;
+    const keyBytes = hashKeyAndUtf8Length(partitionKey, words);
+    const open = stream.openShards;
+    const shardIndex = open.length > 0 ? (open[stream.locator.locate(words, 0)] as Shard).index : 0;
+    return this.writeDirect(stream, shardIndex, partitionKey, keyBytes, words, dataBytes, payload);
+  }
+
+  /** putRecordFast for a key that is interned: its cached route and key id. */
+  private writePinned(stream: Stream, keyId: number, dataBytes: number, payload?: Uint8Array): number {
+    const shardIndex = stream.openShards.length > 0 ? this.routeKey(stream, keyId) : 0;
+    return this.writeRecord(stream, shardIndex, keyId, dataBytes, payload);
+  }
+
+  /**
+   * writeRecord for a key that is not interned: `words` holds the hash key it was routed by (its MD5, or
+   * its ExplicitHashKey when `explicit`), `keyBytes` its UTF-8 size. The accepted path is kept small (the
+   * rare outcomes are out of line) so it inlines into putRecordFast.
+   */
+  private writeDirect(
+    stream: Stream,
+    shardIndex: number,
+    partitionKey: string,
+    keyBytes: number,
+    words: Uint32Array,
+    dataBytes: number,
+    payload: Uint8Array | undefined,
+    explicit = false,
+  ): number {
+    this.lastShardIndex = shardIndex;
+    if (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') return this.reject(stream);
+    const shard = stream.shards[shardIndex] as Shard;
+    const now = this.state.nowMs;
+    const bytes = dataBytes + keyBytes;
+    if (bytes > stream.maxRecordBytes) return this.rejectTooLarge(stream, dataBytes, keyBytes);
+    if (!shard.writes.tryTake(now, bytes))
+      return this.throttleDirect(stream, shard, partitionKey, bytes, words, explicit);
+    shard.log.appendDirect(now, partitionKey, keyBytes, dataBytes, payload);
+    shard.metrics.recordAccepted(bytes);
+    if (explicit) this.countExplicit(stream, shardIndex, partitionKey, words, 0, bytes);
+    else stream.hotKeys.addHash(words, 0, partitionKey, 1, 0, bytes);
+    stream.totals.accepted++;
+    this.counters.accepted++;
+    if (++stream.detailUpperBound > stream.detailBudget) this.enforceDetailBudget(stream);
+    return shardIndex;
+  }
+
+  /** A record routed by an ExplicitHashKey: counted under that hash key, and in the per-key-and-shard tally. */
+  private countExplicit(
+    stream: Stream,
+    shardIndex: number,
+    partitionKey: string,
+    hashKey: Uint32Array,
+    throttled: number,
+    bytes: number,
+  ): void {
+    stream.hotKeys.addHash(hashKey, 0, partitionKey, 1, throttled, bytes, ROUTED_BY_EXPLICIT);
+    stream.explicitTally.add(partitionKey, shardIndex, hashKey, 1, throttled, bytes);
+  }
+
+  /** A record of a stream that takes no writes (not ACTIVE or UPDATING): PutRecord's ResourceNotFound. */
+  private reject(stream: Stream): number {
+    this.counters.rejected++;
+    stream.totals.rejected++;
+    this.lastRejection = errors.streamNotFound(stream.name, this.state.accountId);
+    return WRITE_REJECTED;
+  }
+
+  /** A record whose data + key exceed the stream's maximum record size: PutRecord's InvalidArgumentException. */
+  private rejectTooLarge(stream: Stream, dataBytes: number, keyBytes: number): number {
+    this.counters.rejected++;
+    stream.totals.rejected++;
+    this.lastRejection = errors.recordTooLarge(dataBytes, keyBytes, stream.maxRecordBytes);
+    return WRITE_REJECTED;
+  }
+
+  /** A throttled record whose key is not interned. */
+  private throttleDirect(
+    stream: Stream,
+    shard: Shard,
+    partitionKey: string,
+    bytes: number,
+    words: Uint32Array,
+    explicit: boolean,
+  ): number {
+    shard.metrics.recordThrottled(1, bytes);
+    if (explicit) this.countExplicit(stream, shard.index, partitionKey, words, 1, bytes);
+    else stream.hotKeys.addHash(words, 0, partitionKey, 1, 1, bytes);
+    stream.totals.throttled++;
+    this.counters.throttled++;
+    return WRITE_THROTTLED;
+  }
+
+  /**
+   * Aggregate simulation: `count` attempts of `bytesEach` bytes (data + key, on average) on one shard, spread
+   * evenly over the virtual interval (sinceMs, now], throttled by the same limiter as a fluid (what the
+   * bucket holds at sinceMs plus what it earns meanwhile); accepted records are held as counts only.
+   * Every attempt is counted once: accepted, throttled, or rejected (stream not writable, record too large).
+   * Returns how many were accepted.
+   */
+  writeAggregate(
+    stream: Stream,
+    shardIndex: number,
+    count: number,
+    bytesEach: number,
+    sinceMs = this.state.nowMs,
+  ): number {
+    if (count <= 0) return 0;
+    const refused =
+      stream.status !== 'ACTIVE' && stream.status !== 'UPDATING'
+        ? errors.streamNotFound(stream.name, this.state.accountId)
+        : bytesEach > stream.maxRecordBytes
+          ? errors.recordTooLarge(bytesEach, 0, stream.maxRecordBytes)
+          : undefined;
+    if (refused) {
+      this.counters.rejected += count;
+      stream.totals.rejected += count;
+      this.lastRejection = refused;
+      return 0;
+    }
+    const shard = stream.shards[shardIndex] as Shard;
+    const accepted = shard.writes.takeMany(this.state.nowMs, count, bytesEach, sinceMs);
+    const throttled = count - accepted;
+    if (accepted > 0) {
+      shard.log.appendCounts(this.state.nowMs, accepted, accepted * bytesEach);
+      shard.metrics.recordAcceptedMany(accepted, accepted * bytesEach);
+    }
+    if (throttled > 0) shard.metrics.recordThrottled(throttled, throttled * bytesEach);
+    stream.totals.accepted += accepted;
+    stream.totals.throttled += throttled;
+    this.counters.accepted += accepted;
+    this.counters.throttled += throttled;
+    return accepted;
+  }
+
+  /** Releases the oldest detailed records (chunk by chunk, across shards) until the stream is within budget. */
+  private enforceDetailBudget(stream: Stream): void {
+    let detail = stream.detailRecords;
+    while (detail > stream.detailBudget) {
+      let oldest: Shard | undefined;
+      let oldestMs = Number.POSITIVE_INFINITY;
+      for (const shard of stream.shards) {
+        const arrival = shard.log.oldestDetailArrivalMs();
+        if (arrival < oldestMs) {
+          oldestMs = arrival;
+          oldest = shard;
+        }
+      }
+      if (!oldest) break;
+      const released = oldest.log.releaseOldestChunk();
+      if (released === 0) break;
+      stream.releasedRecords += released;
+      detail -= released;
+    }
+    stream.detailUpperBound = detail;
+  }
+
+  /** Routes a request record: ExplicitHashKey when given, else MD5 of the partition key (in `keyWords`). */
+  private routeRequestRecord(stream: Stream, explicitHashKey: string | undefined): number {
+    if (explicitHashKey === undefined) return this.state.routeHashKey(stream, this.keyWords);
+    if (!hashKeyFromDecimal(explicitHashKey, this.routeScratch))
+      throw errors.explicitHashKeyOutOfRange(explicitHashKey);
+    return this.state.routeHashKey(stream, this.routeScratch);
+  }
+
+  private checkExplicitHashKey(value: string | undefined): void {
+    if (value !== undefined && BigInt(value) > MAX_HASH_KEY) throw errors.explicitHashKeyOutOfRange(value);
+  }
+
+  /**
+   * What makes Kinesis refuse a whole PutRecords request before writing any entry [model §4, §15.1]: an
+   * entry whose data + key exceed the stream's maximum record size (InvalidArgumentException naming both
+   * sizes), or more than 10 MiB of data + keys in all. `dataBytes[i]`/`keyBytes[i]` are entry i's sizes
+   * in bytes (keys: UTF-8). Returns the error, or undefined if the request may proceed.
+   */
+  putRecordsProblem(
+    stream: Stream,
+    dataBytes: ArrayLike<number>,
+    keyBytes: ArrayLike<number>,
+    count: number,
+  ): KinesisError | undefined {
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const data = dataBytes[i] as number;
+      const key = keyBytes[i] as number;
+      if (data + key > stream.maxRecordBytes) return errors.recordTooLarge(data, key, stream.maxRecordBytes);
+      total += data + key;
+    }
+    if (total > PUT_RECORDS_MAX_REQUEST_BYTES)
+      return errors.putRecordsTooLarge(total, PUT_RECORDS_MAX_REQUEST_BYTES);
+    return undefined;
+  }
+
+  private checkRecordSize(stream: Stream, data: Uint8Array, keyBytes: number): void {
+    if (data.length + keyBytes > stream.maxRecordBytes)
+      throw errors.recordTooLarge(data.length, keyBytes, stream.maxRecordBytes);
+  }
+
+  /** PutRecord [model §3]: one record, routed, throttled (ProvisionedThroughputExceededException) or stored. */
+  putRecord(request: TypedRequest): Record<string, unknown> {
+    const stream = this.state.writableStream(request);
+    const data = request.Data as Uint8Array;
+    const explicit = request.ExplicitHashKey as string | undefined;
+    this.checkExplicitHashKey(explicit);
+    const ordering = request.SequenceNumberForOrdering as string | undefined;
+    if (ordering !== undefined) {
+      const fields = parseSequenceNumber(ordering);
+      // It must parse, not lie in the future, and come from this stream [model §2, §15.6].
+      if (
+        ordering !== '0' &&
+        (!fields || fields.arrivalSec * 1000 > this.state.nowMs || !stream.shardOfSequence(fields))
+      ) {
+        throw errors.sequenceNumberForOrdering(ordering, stream.name, this.state.accountId);
+      }
+    }
+    const key = request.PartitionKey as string;
+    const keyBytes = hashKeyAndUtf8Length(key, this.keyWords);
+    this.checkRecordSize(stream, data, keyBytes);
+    if (request.DryRun === true)
+      throw this.state.dryRuns.answer(stream, this.state.nowMs, this.state.accountId);
+    const shardIndex = this.routeRequestRecord(stream, explicit);
+    const shard = stream.shards[shardIndex] as Shard;
+    const words = explicit === undefined ? this.keyWords : this.routeScratch;
+    const outcome = this.writeDirect(
+      stream,
+      shardIndex,
+      key,
+      keyBytes,
+      words,
+      data.length,
+      data,
+      explicit !== undefined,
+    );
+    if (outcome === WRITE_THROTTLED)
+      throw errors.shardRateExceeded(shard.shardId, stream.name, this.state.accountId);
+    // Counters are per shard and strictly increasing, which also satisfies SequenceNumberForOrdering.
+    return {
+      ShardId: shard.shardId,
+      SequenceNumber: shard.sequenceNumberOf(shard.log.nextOrdinal - 1, this.state.nowMs),
+    };
+  }
+
+  /** PutRecords [model §4]: whole-request checks first, then each entry; a throttled entry fails alone. */
+  putRecords(request: TypedRequest): Record<string, unknown> {
+    const stream = this.state.writableStream(request);
+    const entries = request.Records as { PartitionKey: string; Data: Uint8Array; ExplicitHashKey?: string }[];
+    // Whole-request checks first: one bad entry fails the request, as AWS does.
+    const dataSizes: number[] = [];
+    const keySizes: number[] = [];
+    for (const entry of entries) {
+      this.checkExplicitHashKey(entry.ExplicitHashKey);
+      dataSizes.push(entry.Data.length);
+      keySizes.push(utf8ByteLength(entry.PartitionKey));
+    }
+    const refused = this.putRecordsProblem(stream, dataSizes, keySizes, entries.length);
+    if (refused) throw refused;
+    if (request.DryRun === true)
+      throw this.state.dryRuns.answer(stream, this.state.nowMs, this.state.accountId);
+    let failed = 0;
+    const results = entries.map((entry) => {
+      const key = entry.PartitionKey;
+      const keyBytes = hashKeyAndUtf8Length(key, this.keyWords);
+      const shardIndex = this.routeRequestRecord(stream, entry.ExplicitHashKey);
+      const shard = stream.shards[shardIndex] as Shard;
+      const explicit = entry.ExplicitHashKey !== undefined;
+      const outcome = this.writeDirect(
+        stream,
+        shardIndex,
+        key,
+        keyBytes,
+        explicit ? this.routeScratch : this.keyWords,
+        entry.Data.length,
+        entry.Data,
+        explicit,
+      );
+      if (outcome === WRITE_THROTTLED) {
+        failed++;
+        return {
+          ErrorCode: 'ProvisionedThroughputExceededException',
+          ErrorMessage: errors.shardRateExceededMessage(shard.shardId, stream.name, this.state.accountId),
+        };
+      }
+      return {
+        SequenceNumber: shard.sequenceNumberOf(shard.log.nextOrdinal - 1, this.state.nowMs),
+        ShardId: shard.shardId,
+      };
+    });
+    return { FailedRecordCount: failed, Records: results };
+  }
+}
