@@ -30,14 +30,17 @@ export class EngineClock {
   private stepTo(timeMs: number): void {
     this.state.nowMs = timeMs;
     const second = Math.floor(timeMs / 1000);
-    for (const stream of [...this.state.streams.values()]) {
+    // A Map iterates safely while the entry being visited is deleted (a DELETING stream going away).
+    for (const stream of this.state.streams.values()) {
       if (stream.transitionAtMs <= timeMs) this.completeTransition(stream);
       if (!this.state.streams.has(stream.name)) continue;
-      if (second > stream.keySecond) this.closeKeySecond(stream, second);
       this.expire(stream);
-      for (const shard of stream.shards) {
-        if (second > shard.metrics.currentSecond) {
-          shard.metrics.rollTo(second, shard.log.retainedRecords, shard.log.retainedBytes);
+      // Shards' metrics roll over with the stream's hot-key second: once per virtual second, not per step.
+      if (second > stream.keySecond) {
+        this.closeKeySecond(stream, second);
+        for (const shard of stream.shards) {
+          if (second > shard.metrics.currentSecond)
+            shard.metrics.rollTo(second, shard.log.retainedRecords, shard.log.retainedBytes);
         }
       }
     }

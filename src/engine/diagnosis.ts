@@ -210,7 +210,14 @@ export function diagnoseStream(stream: Stream, nowMs: number): ShardDiagnosis[] 
 }
 
 /** A key's attempts over the window, with its rates. */
-export type WindowKeyRate = KeyRate & { records: number; bytes: number; throttled: number; error: number };
+export type WindowKeyRate = KeyRate & {
+  records: number;
+  bytes: number;
+  throttled: number;
+  error: number;
+  /** A sum over several ExplicitHashKeys of the key on that shard (with `groupExplicit`). */
+  many: boolean;
+};
 
 /**
  * Each key's attempts over the last DIAGNOSIS_WINDOW_SECONDS completed virtual seconds: averages, and its
@@ -247,6 +254,7 @@ export function windowKeyRates(stream: Stream, nowMs: number, groupExplicit = fa
           bytes: 0,
           throttled: 0,
           error: 0,
+          many: false,
         };
         byKey.set(id, rate);
       }
@@ -254,6 +262,9 @@ export function windowKeyRates(stream: Stream, nowMs: number, groupExplicit = fa
       rate.bytes += k.bytes;
       rate.throttled += k.throttled;
       rate.error = rate.error < 0 || k.error < 0 ? -1 : rate.error + k.error;
+      // Several seconds of one ExplicitHashKey each are still a sum over several if they differ.
+      if (k.many === true || (groupExplicit && k.explicit && rate.hashKey !== hashKeyToDecimal(k.hashKey)))
+        rate.many = true;
       const loadNow = Math.max(
         k.records / SHARD_WRITE_RECORDS_PER_SECOND,
         k.bytes / SHARD_WRITE_BYTES_PER_SECOND,

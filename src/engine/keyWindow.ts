@@ -15,6 +15,8 @@ export interface KeySecond {
   throttled: number;
   /** How much `records` may over-estimate (0 = exact: at most 4,096 distinct keys in that second). */
   error: number;
+  /** A sum over several ExplicitHashKeys of one partition key (ExplicitTally); `hashKey` is the first. */
+  many?: boolean;
 }
 
 /**
@@ -108,6 +110,14 @@ export class ExplicitTally {
     }
     const group = shards.get(shardIndex);
     if (group) {
+      if (!group.many) {
+        const first = group.hashKey;
+        group.many =
+          first[0] !== hashKey[0] ||
+          first[1] !== hashKey[1] ||
+          first[2] !== hashKey[2] ||
+          first[3] !== hashKey[3];
+      }
       group.records += count;
       group.bytes += bytes;
       group.throttled += throttled;
@@ -121,6 +131,7 @@ export class ExplicitTally {
         bytes,
         throttled,
         error: 0,
+        many: false,
       });
     }
   }

@@ -32,6 +32,8 @@ export interface HotKeyInfo {
   /** The hash key as a decimal: the MD5 of the key, or its ExplicitHashKey when `explicit`. */
   hashKey: string;
   explicit: boolean;
+  /** A sum over several ExplicitHashKeys of this partition key on this shard (`hashKey` is one of them). */
+  spread: boolean;
   shardId: string;
   /** Attempts (accepted + throttled) in the window, their bytes (data + key), and how many were throttled. */
   count: number;
@@ -251,6 +253,7 @@ export function buildStreamSnapshot(
     partitionKey: k.partitionKey,
     hashKey: k.hashKey,
     explicit: k.explicit === true,
+    spread: k.many,
     shardId: k.shardId,
     count: k.records,
     bytes: k.bytes,

@@ -51,6 +51,18 @@ export class ClockDriver {
     this.speedSamples = [];
   }
 
+  /** Sets the speed asked for; the speed achieved is measured afresh from now on. */
+  setSpeed(speed: Speed): void {
+    if (speed !== this.speed) this.speedSamples = [];
+    this.speed = speed;
+  }
+
+  /** Plays or pauses; playing again measures the speed achieved afresh. */
+  setPlaying(playing: boolean): void {
+    if (playing && !this.playing) this.speedSamples = [];
+    this.playing = playing;
+  }
+
   get jumping(): boolean {
     return this.jump !== undefined;
   }

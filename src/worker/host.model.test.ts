@@ -334,3 +334,59 @@ describe('SimulationHost under random UI command sequences (model-based)', () =>
     expect(p.attempted + p.buffered).toBe(Math.floor(((p.spec.rate as number) * p.runningMs) / 1000));
   });
 });
+
+describe('jumps simulate the skipped time as play would', () => {
+  const preset = (id: string) => {
+    const { id: _id, ...scenario } = PRESETS.find((p) => p.id === id) as Scenario & { id: string };
+    return scenario;
+  };
+
+  it('Uniform keys, played at 1× then +24 h: a day of traffic and nothing throttled', () => {
+    const host = new SimulationHost(
+      () => {},
+      1,
+      () => 0,
+    );
+    host.handle({ type: 'loadScenario', requestId: 1, scenario: preset('uniform') });
+    // Fractional ticks leave the clock part-way through a second, with a PutRecords request half full.
+    for (let i = 0; i < 15; i++) host.tick(99.7);
+    host.handle({ type: 'pause' });
+    host.handle({ type: 'jump', ms: 86_400_000 });
+    host.handle({ type: 'step', ms: 1000 });
+    const s = host.snapshot();
+    const stream = s.stream;
+    if (!stream) throw new Error('no stream');
+    expect(Array.from(stream.throttled)).toEqual([0, 0, 0, 0]);
+    const accepted = stream.accepted.reduce((a, b) => a + b, 0);
+    // 3,200 records/s for a day and 2.5 s, less what the last PutRecords request still holds.
+    expect(accepted).toBeGreaterThan(3200 * 86_402.4 - 500);
+    expect(accepted).toBeLessThanOrEqual(3200 * 86_402.5);
+    expect(s.diagnosis).toEqual([]);
+  });
+
+  it('Celebrity hot key, played then +1 h: its shard takes its 1,000 records/s and throttles the rest, the others never', () => {
+    const host = new SimulationHost(
+      () => {},
+      2,
+      () => 0,
+    );
+    host.handle({ type: 'loadScenario', requestId: 1, scenario: preset('celebrity') });
+    for (let i = 0; i < 100; i++) host.tick(100);
+    const played = host.snapshot().stream;
+    host.handle({ type: 'jump', ms: 3_600_000 });
+    const jumped = host.snapshot().stream;
+    if (!played || !jumped) throw new Error('no stream');
+    expect(Array.from(jumped.throttled).slice(0, 3)).toEqual([0, 0, 0]);
+    // During the hour shard 3 takes what its limit allows, 1,000 records/s, and throttles the rest
+    // (1,200/s of celebrity plus its share of the other keys: about a third of its demand).
+    const accepted = ((jumped.accepted[3] ?? 0) - (played.accepted[3] ?? 0)) / 3600;
+    const throttled = ((jumped.throttled[3] ?? 0) - (played.throttled[3] ?? 0)) / 3600;
+    expect(accepted).toBeGreaterThan(995);
+    expect(accepted).toBeLessThanOrEqual(1001);
+    expect(throttled / (accepted + throttled)).toBeGreaterThan(0.3);
+    expect(throttled / (accepted + throttled)).toBeLessThan(0.36);
+    expect(host.snapshot().diagnosis.map((d) => [d.shardId, d.verdict])).toEqual([
+      ['shardId-000000000003', 'hot-key'],
+    ]);
+  });
+});

@@ -164,14 +164,14 @@ export class SimulationHost {
       case 'play':
       case 'pause':
       case 'togglePlay':
-        this.clock.playing = command.type === 'togglePlay' ? !this.clock.playing : command.type === 'play';
+        this.clock.setPlaying(command.type === 'togglePlay' ? !this.clock.playing : command.type === 'play');
         return;
       case 'setSpeed':
         if (!SPEEDS.includes(command.speed)) {
           this.refuse('speed', `speed must be one of ${SPEEDS.join(', ')}`);
           return;
         }
-        this.clock.speed = command.speed;
+        this.clock.setSpeed(command.speed);
         return;
       case 'step':
       case 'jump': {

@@ -78,6 +78,8 @@ interface Running {
   sent: number;
   /** Virtual ms of earlier running spells. */
   ranMs: number;
+  /** Mean bytes (data + key) of its records in the current aggregate step. */
+  bytesEach: number;
   totals: ProducerTotals;
 }
 
@@ -164,6 +166,7 @@ export class ProducerSet {
   private readonly partProducer: Running[] = [];
   private readonly partShard: number[] = [];
   private readonly partCount: number[] = [];
+  private readonly steadyScratch: Running[] = [];
 
   constructor(engine: ShardEngine, stream: Stream) {
     this.engine = engine;
@@ -184,6 +187,7 @@ export class ProducerSet {
       buffered: 0,
       bufferedSinceMs: 0,
       ranMs: 0,
+      bytesEach: 0,
       totals: {
         id,
         name: spec.name,
@@ -299,17 +303,15 @@ export class ProducerSet {
     // step would not move the clock at all.
     const target = this.engine.now() + ms;
     for (let now = this.engine.now(); now < target; now = this.engine.now()) {
-      const steady = [...this.producers.values()].filter((p) => p.running && p.spec.rate !== 'burst');
+      const steady = this.steady();
       if (steady.length === 0) {
         this.engine.advanceTime(target - now);
         return;
       }
-      const aggregated = steady.filter(
-        (p) =>
-          options.aggregate === true ||
-          ((p.spec.rate as number) * PRODUCER_STEP_MS) / 1000 > this.aggregateThreshold,
-      );
-      if (aggregated.length === steady.length) {
+      const isAggregated = (p: Running) =>
+        options.aggregate === true ||
+        ((p.spec.rate as number) * PRODUCER_STEP_MS) / 1000 > this.aggregateThreshold;
+      if (steady.every(isAggregated)) {
         // Steps up to the next whole second: fixed windows stay exact, and a second's records are one draw.
         const coarse =
           options.coarseUntilMs !== undefined &&
@@ -321,15 +323,20 @@ export class ProducerSet {
         // Records due in (now, to] arrive at to − 1 ms, within the second they were due in, as record by
         // record simulation would have them (a timestamp key then names the same second).
         const arrive = to - now > 1 ? to - 1 : to;
+        // Records held for a PutRecords request go out now, before the step: sent at its end they would
+        // spend the shards' allowance at that instant and leave the step's own records none of it.
+        for (const p of steady) this.flush(p);
         this.engine.advanceTime(arrive - now);
         this.sendAggregated(steady, now, to);
         this.engine.advanceTime(to - this.engine.now());
         if (this.engine.now() <= now) break;
         continue;
       }
+      for (const p of steady) if (isAggregated(p)) this.flush(p);
       this.engine.advanceTime(Math.min(PRODUCER_STEP_MS, target - now));
       const at = this.engine.now();
       if (at <= now) break;
+      const aggregated = steady.filter(isAggregated);
       if (aggregated.length > 0) this.sendAggregated(aggregated, now, at);
       for (const p of steady) {
         if (aggregated.includes(p)) continue;
@@ -342,6 +349,14 @@ export class ProducerSet {
         this.finishIfDone(p, at);
       }
     }
+  }
+
+  /** Running producers with a steady rate, in creation order (a reused array: valid until the next call). */
+  private steady(): Running[] {
+    const list = this.steadyScratch;
+    list.length = 0;
+    for (const p of this.producers.values()) if (p.running && p.spec.rate !== 'burst') list.push(p);
+    return list;
   }
 
   /** Records a steady producer owes at `atMs`: its rate over its spell (bounded by duration and count). */
@@ -533,9 +548,8 @@ export class ProducerSet {
     const partShard = this.partShard;
     const partCount = this.partCount;
     let parts = 0;
-    const bytesEach = new Map<Running, number>();
     for (const [p, n] of due) {
-      // Records held for a request go out first, as they would have.
+      // Records held for a request went out before the step (see advance); a burst holds none.
       this.flush(p);
       this.generate(p, n);
       p.totals.attempted += n;
@@ -544,7 +558,7 @@ export class ProducerSet {
       const keyBytes = p.sampler.meanKeyBytes();
       const { min, max } = p.spec.payloadBytes;
       const each = (min + max) / 2 + keyBytes;
-      bytesEach.set(p, each);
+      p.bytesEach = each;
       const refused = this.refusedShare(p, keyBytes);
       let left = n;
       if (refused.share > 0) {
@@ -633,7 +647,7 @@ export class ProducerSet {
     }
     // Heavy keys feed the hot-key counters with their expected share, throttled as their shard was.
     for (const [p, n] of due) {
-      const each = bytesEach.get(p) as number;
+      const each = p.bytesEach;
       for (const key of p.sampler.heavyKeys()) {
         const expected = n * key.weight;
         const count = Math.floor(expected + random.next());
