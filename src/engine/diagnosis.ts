@@ -1,4 +1,4 @@
-import { hashKeyToDecimal } from './hashKey';
+import { hashKeyFraction, hashKeyToDecimal } from './hashKey';
 import {
   DIAGNOSIS_WINDOW_SECONDS,
   SHARD_WRITE_BYTES_PER_SECOND,
@@ -217,6 +217,8 @@ export type WindowKeyRate = KeyRate & {
   error: number;
   /** A sum over several ExplicitHashKeys of the key on that shard (with `groupExplicit`). */
   many: boolean;
+  /** The hash key's position in the hash space, in [0, 1) (for drawing). */
+  fraction: number;
 };
 
 /**
@@ -243,6 +245,7 @@ export function windowKeyRates(stream: Stream, nowMs: number, groupExplicit = fa
         rate = {
           partitionKey: k.partitionKey,
           hashKey: hashKeyToDecimal(k.hashKey),
+          fraction: hashKeyFraction(k.hashKey),
           shardId,
           explicit: k.explicit,
           recordsPerSecond: 0,

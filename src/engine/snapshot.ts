@@ -34,6 +34,8 @@ export interface HotKeyInfo {
   explicit: boolean;
   /** A sum over several ExplicitHashKeys of this partition key on this shard (`hashKey` is one of them). */
   spread: boolean;
+  /** Where `hashKey` lies in the hash space, in [0, 1) (for drawing). */
+  fraction: number;
   shardId: string;
   /** Attempts (accepted + throttled) in the window, their bytes (data + key), and how many were throttled. */
   count: number;
@@ -254,6 +256,7 @@ export function buildStreamSnapshot(
     hashKey: k.hashKey,
     explicit: k.explicit === true,
     spread: k.many,
+    fraction: k.fraction,
     shardId: k.shardId,
     count: k.records,
     bytes: k.bytes,

@@ -110,7 +110,9 @@ export function StreamPanel() {
           Capacity mode
           <select value={form.mode} onChange={(e) => setForm({ ...form, mode: e.target.value })}>
             <option value="PROVISIONED">PROVISIONED</option>
-            <option value="ON_DEMAND">ON_DEMAND (4 shards; scaling not simulated yet)</option>
+            <option value="ON_DEMAND">
+              ON_DEMAND ({limits?.onDemandInitialShards ?? '…'} shards; scaling not simulated yet)
+            </option>
           </select>
         </label>
         <label>
@@ -150,7 +152,8 @@ export function StreamPanel() {
       </form>
       {onDemand ? (
         <p className="muted" id="on-demand-note">
-          An ON_DEMAND stream starts with 4 shards, and each shard still takes at most{' '}
+          An ON_DEMAND stream starts with {limits?.onDemandInitialShards} shards, and each shard still takes at
+          most{' '}
           {limits ? formatShardLimits(limits) : ''}: on-demand does not save a hot key. Shardlab does not
           simulate on-demand scaling yet.
         </p>

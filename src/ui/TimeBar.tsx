@@ -14,7 +14,7 @@ import { formatDuration, formatJump, formatSpeed, formatVirtualTime } from './fo
 
 const HOUR_MS = 3_600_000;
 const selectCreatedMs = (s: Parameters<typeof selectStream>[0]) => selectStream(s)?.createdMs ?? null;
-const selectRetentionHours = (s: Parameters<typeof selectStream>[0]) => selectStream(s)?.retentionHours ?? 24;
+const selectRetentionHours = (s: Parameters<typeof selectStream>[0]) => selectStream(s)?.retentionHours ?? null;
 
 /** Below this share of the speed asked for, the time bar says the speed actually achieved. */
 const BEHIND_SHARE = 0.9;
@@ -94,7 +94,7 @@ export function TimeBar() {
   }, [actions]);
 
   const elapsed = nowMs !== null && createdMs !== null ? nowMs - createdMs : 0;
-  const retentionMs = retentionHours * HOUR_MS;
+  const retentionMs = (retentionHours ?? 0) * HOUR_MS;
   const settle = speedSettle.current;
   if (settle.speed !== speed || settle.playing !== playing)
     speedSettle.current = { speed, playing, sinceMs: performance.now() };
@@ -167,7 +167,8 @@ export function TimeBar() {
       </div>
       <div className="timeline">
         <label htmlFor="timeline-meter">
-          Stream age {formatDuration(elapsed)} of a {retentionHours} h retention window
+          Stream age {formatDuration(elapsed)}
+          {retentionHours === null ? '' : ` of a ${retentionHours} h retention window`}
         </label>
         <meter id="timeline-meter" min={0} max={retentionMs} value={Math.min(elapsed, retentionMs)} />
       </div>

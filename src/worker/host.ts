@@ -75,6 +75,8 @@ export class SimulationHost {
         retentionMaxHours: limits.RETENTION_HOURS_MAX,
         putRecordsMaxEntries: limits.PUT_RECORDS_MAX_ENTRIES,
         partitionKeyMaxLength: limits.PARTITION_KEY_MAX_LENGTH,
+        onDemandInitialShards: limits.ON_DEMAND_INITIAL_SHARDS,
+        retentionDefaultHours: limits.RETENTION_HOURS_DEFAULT,
       },
     });
   }

@@ -129,6 +129,9 @@ export interface EngineLimits {
   retentionMaxHours: number;
   putRecordsMaxEntries: number;
   partitionKeyMaxLength: number;
+  /** Shards an ON_DEMAND stream starts with, and the retention of a new stream (hours). */
+  onDemandInitialShards: number;
+  retentionDefaultHours: number;
 }
 
 export type WorkerEvent =

@@ -32,7 +32,6 @@ interface MarkedKey {
 }
 
 /** Position of a decimal hash key in the hash space, for drawing only. */
-const fractionOf = (hashKey: string) => Number(BigInt(hashKey) >> 75n) / 2 ** 53;
 
 /** White → amber → red as load goes from 0 to the limit and beyond. */
 function heatRgb(load: number): [number, number, number] {
@@ -77,13 +76,13 @@ export const KeyspaceView = memo(function KeyspaceView() {
     });
     const shardById = new Map(stream.shards.map((s) => [s.shardId, s]));
     const keys: MarkedKey[] = stream.hotKeys.slice(0, MARKED_KEYS).map((k) => {
-      // A key routed by ExplicitHashKeys is a sum over many hash keys in its shard: drawn over that range.
-      const shard = k.explicit ? shardById.get(k.shardId) : undefined;
-      const at = fractionOf(k.hashKey);
+      // A key spread over many ExplicitHashKeys in its shard is drawn over that shard's range.
+      const shard = k.spread ? shardById.get(k.shardId) : undefined;
+      const at = k.fraction;
       return {
         id: `${k.explicit ? 'e' : 'm'}|${k.shardId}|${k.hashKey}|${k.partitionKey}`,
         partitionKey: k.partitionKey,
-        explicit: k.explicit,
+        explicit: k.spread,
         from: shard ? shard.startFraction : at,
         to: shard ? shard.endFraction : at,
         rate: k.count / windowSeconds,
