@@ -152,10 +152,9 @@ export function StreamPanel() {
       </form>
       {onDemand ? (
         <p className="muted" id="on-demand-note">
-          An ON_DEMAND stream starts with {limits?.onDemandInitialShards} shards, and each shard still takes at
-          most{' '}
-          {limits ? formatShardLimits(limits) : ''}: on-demand does not save a hot key. Shardlab does not
-          simulate on-demand scaling yet.
+          An ON_DEMAND stream starts with {limits?.onDemandInitialShards} shards, and each shard still takes
+          at most {limits ? formatShardLimits(limits) : ''}: on-demand does not save a hot key. Shardlab does
+          not simulate on-demand scaling yet.
         </p>
       ) : null}
       {formError && (

@@ -14,7 +14,8 @@ import { formatDuration, formatJump, formatSpeed, formatVirtualTime } from './fo
 
 const HOUR_MS = 3_600_000;
 const selectCreatedMs = (s: Parameters<typeof selectStream>[0]) => selectStream(s)?.createdMs ?? null;
-const selectRetentionHours = (s: Parameters<typeof selectStream>[0]) => selectStream(s)?.retentionHours ?? null;
+const selectRetentionHours = (s: Parameters<typeof selectStream>[0]) =>
+  selectStream(s)?.retentionHours ?? null;
 
 /** Below this share of the speed asked for, the time bar says the speed actually achieved. */
 const BEHIND_SHARE = 0.9;
