@@ -19,7 +19,6 @@ export const SHARD_READ_BYTES_PER_SECOND = 2 * 1024 * 1024;
 export const GET_RECORDS_MAX_RECORDS = 10_000;
 export const GET_RECORDS_MAX_BYTES = 10 * 1024 * 1024;
 export const SHARD_ITERATOR_TTL_MS = 300_000;
-export const GET_SHARD_ITERATOR_CALLS_PER_SECOND = 5;
 
 /** Record and request sizes [3][4]. */
 export const PARTITION_KEY_MIN_LENGTH = 1;
@@ -31,15 +30,13 @@ export const MAX_RECORD_SIZE_KIB_MIN = 1024;
 export const MAX_RECORD_SIZE_KIB_MAX = 10240;
 export const PUT_RECORDS_MAX_ENTRIES = 500;
 export const PUT_RECORDS_MIN_ENTRIES = 1;
-/** Current API: 10 MiB per PutRecords request including partition keys (the classic figure was 5 MiB). */
+/** Current API: 10 MiB per PutRecords request including partition keys (the classic figure was 5 MiB) [model §4]. */
 export const PUT_RECORDS_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
-export const PUT_RECORDS_CLASSIC_MAX_REQUEST_BYTES = 5 * 1024 * 1024;
 
 /** Retention [8]. */
 export const RETENTION_HOURS_DEFAULT = 24;
 export const RETENTION_HOURS_MIN = 24;
 export const RETENTION_HOURS_MAX = 8760;
-export const MS_PER_HOUR = 3_600_000;
 
 /** Streams and shards [7]. */
 export const STREAM_NAME_MIN_LENGTH = 1;

@@ -98,12 +98,10 @@ export class ShardMetrics {
     ] as number;
   }
 
-  /** Copies the last `count` completed seconds of a series, oldest first, into `target` at `offset`. */
-  copySeries(series: ShardSeriesName, count: number, target: Float32Array, offset: number): void {
-    this.copySeriesAt(SHARD_SERIES.indexOf(series), count, target, offset);
-  }
-
-  /** copySeries by the series' index in SHARD_SERIES (no name lookup: the snapshot's hot loop). */
+  /**
+   * Copies the last `count` completed seconds of the series at `seriesIndex` in SHARD_SERIES, oldest first,
+   * into `target` at `offset` (by index, no name lookup: the snapshot's hot loop).
+   */
   copySeriesAt(seriesIndex: number, count: number, target: Float32Array, offset: number): void {
     const base = seriesIndex * METRICS_HISTORY_SECONDS;
     const n = Math.min(count, METRICS_HISTORY_SECONDS);

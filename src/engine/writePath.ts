@@ -115,12 +115,7 @@ export class WritePath {
       const keyId = stream.keys.find(partitionKey);
       if (keyId >= 0) return this.writePinned(stream, keyId, dataBytes, payload);
     }
-    // putUnpinned, written out: one call level less on the path the benchmark holds to the MD5 rate.
-    const words = this.keyWords;
-    const keyBytes = hashKeyAndUtf8Length(partitionKey, words);
-    const open = stream.openShards;
-    const shardIndex = open.length > 0 ? (open[stream.locator.locate(words, 0)] as Shard).index : 0;
-    return this.writeDirect(stream, shardIndex, partitionKey, keyBytes, words, dataBytes, payload);
+    return this.putUnpinned(stream, partitionKey, dataBytes, payload);
   }
 
   /**
