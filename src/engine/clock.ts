@@ -10,8 +10,12 @@ import type { Stream } from './stream';
 export class EngineClock {
   private readonly state: EngineState;
 
-  constructor(state: EngineState) {
+  /** Applies a stream's pending resharding when its UPDATING period ends (Resharding.complete). */
+  private readonly completeReshard: (stream: Stream) => void;
+
+  constructor(state: EngineState, completeReshard: (stream: Stream) => void = () => {}) {
     this.state = state;
+    this.completeReshard = completeReshard;
   }
 
   /** Advances the virtual clock; state transitions, expiry and per-second metrics happen as time passes. */
@@ -19,12 +23,33 @@ export class EngineClock {
     if (!Number.isFinite(ms) || ms <= 0) return;
     const target = this.state.nowMs + ms;
     // Only the last METRICS_HISTORY_SECONDS seconds are kept per second: jump straight to them.
-    const historyStart = (Math.floor(target / 1000) - METRICS_HISTORY_SECONDS - 1) * 1000;
-    if (historyStart > this.state.nowMs) this.stepTo(historyStart);
+    // Transitions (CREATING, resharding, DELETING) happen at their very instant, even within a long advance.
+    for (;;) {
+      const transition = this.nextTransitionMs();
+      const historyStart = (Math.floor(target / 1000) - METRICS_HISTORY_SECONDS - 1) * 1000;
+      const skipTo = Math.min(historyStart, transition);
+      if (skipTo > this.state.nowMs && skipTo < target) this.stepTo(skipTo);
+      else break;
+      if (skipTo === historyStart) break;
+    }
     while (this.state.nowMs < target) {
       const nextSecond = (Math.floor(this.state.nowMs / 1000) + 1) * 1000;
-      this.stepTo(Math.min(target, nextSecond));
+      const transition = this.nextTransitionMs();
+      const next = Math.min(
+        target,
+        nextSecond,
+        transition > this.state.nowMs ? transition : Number.POSITIVE_INFINITY,
+      );
+      this.stepTo(next);
     }
+  }
+
+  /** The earliest pending CREATING/UPDATING/DELETING transition (virtual ms), or Infinity. */
+  private nextTransitionMs(): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const stream of this.state.streams.values())
+      if (stream.transitionAtMs < next) next = stream.transitionAtMs;
+    return next;
   }
 
   private stepTo(timeMs: number): void {
@@ -59,7 +84,10 @@ export class EngineClock {
   completeTransition(stream: Stream): void {
     stream.transitionAtMs = Number.POSITIVE_INFINITY;
     if (stream.status === 'DELETING') this.state.streams.delete(stream.name);
-    else stream.status = 'ACTIVE';
+    else {
+      if (stream.status === 'UPDATING') this.completeReshard(stream);
+      stream.status = 'ACTIVE';
+    }
   }
 
   /**

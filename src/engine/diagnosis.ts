@@ -169,7 +169,9 @@ export function diagnoseStream(stream: Stream, nowMs: number): ShardDiagnosis[] 
   const last = Math.floor(nowMs / 1000) - 1;
   const first = last - DIAGNOSIS_WINDOW_SECONDS + 1;
   const loads: ShardLoad[] = [];
+  // Only open shards: a closed one takes no writes, and cannot be split.
   for (const shard of stream.visibleShards) {
+    if (!shard.isOpen) continue;
     const m = shard.metrics;
     let throttledAny = 0;
     let sumRecords = 0;

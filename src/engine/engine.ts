@@ -6,8 +6,10 @@ import { ControlPlane } from './controlPlane';
 import { type AttemptCounters, type EngineOptions, EngineState } from './engineState';
 import { errors, KinesisError } from './errors';
 import type { ThrottleModel } from './limits';
+import { RESHARD_MS_DEFAULT, SHARD_COUNT_UPDATE_MS_DEFAULT } from './limits';
 import type { SeededRandom } from './random';
 import { ReadPath } from './readPath';
+import { Resharding } from './resharding';
 import type { Stream } from './stream';
 import { WritePath } from './writePath';
 
@@ -25,7 +27,8 @@ type Handler = (request: TypedRequest) => Record<string, unknown>;
  * the host calls it and advances time. Errors are returned as Kinesis would, never thrown to the host.
  *
  * A thin facade over one-concern parts that share an EngineState: the clock and lifecycle (EngineClock),
- * the control plane (ControlPlane), the write path (WritePath) and the read path (ReadPath). Metrics live
+ * the control plane (ControlPlane), resharding (Resharding), the write path (WritePath) and the read path
+ * (ReadPath). Metrics live
  * per shard (shardMetrics.ts) and snapshots read them (snapshot.ts).
  */
 export class ShardEngine {
@@ -34,16 +37,21 @@ export class ShardEngine {
   readonly control: ControlPlane;
   readonly writes: WritePath;
   readonly reads: ReadPath;
+  readonly resharding: Resharding;
   private readonly handlers: Record<OperationName, Handler>;
   private readonly shapesWithRequiredName = new Map<OperationName, StructureShape>();
 
   constructor(options: EngineOptions = {}) {
     this.state = new EngineState(options);
-    this.clock = new EngineClock(this.state);
+    this.resharding = new Resharding(this.state, {
+      reshardMs: options.reshardMs ?? RESHARD_MS_DEFAULT,
+      shardCountUpdateMs: options.shardCountUpdateMs ?? SHARD_COUNT_UPDATE_MS_DEFAULT,
+    });
+    this.clock = new EngineClock(this.state, (stream) => this.resharding.complete(stream));
     this.control = new ControlPlane(this.state, this.clock);
     this.writes = new WritePath(this.state);
     this.reads = new ReadPath(this.state);
-    const { control, writes, reads } = this;
+    const { control, writes, reads, resharding } = this;
     this.handlers = {
       CreateStream: (r) => control.createStream(r),
       DeleteStream: (r) => control.deleteStream(r),
@@ -59,6 +67,9 @@ export class ShardEngine {
       DecreaseStreamRetentionPeriod: (r) => control.changeRetention(r, 'decrease'),
       DescribeLimits: () => control.describeLimits(),
       UpdateMaxRecordSize: (r) => control.updateMaxRecordSize(r),
+      SplitShard: (r) => resharding.splitShard(r),
+      MergeShards: (r) => resharding.mergeShards(r),
+      UpdateShardCount: (r) => resharding.updateShardCount(r),
     };
     for (const name of STREAM_ADDRESSED) {
       const shape: StructureShape = OPERATION_SHAPES[name];

@@ -34,6 +34,12 @@ export interface EngineOptions {
    * DELETING at once, default 5). Whole numbers ≥ 0; see resolveAccountLimits.
    */
   accountLimits?: Partial<AccountLimits>;
+  /**
+   * How long SplitShard/MergeShards and UpdateShardCount keep a stream UPDATING, virtual ms (defaults 30,000
+   * and 120,000: typical, not guaranteed) [model §15.4].
+   */
+  reshardMs?: number;
+  shardCountUpdateMs?: number;
 }
 
 /** The default virtual start: 2026-01-01T00:00:00Z, so runs do not depend on the host's clock. */

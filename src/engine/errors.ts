@@ -65,6 +65,62 @@ export const errors = {
       'ResourceNotFoundException',
       `Could not find shard ${shardId} in ${streamRef(stream, account)}.`,
     ),
+  /** A split or merge of a shard that is already closed [model §9] (observed AWS text). */
+  shardAlreadyClosed: (shardId: string, stream: string, account: string) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `Shard ${shardId} in ${streamRef(stream, account)} has already been merged or split, and thus is not eligible for merging or splitting.`,
+    ),
+  /** SplitShard outside Start + 2 ≤ NewStartingHashKey ≤ End − 1 [model §9] (kinesalite's AWS-recorded text). */
+  newStartingHashKeyOutOfRange: (
+    key: string,
+    shardId: string,
+    stream: string,
+    account: string,
+    start: string,
+    end: string,
+  ) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `NewStartingHashKey ${key} used in SplitShard() on shard ${shardId} in ${streamRef(stream, account)} is not both greater than one plus the shard's StartingHashKey ${start} and less than the shard's EndingHashKey ${end}.`,
+    ),
+  /** MergeShards of shards whose ranges do not meet, lower range first [model §9] (AWS-recorded text). */
+  shardsNotAdjacent: (shard: string, adjacent: string, stream: string, account: string) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `Shards ${shard} and ${adjacent} in ${streamRef(stream, account)} are not an adjacent pair of shards eligible for merging`,
+    ),
+  /**
+   * Split/Merge/UpdateShardCount on an ON_DEMAND stream [model §5, §15.3]: a ValidationException per the API
+   * model; AWS's text is not published (Shardlab's wording).
+   */
+  reshardingOnDemand: (operation: string, stream: string, account: string) =>
+    new KinesisError(
+      'ValidationException',
+      `${operation} is not supported for ${streamRef(stream, account)}: its capacity mode is ON_DEMAND, where Kinesis manages the shards.`,
+    ),
+  /**
+   * UpdateShardCount outside [½, 2×] the open shards or over 10,000 shards per stream [model §9, §15.4]; AWS's
+   * text is not published (Shardlab's wording; half is rounded up for odd counts).
+   */
+  shardCountTargetOutOfRange: (
+    target: number,
+    current: number,
+    min: number,
+    max: number,
+    stream: string,
+    account: string,
+  ) =>
+    new KinesisError(
+      'LimitExceededException',
+      `UpdateShardCount to ${target} shards is refused for ${streamRef(stream, account)}: with ${current} open shards the target must be from ${min} to ${max} (half to double the open shards, at most 10000 per stream).`,
+    ),
+  /** More than 10 UpdateShardCount calls in a rolling 24 h [model §9] (Shardlab's wording). */
+  shardCountUpdatesExceeded: (limit: number, stream: string, account: string) =>
+    new KinesisError(
+      'LimitExceededException',
+      `UpdateShardCount was already called ${limit} times in the last 24 hours for ${streamRef(stream, account)}: the most a rolling 24 hours allows.`,
+    ),
   streamExists: (stream: string, account: string) =>
     new KinesisError('ResourceInUseException', `Stream ${stream} under account ${account} already exists.`),
   streamNotActive: (stream: string, account: string, status: string) =>

@@ -145,3 +145,16 @@ export const COUNT_BUCKETS_MAX = 1024;
  * quota allows.
  */
 export const SIMULATOR_MAX_SHARDS_PER_STREAM = 500;
+
+/**
+ * Resharding [model §9, §15.4]: how long a stream stays UPDATING (virtual ms; typical, not guaranteed) after
+ * SplitShard or MergeShards, and after UpdateShardCount ("a few minutes").
+ */
+export const RESHARD_MS_DEFAULT = 30_000;
+export const SHARD_COUNT_UPDATE_MS_DEFAULT = 120_000;
+/** UpdateShardCount: at most this many calls per stream in a rolling 24 h, and shards per stream. */
+export const SHARD_COUNT_UPDATES_PER_DAY = 10;
+export const SHARDS_PER_STREAM_MAX = 10_000;
+export const SCALING_TYPES = ['UNIFORM_SCALING'] as const;
+/** TargetShardCount's model bounds (botocore: PositiveIntegerObject, 1–100000). */
+export const TARGET_SHARD_COUNT_MAX = 100_000;

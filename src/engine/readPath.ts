@@ -5,7 +5,7 @@ import { errors, KinesisError } from './errors';
 import { decodeIterator, encodeIterator, javaDateString } from './iterators';
 import { GET_RECORDS_MAX_BYTES, GET_RECORDS_MAX_RECORDS, SHARD_ITERATOR_TTL_MS } from './limits';
 import { parseSequenceNumber } from './sequenceNumber';
-import { Shard, type Stream, shardIdOf } from './stream';
+import { Shard, type Stream, shardIdOf, shardIndexOf } from './stream';
 
 /**
  * The read path [model §6, §10]: GetShardIterator and GetRecords, with iterators signed by the engine, the
@@ -18,20 +18,12 @@ export class ReadPath {
     this.state = state;
   }
 
-  /** The shard index a ShardId names: the digits after the first '-' (shardId-5, shard-0) or a bare number [model §2]. */
-  private parseShardId(shardIdText: string): number | undefined {
-    const dash = shardIdText.indexOf('-');
-    const digits = dash >= 0 ? shardIdText.slice(dash + 1) : shardIdText;
-    const index = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
-    return Number.isInteger(index) && index < 2 ** 31 ? index : undefined;
-  }
-
   private findShard(
     streamName: string,
     shardIdText: string,
     request: TypedRequest,
   ): { stream: Stream; shard: Shard } {
-    const index = this.parseShardId(shardIdText);
+    const index = shardIndexOf(shardIdText);
     if (index === undefined)
       throw errors.shardNotFoundForResharding(shardIdText, streamName, this.state.accountId);
     let stream: Stream;

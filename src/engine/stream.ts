@@ -5,11 +5,23 @@ import { ExplicitTally, KeyWindow } from './keyWindow';
 import { ReadLimiter, WriteLimiter } from './limiter';
 import { KEY_WINDOW_EXACT_KEYS, SEQUENCE_COUNTER_MAX, type StreamMode, type ThrottleModel } from './limits';
 import { RecordLog } from './recordLog';
+import type { ReshardPlan } from './resharding';
 import { formatSequenceNumber, type SequenceFields } from './sequenceNumber';
 import { ShardMetrics } from './shardMetrics';
 
 /** Stream lifecycle states [model §7]. */
 export type StreamStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
+
+/**
+ * The shard index a ShardId names, as AWS reads it: the digits after the first '-' (shardId-5, shard-0) or a
+ * bare number; undefined when that is not a number below 2^31 [model §2].
+ */
+export function shardIndexOf(shardIdText: string): number | undefined {
+  const dash = shardIdText.indexOf('-');
+  const digits = dash >= 0 ? shardIdText.slice(dash + 1) : shardIdText;
+  const index = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
+  return Number.isInteger(index) && index < 2 ** 31 ? index : undefined;
+}
 
 /** `shardId-` + the index zero-padded to 12 digits [model §2]. */
 export function shardIdOf(index: number): string {
@@ -52,6 +64,7 @@ export class Shard {
     streamTag: number,
     parentShardId?: string,
     adjacentParentShardId?: string,
+    openedMs = createdMs,
   ) {
     this.index = index;
     this.streamTag = streamTag;
@@ -65,9 +78,11 @@ export class Shard {
     this.createdMs = createdMs;
     this.createdSec = Math.floor(createdMs / 1000);
     this.log = new RecordLog(keys);
-    this.writes = new WriteLimiter(throttle, createdMs, maxRecordBytes);
-    this.reads = new ReadLimiter(createdMs);
-    this.metrics = new ShardMetrics(this.createdSec);
+    // A child of a split or merge takes writes from the instant its parents close (`openedMs`), though its
+    // sequence numbers say it was created a second later, as AWS's do.
+    this.writes = new WriteLimiter(throttle, openedMs, maxRecordBytes);
+    this.reads = new ReadLimiter(openedMs);
+    this.metrics = new ShardMetrics(Math.floor(openedMs / 1000));
   }
 
   get isOpen(): boolean {
@@ -148,6 +163,10 @@ export class Stream {
    * release only lower the true count), so the write path checks the budget in O(1).
    */
   detailUpperBound = 0;
+  /** The resharding the stream is UPDATING for, applied when that ends (Resharding.complete). */
+  pendingReshard: ReshardPlan | undefined;
+  /** Virtual ms of this stream's UpdateShardCount calls in the last 24 hours (oldest first). */
+  shardCountUpdates: number[] = [];
   /** No retained record expires before this virtual instant (a lower bound kept by the engine's expiry pass). */
   expiryDueMs = Number.NEGATIVE_INFINITY;
   /** Records released from detail early because of the budget, since creation. */
@@ -201,8 +220,18 @@ export class Stream {
     this.locator = new ShardLocator([{ start: 0n, end: (1n << 128n) - 1n }]);
   }
 
-  /** Adds a shard with the next index; open shards are re-sorted and re-indexed for routing. */
-  addShard(start: bigint, end: bigint, createdMs: number, parent?: string, adjacentParent?: string): Shard {
+  /**
+   * Adds a shard with the next index, created at `createdMs` (its sequence numbers' stamp) and taking writes
+   * from `openedMs` (default: the same); call reindexOpenShards once the open shards are final.
+   */
+  addShard(
+    start: bigint,
+    end: bigint,
+    createdMs: number,
+    parent?: string,
+    adjacentParent?: string,
+    openedMs = createdMs,
+  ): Shard {
     const shard = new Shard(
       this.shards.length,
       start,
@@ -214,6 +243,7 @@ export class Stream {
       this.sequenceTag,
       parent,
       adjacentParent,
+      openedMs,
     );
     this.shards.push(shard);
     return shard;

@@ -11,6 +11,7 @@ import {
   PARTITION_KEY_MIN_LENGTH,
   PUT_RECORDS_MAX_ENTRIES,
   PUT_RECORDS_MIN_ENTRIES,
+  SCALING_TYPES,
   SEQUENCE_NUMBER_PATTERN,
   SHARD_COUNT_MIN,
   SHARD_FILTER_TYPES,
@@ -23,6 +24,7 @@ import {
   STREAM_NAME_MAX_LENGTH,
   STREAM_NAME_MIN_LENGTH,
   STREAM_NAME_PATTERN,
+  TARGET_SHARD_COUNT_MAX,
 } from '../limits';
 import type { Shape, StringShape, StructureShape } from './shape';
 
@@ -185,6 +187,32 @@ export const OPERATION_SHAPES = {
       MaxRecordSizeInKiB: { ...maxRecordSizeKiB, notNull: true },
     },
   },
+  /** [model §9]: members in botocore's order. */
+  SplitShard: {
+    type: 'Structure',
+    members: {
+      ...streamRef,
+      ShardToSplit: { ...shardId, notNull: true },
+      NewStartingHashKey: { ...explicitHashKey, notNull: true },
+    },
+  },
+  MergeShards: {
+    type: 'Structure',
+    members: {
+      ...streamRef,
+      ShardToMerge: { ...shardId, notNull: true },
+      AdjacentShardToMerge: { ...shardId, notNull: true },
+    },
+  },
+  /** [model §9, §15.4] */
+  UpdateShardCount: {
+    type: 'Structure',
+    members: {
+      ...streamRef,
+      TargetShardCount: { type: 'Integer', notNull: true, min: 1, max: TARGET_SHARD_COUNT_MAX },
+      ScalingType: { type: 'String', notNull: true, enum: SCALING_TYPES },
+    },
+  },
 } as const satisfies Record<string, StructureShape>;
 
 /** The Kinesis operations Shardlab implements. */
@@ -202,6 +230,9 @@ export const STREAM_ADDRESSED: ReadonlySet<OperationName> = new Set([
   'GetShardIterator',
   'IncreaseStreamRetentionPeriod',
   'DecreaseStreamRetentionPeriod',
+  'SplitShard',
+  'MergeShards',
+  'UpdateShardCount',
 ]);
 
 /** Whether `name` is an operation Shardlab implements (own keys only, so `__proto__` is not one). */
