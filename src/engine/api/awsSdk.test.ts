@@ -14,11 +14,14 @@ import {
   LimitExceededException,
   ListShardsCommand,
   ListStreamsCommand,
+  MergeShardsCommand,
   ProvisionedThroughputExceededException,
   PutRecordCommand,
   PutRecordsCommand,
   ResourceNotFoundException,
+  SplitShardCommand,
   UpdateMaxRecordSizeCommand,
+  UpdateShardCountCommand,
 } from '@aws-sdk/client-kinesis';
 import { type HttpRequest, HttpResponse } from '@smithy/protocol-http';
 import { describe, expect, it } from 'vitest';
@@ -212,5 +215,59 @@ describe('the engine behind the AWS SDK for JavaScript v3', () => {
       message: 'Rate exceeded for DryRun requests on stream p under account 000000000000.',
     });
     expect(engine.core.counters).toEqual({ accepted: 0, throttled: 0, rejected: 0 });
+  });
+
+  it('SplitShard, MergeShards and UpdateShardCount through the SDK [model §9, §15.4]', async () => {
+    const engine = createEngine({ transitionMs: 0, reshardMs: 1000, shardCountUpdateMs: 1000 });
+    const kinesis = clientFor(engine);
+    await kinesis.send(new CreateStreamCommand({ StreamName: 'r', ShardCount: 2 }));
+    const split = await kinesis.send(
+      new SplitShardCommand({
+        StreamName: 'r',
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: (1n << 126n).toString(),
+      }),
+    );
+    expect(split.$metadata.httpStatusCode).toBe(200);
+    engine.advanceTime(1000);
+    await kinesis.send(
+      new MergeShardsCommand({
+        StreamName: 'r',
+        ShardToMerge: 'shardId-000000000002',
+        AdjacentShardToMerge: 'shardId-000000000003',
+      }),
+    );
+    engine.advanceTime(1000);
+    const { $metadata, ...scaled } = await kinesis.send(
+      new UpdateShardCountCommand({ StreamName: 'r', TargetShardCount: 4, ScalingType: 'UNIFORM_SCALING' }),
+    );
+    expect($metadata.httpStatusCode).toBe(200);
+    expect(scaled).toEqual({
+      StreamName: 'r',
+      CurrentShardCount: 2,
+      TargetShardCount: 4,
+      StreamARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/r',
+    });
+    engine.advanceTime(1000);
+    const listed = await kinesis.send(
+      new ListShardsCommand({ StreamName: 'r', ShardFilter: { Type: 'AT_LATEST' } }),
+    );
+    expect(listed.Shards?.map((s) => s.ShardId)).toHaveLength(4);
+    await expect(
+      kinesis.send(
+        new MergeShardsCommand({
+          StreamName: 'r',
+          ShardToMerge: 'shardId-000000000000',
+          AdjacentShardToMerge: 'shardId-000000000001',
+        }),
+      ),
+    ).rejects.toSatisfy(
+      (e: unknown) =>
+        e instanceof Error &&
+        e.name === 'InvalidArgumentException' &&
+        e.message.endsWith(
+          'has already been merged or split, and thus is not eligible for merging or splitting.',
+        ),
+    );
   });
 });
