@@ -23,6 +23,34 @@ export interface ShardInfo {
   closedMs: number | null;
 }
 
+/** A shard in the stream's lineage: every shard it has had, open, closed or expired [model §9, §15.4]. */
+export interface LineageShard {
+  shardId: string;
+  parentShardId: string | undefined;
+  adjacentParentShardId: string | undefined;
+  startingHashKey: string;
+  endingHashKey: string;
+  startFraction: number;
+  endFraction: number;
+  createdMs: number;
+  closedMs: number | null;
+  /** OPEN; CLOSED (records still within retention: readable, listed); EXPIRED (gone from ListShards). */
+  state: 'OPEN' | 'CLOSED' | 'EXPIRED';
+}
+
+/** A resharding the stream is UPDATING for, and when it is due to settle (typical, not guaranteed). */
+export interface PendingReshardInfo {
+  operation: 'SplitShard' | 'MergeShards' | 'UpdateShardCount';
+  /** The shards it closes (for UpdateShardCount: every open shard). */
+  shardIds: string[];
+  newStartingHashKey: string | undefined;
+  targetShardCount: number | undefined;
+  completesAtMs: number;
+}
+
+/** Shards of the lineage a snapshot carries at most (the newest). */
+export const LINEAGE_MAX_SHARDS = 2000;
+
 /**
  * A hot partition key over the diagnosis window (the last DIAGNOSIS_WINDOW_SECONDS completed virtual
  * seconds), counted by the hash key its records were routed by, on the shard they went to.
@@ -95,6 +123,10 @@ export interface StreamSnapshot {
   windowSeconds: number;
   /** Arrival-time bucket width (ms) of records held as counts only: their expiry is late by at most this. */
   countBucketMs: number;
+  /** Every shard the stream has had (the newest LINEAGE_MAX_SHARDS), by ShardId. */
+  lineage: LineageShard[];
+  /** The resharding the stream is UPDATING for, or null. */
+  pendingReshard: PendingReshardInfo | null;
   /** When the next retained record expires (virtual ms), or null if nothing is retained. */
   nextExpiryMs: number | null;
   totals: { accepted: number; throttled: number; rejected: number };
@@ -134,6 +166,59 @@ const SERIES: Record<keyof ShardSeries, ShardSeriesName> = {
 // The shard list changes only when shards open, close or age out: it is described once per change, and
 // snapshots share those objects (structured clone copies them to the UI anyway).
 const describedShards = new WeakMap<Stream, { shards: Shard[]; epoch: number; infos: ShardInfo[] }>();
+
+const describedLineage = new WeakMap<Stream, { key: string; lineage: LineageShard[] }>();
+
+/** The stream's lineage; rebuilt only when shards open, close or expire. */
+function lineageOf(stream: Stream, visible: Shard[]): LineageShard[] {
+  const key = `${stream.routeEpoch}|${stream.shards.length}|${visible.length}`;
+  const cached = describedLineage.get(stream);
+  if (cached && cached.key === key) return cached.lineage;
+  const shown = new Set(visible);
+  const lineage = stream.shards.slice(-LINEAGE_MAX_SHARDS).map((shard) => ({
+    shardId: shard.shardId,
+    parentShardId: shard.parentShardId,
+    adjacentParentShardId: shard.adjacentParentShardId,
+    startingHashKey: shard.startingHashKey.toString(),
+    endingHashKey: shard.endingHashKey.toString(),
+    startFraction: hashKeyFraction(shard.startWords),
+    endFraction: hashKeyFraction(shard.endWords),
+    createdMs: shard.createdMs,
+    closedMs: shard.closedAtMs ?? null,
+    state: shard.isOpen ? ('OPEN' as const) : shown.has(shard) ? ('CLOSED' as const) : ('EXPIRED' as const),
+  }));
+  describedLineage.set(stream, { key, lineage });
+  return lineage;
+}
+
+function pendingReshardOf(stream: Stream): PendingReshardInfo | null {
+  const plan = stream.pendingReshard;
+  if (!plan) return null;
+  const completesAtMs = stream.transitionAtMs;
+  if (plan.kind === 'split')
+    return {
+      operation: 'SplitShard',
+      shardIds: [plan.shard.shardId],
+      newStartingHashKey: plan.newStartingHashKey.toString(),
+      targetShardCount: undefined,
+      completesAtMs,
+    };
+  if (plan.kind === 'merge')
+    return {
+      operation: 'MergeShards',
+      shardIds: [plan.shard.shardId, plan.adjacent.shardId],
+      newStartingHashKey: undefined,
+      targetShardCount: undefined,
+      completesAtMs,
+    };
+  return {
+    operation: 'UpdateShardCount',
+    shardIds: stream.openShards.map((s) => s.shardId),
+    newStartingHashKey: undefined,
+    targetShardCount: plan.target,
+    completesAtMs,
+  };
+}
 
 function describeShards(stream: Stream, shards: Shard[]): ShardInfo[] {
   const cached = describedShards.get(stream);
@@ -226,6 +311,8 @@ export function buildStreamSnapshot(
     diagnosis: facts.diagnosis,
     windowSeconds: DIAGNOSIS_WINDOW_SECONDS,
     countBucketMs: stream.countBucketMs,
+    lineage: stream.status === 'CREATING' ? [] : lineageOf(stream, shards),
+    pendingReshard: pendingReshardOf(stream),
     nextExpiryMs: null,
     totals: { ...stream.totals },
     releasedRecords: stream.releasedRecords,

@@ -190,6 +190,11 @@ export class SimulationHost {
       case 'cancelJump':
         this.clock.cancelJump(this.driven());
         return;
+      case 'splitShard':
+      case 'mergeShards':
+      case 'updateShardCount':
+        this.reply(command.requestId, this.reshard(command));
+        return;
       default:
         this.refuse('type', `unknown command ${JSON.stringify((command as { type?: unknown }).type)}`);
     }
@@ -295,6 +300,34 @@ export class SimulationHost {
       RetentionPeriodHours: hours,
     });
     if (result.ok) this.sim.config = { ...this.sim.config, retentionHours: hours };
+    return toCommandResult(operation, result);
+  }
+
+  /**
+   * SplitShard, MergeShards or UpdateShardCount on the stream on screen, through the engine's API (its
+   * validation and errors); a refusal is also noted in the error log.
+   */
+  private reshard(
+    command: Extract<Command, { type: 'splitShard' | 'mergeShards' | 'updateShardCount' }>,
+  ): CommandResult {
+    const StreamName = this.sim.config.streamName;
+    const [operation, request] =
+      command.type === 'splitShard'
+        ? ([
+            'SplitShard',
+            { StreamName, ShardToSplit: command.shardId, NewStartingHashKey: command.newStartingHashKey },
+          ] as const)
+        : command.type === 'mergeShards'
+          ? ([
+              'MergeShards',
+              { StreamName, ShardToMerge: command.shardId, AdjacentShardToMerge: command.adjacentShardId },
+            ] as const)
+          : ([
+              'UpdateShardCount',
+              { StreamName, TargetShardCount: command.targetShardCount, ScalingType: 'UNIFORM_SCALING' },
+            ] as const);
+    const result = this.sim.engine.call(operation, request);
+    if (!result.ok) this.errorLog.note(result.error.type, result.error.message, this.sim.engine.now());
     return toCommandResult(operation, result);
   }
 

@@ -55,7 +55,11 @@ export type Command =
   /** Simulates `ms` of virtual time with the running producers (aggregate), in slices; see ClockStatus.jump. */
   | ({ type: 'jump'; ms: number } & ForGeneration)
   /** Stops a jump in progress where it got to. */
-  | { type: 'cancelJump' };
+  | { type: 'cancelJump' }
+  /** The engine's SplitShard, MergeShards and UpdateShardCount on the stream on screen [model §9]. */
+  | ({ type: 'splitShard'; requestId: number; shardId: string; newStartingHashKey: string } & ForGeneration)
+  | ({ type: 'mergeShards'; requestId: number; shardId: string; adjacentShardId: string } & ForGeneration)
+  | ({ type: 'updateShardCount'; requestId: number; targetShardCount: number } & ForGeneration);
 
 /** The command types that carry a generation and are refused when it is stale. */
 export const GENERATION_BOUND_COMMANDS: ReadonlySet<Command['type']> = new Set([
@@ -68,6 +72,9 @@ export const GENERATION_BOUND_COMMANDS: ReadonlySet<Command['type']> = new Set([
   'inspectKey',
   'step',
   'jump',
+  'splitShard',
+  'mergeShards',
+  'updateShardCount',
 ]);
 
 /** The result of a command that calls the engine: the Kinesis response, or its error type and message. */
