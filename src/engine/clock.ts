@@ -2,6 +2,16 @@ import type { EngineState } from './engineState';
 import { METRICS_HISTORY_SECONDS } from './limits';
 import type { Stream } from './stream';
 
+/** What happens to streams as time passes, beyond the clock's own work (wired by the engine facade). */
+export interface ClockHooks {
+  /** A stream's UPDATING period ended: apply its resharding or mode switch. */
+  completeUpdate(stream: Stream): void;
+  /** A stream's on-demand scaling is due. */
+  completeScaling(stream: Stream): void;
+  /** Virtual second `second` (epoch s) is complete, its metrics rolled. */
+  onSecond(stream: Stream, second: number): void;
+}
+
 /**
  * The engine's lifecycle and clock: virtual time moves only here. As it passes, streams finish their
  * CREATING/UPDATING/DELETING transitions, records pass retention and expire, each shard's per-second
@@ -10,12 +20,11 @@ import type { Stream } from './stream';
 export class EngineClock {
   private readonly state: EngineState;
 
-  /** Applies a stream's pending resharding when its UPDATING period ends (Resharding.complete). */
-  private readonly completeReshard: (stream: Stream) => void;
+  private readonly hooks: ClockHooks;
 
-  constructor(state: EngineState, completeReshard: (stream: Stream) => void = () => {}) {
+  constructor(state: EngineState, hooks: Partial<ClockHooks> = {}) {
     this.state = state;
-    this.completeReshard = completeReshard;
+    this.hooks = { completeUpdate: () => {}, completeScaling: () => {}, onSecond: () => {}, ...hooks };
   }
 
   /** Advances the virtual clock; state transitions, expiry and per-second metrics happen as time passes. */
@@ -47,8 +56,10 @@ export class EngineClock {
   /** The earliest pending CREATING/UPDATING/DELETING transition (virtual ms), or Infinity. */
   private nextTransitionMs(): number {
     let next = Number.POSITIVE_INFINITY;
-    for (const stream of this.state.streams.values())
+    for (const stream of this.state.streams.values()) {
       if (stream.transitionAtMs < next) next = stream.transitionAtMs;
+      if (stream.scalingAtMs < next) next = stream.scalingAtMs;
+    }
     return next;
   }
 
@@ -59,6 +70,7 @@ export class EngineClock {
     for (const stream of this.state.streams.values()) {
       if (stream.transitionAtMs <= timeMs) this.completeTransition(stream);
       if (!this.state.streams.has(stream.name)) continue;
+      if (stream.scalingAtMs <= timeMs) this.hooks.completeScaling(stream);
       this.expire(stream);
       // Shards' metrics roll over with the stream's hot-key second: once per virtual second, not per step.
       if (second > stream.keySecond) {
@@ -67,6 +79,7 @@ export class EngineClock {
           if (second > shard.metrics.currentSecond)
             shard.metrics.rollTo(second, shard.log.retainedRecords, shard.log.retainedBytes);
         }
+        this.hooks.onSecond(stream, second - 1);
       }
     }
   }
@@ -85,7 +98,7 @@ export class EngineClock {
     stream.transitionAtMs = Number.POSITIVE_INFINITY;
     if (stream.status === 'DELETING') this.state.streams.delete(stream.name);
     else {
-      if (stream.status === 'UPDATING') this.completeReshard(stream);
+      if (stream.status === 'UPDATING') this.hooks.completeUpdate(stream);
       stream.status = 'ACTIVE';
     }
   }

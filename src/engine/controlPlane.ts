@@ -15,6 +15,7 @@ import {
   RETENTION_HOURS_DEFAULT,
   RETENTION_HOURS_MAX,
   RETENTION_HOURS_MIN,
+  type RecordDistribution,
   type StreamMode,
 } from './limits';
 import { deriveStreamTag } from './sequenceNumber';
@@ -50,6 +51,9 @@ export class ControlPlane {
     const shardCount =
       mode === 'ON_DEMAND' ? ON_DEMAND_INITIAL_SHARDS : (request.ShardCount as number | undefined);
     if (shardCount === undefined) throw errors.shardCountRequired();
+    const distribution =
+      (request.RecordDistributionStrategy as RecordDistribution | undefined) ?? 'USER_PARTITION_KEY';
+    if (distribution === 'AUTO' && mode !== 'ON_DEMAND') throw errors.recordDistributionNeedsOnDemand(name);
     if (this.state.streams.has(name)) throw errors.streamExists(name, this.state.accountId);
     const refused = createStreamRefusal(
       this.state.accountLimits,
@@ -77,6 +81,8 @@ export class ControlPlane {
     );
     for (const range of createStreamHashRanges(shardCount))
       stream.addShard(range.start, range.end, this.state.nowMs);
+    stream.recordDistribution = distribution;
+    stream.layoutChangedSec = Math.floor(this.state.nowMs / 1000);
     stream.reindexOpenShards();
     this.state.streams.set(name, stream);
     if (this.state.transitionMs === 0) this.clock.completeTransition(stream);
@@ -227,7 +233,7 @@ export class ControlPlane {
         ConsumerCount: 0,
         MaxRecordSizeInKiB: stream.maxRecordSizeKiB,
         // "Only present for streams that use the on-demand capacity mode" (SDK model); AUTO is not modelled.
-        ...(stream.mode === 'ON_DEMAND' ? { RecordDistributionStrategy: 'USER_PARTITION_KEY' } : {}),
+        ...(stream.mode === 'ON_DEMAND' ? { RecordDistributionStrategy: stream.recordDistribution } : {}),
       },
     };
   }

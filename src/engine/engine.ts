@@ -6,7 +6,8 @@ import { ControlPlane } from './controlPlane';
 import { type AttemptCounters, type EngineOptions, EngineState } from './engineState';
 import { errors, KinesisError } from './errors';
 import type { ThrottleModel } from './limits';
-import { RESHARD_MS_DEFAULT, SHARD_COUNT_UPDATE_MS_DEFAULT } from './limits';
+import { ON_DEMAND_SCALE_DELAY_MS, RESHARD_MS_DEFAULT, SHARD_COUNT_UPDATE_MS_DEFAULT } from './limits';
+import { OnDemandCapacity } from './onDemand';
 import type { SeededRandom } from './random';
 import { ReadPath } from './readPath';
 import { Resharding } from './resharding';
@@ -38,8 +39,11 @@ export class ShardEngine {
   readonly writes: WritePath;
   readonly reads: ReadPath;
   readonly resharding: Resharding;
+  readonly onDemand: OnDemandCapacity;
   private readonly handlers: Record<OperationName, Handler>;
   private readonly shapesWithRequiredName = new Map<OperationName, StructureShape>();
+  /** PutRecord(s) shapes for an AUTO stream, whose PartitionKey is optional [model §15.2]. */
+  private readonly autoShapes = new Map<OperationName, StructureShape>();
 
   constructor(options: EngineOptions = {}) {
     this.state = new EngineState(options);
@@ -47,11 +51,22 @@ export class ShardEngine {
       reshardMs: options.reshardMs ?? RESHARD_MS_DEFAULT,
       shardCountUpdateMs: options.shardCountUpdateMs ?? SHARD_COUNT_UPDATE_MS_DEFAULT,
     });
-    this.clock = new EngineClock(this.state, (stream) => this.resharding.complete(stream));
+    this.onDemand = new OnDemandCapacity(this.state, this.resharding, {
+      modeUpdateMs: options.reshardMs ?? RESHARD_MS_DEFAULT,
+      scaleDelayMs: options.onDemandScaleDelayMs ?? ON_DEMAND_SCALE_DELAY_MS,
+    });
+    this.clock = new EngineClock(this.state, {
+      completeUpdate: (stream) => {
+        this.resharding.complete(stream);
+        this.onDemand.completeModeUpdate(stream);
+      },
+      completeScaling: (stream) => this.onDemand.completeScaling(stream),
+      onSecond: (stream, second) => this.onDemand.onSecond(stream, second),
+    });
     this.control = new ControlPlane(this.state, this.clock);
     this.writes = new WritePath(this.state);
     this.reads = new ReadPath(this.state);
-    const { control, writes, reads, resharding } = this;
+    const { control, writes, reads, resharding, onDemand } = this;
     this.handlers = {
       CreateStream: (r) => control.createStream(r),
       DeleteStream: (r) => control.deleteStream(r),
@@ -70,15 +85,20 @@ export class ShardEngine {
       SplitShard: (r) => resharding.splitShard(r),
       MergeShards: (r) => resharding.mergeShards(r),
       UpdateShardCount: (r) => resharding.updateShardCount(r),
+      UpdateStreamMode: (r) => onDemand.updateStreamMode(r),
+      UpdateStreamRecordDistributionStrategy: (r) => onDemand.updateRecordDistribution(r),
     };
-    for (const name of STREAM_ADDRESSED) {
-      const shape: StructureShape = OPERATION_SHAPES[name];
-      const members = {
-        ...shape.members,
-        StreamName: { ...shape.members.StreamName, notNull: true },
-      } as StructureShape['members'];
-      this.shapesWithRequiredName.set(name, { type: 'Structure', members });
-    }
+    this.autoShapes.set('PutRecord', withOptionalPartitionKey(OPERATION_SHAPES.PutRecord));
+    const records = OPERATION_SHAPES.PutRecords.members.Records;
+    this.autoShapes.set('PutRecords', {
+      type: 'Structure',
+      members: {
+        ...OPERATION_SHAPES.PutRecords.members,
+        Records: { ...records, member: withOptionalPartitionKey(records.member) },
+      },
+    } as StructureShape);
+    for (const name of STREAM_ADDRESSED)
+      this.shapesWithRequiredName.set(name, withRequiredStreamName(OPERATION_SHAPES[name]));
   }
 
   get accountId(): string {
@@ -145,9 +165,15 @@ export class ShardEngine {
             : 0;
     try {
       const needsName = STREAM_ADDRESSED.has(operation) && request.StreamARN === undefined;
-      const shape = needsName
-        ? (this.shapesWithRequiredName.get(operation) as StructureShape)
-        : OPERATION_SHAPES[operation];
+      const auto = this.autoShapes.get(operation);
+      const onAutoStream =
+        auto !== undefined && this.state.namedStream(request)?.recordDistribution === 'AUTO';
+      const base: StructureShape = onAutoStream ? auto : OPERATION_SHAPES[operation];
+      const shape = !needsName
+        ? base
+        : onAutoStream
+          ? withRequiredStreamName(base)
+          : (this.shapesWithRequiredName.get(operation) as StructureShape);
       const invalid = validateRequest(request, shape);
       if (invalid) throw invalid;
       return { ok: true, value: this.handlers[operation](request) };
@@ -238,6 +264,24 @@ export class ShardEngine {
   ): KinesisError | undefined {
     return this.writes.putRecordsProblem(stream, dataBytes, keyBytes, count);
   }
+}
+
+/** A request shape whose StreamName is required (a request that does not name its stream by ARN). */
+function withRequiredStreamName(shape: StructureShape): StructureShape {
+  const members = {
+    ...shape.members,
+    StreamName: { ...shape.members.StreamName, notNull: true },
+  } as StructureShape['members'];
+  return { type: 'Structure', members };
+}
+
+/** A record shape whose PartitionKey may be left out (AUTO streams [model §15.2]). */
+function withOptionalPartitionKey(shape: StructureShape): StructureShape {
+  const members = {
+    ...shape.members,
+    PartitionKey: { ...shape.members.PartitionKey, notNull: false },
+  } as StructureShape['members'];
+  return { type: 'Structure', notNull: shape.notNull, members } as StructureShape;
 }
 
 function countEntries(request: TypedRequest): number {

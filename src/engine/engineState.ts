@@ -40,6 +40,8 @@ export interface EngineOptions {
    */
   reshardMs?: number;
   shardCountUpdateMs?: number;
+  /** How long on-demand scaling takes to act, virtual ms (default 15 minutes: AWS's 2022 guide) [model §15.3]. */
+  onDemandScaleDelayMs?: number;
 }
 
 /** The default virtual start: 2026-01-01T00:00:00Z, so runs do not depend on the host's clock. */

@@ -121,6 +121,27 @@ export const errors = {
       'LimitExceededException',
       `UpdateShardCount was already called ${limit} times in the last 24 hours for ${streamRef(stream, account)}: the most a rolling 24 hours allows.`,
     ),
+  /** More than two UpdateStreamMode calls in a rolling 24 h [model §15.3] (Shardlab's wording). */
+  streamModeUpdatesExceeded: (limit: number, stream: string, account: string) =>
+    new KinesisError(
+      'LimitExceededException',
+      `The capacity mode of ${streamRef(stream, account)} was already changed ${limit} times in the last 24 hours: the most a rolling 24 hours allows.`,
+    ),
+  /** UpdateStreamMode to the mode the stream already has (Shardlab's wording). */
+  streamModeUnchanged: (mode: string, stream: string, account: string) =>
+    new KinesisError('InvalidArgumentException', `${streamRef(stream, account)} is already in ${mode} mode.`),
+  /** AUTO record distribution asked of a PROVISIONED stream [model §15.2] (Shardlab's wording). */
+  recordDistributionNeedsOnDemand: (stream: string) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `RecordDistributionStrategy AUTO is only supported for streams in ON_DEMAND capacity mode; stream ${stream} is PROVISIONED.`,
+    ),
+  /** SequenceNumberForOrdering on an AUTO stream, where per-key order does not exist [model §15.2]. */
+  sequenceNumberForOrderingWithAuto: (stream: string, account: string) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `SequenceNumberForOrdering is not supported for ${streamRef(stream, account)}: its RecordDistributionStrategy is AUTO, which spreads records without regard to key or order.`,
+    ),
   streamExists: (stream: string, account: string) =>
     new KinesisError('ResourceInUseException', `Stream ${stream} under account ${account} already exists.`),
   streamNotActive: (stream: string, account: string, status: string) =>

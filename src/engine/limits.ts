@@ -158,3 +158,21 @@ export const SHARDS_PER_STREAM_MAX = 10_000;
 export const SCALING_TYPES = ['UNIFORM_SCALING'] as const;
 /** TargetShardCount's model bounds (botocore: PositiveIntegerObject, 1–100000). */
 export const TARGET_SHARD_COUNT_MAX = 100_000;
+
+/** How records are placed [model §15.2]: by partition key (the default), or spread evenly (on-demand only). */
+export const RECORD_DISTRIBUTION_STRATEGIES = ['USER_PARTITION_KEY', 'AUTO'] as const;
+export type RecordDistribution = (typeof RECORD_DISTRIBUTION_STRATEGIES)[number];
+
+/**
+ * On-demand scaling [model §15.3], as AWS's 2022 Developer Guide describes it (the current guide no longer
+ * prints these figures): a stream keeps write capacity for twice the peak of the previous 30 days, splits any
+ * shard carrying more than 500 KB/s (read as KiB: Kinesis's "MB" is MiB elsewhere), evenly by hash range,
+ * and acts within 15 minutes. UpdateStreamMode: at most twice per rolling 24 h.
+ */
+export const ON_DEMAND_PEAK_FACTOR = 2;
+export const ON_DEMAND_PEAK_WINDOW_MS = 30 * 86_400_000;
+export const ON_DEMAND_SPLIT_BYTES_PER_SECOND = 500 * 1024;
+export const ON_DEMAND_SCALE_DELAY_MS = 15 * 60_000;
+/** Seconds a shard's load is averaged over before on-demand scaling judges it. */
+export const ON_DEMAND_LOAD_WINDOW_SECONDS = 60;
+export const STREAM_MODE_UPDATES_PER_DAY = 2;

@@ -133,7 +133,8 @@ export class ReadPath {
         SequenceNumber: shard.sequenceNumberOf(record.ordinal, record.arrivalMs),
         ApproximateArrivalTimestamp: record.arrivalMs / 1000,
         Data: record.payload ?? new Uint8Array(record.dataBytes),
-        PartitionKey: record.partitionKey,
+        // A record written to an AUTO stream without a key has none [model §15.2].
+        ...(record.partitionKey === '' ? {} : { PartitionKey: record.partitionKey }),
       });
       return true;
     });

@@ -129,6 +129,7 @@ export class Resharding {
     else if (plan.kind === 'merge') this.merge(stream, plan.shard, plan.adjacent, at);
     else this.uniformScaling(stream, plan.target, at);
     stream.reindexOpenShards();
+    stream.layoutChangedSec = Math.floor(at / 1000);
   }
 
   /** The stream a resharding request names: PROVISIONED and ACTIVE. */
@@ -164,6 +165,14 @@ export class Resharding {
     stream.status = 'UPDATING';
     stream.pendingReshard = plan;
     stream.transitionAtMs = this.state.nowMs + Math.max(0, durationMs);
+  }
+
+  /**
+   * Splits an open shard at `key` now, without a request (on-demand scaling); the caller reindexes the
+   * open shards afterwards.
+   */
+  splitNow(stream: Stream, shard: Shard, key: bigint): void {
+    this.split(stream, shard, key, this.state.nowMs);
   }
 
   private split(stream: Stream, parent: Shard, key: bigint, at: number): [Shard, Shard] {

@@ -3,7 +3,13 @@ import { HotKeySketch } from './hotKeys';
 import { KeyTable } from './keyTable';
 import { ExplicitTally, KeyWindow } from './keyWindow';
 import { ReadLimiter, WriteLimiter } from './limiter';
-import { KEY_WINDOW_EXACT_KEYS, SEQUENCE_COUNTER_MAX, type StreamMode, type ThrottleModel } from './limits';
+import {
+  KEY_WINDOW_EXACT_KEYS,
+  type RecordDistribution,
+  SEQUENCE_COUNTER_MAX,
+  type StreamMode,
+  type ThrottleModel,
+} from './limits';
 import { RecordLog } from './recordLog';
 import type { ReshardPlan } from './resharding';
 import { formatSequenceNumber, type SequenceFields } from './sequenceNumber';
@@ -178,7 +184,25 @@ export class Stream {
   readonly name: string;
   readonly accountId: string;
   readonly region: string;
-  readonly mode: StreamMode;
+  /** Capacity mode: UpdateStreamMode changes it [model §15.3]. */
+  mode: StreamMode;
+  /** How records are placed [model §15.2]: by their hash key, or spread evenly (AUTO, on-demand only). */
+  recordDistribution: RecordDistribution = 'USER_PARTITION_KEY';
+  /** The next open shard (by position in openShards) an AUTO record goes to: even, in turn. */
+  autoCursor = 0;
+  /** Virtual ms of this stream's UpdateStreamMode calls in the last 24 hours, and the mode it switches to. */
+  modeUpdates: number[] = [];
+  pendingMode: StreamMode | undefined;
+  /** The virtual second the open shards last changed (creation, resharding, scaling). */
+  layoutChangedSec = 0;
+  /** Records/s demand per virtual hour, for the 30-day peak (as hourlyPeakBytes). */
+  readonly hourlyPeakRecords = new Float64Array(720);
+  /** On-demand scaling [model §15.3]: the shards it will split, and when. */
+  scalingAtMs = Number.POSITIVE_INFINITY;
+  scalingShards: Shard[] = [];
+  /** Write demand (bytes/s, accepted + throttled) per virtual hour, for the 30-day peak; slot = hour % 720. */
+  readonly hourlyPeakBytes = new Float64Array(720);
+  readonly hourlyPeakHour = new Float64Array(720).fill(-1);
   readonly createdMs: number;
   readonly throttle: ThrottleModel;
   /**

@@ -73,16 +73,21 @@ export class WritePath {
     payload?: Uint8Array,
     explicitHashKey?: Uint32Array,
   ): number {
-    this.lastShardIndex = shardIndex;
+    // AUTO: the key does not place the record [model §15.2]; nor is it counted as a hot key.
+    const auto = stream.recordDistribution === 'AUTO';
+    const target = auto ? this.autoShard(stream) : shardIndex;
+    this.lastShardIndex = target;
     if (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') return this.reject(stream);
-    const shard = stream.shards[shardIndex] as Shard;
+    const shard = stream.shards[target] as Shard;
     const keyBytes = stream.keys.utf8Bytes[keyId] as number;
     const bytes = dataBytes + keyBytes;
     if (bytes > stream.maxRecordBytes) return this.rejectTooLarge(stream, dataBytes, keyBytes);
     if (!shard.writes.tryTake(this.state.nowMs, bytes)) {
       shard.metrics.recordThrottled(1, bytes);
-      if (explicitHashKey)
-        this.countExplicit(stream, shardIndex, stream.keys.keyOf(keyId), explicitHashKey, 1, bytes);
+      if (auto) {
+        // counted per shard only
+      } else if (explicitHashKey)
+        this.countExplicit(stream, target, stream.keys.keyOf(keyId), explicitHashKey, 1, bytes);
       else stream.hotKeys.addKey(keyId, 1, 1, bytes);
       stream.keys.releaseIfUnused(keyId);
       stream.totals.throttled++;
@@ -92,13 +97,15 @@ export class WritePath {
     stream.keys.retain(keyId);
     shard.log.append(this.state.nowMs, keyId, dataBytes, payload);
     shard.metrics.recordAccepted(bytes);
-    if (explicitHashKey)
-      this.countExplicit(stream, shardIndex, stream.keys.keyOf(keyId), explicitHashKey, 0, bytes);
+    if (auto) {
+      // counted per shard only
+    } else if (explicitHashKey)
+      this.countExplicit(stream, target, stream.keys.keyOf(keyId), explicitHashKey, 0, bytes);
     else stream.hotKeys.addKey(keyId, 1, 0, bytes);
     stream.totals.accepted++;
     this.counters.accepted++;
     if (++stream.detailUpperBound > stream.detailBudget) this.enforceDetailBudget(stream);
-    return shardIndex;
+    return target;
   }
 
   /**
@@ -128,8 +135,25 @@ export class WritePath {
     const words = this.keyWords;
     const keyBytes = hashKeyAndUtf8Length(partitionKey, words);
     const open = stream.openShards;
-    const shardIndex = open.length > 0 ? (open[stream.locator.locate(words, 0)] as Shard).index : 0;
+    const shardIndex =
+      stream.recordDistribution === 'AUTO'
+        ? this.autoShard(stream)
+        : open.length > 0
+          ? (open[stream.locator.locate(words, 0)] as Shard).index
+          : 0;
     return this.writeDirect(stream, shardIndex, partitionKey, keyBytes, words, dataBytes, payload);
+  }
+
+  /**
+   * The shard an AUTO stream's next record goes to [model §15.2]: the open shards in turn, so records spread
+   * evenly whatever their keys (no key or ExplicitHashKey routes them, and no per-key order holds).
+   */
+  autoShard(stream: Stream): number {
+    const open = stream.openShards;
+    if (open.length === 0) return 0;
+    const shard = open[stream.autoCursor % open.length] as Shard;
+    stream.autoCursor = (stream.autoCursor + 1) % open.length;
+    return shard.index;
   }
 
   /** putRecordFast for a key that is interned: its cached route and key id. */
@@ -163,7 +187,9 @@ export class WritePath {
       return this.throttleDirect(stream, shard, partitionKey, bytes, words, explicit);
     shard.log.appendDirect(now, partitionKey, keyBytes, dataBytes, payload);
     shard.metrics.recordAccepted(bytes);
-    if (explicit) this.countExplicit(stream, shardIndex, partitionKey, words, 0, bytes);
+    if (stream.recordDistribution === 'AUTO') {
+      // An AUTO record was placed in turn, not by a key: counted per shard only.
+    } else if (explicit) this.countExplicit(stream, shardIndex, partitionKey, words, 0, bytes);
     else stream.hotKeys.addHash(words, 0, partitionKey, 1, 0, bytes);
     stream.totals.accepted++;
     this.counters.accepted++;
@@ -210,7 +236,9 @@ export class WritePath {
     explicit: boolean,
   ): number {
     shard.metrics.recordThrottled(1, bytes);
-    if (explicit) this.countExplicit(stream, shard.index, partitionKey, words, 1, bytes);
+    if (stream.recordDistribution === 'AUTO') {
+      // placed in turn, not by a key
+    } else if (explicit) this.countExplicit(stream, shard.index, partitionKey, words, 1, bytes);
     else stream.hotKeys.addHash(words, 0, partitionKey, 1, 1, bytes);
     stream.totals.throttled++;
     this.counters.throttled++;
@@ -283,6 +311,7 @@ export class WritePath {
 
   /** Routes a request record: ExplicitHashKey when given, else MD5 of the partition key (in `keyWords`). */
   private routeRequestRecord(stream: Stream, explicitHashKey: string | undefined): number {
+    if (stream.recordDistribution === 'AUTO') return this.autoShard(stream);
     if (explicitHashKey === undefined) return this.state.routeHashKey(stream, this.keyWords);
     if (!hashKeyFromDecimal(explicitHashKey, this.routeScratch))
       throw errors.explicitHashKeyOutOfRange(explicitHashKey);
@@ -329,6 +358,8 @@ export class WritePath {
     const explicit = request.ExplicitHashKey as string | undefined;
     this.checkExplicitHashKey(explicit);
     const ordering = request.SequenceNumberForOrdering as string | undefined;
+    if (ordering !== undefined && stream.recordDistribution === 'AUTO')
+      throw errors.sequenceNumberForOrderingWithAuto(stream.name, this.state.accountId);
     if (ordering !== undefined) {
       const fields = parseSequenceNumber(ordering);
       // It must parse, not lie in the future, and come from this stream [model §2, §15.6].
@@ -339,7 +370,8 @@ export class WritePath {
         throw errors.sequenceNumberForOrdering(ordering, stream.name, this.state.accountId);
       }
     }
-    const key = request.PartitionKey as string;
+    // Under AUTO the key is optional [model §15.2]: a record without one reads back without one.
+    const key = (request.PartitionKey as string | undefined) ?? '';
     const keyBytes = hashKeyAndUtf8Length(key, this.keyWords);
     this.checkRecordSize(stream, data, keyBytes);
     if (request.DryRun === true)
@@ -369,7 +401,9 @@ export class WritePath {
   /** PutRecords [model §4]: whole-request checks first, then each entry; a throttled entry fails alone. */
   putRecords(request: TypedRequest): Record<string, unknown> {
     const stream = this.state.writableStream(request);
-    const entries = request.Records as { PartitionKey: string; Data: Uint8Array; ExplicitHashKey?: string }[];
+    const entries = (
+      request.Records as { PartitionKey?: string; Data: Uint8Array; ExplicitHashKey?: string }[]
+    ).map((entry) => ({ ...entry, PartitionKey: entry.PartitionKey ?? '' }));
     // Whole-request checks first: one bad entry fails the request, as AWS does.
     const dataSizes: number[] = [];
     const keySizes: number[] = [];

@@ -11,6 +11,7 @@ import {
   PARTITION_KEY_MIN_LENGTH,
   PUT_RECORDS_MAX_ENTRIES,
   PUT_RECORDS_MIN_ENTRIES,
+  RECORD_DISTRIBUTION_STRATEGIES,
   SCALING_TYPES,
   SEQUENCE_NUMBER_PATTERN,
   SHARD_COUNT_MIN,
@@ -73,6 +74,7 @@ export const OPERATION_SHAPES = {
       },
       StreamName: requiredStreamName,
       MaxRecordSizeInKiB: maxRecordSizeKiB,
+      RecordDistributionStrategy: { type: 'String', enum: RECORD_DISTRIBUTION_STRATEGIES },
     },
   },
   DeleteStream: {
@@ -185,6 +187,26 @@ export const OPERATION_SHAPES = {
     members: {
       StreamARN: { ...streamArn, notNull: true },
       MaxRecordSizeInKiB: { ...maxRecordSizeKiB, notNull: true },
+    },
+  },
+  /** [model §15.3] By ARN; the stream keeps its shards and is UPDATING meanwhile. */
+  UpdateStreamMode: {
+    type: 'Structure',
+    members: {
+      StreamARN: { ...streamArn, notNull: true },
+      StreamModeDetails: {
+        type: 'Structure',
+        notNull: true,
+        members: { StreamMode: { type: 'String', notNull: true, enum: STREAM_MODES } },
+      },
+    },
+  },
+  /** [model §15.2] By ARN; on-demand streams only. */
+  UpdateStreamRecordDistributionStrategy: {
+    type: 'Structure',
+    members: {
+      StreamARN: { ...streamArn, notNull: true },
+      RecordDistributionStrategy: { type: 'String', notNull: true, enum: RECORD_DISTRIBUTION_STRATEGIES },
     },
   },
   /** [model §9]: members in botocore's order. */

@@ -15,6 +15,7 @@ import {
   type KeyDistribution,
   type KeySample,
   type KeySampler,
+  type ShardWeights,
 } from './keyDistribution';
 
 /** What a producer sends. Rates are per virtual second. */
@@ -351,6 +352,24 @@ export class ProducerSet {
     }
   }
 
+  private even: { epoch: number; weights: ShardWeights } | undefined;
+
+  /** Equal shares over the open shards (AUTO), kept while the open shards stay as they are. */
+  private evenWeights(): ShardWeights {
+    const stream = this.stream;
+    if (this.even?.epoch !== stream.routeEpoch) {
+      const open = stream.openShards;
+      this.even = {
+        epoch: stream.routeEpoch,
+        weights: {
+          shards: Int32Array.from(open, (s) => s.index),
+          weights: new Float64Array(open.length).fill(1 / Math.max(1, open.length)),
+        },
+      };
+    }
+    return this.even.weights;
+  }
+
   /** Running producers with a steady rate, in creation order (a reused array: valid until the next call). */
   private steady(): Running[] {
     const list = this.steadyScratch;
@@ -571,7 +590,9 @@ export class ProducerSet {
         left -= rejected;
       }
       if (left <= 0) continue;
-      const { shards, weights } = p.sampler.shardWeights();
+      // AUTO spreads records over the open shards in turn, whatever their keys [model §15.2].
+      const { shards, weights } =
+        this.stream.recordDistribution === 'AUTO' ? this.evenWeights() : p.sampler.shardWeights();
       let weightLeft = 1;
       for (let i = 0; i < shards.length && left > 0; i++) {
         const weight = weights[i] as number;
@@ -645,8 +666,9 @@ export class ProducerSet {
       t.acceptedByShard[shard] = (t.acceptedByShard[shard] ?? 0) + acc;
       t.throttledByShard[shard] = (t.throttledByShard[shard] ?? 0) + count - acc;
     }
-    // Heavy keys feed the hot-key counters with their expected share, throttled as their shard was.
-    for (const [p, n] of due) {
+    // Heavy keys feed the hot-key counters with their expected share, throttled as their shard was (AUTO
+    // records are placed by no key, so none is counted).
+    for (const [p, n] of this.stream.recordDistribution === 'AUTO' ? [] : due) {
       const each = p.bytesEach;
       for (const key of p.sampler.heavyKeys()) {
         const expected = n * key.weight;
