@@ -127,6 +127,18 @@ export interface StreamSnapshot {
   lineage: LineageShard[];
   /** The resharding the stream is UPDATING for, or null. */
   pendingReshard: PendingReshardInfo | null;
+  /** How records are placed: by hash key, or AUTO (even, on-demand only) [model §15.2]. */
+  recordDistribution: 'USER_PARTITION_KEY' | 'AUTO';
+  /** The capacity mode the stream is switching to (UpdateStreamMode), or null. */
+  pendingMode: StreamMode | null;
+  /** On-demand only [model §15.3]: the 30-day peak of write demand and the scaling under way, if any. */
+  onDemand: {
+    peakBytesPerSecond: number;
+    peakRecordsPerSecond: number;
+    /** Shards the scaling will split (each at its middle), and when (virtual ms). */
+    scalingShardIds: string[];
+    scalingAtMs: number | null;
+  } | null;
   /** When the next retained record expires (virtual ms), or null if nothing is retained. */
   nextExpiryMs: number | null;
   totals: { accepted: number; throttled: number; rejected: number };
@@ -189,6 +201,16 @@ function lineageOf(stream: Stream, visible: Shard[]): LineageShard[] {
   }));
   describedLineage.set(stream, { key, lineage });
   return lineage;
+}
+
+function onDemandOf(engine: ShardEngine, stream: Stream): StreamSnapshot['onDemand'] {
+  const peak = engine.onDemand.peak(stream, Math.floor(engine.now() / 3_600_000));
+  return {
+    peakBytesPerSecond: peak.bytes,
+    peakRecordsPerSecond: peak.records,
+    scalingShardIds: stream.scalingShards.map((s) => s.shardId),
+    scalingAtMs: Number.isFinite(stream.scalingAtMs) ? stream.scalingAtMs : null,
+  };
 }
 
 function pendingReshardOf(stream: Stream): PendingReshardInfo | null {
@@ -313,6 +335,9 @@ export function buildStreamSnapshot(
     countBucketMs: stream.countBucketMs,
     lineage: stream.status === 'CREATING' ? [] : lineageOf(stream, shards),
     pendingReshard: pendingReshardOf(stream),
+    recordDistribution: stream.recordDistribution,
+    pendingMode: stream.pendingMode ?? null,
+    onDemand: stream.mode === 'ON_DEMAND' ? onDemandOf(engine, stream) : null,
     nextExpiryMs: null,
     totals: { ...stream.totals },
     releasedRecords: stream.releasedRecords,

@@ -7,6 +7,7 @@ import {
   PARTITION_KEY_MIN_LENGTH,
   PUT_RECORDS_MAX_ENTRIES,
   PUT_RECORDS_MIN_ENTRIES,
+  RECORD_DISTRIBUTION_STRATEGIES,
   RETENTION_HOURS_MAX,
   RETENTION_HOURS_MIN,
   STREAM_NAME_MAX_LENGTH,
@@ -90,6 +91,7 @@ export const scenarioSchema = z.strictObject({
     retentionHours: z.number().int().min(RETENTION_HOURS_MIN).max(RETENTION_HOURS_MAX),
     throttle: z.enum(THROTTLE_MODELS as [ThrottleModel, ...ThrottleModel[]]),
     mode: z.enum(['PROVISIONED', 'ON_DEMAND']).optional(),
+    recordDistribution: z.enum(RECORD_DISTRIBUTION_STRATEGIES).optional(),
   }),
   producers: z.array(z.strictObject({ spec: producerSchema, running: z.boolean() })).max(50),
 });

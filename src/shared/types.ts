@@ -19,6 +19,8 @@ export interface StreamConfig {
   throttle: ThrottleModel;
   /** Capacity mode; PROVISIONED when absent. */
   mode?: 'PROVISIONED' | 'ON_DEMAND';
+  /** How records are placed (AUTO: on-demand streams only); USER_PARTITION_KEY when absent. */
+  recordDistribution?: 'USER_PARTITION_KEY' | 'AUTO';
 }
 
 /** The current scenario file format. */

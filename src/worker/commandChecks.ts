@@ -44,6 +44,13 @@ export function configProblem(config: StreamConfig | undefined): Problem | undef
   if (config.mode !== undefined && !limits.STREAM_MODES.includes(config.mode)) {
     return { field: 'mode', message: `capacity mode must be ${limits.STREAM_MODES.join(' or ')}` };
   }
+  const strategies: readonly string[] = limits.RECORD_DISTRIBUTION_STRATEGIES;
+  if (config.recordDistribution !== undefined && !strategies.includes(config.recordDistribution)) {
+    return {
+      field: 'recordDistribution',
+      message: `record distribution must be ${limits.RECORD_DISTRIBUTION_STRATEGIES.join(' or ')}`,
+    };
+  }
   return undefined;
 }
 

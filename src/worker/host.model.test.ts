@@ -61,7 +61,7 @@ type Action =
   | { kind: 'burst'; count: number }
   | { kind: 'put'; key: string; bytes: number }
   | { kind: 'preset'; index: number }
-  | { kind: 'reshard'; how: 'split' | 'merge' | 'count'; pick: number; factor: number };
+  | { kind: 'reshard'; how: 'split' | 'merge' | 'count' | 'mode' | 'auto'; pick: number; factor: number };
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   {
@@ -122,7 +122,13 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('reshard' as const),
-      how: fc.constantFrom('split' as const, 'merge' as const, 'count' as const),
+      how: fc.constantFrom(
+        'split' as const,
+        'merge' as const,
+        'count' as const,
+        'mode' as const,
+        'auto' as const,
+      ),
       pick: fc.nat(8),
       factor: fc.constantFrom(0.5, 1.5, 2),
     }),
@@ -218,6 +224,13 @@ function apply(model: Model, action: Action): void {
             shardId: shard.shardId,
             adjacentShardId: next.shardId,
           });
+      } else if (action.how === 'mode') {
+        const mode = host.snapshot().stream?.mode === 'ON_DEMAND' ? 'PROVISIONED' : 'ON_DEMAND';
+        host.handle({ type: 'updateStreamMode', requestId: 4, mode });
+      } else if (action.how === 'auto') {
+        const strategy =
+          host.snapshot().stream?.recordDistribution === 'AUTO' ? 'USER_PARTITION_KEY' : 'AUTO';
+        host.handle({ type: 'updateRecordDistribution', requestId: 4, strategy });
       } else {
         host.handle({
           type: 'updateShardCount',

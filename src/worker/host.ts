@@ -195,6 +195,10 @@ export class SimulationHost {
       case 'updateShardCount':
         this.reply(command.requestId, this.reshard(command));
         return;
+      case 'updateStreamMode':
+      case 'updateRecordDistribution':
+        this.reply(command.requestId, this.changeCapacity(command));
+        return;
       default:
         this.refuse('type', `unknown command ${JSON.stringify((command as { type?: unknown }).type)}`);
     }
@@ -328,6 +332,31 @@ export class SimulationHost {
             ] as const);
     const result = this.sim.engine.call(operation, request);
     if (!result.ok) this.errorLog.note(result.error.type, result.error.message, this.sim.engine.now());
+    return toCommandResult(operation, result);
+  }
+
+  /** UpdateStreamMode or UpdateStreamRecordDistributionStrategy on the stream on screen, by its ARN. */
+  private changeCapacity(
+    command: Extract<Command, { type: 'updateStreamMode' | 'updateRecordDistribution' }>,
+  ): CommandResult {
+    const StreamARN = streamOf(this.sim)?.arn ?? '';
+    const result =
+      command.type === 'updateStreamMode'
+        ? this.sim.engine.call('UpdateStreamMode', {
+            StreamARN,
+            StreamModeDetails: { StreamMode: command.mode },
+          })
+        : this.sim.engine.call('UpdateStreamRecordDistributionStrategy', {
+            StreamARN,
+            RecordDistributionStrategy: command.strategy,
+          });
+    const operation =
+      command.type === 'updateStreamMode' ? 'UpdateStreamMode' : 'UpdateStreamRecordDistributionStrategy';
+    if (!result.ok) this.errorLog.note(result.error.type, result.error.message, this.sim.engine.now());
+    // A shared link or exported scenario recreates the stream as it now is.
+    else if (command.type === 'updateStreamMode')
+      this.sim.config = { ...this.sim.config, mode: command.mode };
+    else this.sim.config = { ...this.sim.config, recordDistribution: command.strategy };
     return toCommandResult(operation, result);
   }
 

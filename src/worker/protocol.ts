@@ -59,7 +59,14 @@ export type Command =
   /** The engine's SplitShard, MergeShards and UpdateShardCount on the stream on screen [model §9]. */
   | ({ type: 'splitShard'; requestId: number; shardId: string; newStartingHashKey: string } & ForGeneration)
   | ({ type: 'mergeShards'; requestId: number; shardId: string; adjacentShardId: string } & ForGeneration)
-  | ({ type: 'updateShardCount'; requestId: number; targetShardCount: number } & ForGeneration);
+  | ({ type: 'updateShardCount'; requestId: number; targetShardCount: number } & ForGeneration)
+  /** The engine's UpdateStreamMode and UpdateStreamRecordDistributionStrategy [model §15.2, §15.3]. */
+  | ({ type: 'updateStreamMode'; requestId: number; mode: 'PROVISIONED' | 'ON_DEMAND' } & ForGeneration)
+  | ({
+      type: 'updateRecordDistribution';
+      requestId: number;
+      strategy: 'USER_PARTITION_KEY' | 'AUTO';
+    } & ForGeneration);
 
 /** The command types that carry a generation and are refused when it is stale. */
 export const GENERATION_BOUND_COMMANDS: ReadonlySet<Command['type']> = new Set([
@@ -75,6 +82,8 @@ export const GENERATION_BOUND_COMMANDS: ReadonlySet<Command['type']> = new Set([
   'splitShard',
   'mergeShards',
   'updateShardCount',
+  'updateStreamMode',
+  'updateRecordDistribution',
 ]);
 
 /** The result of a command that calls the engine: the Kinesis response, or its error type and message. */

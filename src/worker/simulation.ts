@@ -36,8 +36,16 @@ export function buildSimulation(
   const created = engine.call(
     'CreateStream',
     config.mode === 'ON_DEMAND'
-      ? { StreamName: config.streamName, StreamModeDetails: { StreamMode: 'ON_DEMAND' } }
-      : { StreamName: config.streamName, ShardCount: config.shardCount },
+      ? {
+          StreamName: config.streamName,
+          StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+          ...(config.recordDistribution ? { RecordDistributionStrategy: config.recordDistribution } : {}),
+        }
+      : {
+          StreamName: config.streamName,
+          ShardCount: config.shardCount,
+          ...(config.recordDistribution ? { RecordDistributionStrategy: config.recordDistribution } : {}),
+        },
   );
   if (!created.ok) return { simulation: undefined, result: toCommandResult('CreateStream', created) };
   engine.advanceTime(engine.core.transitionMs);
