@@ -18,6 +18,21 @@ const stream = (shardCount: number, retentionHours = 24) => ({
   throttle: 'token-bucket' as const,
 });
 
+/**
+ * Which of the keys customer-0 … customer-399 hash into the lower half of the hash space (shardId-000000000000
+ * of a 2-shard stream): bit i (most significant first in each hex digit) is set when MD5("customer-i") <
+ * 2^127. Computed once with node:crypto; 205 keys are set, 108 of them in the lowest quarter.
+ */
+const CUSTOMERS_IN_LOWER_HALF =
+  '0966fce6391e268bce07a68d6583cf8aab996d223bdaa7691a5a7df53947b9a6bdde89a725e7961539ead205af64619c9400';
+
+/** customer-0 … customer-399: keys in the lower half weigh `lowerWeight`, the others 1. */
+const customers = (lowerWeight: number) =>
+  Array.from({ length: CUSTOMERS_IN_LOWER_HALF.length * 4 }, (_, i) => {
+    const digit = Number.parseInt(CUSTOMERS_IN_LOWER_HALF[i >> 2] ?? '0', 16);
+    return { key: `customer-${i}`, weight: (digit >> (3 - (i & 3))) & 1 ? lowerWeight : 1 };
+  });
+
 /** Named, seeded, reproducible scenarios, each with the one lesson it teaches. */
 export const PRESETS: readonly (Scenario & { id: string; name: string; lesson: string })[] = [
   {
@@ -158,6 +173,62 @@ export const PRESETS: readonly (Scenario & { id: string; name: string; lesson: s
           rate: 3000,
           distribution: { kind: 'explicitHashKeys', partitionKey: 'device-1' },
         }),
+      },
+    ],
+  },
+  {
+    id: 'split-hot-shard',
+    name: 'Split the hot shard',
+    lesson:
+      'Many keys, but four fifths of them by weight hash into shardId-000000000000: it is asked ~1,600 records/s and throttles (a hot shard, not a hot key). Press Split here in the Diagnosis: after the UPDATING period its two children take ~800 records/s each and nobody throttles, while the producer keeps running.',
+    version: SCENARIO_VERSION,
+    seed: 8,
+    speed: 1,
+    stream: stream(2),
+    producers: [
+      {
+        running: true,
+        spec: producer({
+          name: 'checkout',
+          rate: 2000,
+          distribution: { kind: 'weighted', keys: customers(4) },
+        }),
+      },
+    ],
+  },
+  {
+    id: 'split-hot-key',
+    name: 'Splitting does not fix a hot key',
+    lesson:
+      'The key "celebrity" alone asks 1,200 records/s of shardId-000000000001. Split that shard (Split on its row): every record of one key goes to one hash key, so one child gets all of "celebrity" and still throttles. Only changing the key helps (see random suffixes).',
+    version: SCENARIO_VERSION,
+    seed: 9,
+    speed: 1,
+    stream: stream(2),
+    producers: [
+      {
+        running: true,
+        spec: producer({
+          name: 'timeline',
+          rate: 2000,
+          distribution: { kind: 'hotKey', hotKey: 'celebrity', hotPercent: 60, keyCount: 5000 },
+        }),
+      },
+    ],
+  },
+  {
+    id: 'update-shard-count-4-to-3',
+    name: 'UpdateShardCount 4 → 3',
+    lesson:
+      'A 4-shard stream with even traffic. Set TargetShardCount to 3 and press UpdateShardCount: after the UPDATING period (about 2 virtual minutes) every old shard is closed and three new ones, shardId-000000000006, -009 and -010, hold equal thirds of the hash space. Watch them appear in the Shard lineage chart.',
+    version: SCENARIO_VERSION,
+    seed: 10,
+    speed: 1,
+    stream: stream(4),
+    producers: [
+      {
+        running: true,
+        spec: producer({ name: 'orders', rate: 2000, distribution: { kind: 'uniform', keyCount: 10_000 } }),
       },
     ],
   },

@@ -21,7 +21,12 @@ export type ResultSlot =
   | 'putRecord'
   | 'addProducer'
   | 'loadScenario'
-  | 'inspectKey';
+  | 'inspectKey'
+  /** SplitShard / MergeShards from the shard table. */
+  | 'reshard'
+  /** SplitShard from a hot-shard diagnosis ("Split here"). */
+  | 'splitHere'
+  | 'updateShardCount';
 
 export interface SimState {
   ready: boolean;
@@ -50,6 +55,15 @@ export interface SimState {
     /** Loads a scenario; it starts playing unless `paused`. */
     loadScenario(scenario: Scenario, options?: { paused?: boolean }): void;
     inspectKey(partitionKey: string, explicitHashKey?: string): void;
+    /**
+     * SplitShard of the stream on screen; the answer (Kinesis's output or error, exactly) shows in `slot`
+     * ('reshard' for the shard table, 'splitHere' for the diagnosis).
+     */
+    splitShard(shardId: string, newStartingHashKey: string, slot?: 'reshard' | 'splitHere'): void;
+    /** MergeShards: `shardId` is the lower hash range, `adjacentShardId` the one that starts where it ends. */
+    mergeShards(shardId: string, adjacentShardId: string): void;
+    /** UpdateShardCount (UNIFORM_SCALING) to `targetShardCount` open shards. */
+    updateShardCount(targetShardCount: number): void;
     /** Shows an error that happened on this side (e.g. an imported file that is not a scenario). */
     reportResult(slot: ResultSlot, result: CommandResult): void;
     /**
@@ -169,6 +183,16 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
               partitionKey,
               ...(explicitHashKey ? { explicitHashKey } : {}),
             }),
+          ),
+        splitShard: (shardId, newStartingHashKey, slot = 'reshard') =>
+          request(slot, (requestId) => send({ type: 'splitShard', requestId, shardId, newStartingHashKey })),
+        mergeShards: (shardId, adjacentShardId) =>
+          request('reshard', (requestId) =>
+            send({ type: 'mergeShards', requestId, shardId, adjacentShardId }),
+          ),
+        updateShardCount: (targetShardCount) =>
+          request('updateShardCount', (requestId) =>
+            send({ type: 'updateShardCount', requestId, targetShardCount }),
           ),
         reportResult: (slot, result) => set((s) => ({ results: { ...s.results, [slot]: result } })),
         updateProducer: (id, spec, generation) =>

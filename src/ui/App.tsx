@@ -1,6 +1,7 @@
 import { useSim } from '../state/SimStoreProvider';
 import { selectActions, selectCommandError, selectEngineVersion } from '../state/selectors';
 import { KeyDistributionChart } from './charts/KeyDistributionChart';
+import { LineageChart } from './charts/LineageChart';
 import { RetentionChart } from './charts/RetentionChart';
 import { ThrottlingChart } from './charts/ThrottlingChart';
 import { ThroughputChart } from './charts/ThroughputChart';
@@ -14,6 +15,7 @@ import { DiagnosisPanel } from './skew/DiagnosisPanel';
 import { KeyInspector } from './skew/KeyInspector';
 import { KeyspaceView } from './skew/KeyspaceView';
 import { TimeBar } from './TimeBar';
+import { UpdateShardCountForm } from './UpdateShardCountForm';
 
 /** The simulator page: time controls, stream and producers on the left, charts and shards on the right. */
 export function App() {
@@ -46,6 +48,7 @@ export function App() {
       <main className="layout">
         <section className="panel shards-panel" aria-labelledby="shards-heading">
           <h2 id="shards-heading">Shards</h2>
+          <UpdateShardCountForm />
           <ShardTable />
         </section>
         <div className="column">
@@ -59,6 +62,7 @@ export function App() {
           <section className="panel" aria-labelledby="charts-heading">
             <h2 id="charts-heading">Charts</h2>
             <KeyspaceView />
+            <LineageChart />
             <KeyDistributionChart />
             <ThroughputChart />
             <ThrottlingChart />

@@ -1,9 +1,13 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useSim } from '../../state/SimStoreProvider';
+import { selectActions, selectResult } from '../../state/selectors';
 import type { SimState } from '../../state/store';
 import type { ShardDiagnosis } from '../../worker/engineTypes';
 import { AggregateNote } from '../AggregateNote';
 import { formatByteLimit, formatBytes, formatCount, formatVirtualSecond } from '../format';
+import { ReshardStatus } from '../ReshardStatus';
+import { ResultMessage } from '../ResultMessage';
 
 /** What a row shows, rounded: a row re-renders only when one of these changes, not on every snapshot. */
 interface Row {
@@ -65,16 +69,33 @@ const perSecondBytes = (bytes: number) => `${formatBytes(bytes)}/s`;
 /**
  * For each shard that throttled in the engine's diagnosis window: hot key or hot shard, which limit is
  * exceeded (records/s or bytes/s), the numbers of the virtual second behind the verdict, the busiest key,
- * and what would help (for a hot shard, the AWS CLI line that splits it).
+ * and what would help (for a hot shard, a Split here button and the AWS CLI line that split it there).
+ * Kinesis's answer to Split here shows above the list: the diagnosis it came from may be gone by then.
  */
 export function DiagnosisPanel() {
   const rows = useSim(useShallow(selectRows));
   const streamName = useSim(selectStreamName);
   const windowSeconds = useSim(selectWindowSeconds);
+  const actions = useSim(selectActions);
+  const result = useSim(selectResult('splitHere'));
+  const [asked, setAsked] = useState<{ shardId: string; key: string } | null>(null);
   const windowText = windowSeconds === null ? 'few' : formatCount(windowSeconds);
+  const splitHere = (shardId: string, key: string) => {
+    setAsked({ shardId, key });
+    actions.splitShard(shardId, key, 'splitHere');
+  };
   return (
     <section className="panel" aria-labelledby="diagnosis-heading">
       <h2 id="diagnosis-heading">Diagnosis</h2>
+      <ReshardStatus />
+      <ResultMessage
+        result={result}
+        success={() =>
+          asked
+            ? `SplitShard accepted: ${asked.shardId} splits at NewStartingHashKey ${asked.key} when the stream's UPDATING period ends; its two children then share its load.`
+            : 'SplitShard accepted.'
+        }
+      />
       {rows.length === 0 ? (
         <p className="muted">No shard is throttling in the last {windowText} virtual seconds.</p>
       ) : (
@@ -86,7 +107,9 @@ export function DiagnosisPanel() {
           <ul className="diagnosis" aria-label="Throttled shards diagnosed">
             {rows.map((json) => {
               const row = JSON.parse(json) as Row;
-              return <DiagnosisItem key={row.shardId} row={row} streamName={streamName} />;
+              return (
+                <DiagnosisItem key={row.shardId} row={row} streamName={streamName} onSplit={splitHere} />
+              );
             })}
           </ul>
         </>
@@ -95,7 +118,15 @@ export function DiagnosisPanel() {
   );
 }
 
-function DiagnosisItem({ row, streamName }: { row: Row; streamName: string }) {
+function DiagnosisItem({
+  row,
+  streamName,
+  onSplit,
+}: {
+  row: Row;
+  streamName: string;
+  onSplit: (shardId: string, newStartingHashKey: string) => void;
+}) {
   const byBytes = row.limit === 'bytes';
   const limitText = byBytes
     ? `over the ${formatByteLimit(row.limitBytes)}/s limit (bytes: ${perSecondBytes(row.demandBytes)} asked)`
@@ -129,12 +160,22 @@ function DiagnosisItem({ row, streamName }: { row: Row; streamName: string }) {
       ) : null}
       <p>{row.explanation}</p>
       {row.split ? (
-        <p>
-          <code>
-            aws kinesis split-shard --stream-name {streamName} --shard-to-split {row.shardId}{' '}
-            --new-starting-hash-key {row.split}
-          </code>
-        </p>
+        <div className="split-here">
+          <button
+            type="button"
+            className="primary"
+            aria-label={`Split here: ${row.shardId} at NewStartingHashKey ${row.split}`}
+            onClick={() => onSplit(row.shardId, row.split as string)}
+          >
+            Split here
+          </button>
+          <p>
+            <code>
+              aws kinesis split-shard --stream-name {streamName} --shard-to-split {row.shardId}{' '}
+              --new-starting-hash-key {row.split}
+            </code>
+          </p>
+        </div>
       ) : null}
     </li>
   );

@@ -2,6 +2,7 @@ import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useSim } from '../../state/SimStoreProvider';
 import { selectLimits } from '../../state/selectors';
 import type { SimState } from '../../state/store';
+import type { StreamSnapshot } from '../../worker/engineTypes';
 import { AGGREGATE_COUNTS, AggregateNote } from '../AggregateNote';
 import { ChartFrame } from '../charts/ChartFrame';
 import { demandAt, shortShardId } from '../charts/chartData';
@@ -31,7 +32,61 @@ interface MarkedKey {
   rate: number;
 }
 
-/** Position of a decimal hash key in the hash space, for drawing only. */
+/**
+ * The shard layout of each second of history: which shard holds each heatmap row (its position in the
+ * snapshot's arrays, or -1 where no shard was open), so a second is drawn with the shards of that second and
+ * a split shows as a boundary appearing. A layout is shared by every second with the same open shards.
+ */
+interface SecondLayouts {
+  /** Per second of history: an index into `rows`. */
+  layoutOf: Int32Array;
+  rows: Int32Array[];
+  /** Per layout: whether its shards are wide enough on screen to draw the boundaries between them. */
+  boundaries: boolean[];
+}
+
+/** Shards drawn with boundary lines only when each has this many heatmap rows on average. */
+const MIN_ROWS_FOR_BOUNDARIES = 4;
+
+function secondLayouts(stream: StreamSnapshot): SecondLayouts {
+  // A child starts taking writes when its parents close (its CreatedMs is a moment later, as on AWS).
+  const closedAt = new Map(stream.lineage.map((s) => [s.shardId, s.closedMs]));
+  const byRange = stream.shards
+    .map((shard) => {
+      const parentClosed = shard.parentShardId === undefined ? undefined : closedAt.get(shard.parentShardId);
+      return { shard, opened: typeof parentClosed === 'number' ? parentClosed : shard.createdMs };
+    })
+    .sort((a, b) => a.shard.startFraction - b.shard.startFraction || a.opened - b.opened);
+  const layoutOf = new Int32Array(stream.seconds);
+  const rows: Int32Array[] = [];
+  const boundaries: boolean[] = [];
+  const seen = new Map<string, number>();
+  for (let t = 0; t < stream.seconds; t++) {
+    // The shards open at the end of the second.
+    const at = (stream.firstSecond + t + 1) * 1000 - 1;
+    const open = byRange.filter(
+      ({ shard, opened }) => opened <= at && (shard.closedMs === null || shard.closedMs > at),
+    );
+    const signature = open.map((o) => o.shard.position).join(',');
+    let layout = seen.get(signature);
+    if (layout === undefined) {
+      layout = rows.length;
+      seen.set(signature, layout);
+      const row = new Int32Array(HEAT_HEIGHT).fill(-1);
+      let k = 0;
+      for (let y = 0; y < HEAT_HEIGHT && open.length > 0; y++) {
+        const f = (y + 0.5) / HEAT_HEIGHT;
+        while (k < open.length - 1 && (open[k]?.shard.endFraction ?? 1) < f) k++;
+        const shard = open[k]?.shard;
+        if (shard && shard.startFraction <= f + 1 / HEAT_HEIGHT) row[y] = shard.position;
+      }
+      rows.push(row);
+      boundaries.push(open.length > 0 && HEAT_HEIGHT / open.length >= MIN_ROWS_FOR_BOUNDARIES);
+    }
+    layoutOf[t] = layout;
+  }
+  return { layoutOf, rows, boundaries };
+}
 
 /** White → amber → red as load goes from 0 to the limit and beyond. */
 function heatRgb(load: number): [number, number, number] {
@@ -88,7 +143,11 @@ export const KeyspaceView = memo(function KeyspaceView() {
         rate: k.count / windowSeconds,
       };
     });
-    return { limit, loads, keys, window: windowSeconds };
+    // The bar shows the keyspace now: the open shards, in hash key order (closed ones keep only records).
+    const open = stream.shards
+      .filter((shard) => shard.isOpen)
+      .sort((a, b) => a.startFraction - b.startFraction);
+    return { limit, loads, keys, window: windowSeconds, open, layouts: secondLayouts(stream) };
   }, [stream, limits]);
 
   useEffect(() => {
@@ -113,7 +172,8 @@ export const KeyspaceView = memo(function KeyspaceView() {
     context.clearRect(0, 0, WIDTH, HEIGHT);
     context.font = '12px system-ui, sans-serif';
     // The bar: one segment per shard, heated by its recent demand against the limit; throttled ones hatched.
-    stream.shards.forEach((shard, i) => {
+    view.open.forEach((shard) => {
+      const i = shard.position;
       const x0 = shard.startFraction * WIDTH;
       const x1 = Math.max(x0 + 1, shard.endFraction * WIDTH);
       const load = view.loads[i]?.demand ?? 0;
@@ -178,31 +238,42 @@ export const KeyspaceView = memo(function KeyspaceView() {
     // (one ImageData) rather than thousands of fillRect calls, so a 500-shard stream draws in about a millisecond.
     const colWidth = WIDTH / stream.seconds;
     const image = context.createImageData(WIDTH, HEAT_HEIGHT);
-    const shardOfRow = new Int32Array(HEAT_HEIGHT);
-    let shardIndex = 0;
-    for (let y = 0; y < HEAT_HEIGHT; y++) {
-      const f = (y + 0.5) / HEAT_HEIGHT;
-      while (shardIndex < stream.shards.length - 1 && (stream.shards[shardIndex]?.endFraction ?? 1) < f)
-        shardIndex++;
-      shardOfRow[y] = shardIndex;
-    }
+    const { layoutOf, rows, boundaries } = view.layouts;
     const rgb = new Uint8ClampedArray(stream.shards.length * 3);
     for (let t = 0; t < stream.seconds; t++) {
-      stream.shards.forEach((shard, i) => {
+      stream.shards.forEach((shard) => {
         const [r, g, b] = heatRgb(demandAt(stream, shard.position, t) / view.limit);
-        rgb[i * 3] = r;
-        rgb[i * 3 + 1] = g;
-        rgb[i * 3 + 2] = b;
+        rgb[shard.position * 3] = r;
+        rgb[shard.position * 3 + 1] = g;
+        rgb[shard.position * 3 + 2] = b;
       });
+      const layout = layoutOf[t] as number;
+      const shardOfRow = rows[layout] as Int32Array;
+      const lines = boundaries[layout] === true;
       const x0 = Math.floor(t * colWidth);
       const x1 = Math.min(WIDTH, Math.floor((t + 1) * colWidth));
       for (let y = 0; y < HEAT_HEIGHT; y++) {
-        const c = (shardOfRow[y] as number) * 3;
+        const position = shardOfRow[y] as number;
+        // No shard open yet (before the stream existed): a neutral grey.
+        let r = 241;
+        let g = 245;
+        let b = 249;
+        if (position >= 0) {
+          r = rgb[position * 3] as number;
+          g = rgb[position * 3 + 1] as number;
+          b = rgb[position * 3 + 2] as number;
+          // Where one shard's range meets the next: a darker line, so a split appears as a new boundary.
+          if (lines && y > 0 && shardOfRow[y - 1] !== position && (shardOfRow[y - 1] as number) >= 0) {
+            r = Math.round(r * 0.45);
+            g = Math.round(g * 0.45);
+            b = Math.round(b * 0.5);
+          }
+        }
         for (let x = x0; x < x1; x++) {
           const p = (y * WIDTH + x) * 4;
-          image.data[p] = rgb[c] as number;
-          image.data[p + 1] = rgb[c + 1] as number;
-          image.data[p + 2] = rgb[c + 2] as number;
+          image.data[p] = r;
+          image.data[p + 1] = g;
+          image.data[p + 2] = b;
           image.data[p + 3] = 255;
         }
       }
@@ -244,8 +315,9 @@ export const KeyspaceView = memo(function KeyspaceView() {
           The hash space 0 … 2^128−1 left to right, cut into shard ranges; colour and the printed rate show
           each shard's demand over the last {view.window} virtual seconds, hatching marks throttling,
           triangles mark the hottest keys over the last {view.window} virtual seconds (a bracket: a key spread
-          over that shard by ExplicitHashKey). Below, the keyspace over the last {stream.seconds} s: a hot
-          shard is a bright band, a hot key a dark streak.
+          over that shard by ExplicitHashKey). Below, the keyspace over the last {stream.seconds} s, each
+          second cut into the shards open then (dark lines between them): a hot shard is a bright band, a hot
+          key a dark streak, a split a new line appearing.
           <AggregateNote what={AGGREGATE_COUNTS} />
         </>
       }
@@ -257,12 +329,12 @@ export const KeyspaceView = memo(function KeyspaceView() {
           `Demand records/s (${view.window} s)`,
           `Throttled records/s (${view.window} s)`,
         ],
-        rows: stream.shards.map((s, i) => [
+        rows: view.open.map((s) => [
           s.shardId,
           s.startingHashKey,
           s.endingHashKey,
-          view.loads[i]?.demand ?? 0,
-          view.loads[i]?.throttled ?? 0,
+          view.loads[s.position]?.demand ?? 0,
+          view.loads[s.position]?.throttled ?? 0,
         ]),
       })}
       chart={
@@ -275,7 +347,7 @@ export const KeyspaceView = memo(function KeyspaceView() {
             aria-label="Keyspace bar and keyspace-by-time heatmap"
           />
           <div className="keyspace-overlay" style={{ top: MARKS_HEIGHT, height: BAR_HEIGHT, width: WIDTH }}>
-            {stream.shards.map((shard, i) => (
+            {view.open.map((shard) => (
               <button
                 type="button"
                 key={shard.shardId}
@@ -284,9 +356,9 @@ export const KeyspaceView = memo(function KeyspaceView() {
                   left: `${shard.startFraction * 100}%`,
                   width: `${Math.max(0.2, (shard.endFraction - shard.startFraction) * 100)}%`,
                 }}
-                aria-label={`${shard.shardId}: hash keys ${shard.startingHashKey} to ${shard.endingHashKey}, ${formatCount(view.loads[i]?.demand ?? 0)} records/s asked, ${formatCount(view.loads[i]?.throttled ?? 0)} throttled/s`}
-                onFocus={() => setFocused(i)}
-                onMouseEnter={() => setFocused(i)}
+                aria-label={`${shard.shardId}: hash keys ${shard.startingHashKey} to ${shard.endingHashKey}, ${formatCount(view.loads[shard.position]?.demand ?? 0)} records/s asked, ${formatCount(view.loads[shard.position]?.throttled ?? 0)} throttled/s`}
+                onFocus={() => setFocused(shard.position)}
+                onMouseEnter={() => setFocused(shard.position)}
                 onBlur={() => setFocused(null)}
                 onMouseLeave={() => setFocused(null)}
               />
@@ -311,13 +383,13 @@ export const KeyspaceView = memo(function KeyspaceView() {
             </tr>
           </thead>
           <tbody>
-            {stream.shards.map((s, i) => (
+            {view.open.map((s) => (
               <tr key={s.shardId}>
                 <th scope="row">{s.shardId}</th>
                 <td className="hash">{s.startingHashKey}</td>
                 <td className="hash">{s.endingHashKey}</td>
-                <td>{formatCount(view.loads[i]?.demand ?? 0)}</td>
-                <td>{formatCount(view.loads[i]?.throttled ?? 0)}</td>
+                <td>{formatCount(view.loads[s.position]?.demand ?? 0)}</td>
+                <td>{formatCount(view.loads[s.position]?.throttled ?? 0)}</td>
               </tr>
             ))}
           </tbody>
