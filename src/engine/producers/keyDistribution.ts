@@ -67,6 +67,9 @@ export interface KeySampler {
 
 /** Keys with the largest shares that aggregate simulation feeds to the hot-key counters, per producer. */
 export const HEAVY_KEYS = 64;
+/** The heaviest keys always counted; past them, only keys with at least HEAVY_MIN_SHARE of the records. */
+export const HEAVY_KEYS_ALWAYS = 8;
+export const HEAVY_MIN_SHARE = 1 / 1000;
 
 /** Checks a distribution's parameters; returns the first problem as [field, message], or undefined. */
 export function distributionProblem(d: KeyDistribution): [string, string] | undefined {
@@ -183,7 +186,11 @@ export function createKeySampler(
     const heaviest = Array.from({ length: keys.length }, (_, i) => i)
       .sort((a, b) => (weights[b] as number) - (weights[a] as number) || a - b)
       .slice(0, HEAVY_KEYS)
-      .filter((i) => (weights[i] as number) > 0);
+      .filter(
+        (i, rank) =>
+          (weights[i] as number) > 0 &&
+          (rank < HEAVY_KEYS_ALWAYS || (weights[i] as number) / total >= HEAVY_MIN_SHARE),
+      );
     const shardWeights = whileRoutesHold(stream, () => {
       const byShard = new Map<number, number>();
       ids.forEach((id, i) => {

@@ -353,6 +353,22 @@ export class ProducerSet {
   }
 
   private even: { epoch: number; weights: ShardWeights } | undefined;
+  /** The second standard normal of the last Box–Muller pair, or NaN: each pair serves two draws. */
+  private spareGaussian = Number.NaN;
+
+  /** A standard normal draw from the engine's seeded generator (Box–Muller, both values used). */
+  private gaussian(): number {
+    const spare = this.spareGaussian;
+    if (!Number.isNaN(spare)) {
+      this.spareGaussian = Number.NaN;
+      return spare;
+    }
+    const random = this.engine.random;
+    const radius = Math.sqrt(-2 * Math.log(Math.max(random.next(), 1e-12)));
+    const angle = 2 * Math.PI * random.next();
+    this.spareGaussian = radius * Math.sin(angle);
+    return radius * Math.cos(angle);
+  }
 
   /** Equal shares over the open shards (AUTO), kept while the open shards stay as they are. */
   private evenWeights(): ShardWeights {
@@ -602,9 +618,7 @@ export class ProducerSet {
           const q = Math.min(1, weight / weightLeft);
           const mean = left * q;
           const sd = Math.sqrt(Math.max(0, mean * (1 - q)));
-          const u1 = Math.max(random.next(), 1e-12);
-          const gaussian = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random.next());
-          count = Math.min(left, Math.max(0, Math.round(mean + sd * gaussian)));
+          count = Math.min(left, Math.max(0, Math.round(mean + sd * this.gaussian())));
         }
         weightLeft -= weight;
         left -= count;
