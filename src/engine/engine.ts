@@ -6,7 +6,13 @@ import { ControlPlane } from './controlPlane';
 import { type AttemptCounters, type EngineOptions, EngineState } from './engineState';
 import { errors, KinesisError } from './errors';
 import type { ThrottleModel } from './limits';
-import { ON_DEMAND_SCALE_DELAY_MS, RESHARD_MS_DEFAULT, SHARD_COUNT_UPDATE_MS_DEFAULT } from './limits';
+import {
+  ON_DEMAND_PEAK_FACTOR,
+  ON_DEMAND_SCALE_DELAY_MS,
+  ON_DEMAND_SPLIT_BYTES_PER_SECOND,
+  RESHARD_MS_DEFAULT,
+  SHARD_COUNT_UPDATE_MS_DEFAULT,
+} from './limits';
 import { OnDemandCapacity } from './onDemand';
 import type { SeededRandom } from './random';
 import { ReadPath } from './readPath';
@@ -53,7 +59,9 @@ export class ShardEngine {
     });
     this.onDemand = new OnDemandCapacity(this.state, this.resharding, {
       modeUpdateMs: options.reshardMs ?? RESHARD_MS_DEFAULT,
-      scaleDelayMs: options.onDemandScaleDelayMs ?? ON_DEMAND_SCALE_DELAY_MS,
+      scaleDelayMs: options.onDemand?.scaleDelayMs ?? ON_DEMAND_SCALE_DELAY_MS,
+      peakFactor: options.onDemand?.peakFactor ?? ON_DEMAND_PEAK_FACTOR,
+      splitBytesPerSecond: options.onDemand?.splitBytesPerSecond ?? ON_DEMAND_SPLIT_BYTES_PER_SECOND,
     });
     this.clock = new EngineClock(this.state, {
       completeUpdate: (stream) => {

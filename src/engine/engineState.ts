@@ -40,8 +40,12 @@ export interface EngineOptions {
    */
   reshardMs?: number;
   shardCountUpdateMs?: number;
-  /** How long on-demand scaling takes to act, virtual ms (default 15 minutes: AWS's 2022 guide) [model §15.3]. */
-  onDemandScaleDelayMs?: number;
+  /**
+   * On-demand scaling's figures [model §15.3], for teaching (defaults from AWS's 2022 Developer Guide):
+   * `scaleDelayMs` how long it takes to act (15 minutes), `peakFactor` the multiple of the 30-day peak it keeps
+   * capacity for (2), `splitBytesPerSecond` the write demand past which a shard is split (500 KB/s).
+   */
+  onDemand?: { scaleDelayMs?: number; peakFactor?: number; splitBytesPerSecond?: number };
 }
 
 /** The default virtual start: 2026-01-01T00:00:00Z, so runs do not depend on the host's clock. */

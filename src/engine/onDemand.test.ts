@@ -84,7 +84,7 @@ describe('on-demand scaling (AWS 2022 documentation) [model §15.3]', () => {
   });
 
   it('a spike above twice the 30-day peak throttles until it has scaled; a hot key still throttles after', () => {
-    const engine = onDemand({ onDemandScaleDelayMs: 5 * MINUTE });
+    const engine = onDemand({ onDemand: { scaleDelayMs: 5 * MINUTE } });
     const producers = new ProducerSet(engine.core, engine.core.stream('od') as never);
     producers.aggregateThreshold = 1; // an hour of 12,000 records/s: in aggregate
     const spike = producers.add(producer(12_000, 100, { kind: 'uniform', keyCount: 20_000 }));

@@ -3,9 +3,7 @@ import type { EngineState } from './engineState';
 import { errors } from './errors';
 import {
   ON_DEMAND_LOAD_WINDOW_SECONDS,
-  ON_DEMAND_PEAK_FACTOR,
   ON_DEMAND_PEAK_WINDOW_MS,
-  ON_DEMAND_SPLIT_BYTES_PER_SECOND,
   type RecordDistribution,
   SHARD_WRITE_BYTES_PER_SECOND,
   SHARD_WRITE_RECORDS_PER_SECOND,
@@ -20,12 +18,16 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const PEAK_HOURS = ON_DEMAND_PEAK_WINDOW_MS / HOUR_MS;
 
-/** Timing of capacity-mode changes, virtual ms (typical, not guaranteed). */
+/** Timing of capacity-mode changes (virtual ms; typical, not guaranteed) and on-demand scaling's figures. */
 export interface OnDemandTiming {
   /** How long UpdateStreamMode keeps the stream UPDATING. */
   modeUpdateMs: number;
   /** How long on-demand scaling takes to act (AWS's 2022 guide: within 15 minutes). */
   scaleDelayMs: number;
+  /** Capacity kept as a multiple of the 30-day peak (AWS's 2022 guide: 2). */
+  peakFactor: number;
+  /** A shard's write demand past which it is split, bytes/s (AWS's 2022 guide: 500 KB/s). */
+  splitBytesPerSecond: number;
 }
 
 /**
@@ -152,12 +154,12 @@ export class OnDemandCapacity {
     });
     loads.sort((a, b) => b.load - a.load);
     const chosen = new Set<Shard>();
-    for (const { shard, load } of loads) if (load > ON_DEMAND_SPLIT_BYTES_PER_SECOND) chosen.add(shard);
+    for (const { shard, load } of loads) if (load > this.timing.splitBytesPerSecond) chosen.add(shard);
     // Capacity for twice the peak, in bytes and in records (on-demand capacity is stated in both).
     const peak = this.peak(stream, hour);
     const wanted = Math.max(
-      Math.ceil((ON_DEMAND_PEAK_FACTOR * peak.bytes) / SHARD_WRITE_BYTES_PER_SECOND),
-      Math.ceil((ON_DEMAND_PEAK_FACTOR * peak.records) / SHARD_WRITE_RECORDS_PER_SECOND),
+      Math.ceil((this.timing.peakFactor * peak.bytes) / SHARD_WRITE_BYTES_PER_SECOND),
+      Math.ceil((this.timing.peakFactor * peak.records) / SHARD_WRITE_RECORDS_PER_SECOND),
     );
     for (const { shard } of loads) {
       if (stream.openShards.length + chosen.size >= wanted) break;
