@@ -46,12 +46,31 @@ test('the page has no WCAG 2.1 A/AA violations that axe-core can detect', async 
   await page.getByRole('button', { name: /pause/i }).click();
   expect(await axeViolations(page)).toEqual([]);
 
-  for (const title of ['Keyspace', 'Key distribution', 'Write throughput', 'Throttling', 'Retention']) {
+  for (const title of [
+    'Keyspace',
+    'Shard lineage',
+    'Key distribution',
+    'Write throughput',
+    'Throttling',
+    'Retention',
+  ]) {
     await page.getByRole('button', { name: `Show ${title} data table` }).click();
   }
   const form = page.getByRole('form', { name: 'Inspect a key' });
   await form.getByRole('button', { name: 'Inspect' }).click();
   await expect(page.getByTestId('hash-key')).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+
+  // Resharding: the split form open, a refusal and an acceptance shown, the stream UPDATING.
+  await page.getByRole('button', { name: 'Split shardId-000000000000' }).click();
+  const split = page.getByRole('form', { name: 'Split shardId-000000000000' });
+  await split.getByLabel(/^NewStartingHashKey/).fill('1');
+  await split.getByRole('button', { name: 'SplitShard' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'InvalidArgumentException' })).toBeVisible();
+  await page.getByRole('form', { name: 'Update shard count' }).getByLabel('TargetShardCount').fill('2');
+  await page.getByRole('button', { name: 'UpdateShardCount' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'UpdateShardCount accepted' })).toBeVisible();
+  await expect(page.getByTestId('reshard-status').first()).toContainText('UPDATING');
   expect(await axeViolations(page)).toEqual([]);
 });
 
@@ -71,6 +90,16 @@ test('every control can be reached and used with the keyboard', async ({ page })
   await page.keyboard.type('b');
   await page.keyboard.press('Enter');
   await expect(page.getByText(/ShardId shardId-000000000002, SequenceNumber/)).toBeVisible();
+  // The resharding controls work from the keyboard: Split opens its form with focus in the key field.
+  await page.getByRole('button', { name: 'Split shardId-000000000001' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel(/^NewStartingHashKey for shardId-000000000001/)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'SplitShard accepted' })).toBeVisible();
+  // The lineage chart describes a shard chosen with the arrow keys.
+  await page.getByLabel('Shard to describe').focus();
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('lineage-info')).toContainText('shardId-000000000000 (OPEN): hash keys 0 …');
   // Focus is always visible.
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
   expect(outline).not.toBe('none');

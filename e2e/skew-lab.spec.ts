@@ -40,6 +40,9 @@ test('every preset loads with its lesson, stream and producers', async ({ page }
     ['Fixing a hot key with random suffixes', 'timeline-suffixed', 4],
     ['Retention expiry in fast-forward', 'sensor', 2],
     ['ExplicitHashKey spreads one key', 'kpl-style', 4],
+    ['Split the hot shard', 'checkout', 2],
+    ['Splitting does not fix a hot key', 'timeline', 2],
+    ['UpdateShardCount 4 → 3', 'orders', 4],
   ];
   for (const [name, producer, shards] of presets) {
     await loadPreset(page, name);
@@ -189,7 +192,14 @@ test('a scenario exports to JSON and imports back; charts export CSV and PNG', a
   expect(readFileSync((await csv.path()) ?? '', 'utf8')).toMatch(
     /^ShardId,StartingHashKey,EndingHashKey,Accepted,Throttled/,
   );
-  for (const title of ['Key distribution', 'Write throughput', 'Throttling', 'Retention', 'Keyspace']) {
+  for (const title of [
+    'Key distribution',
+    'Write throughput',
+    'Throttling',
+    'Retention',
+    'Keyspace',
+    'Shard lineage',
+  ]) {
     const [png] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: `Export ${title} PNG` }).click(),

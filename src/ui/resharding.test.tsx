@@ -115,7 +115,7 @@ describe('resharding from the page', () => {
     act(() => store.getState().actions.pause());
     await user.click(screen.getByRole('button', { name: 'Split shardId-000000000000' }));
     const form = screen.getByRole('form', { name: 'Split shardId-000000000000' });
-    const key = within(form).getByLabelText('NewStartingHashKey');
+    const key = within(form).getByLabelText(/^NewStartingHashKey/);
     expect(key).toHaveValue('42535295865117307932921825928971026432');
     await user.clear(key);
     await user.type(key, '1');
@@ -187,6 +187,25 @@ describe('resharding from the page', () => {
       'shardId-000000000009',
       'shardId-000000000010',
     ]);
+  });
+
+  it('a table of many shards renders the rows in sight, and says how many there are', () => {
+    const { store } = renderApp();
+    act(() =>
+      store.getState().actions.createStream({
+        streamName: 'wide',
+        shardCount: 300,
+        retentionHours: 24,
+        throttle: 'token-bucket',
+      }),
+    );
+    const table = screen.getByRole('table', { name: /Shards of wide: 300 open/ });
+    expect(table).toHaveAttribute('aria-rowcount', '301');
+    const rows = within(table).getAllByRole('row');
+    expect(rows.length).toBeGreaterThan(20);
+    expect(rows.length).toBeLessThan(100);
+    expect(rows[1]).toHaveAttribute('aria-rowindex', '2');
+    expect(within(table).getByRole('rowheader', { name: 'shardId-000000000000' })).toBeInTheDocument();
   });
 
   it('splitting the shard of a hot key leaves the key throttling on one child', async () => {

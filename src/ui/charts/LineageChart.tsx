@@ -1,4 +1,4 @@
-import { type MouseEvent, memo, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { type MouseEvent, memo, useEffect, useId, useMemo, useState } from 'react';
 import type { StreamSnapshot } from '../../worker/engineTypes';
 import { formatCount, formatVirtualSecond, formatVirtualTime } from '../format';
 import { useViewStream } from '../useViewStream';
@@ -90,7 +90,8 @@ export function describeLineageShard(s: LineageShard): string {
  */
 export const LineageChart = memo(function LineageChart() {
   const stream = useViewStream();
-  const canvasRef = useRef<HTMLCanvasElement>(null);
+  // A state, not a ref: the canvas is mounted again when the data table is toggled off, and must be drawn.
+  const [canvas, setCanvas] = useState<HTMLCanvasElement | null>(null);
   // The shard described and outlined (by hover or the slider), and the one the slider last chose.
   const [focused, setFocused] = useState<string | null>(null);
   const [picked, setPicked] = useState<string | null>(null);
@@ -118,7 +119,6 @@ export const LineageChart = memo(function LineageChart() {
   }, [stream]);
 
   useEffect(() => {
-    const canvas = canvasRef.current;
     const context = canvas?.getContext('2d');
     if (!canvas || !context || !view) return;
     context.clearRect(0, 0, WIDTH, HEIGHT);
@@ -188,7 +188,7 @@ export const LineageChart = memo(function LineageChart() {
     context.textAlign = 'right';
     context.fillText(`now ${formatVirtualSecond(Math.floor(view.to / 1000))}`, WIDTH, axisY);
     context.textAlign = 'left';
-  }, [view, focused]);
+  }, [canvas, view, focused]);
 
   if (!stream || !view) return null;
   const focusedShard = focused === null ? undefined : view.bars[view.index.get(focused) ?? -1]?.shard;
@@ -255,7 +255,7 @@ export const LineageChart = memo(function LineageChart() {
       chart={
         <div className="lineage">
           <canvas
-            ref={canvasRef}
+            ref={setCanvas}
             width={WIDTH}
             height={HEIGHT}
             role="img"
@@ -286,7 +286,7 @@ export const LineageChart = memo(function LineageChart() {
               </li>
             ))}
           </ul>
-          <p className="keyspace-info" id={infoId} aria-live="polite" data-testid={infoId}>
+          <p className="keyspace-info" id={infoId} aria-live="polite" data-testid="lineage-info">
             {focusedShard
               ? describeLineageShard(focusedShard)
               : 'Hover over a shard, or move the slider, to see its ShardId, range, parents and times.'}

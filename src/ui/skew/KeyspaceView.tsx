@@ -50,28 +50,40 @@ const MIN_ROWS_FOR_BOUNDARIES = 4;
 
 function secondLayouts(stream: StreamSnapshot): SecondLayouts {
   // A child starts taking writes when its parents close (its CreatedMs is a moment later, as on AWS).
-  const closedAt = new Map(stream.lineage.map((s) => [s.shardId, s.closedMs]));
-  const byRange = stream.shards
-    .map((shard) => {
-      const parentClosed = shard.parentShardId === undefined ? undefined : closedAt.get(shard.parentShardId);
-      return { shard, opened: typeof parentClosed === 'number' ? parentClosed : shard.createdMs };
-    })
-    .sort((a, b) => a.shard.startFraction - b.shard.startFraction || a.opened - b.opened);
+  const closedAt = new Map<string, number | null>();
+  for (const s of stream.lineage) closedAt.set(s.shardId, s.closedMs);
+  const shards = stream.shards.map((shard) => {
+    const parentClosed = shard.parentShardId === undefined ? undefined : closedAt.get(shard.parentShardId);
+    return { shard, opened: typeof parentClosed === 'number' ? parentClosed : shard.createdMs };
+  });
+  // Each second is drawn with the shards open at its end. The open set changes only at the instants shards
+  // open or close: a second's layout is the number of those instants within the history up to its end.
+  const endOf = (t: number) => (stream.firstSecond + t + 1) * 1000 - 1;
+  const from = endOf(0);
+  const to = endOf(stream.seconds - 1);
+  const changes: number[] = [];
+  for (const { shard, opened } of shards) {
+    if (opened > from && opened <= to) changes.push(opened);
+    if (shard.closedMs !== null && shard.closedMs > from && shard.closedMs <= to)
+      changes.push(shard.closedMs);
+  }
+  changes.sort((a, b) => a - b);
+  const byRange = shards.slice().sort((a, b) => a.shard.startFraction - b.shard.startFraction);
   const layoutOf = new Int32Array(stream.seconds);
   const rows: Int32Array[] = [];
   const boundaries: boolean[] = [];
-  const seen = new Map<string, number>();
+  const layoutAt = new Map<number, number>();
+  let passed = 0;
   for (let t = 0; t < stream.seconds; t++) {
-    // The shards open at the end of the second.
-    const at = (stream.firstSecond + t + 1) * 1000 - 1;
-    const open = byRange.filter(
-      ({ shard, opened }) => opened <= at && (shard.closedMs === null || shard.closedMs > at),
-    );
-    const signature = open.map((o) => o.shard.position).join(',');
-    let layout = seen.get(signature);
+    const at = endOf(t);
+    while (passed < changes.length && (changes[passed] as number) <= at) passed++;
+    let layout = layoutAt.get(passed);
     if (layout === undefined) {
       layout = rows.length;
-      seen.set(signature, layout);
+      layoutAt.set(passed, layout);
+      const open = byRange.filter(
+        ({ shard, opened }) => opened <= at && (shard.closedMs === null || shard.closedMs > at),
+      );
       const row = new Int32Array(HEAT_HEIGHT).fill(-1);
       let k = 0;
       for (let y = 0; y < HEAT_HEIGHT && open.length > 0; y++) {
@@ -106,7 +118,8 @@ function heatColour(load: number): string {
 export const KeyspaceView = memo(function KeyspaceView() {
   const stream = useViewStream();
   const limits = useSim(selectLimits);
-  const canvasRef = useRef<HTMLCanvasElement>(null);
+  // A state, not a ref: the canvas is mounted again when the data table is toggled off, and must be drawn.
+  const [canvas, setCanvas] = useState<HTMLCanvasElement | null>(null);
   const [focused, setFocused] = useState<number | null>(null);
   // Each view's hot keys with their rates, for the streaks (keys that left the top still leave their trail).
   const keyHistory = useRef<{ nowMs: number; keys: MarkedKey[] }[]>([]);
@@ -151,7 +164,6 @@ export const KeyspaceView = memo(function KeyspaceView() {
   }, [stream, limits]);
 
   useEffect(() => {
-    const canvas = canvasRef.current;
     const context = canvas?.getContext('2d');
     if (!canvas || !context || !stream || !view) return;
     // Hot-key samples for the streaks: one per new view of the stream (not per hover), within the window,
@@ -302,7 +314,7 @@ export const KeyspaceView = memo(function KeyspaceView() {
     context.lineWidth = 1;
     context.strokeStyle = '#334155';
     context.strokeRect(0, HEAT_TOP, WIDTH, HEAT_HEIGHT);
-  }, [stream, view, focused]);
+  }, [canvas, stream, view, focused]);
 
   if (!stream || !view) return null;
   const focusedShard = focused === null ? undefined : stream.shards[focused];
@@ -340,7 +352,7 @@ export const KeyspaceView = memo(function KeyspaceView() {
       chart={
         <div className="keyspace">
           <canvas
-            ref={canvasRef}
+            ref={setCanvas}
             width={WIDTH}
             height={HEIGHT}
             role="img"
