@@ -12,7 +12,7 @@ const selectGeneration = (s: SimState) => s.snapshot?.generation ?? null;
 const selectSummary = (s: SimState) => {
   const stream = selectStream(s);
   return stream
-    ? `${stream.streamName}|${stream.status}|${stream.mode}|${stream.retentionHours}|${stream.throttle}|${stream.shards.length}`
+    ? `${stream.streamName}|${stream.status}|${stream.mode}|${stream.retentionHours}|${stream.throttle}|${stream.shards.reduce((n, shard) => n + (shard.isOpen ? 1 : 0), 0)}`
     : '';
 };
 

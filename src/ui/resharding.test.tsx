@@ -98,6 +98,7 @@ describe('resharding from the page', () => {
       'shardId-000000000003',
     ]);
     expect(screen.getByText('No shard is throttling in the last 5 virtual seconds.')).toBeInTheDocument();
+    expect(screen.getByText('Open shards', { selector: 'dt' }).nextElementSibling).toHaveTextContent('3');
     // The lineage names the children's parent.
     await user.click(screen.getByRole('button', { name: 'Show Shard lineage data table' }));
     const lineage = screen.getByRole('table', { name: 'Shard lineage data' });
