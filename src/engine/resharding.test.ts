@@ -223,6 +223,28 @@ describe('UpdateShardCount [model §9, §15.4]', () => {
     ]);
   });
 
+  it('doubling any count splits each shard at its midpoint; halving merges pairs (no slivers from rounding)', () => {
+    for (const [from, to, ever] of [
+      [3, 6, 9],
+      [5, 10, 15],
+      [6, 3, 9],
+    ] as const) {
+      const engine = stream(from, { shardCountUpdateMs: 0 });
+      ok(
+        engine.call('UpdateShardCount', {
+          StreamName: 's',
+          TargetShardCount: to,
+          ScalingType: 'UNIFORM_SCALING',
+        }),
+      );
+      engine.advanceTime(1);
+      const shards = engine.core.stream('s')?.shards ?? [];
+      expect(shards).toHaveLength(ever);
+      expect(engine.core.stream('s')?.openShards).toHaveLength(to);
+      expect(shards.slice(0, from).every((s) => !s.isOpen)).toBe(true);
+    }
+  });
+
   it('takes half (rounded up) to double the open shards, 10 times in a rolling 24 h', () => {
     const engine = stream(3, { shardCountUpdateMs: 1000 });
     const update = (target: number) =>

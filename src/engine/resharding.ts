@@ -12,6 +12,36 @@ export type ReshardPlan =
   | { kind: 'merge'; shard: Shard; adjacent: Shard }
   | { kind: 'updateShardCount'; target: number };
 
+/**
+ * Equal ranges whose boundaries are moved onto the open shards' own boundaries where those lie within
+ * `tolerance` hash keys (CreateStream's floor(2^128/N) rounding): 3 → 6 then reuses the boundaries at thirds
+ * instead of cutting one-key slivers next to them.
+ */
+function snappedRanges(
+  ranges: { start: bigint; end: bigint }[],
+  open: Shard[],
+  tolerance: bigint,
+): { start: bigint; end: bigint }[] {
+  const existing = open.map((s) => s.startingHashKey);
+  const starts = ranges.map((r, i) => {
+    if (i === 0) return r.start;
+    let best = r.start;
+    let bestDistance = tolerance + 1n;
+    for (const b of existing) {
+      const distance = b > r.start ? b - r.start : r.start - b;
+      if (distance < bestDistance) {
+        best = b;
+        bestDistance = distance;
+      }
+    }
+    return best;
+  });
+  return ranges.map((r, i) => ({
+    start: starts[i] as bigint,
+    end: i + 1 < starts.length ? (starts[i + 1] as bigint) - 1n : r.end,
+  }));
+}
+
 /** Children's sequence numbers say they were created this long after their parents closed (AWS-recorded). */
 const CHILD_CREATION_LAG_MS = 1000;
 const DAY_MS = 86_400_000;
@@ -204,8 +234,16 @@ export class Resharding {
    * shard ends closed.
    */
   private uniformScaling(stream: Stream, target: number, at: number): void {
-    const ranges = createStreamHashRanges(target);
     const old = new Set(stream.openShards);
+    // Doubling splits every shard at its midpoint, as observed (1 → 2 at exactly 2^127).
+    if (target === stream.openShards.length * 2) {
+      for (const shard of [...stream.openShards]) {
+        const middle = shard.startingHashKey + (shard.endingHashKey - shard.startingHashKey + 1n) / 2n;
+        this.split(stream, shard, middle, at);
+      }
+      return;
+    }
+    const ranges = snappedRanges(createStreamHashRanges(target), stream.openShards, BigInt(target));
     let t = 0;
     let group: Shard[] = [];
     const finish = () => {

@@ -18,8 +18,9 @@ export interface ShardInfo {
   /** The range as fractions of the hash space, for drawing. */
   startFraction: number;
   endFraction: number;
-  /** Virtual epoch ms the shard was created, and closed (null while open). */
+  /** Virtual epoch ms the shard was created, began taking writes, and closed (null while open). */
   createdMs: number;
+  openedMs: number;
   closedMs: number | null;
 }
 
@@ -33,6 +34,7 @@ export interface LineageShard {
   startFraction: number;
   endFraction: number;
   createdMs: number;
+  openedMs: number;
   closedMs: number | null;
   /** OPEN; CLOSED (records still within retention: readable, listed); EXPIRED (gone from ListShards). */
   state: 'OPEN' | 'CLOSED' | 'EXPIRED';
@@ -48,7 +50,7 @@ export interface PendingReshardInfo {
   completesAtMs: number;
 }
 
-/** Shards of the lineage a snapshot carries at most (the newest). */
+/** Shards of the lineage a snapshot carries: every listed shard, and the newest expired ones up to this. */
 export const LINEAGE_MAX_SHARDS = 2000;
 
 /**
@@ -187,18 +189,25 @@ function lineageOf(stream: Stream, visible: Shard[]): LineageShard[] {
   const cached = describedLineage.get(stream);
   if (cached && cached.key === key) return cached.lineage;
   const shown = new Set(visible);
-  const lineage = stream.shards.slice(-LINEAGE_MAX_SHARDS).map((shard) => ({
-    shardId: shard.shardId,
-    parentShardId: shard.parentShardId,
-    adjacentParentShardId: shard.adjacentParentShardId,
-    startingHashKey: shard.startingHashKey.toString(),
-    endingHashKey: shard.endingHashKey.toString(),
-    startFraction: hashKeyFraction(shard.startWords),
-    endFraction: hashKeyFraction(shard.endWords),
-    createdMs: shard.createdMs,
-    closedMs: shard.closedAtMs ?? null,
-    state: shard.isOpen ? ('OPEN' as const) : shown.has(shard) ? ('CLOSED' as const) : ('EXPIRED' as const),
-  }));
+  // Every listed shard, then the newest expired ones up to the cap.
+  const room = Math.max(0, LINEAGE_MAX_SHARDS - visible.length);
+  const expired = stream.shards.filter((s) => !shown.has(s));
+  const kept = new Set([...visible, ...expired.slice(Math.max(0, expired.length - room))]);
+  const lineage = stream.shards
+    .filter((s) => kept.has(s))
+    .map((shard) => ({
+      shardId: shard.shardId,
+      parentShardId: shard.parentShardId,
+      adjacentParentShardId: shard.adjacentParentShardId,
+      startingHashKey: shard.startingHashKey.toString(),
+      endingHashKey: shard.endingHashKey.toString(),
+      startFraction: hashKeyFraction(shard.startWords),
+      endFraction: hashKeyFraction(shard.endWords),
+      createdMs: shard.createdMs,
+      openedMs: shard.openedMs,
+      closedMs: shard.closedAtMs ?? null,
+      state: shard.isOpen ? ('OPEN' as const) : shown.has(shard) ? ('CLOSED' as const) : ('EXPIRED' as const),
+    }));
   describedLineage.set(stream, { key, lineage });
   return lineage;
 }
@@ -263,6 +272,7 @@ function describeShards(stream: Stream, shards: Shard[]): ShardInfo[] {
     startFraction: hashKeyFraction(shard.startWords),
     endFraction: hashKeyFraction(shard.endWords),
     createdMs: shard.createdMs,
+    openedMs: shard.openedMs,
     closedMs: shard.closedAtMs ?? null,
   }));
   describedShards.set(stream, { shards, epoch: stream.routeEpoch, infos });

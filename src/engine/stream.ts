@@ -45,6 +45,8 @@ export class Shard {
   readonly createdSec: number;
   /** Virtual epoch ms the shard was created, and closed (undefined while open). */
   readonly createdMs: number;
+  /** Virtual epoch ms it began taking writes (a split's or merge's children: when their parents closed). */
+  readonly openedMs: number;
   closedAtMs: number | undefined;
   readonly log: RecordLog;
   readonly writes: WriteLimiter;
@@ -82,6 +84,7 @@ export class Shard {
     hashKeyFromBigInt(startingHashKey, this.startWords);
     hashKeyFromBigInt(endingHashKey, this.endWords);
     this.createdMs = createdMs;
+    this.openedMs = openedMs;
     this.createdSec = Math.floor(createdMs / 1000);
     this.log = new RecordLog(keys);
     // A child of a split or merge takes writes from the instant its parents close (`openedMs`), though its

@@ -5,4 +5,11 @@ export type { KeyInspection } from '../engine/inspect';
 export type { ThrottleModel as ThrottleModelName } from '../engine/limits';
 export type { KeyDistribution } from '../engine/producers/keyDistribution';
 export type { ProducerSpec, ProducerTotals } from '../engine/producers/producerSet';
-export type { HotKeyInfo, ShardInfo, ShardSeries, StreamSnapshot } from '../engine/snapshot';
+export type {
+  HotKeyInfo,
+  LineageShard,
+  PendingReshardInfo,
+  ShardInfo,
+  ShardSeries,
+  StreamSnapshot,
+} from '../engine/snapshot';
