@@ -138,6 +138,7 @@ export class ExplicitTally {
 
   /** The second's sums, and a fresh start for the next second. */
   drain(): KeySecond[] {
+    if (this.byKey.size === 0) return [];
     const groups: KeySecond[] = [];
     for (const shards of this.byKey.values()) for (const group of shards.values()) groups.push(group);
     if (this.overflow) for (const group of groups) group.error = -1;

@@ -644,7 +644,7 @@ export class ProducerSet {
       const d = demand[shard] as number;
       if (d === 0) continue;
       const rejectedBefore = engine.counters.rejected;
-      accepted[shard] = engine.writeAggregate(
+      accepted[shard] = engine.writes.writeAggregate(
         this.stream,
         shard,
         d,
