@@ -26,7 +26,11 @@ export type ResultSlot =
   | 'reshard'
   /** SplitShard from a hot-shard diagnosis ("Split here"). */
   | 'splitHere'
-  | 'updateShardCount';
+  | 'updateShardCount'
+  /** UpdateStreamMode from the Stream panel's capacity mode switch. */
+  | 'updateStreamMode'
+  /** UpdateStreamRecordDistributionStrategy from the Stream panel's record distribution switch. */
+  | 'updateRecordDistribution';
 
 export interface SimState {
   ready: boolean;
@@ -64,6 +68,10 @@ export interface SimState {
     mergeShards(shardId: string, adjacentShardId: string): void;
     /** UpdateShardCount (UNIFORM_SCALING) to `targetShardCount` open shards. */
     updateShardCount(targetShardCount: number): void;
+    /** UpdateStreamMode of the stream on screen (the engine allows two a rolling 24 hours). */
+    updateStreamMode(mode: 'PROVISIONED' | 'ON_DEMAND'): void;
+    /** UpdateStreamRecordDistributionStrategy (AUTO: ON_DEMAND streams only; the engine decides). */
+    updateRecordDistribution(strategy: 'USER_PARTITION_KEY' | 'AUTO'): void;
     /** Shows an error that happened on this side (e.g. an imported file that is not a scenario). */
     reportResult(slot: ResultSlot, result: CommandResult): void;
     /**
@@ -193,6 +201,12 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
         updateShardCount: (targetShardCount) =>
           request('updateShardCount', (requestId) =>
             send({ type: 'updateShardCount', requestId, targetShardCount }),
+          ),
+        updateStreamMode: (mode) =>
+          request('updateStreamMode', (requestId) => send({ type: 'updateStreamMode', requestId, mode })),
+        updateRecordDistribution: (strategy) =>
+          request('updateRecordDistribution', (requestId) =>
+            send({ type: 'updateRecordDistribution', requestId, strategy }),
           ),
         reportResult: (slot, result) => set((s) => ({ results: { ...s.results, [slot]: result } })),
         updateProducer: (id, spec, generation) =>

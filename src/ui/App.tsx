@@ -1,5 +1,6 @@
 import { useSim } from '../state/SimStoreProvider';
 import { selectActions, selectCommandError, selectEngineVersion } from '../state/selectors';
+import { CapacityChart } from './charts/CapacityChart';
 import { KeyDistributionChart } from './charts/KeyDistributionChart';
 import { LineageChart } from './charts/LineageChart';
 import { RetentionChart } from './charts/RetentionChart';
@@ -62,6 +63,7 @@ export function App() {
           <section className="panel" aria-labelledby="charts-heading">
             <h2 id="charts-heading">Charts</h2>
             <KeyspaceView />
+            <CapacityChart />
             <LineageChart />
             <KeyDistributionChart />
             <ThroughputChart />

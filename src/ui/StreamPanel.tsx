@@ -5,6 +5,7 @@ import { selectActions, selectLimits, selectResult, selectStream } from '../stat
 import type { SimState } from '../state/store';
 import type { StreamConfig } from '../worker/protocol';
 import { formatShardLimits } from './format';
+import { ON_DEMAND_SOURCE, peakText, scalingText } from './onDemand';
 import { ResultMessage } from './ResultMessage';
 
 const selectGeneration = (s: SimState) => s.snapshot?.generation ?? null;
@@ -12,9 +13,20 @@ const selectGeneration = (s: SimState) => s.snapshot?.generation ?? null;
 const selectSummary = (s: SimState) => {
   const stream = selectStream(s);
   return stream
-    ? `${stream.streamName}|${stream.status}|${stream.mode}|${stream.retentionHours}|${stream.throttle}|${stream.shards.reduce((n, shard) => n + (shard.isOpen ? 1 : 0), 0)}`
+    ? `${stream.streamName}|${stream.status}|${stream.mode}|${stream.retentionHours}|${stream.throttle}|${stream.shards.reduce((n, shard) => n + (shard.isOpen ? 1 : 0), 0)}|${stream.recordDistribution}|${stream.pendingMode ?? ''}`
     : '';
 };
+
+/** The on-demand line (scaling under way, 30-day peak), changing at most once a virtual minute. */
+const selectOnDemandLine = (s: SimState) => {
+  const stream = selectStream(s);
+  if (!stream?.onDemand) return '';
+  const scaling = scalingText(stream);
+  return `30-day peak of write demand: ${peakText(stream)}.${scaling ? ` ${scaling}` : ''}`;
+};
+
+type Mode = 'PROVISIONED' | 'ON_DEMAND';
+type Distribution = 'USER_PARTITION_KEY' | 'AUTO';
 
 /** Configure the stream: StreamName, shard count, RetentionPeriodHours and the throttle model. */
 export function StreamPanel() {
@@ -22,7 +34,14 @@ export function StreamPanel() {
   const summary = useSim(selectSummary);
   const createResult = useSim(selectResult('createStream'));
   const retentionResult = useSim(selectResult('setRetention'));
-  const [name, status, mode, retention, throttle, shardCount] = summary.split('|');
+  const modeResult = useSim(selectResult('updateStreamMode'));
+  const distributionResult = useSim(selectResult('updateRecordDistribution'));
+  const onDemandLine = useSim(selectOnDemandLine);
+  const [name, status, mode, retention, throttle, shardCount, distribution, pendingMode] = summary.split('|');
+  const otherMode: Mode = mode === 'ON_DEMAND' ? 'PROVISIONED' : 'ON_DEMAND';
+  const otherDistribution: Distribution = distribution === 'AUTO' ? 'USER_PARTITION_KEY' : 'AUTO';
+  const [askedMode, setAskedMode] = useState<Mode | null>(null);
+  const [askedDistribution, setAskedDistribution] = useState<Distribution | null>(null);
   const limits = useSim(selectLimits);
   const maxShards = limits?.maxShards ?? 1;
   const retentionRange = limits ? `${limits.retentionMinHours} to ${limits.retentionMaxHours}` : '';
@@ -32,6 +51,7 @@ export function StreamPanel() {
     retentionHours: '24',
     throttle: 'token-bucket',
     mode: 'PROVISIONED',
+    recordDistribution: 'USER_PARTITION_KEY',
   });
   const onDemand = form.mode === 'ON_DEMAND';
   // When a scenario, link or seed replaces the stream, the form shows the stream now running.
@@ -52,6 +72,7 @@ export function StreamPanel() {
       retentionHours: String(stream.retentionHours),
       throttle: stream.throttle,
       mode: stream.mode ?? 'PROVISIONED',
+      recordDistribution: stream.recordDistribution ?? 'USER_PARTITION_KEY',
     });
     setRetentionInput(String(stream.retentionHours));
   }, [generation, store]);
@@ -80,7 +101,16 @@ export function StreamPanel() {
       retentionHours: hours,
       throttle: form.throttle as StreamConfig['throttle'],
       mode: onDemand ? 'ON_DEMAND' : 'PROVISIONED',
+      ...(onDemand && form.recordDistribution === 'AUTO' ? { recordDistribution: 'AUTO' as const } : {}),
     });
+  };
+  const switchMode = () => {
+    setAskedMode(otherMode);
+    actions.updateStreamMode(otherMode);
+  };
+  const switchDistribution = () => {
+    setAskedDistribution(otherDistribution);
+    actions.updateRecordDistribution(otherDistribution);
   };
   const applyRetention = (e: FormEvent) => {
     e.preventDefault();
@@ -111,10 +141,23 @@ export function StreamPanel() {
           <select value={form.mode} onChange={(e) => setForm({ ...form, mode: e.target.value })}>
             <option value="PROVISIONED">PROVISIONED</option>
             <option value="ON_DEMAND">
-              ON_DEMAND ({limits?.onDemandInitialShards ?? '…'} shards; scaling not simulated yet)
+              ON_DEMAND ({limits?.onDemandInitialShards ?? '…'} shards to start)
             </option>
           </select>
         </label>
+        {onDemand ? (
+          <label>
+            Record distribution
+            <select
+              value={form.recordDistribution}
+              aria-describedby="on-demand-note"
+              onChange={(e) => setForm({ ...form, recordDistribution: e.target.value })}
+            >
+              <option value="USER_PARTITION_KEY">USER_PARTITION_KEY (by PartitionKey)</option>
+              <option value="AUTO">AUTO (even, keys ignored)</option>
+            </select>
+          </label>
+        ) : null}
         <label>
           Shard count
           <input
@@ -153,8 +196,9 @@ export function StreamPanel() {
       {onDemand ? (
         <p className="muted" id="on-demand-note">
           An ON_DEMAND stream starts with {limits?.onDemandInitialShards} shards, and each shard still takes
-          at most {limits ? formatShardLimits(limits) : ''}: on-demand does not save a hot key. Shardlab does
-          not simulate on-demand scaling yet.
+          at most {limits ? formatShardLimits(limits) : ''}. On-demand scaling ({ON_DEMAND_SOURCE}) adds
+          shards by splitting ranges, never by key: it does not save a hot key. Record distribution AUTO
+          spreads records evenly whatever their key: no skew, but per-key order is lost.
         </p>
       ) : null}
       {formError && (
@@ -172,11 +216,18 @@ export function StreamPanel() {
           </div>
           <div>
             <dt>StreamStatus</dt>
-            <dd>{status}</dd>
+            <dd data-testid="stream-status">{status}</dd>
           </div>
           <div>
             <dt>StreamMode</dt>
-            <dd>{mode}</dd>
+            <dd data-testid="stream-mode">
+              {mode}
+              {pendingMode ? ` → ${pendingMode} (UPDATING)` : ''}
+            </dd>
+          </div>
+          <div>
+            <dt>Record distribution</dt>
+            <dd data-testid="record-distribution">{distribution}</dd>
           </div>
           <div>
             <dt>Open shards</dt>
@@ -194,6 +245,55 @@ export function StreamPanel() {
             </dd>
           </div>
         </dl>
+      ) : null}
+      {name ? (
+        <fieldset className="capacity-switches">
+          <legend>Capacity on the running stream</legend>
+          <div className="inline-form">
+            <button type="button" onClick={switchMode} aria-describedby="mode-switch-help">
+              Switch to {otherMode}
+            </button>
+            <button
+              type="button"
+              onClick={switchDistribution}
+              disabled={mode !== 'ON_DEMAND'}
+              aria-describedby="auto-help"
+            >
+              Record distribution: switch to {otherDistribution}
+            </button>
+          </div>
+          <p className="muted" id="mode-switch-help">
+            UpdateStreamMode: the stream keeps its shards and is UPDATING until the switch is done; at most
+            two switches in a rolling 24 hours.
+          </p>
+          {pendingMode ? (
+            <p className="reshard-status" data-testid="mode-status">
+              {status}: UpdateStreamMode to {pendingMode}; the stream keeps its {shardCount} shards meanwhile.
+            </p>
+          ) : null}
+          <ResultMessage
+            result={modeResult}
+            success={() =>
+              `UpdateStreamMode accepted: the stream is UPDATING and becomes ${askedMode ?? 'the other mode'} when it settles.`
+            }
+          />
+          <p className="muted" id="auto-help">
+            {mode === 'ON_DEMAND'
+              ? 'AUTO spreads records evenly over the open shards whatever their PartitionKey: no skew, but per-key order is lost (and SequenceNumberForOrdering is refused).'
+              : 'AUTO needs an ON_DEMAND stream. It spreads records evenly whatever their PartitionKey, so per-key order is lost.'}
+          </p>
+          <ResultMessage
+            result={distributionResult}
+            success={() =>
+              `UpdateStreamRecordDistributionStrategy accepted: records are now placed ${askedDistribution === 'AUTO' ? 'evenly (AUTO), keys ignored' : 'by PartitionKey (USER_PARTITION_KEY)'}; records already written stay where they are.`
+            }
+          />
+          {onDemandLine ? (
+            <p className="muted" data-testid="on-demand-line">
+              {onDemandLine}
+            </p>
+          ) : null}
+        </fieldset>
       ) : null}
       <form onSubmit={applyRetention} className="inline-form" aria-label="Change retention" noValidate>
         <label>

@@ -15,7 +15,8 @@ interface Row {
   throttled: number;
   /** Share of all attempted records, to compare with the keyspace share. */
   trafficPct: number;
-  keyspacePct: number;
+  /** Share of the hash space, for open shards only (a closed shard's range is its children's now); null when closed. */
+  keyspacePct: number | null;
 }
 
 /** Records per shard (accepted and throttled stacked), each shard's keyspace share, and the hottest keys. */
@@ -35,7 +36,7 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
         accepted,
         throttled,
         trafficPct: total > 0 ? ((accepted + throttled) / total) * 100 : 0,
-        keyspacePct: (s.endFraction - s.startFraction) * 100,
+        keyspacePct: s.isOpen ? (s.endFraction - s.startFraction) * 100 : null,
       };
     });
   }, [stream]);
@@ -60,13 +61,14 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
             r.accepted,
             r.throttled,
             r.trafficPct.toFixed(3),
-            r.keyspacePct.toFixed(6),
+            r.keyspacePct === null ? '' : r.keyspacePct.toFixed(6),
           ]),
         })}
         description={
           <>
             Records per shard since the stream was created: accepted, and throttled with
-            ProvisionedThroughputExceededException. A shard's fair share is its share of the keyspace.
+            ProvisionedThroughputExceededException. An open shard's fair share is its share of the keyspace
+            (closed shards hold no range any more: their children do).
             <AggregateNote what={AGGREGATE_SHARD_COUNTS} />
           </>
         }
@@ -120,7 +122,11 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
                   <td>{formatCount(r.accepted)}</td>
                   <td>{formatCount(r.throttled)}</td>
                   <td>{r.trafficPct.toFixed(1)}%</td>
-                  <td>{r.keyspacePct.toFixed(2)}%</td>
+                  <td>
+                    {r.keyspacePct === null
+                      ? 'closed (its range is its children’s)'
+                      : `${r.keyspacePct.toFixed(2)}%`}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -131,6 +137,17 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
     </>
   );
 });
+
+/** Why hot keys and skew vanish under AUTO record distribution, and what it costs. */
+export function AutoNote() {
+  return (
+    <p className="muted" data-testid="auto-note">
+      Record distribution is AUTO: Kinesis ignores PartitionKeys for placement and spreads records evenly over
+      the open shards, so no hot keys are counted and no key can skew a shard — but records with the same key
+      are no longer kept in order on one shard.
+    </p>
+  );
+}
 
 /** How many hot keys the table lists. */
 const HOT_KEY_ROWS = 10;
@@ -157,9 +174,11 @@ function HotKeysTable({ stream }: { stream: StreamSnapshot | null }) {
   const hotKeys = (stream?.hotKeys ?? []).filter((k) => k.error * 2 < k.count).slice(0, HOT_KEY_ROWS);
   const windowSeconds = stream?.windowSeconds ?? 0;
   const estimated = hotKeys.some((k) => k.error !== 0);
+  const auto = stream?.recordDistribution === 'AUTO';
   return (
     <>
       <AggregateNote what={AGGREGATE_COUNTS} />
+      {auto ? <AutoNote /> : null}
       <ScrollRegion label="Hottest partition keys table">
         <table aria-label="Hottest partition keys">
           <caption>
@@ -184,7 +203,9 @@ function HotKeysTable({ stream }: { stream: StreamSnapshot | null }) {
             {hotKeys.length === 0 ? (
               <tr>
                 <td colSpan={6} className="muted">
-                  No records in the last {formatCount(windowSeconds)} virtual seconds.
+                  {auto
+                    ? 'Record distribution is AUTO: keys are ignored for placement, so no hot keys are counted.'
+                    : `No records in the last ${formatCount(windowSeconds)} virtual seconds.`}
                 </td>
               </tr>
             ) : (

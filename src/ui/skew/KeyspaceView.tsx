@@ -330,6 +330,9 @@ export const KeyspaceView = memo(function KeyspaceView() {
           over that shard by ExplicitHashKey). Below, the keyspace over the last {stream.seconds} s, each
           second cut into the shards open then (dark lines between them): a hot shard is a bright band, a hot
           key a dark streak, a split a new line appearing.
+          {stream.recordDistribution === 'AUTO'
+            ? ' Record distribution is AUTO: keys are ignored for placement (records spread evenly over the open shards), so no hot keys are marked and the skew vanishes; per-key order is lost.'
+            : ''}
           <AggregateNote what={AGGREGATE_COUNTS} />
         </>
       }

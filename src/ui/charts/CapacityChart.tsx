@@ -1,0 +1,214 @@
+import { memo, useMemo } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { useSim } from '../../state/SimStoreProvider';
+import { selectLimits } from '../../state/selectors';
+import type { StreamSnapshot } from '../../worker/engineTypes';
+import { AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
+import { formatCount } from '../format';
+import { ON_DEMAND_SOURCE, peakText, scalingText } from '../onDemand';
+import { useViewStream } from '../useViewStream';
+import { ChartFrame } from './ChartFrame';
+import { LIMIT_COLOUR } from './palette';
+
+export interface CapacityRow {
+  /** Seconds relative to now (negative = past). */
+  t: number;
+  /** The virtual second (epoch s). */
+  second: number;
+  openShards: number;
+  /** Open shards × a shard's records/s limit. */
+  capacity: number;
+  /** Records asked (accepted + throttled) over every shard that second. */
+  demand: number;
+  throttled: number;
+}
+
+/**
+ * Open shards, write capacity and demand for each second of the snapshot's history. A shard counts as open
+ * in a second when it was open at that second's end: a child from when its parent closed (its CreatedMs is
+ * a moment later, as on AWS), until it closed itself. Demand sums every shard listed, so a parent's demand
+ * before a split counts in its seconds and its children's after.
+ */
+export function capacityRows(stream: StreamSnapshot, recordsPerSecond: number): CapacityRow[] {
+  const closedAt = new Map<string, number | null>();
+  for (const s of stream.lineage) closedAt.set(s.shardId, s.closedMs);
+  const spans = stream.lineage.map((shard) => {
+    const parentClosed = shard.parentShardId === undefined ? undefined : closedAt.get(shard.parentShardId);
+    return {
+      opened: typeof parentClosed === 'number' ? parentClosed : shard.createdMs,
+      closed: shard.closedMs,
+    };
+  });
+  const n = stream.shards.length;
+  const rows: CapacityRow[] = [];
+  for (let t = 0; t < stream.seconds; t++) {
+    const second = stream.firstSecond + t;
+    const end = (second + 1) * 1000 - 1;
+    let openShards = 0;
+    for (const span of spans)
+      if (span.opened <= end && (span.closed === null || span.closed > end)) openShards++;
+    let demand = 0;
+    let throttled = 0;
+    for (let s = 0; s < n; s++) {
+      const i = s * stream.seconds + t;
+      const refused = stream.series.throttledRecords[i] ?? 0;
+      demand += (stream.series.incomingRecords[i] ?? 0) + refused;
+      throttled += refused;
+    }
+    rows.push({
+      t: t - stream.seconds,
+      second,
+      openShards,
+      capacity: openShards * recordsPerSecond,
+      demand,
+      throttled,
+    });
+  }
+  return rows;
+}
+
+const DEMAND_COLOUR = '#1d4ed8';
+const CAPACITY_COLOUR = '#047857';
+const SHARDS_COLOUR = '#6b21a8';
+
+/**
+ * On-demand capacity as it scales: open shards and their write capacity against the stream's demand, per
+ * virtual second, with the 30-day peak the engine keeps capacity for. ON_DEMAND streams only.
+ */
+export const CapacityChart = memo(function CapacityChart() {
+  const stream = useViewStream();
+  const limits = useSim(selectLimits);
+  const rows = useMemo(
+    () =>
+      stream && limits && stream.mode === 'ON_DEMAND' ? capacityRows(stream, limits.recordsPerSecond) : [],
+    [stream, limits],
+  );
+  if (!stream || !limits || stream.mode !== 'ON_DEMAND' || !stream.onDemand) return null;
+  const last = rows[rows.length - 1];
+  const scaling = scalingText(stream);
+  const peak = stream.onDemand.peakRecordsPerSecond;
+  const iso = (second: number) => new Date(second * 1000).toISOString();
+  return (
+    <ChartFrame
+      title="On-demand capacity"
+      csv={() => ({
+        headers: [
+          'second (UTC)',
+          'Open shards',
+          'Write capacity records/s',
+          'Demand records/s (accepted + throttled)',
+          'Throttled records',
+        ],
+        rows: rows.map((r) => [iso(r.second), r.openShards, r.capacity, r.demand, r.throttled]),
+      })}
+      description={
+        <>
+          Open shards and their write capacity (open shards × {formatCount(limits.recordsPerSecond)}{' '}
+          records/s) against the stream's demand (records asked, accepted + throttled) per virtual second over
+          the last {stream.seconds} s. On-demand scaling as the {ON_DEMAND_SOURCE} describes it: capacity for
+          twice the peak write demand of the previous 30 days, and any shard carrying more than 500 KB/s split
+          evenly by hash range within 15 minutes — never by key, so a hot key still throttles; a spike above
+          twice the peak throttles until scaling catches up. Scale-down is not simulated.{' '}
+          <span data-testid="on-demand-peak">30-day peak: {peakText(stream)}.</span>{' '}
+          {last
+            ? `Now: ${formatCount(last.openShards)} open shards, capacity ${formatCount(last.capacity)} records/s, demand ${formatCount(last.demand)} records/s.`
+            : ''}{' '}
+          {scaling ? <strong data-testid="on-demand-scaling">{scaling}</strong> : 'No scaling is under way.'}
+          <AggregateNote what={AGGREGATE_SHARD_COUNTS} />
+        </>
+      }
+      chart={
+        <LineChart
+          width={720}
+          height={240}
+          data={rows}
+          margin={{ top: 8, right: 24, bottom: 8, left: 16 }}
+          role="img"
+          aria-label="Line chart of open shards and write capacity against demand per second"
+        >
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="t" type="number" domain={['dataMin', 0]} tickFormatter={(t: number) => `${t}s`} />
+          <YAxis yAxisId="records" tickFormatter={(v: number) => formatCount(v)} width={80} />
+          <YAxis
+            yAxisId="shards"
+            orientation="right"
+            allowDecimals={false}
+            tickFormatter={(v: number) => formatCount(v)}
+            width={48}
+          />
+          <Tooltip labelFormatter={(t) => `${String(t)} s`} />
+          <Legend />
+          {peak > 0 ? (
+            <ReferenceLine
+              yAxisId="records"
+              y={peak}
+              stroke={LIMIT_COLOUR}
+              strokeDasharray="8 4"
+              label={{ value: '30-day peak', position: 'insideTopLeft', fill: LIMIT_COLOUR }}
+            />
+          ) : null}
+          <Line
+            yAxisId="records"
+            dataKey="demand"
+            name="Demand (records/s)"
+            stroke={DEMAND_COLOUR}
+            strokeWidth={2}
+            legendType="circle"
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="records"
+            dataKey="capacity"
+            name="Write capacity (records/s)"
+            type="stepAfter"
+            stroke={CAPACITY_COLOUR}
+            strokeWidth={2}
+            strokeDasharray="6 3"
+            legendType="square"
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="shards"
+            dataKey="openShards"
+            name="Open shards (right axis)"
+            type="stepAfter"
+            stroke={SHARDS_COLOUR}
+            strokeWidth={1.5}
+            legendType="triangle"
+            dot={false}
+            isAnimationActive={false}
+          />
+        </LineChart>
+      }
+      table={
+        <table aria-label="On-demand capacity data">
+          <thead>
+            <tr>
+              <th scope="col">Second (UTC)</th>
+              <th scope="col">Open shards</th>
+              <th scope="col">Write capacity (records/s)</th>
+              <th scope="col">Demand (records/s)</th>
+              <th scope="col">Throttled records</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows
+              .slice()
+              .reverse()
+              .map((r) => (
+                <tr key={r.second}>
+                  <th scope="row">{iso(r.second)}</th>
+                  <td>{formatCount(r.openShards)}</td>
+                  <td>{formatCount(r.capacity)}</td>
+                  <td>{formatCount(r.demand)}</td>
+                  <td>{formatCount(r.throttled)}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      }
+    />
+  );
+});

@@ -1,0 +1,136 @@
+// @vitest-environment jsdom
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../scenario/presets';
+import { SimStoreProvider } from '../state/SimStoreProvider';
+import { createSimStore, type SimStore } from '../state/store';
+import { createInProcessClient } from '../worker/inProcessClient';
+import { App } from './App';
+import { capacityRows } from './charts/CapacityChart';
+
+// The capacity mode and record distribution switches, and the on-demand views, against the real host and
+// engine in process: time moves only by steps and jumps.
+
+function renderApp() {
+  const client = createInProcessClient();
+  const store = createSimStore(client, { throttleFrames: false });
+  render(
+    <SimStoreProvider store={store}>
+      <App />
+    </SimStoreProvider>,
+  );
+  return { client, store };
+}
+
+function loadPreset(store: SimStore, id: string) {
+  const preset = PRESETS.find((p) => p.id === id);
+  if (!preset) throw new Error(`no preset ${id}`);
+  const { id: _id, ...scenario } = preset;
+  act(() => store.getState().actions.loadScenario(scenario, { paused: true }));
+}
+
+function step(store: SimStore, seconds: number) {
+  act(() => {
+    for (let i = 0; i < seconds; i++) store.getState().actions.step(1000);
+  });
+}
+
+const statusSaying = (text: string) =>
+  screen.getAllByRole('status').find((el) => el.textContent?.includes(text)) ?? null;
+const alertSaying = (text: string) =>
+  screen.getAllByRole('alert').find((el) => el.textContent?.includes(text)) ?? null;
+
+describe('on-demand and AUTO from the page', () => {
+  it('switches a running stream to ON_DEMAND and back, with UPDATING and Kinesis’s answers inline', async () => {
+    const user = userEvent.setup();
+    const { store } = renderApp();
+    loadPreset(store, 'uniform');
+    step(store, 2);
+    const distribution = screen.getByRole('button', { name: 'Record distribution: switch to AUTO' });
+    expect(distribution).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Switch to ON_DEMAND' }));
+    expect(statusSaying('UpdateStreamMode accepted')).not.toBeNull();
+    expect(screen.getByTestId('stream-mode').textContent).toBe('PROVISIONED → ON_DEMAND (UPDATING)');
+    expect(screen.getByTestId('mode-status').textContent).toContain('UpdateStreamMode to ON_DEMAND');
+    // While UPDATING, Kinesis refuses another switch.
+    await user.click(screen.getByRole('button', { name: 'Switch to ON_DEMAND' }));
+    expect(alertSaying('ResourceInUseException')).not.toBeNull();
+    step(store, 60);
+    expect(screen.getByTestId('stream-mode').textContent).toBe('ON_DEMAND');
+    expect(screen.getByRole('figure', { name: 'On-demand capacity' })).toBeTruthy();
+    expect(screen.getByTestId('on-demand-line').textContent).toContain('30-day peak of write demand');
+    await user.click(screen.getByRole('button', { name: 'Record distribution: switch to AUTO' }));
+    expect(statusSaying('UpdateStreamRecordDistributionStrategy accepted')).not.toBeNull();
+    expect(screen.getByTestId('record-distribution').textContent).toBe('AUTO');
+    step(store, 2);
+    expect(screen.getAllByTestId('auto-note').length).toBeGreaterThan(0);
+    // Back to PROVISIONED (the second switch in 24 h); a third is refused.
+    await user.click(screen.getByRole('button', { name: 'Switch to PROVISIONED' }));
+    step(store, 60);
+    expect(screen.getByTestId('stream-mode').textContent).toBe('PROVISIONED');
+    expect(screen.getByTestId('record-distribution').textContent).toBe('USER_PARTITION_KEY');
+    expect(screen.queryByRole('figure', { name: 'On-demand capacity' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Switch to ON_DEMAND' }));
+    expect(alertSaying('LimitExceededException')).not.toBeNull();
+  }, 60_000);
+
+  it('on-demand scaling shows as it happens: the split due, then more open shards and capacity', () => {
+    const { store } = renderApp();
+    loadPreset(store, 'on-demand-hot-key');
+    step(store, 70);
+    const scaling = screen.getByTestId('on-demand-scaling').textContent ?? '';
+    expect(scaling).toMatch(
+      /^On-demand scaling will split shardId-000000000003 in about \d+ min \(AWS 2022 documentation: within 15 minutes\)\.$/,
+    );
+    act(() => store.getState().actions.jump(16 * 60_000));
+    step(store, 2);
+    const stream = store.getState().snapshot?.stream;
+    if (!stream) throw new Error('no stream');
+    const limits = store.getState().limits;
+    if (!limits) throw new Error('no limits');
+    const rows = capacityRows(stream, limits.recordsPerSecond);
+    const last = rows[rows.length - 1];
+    expect(last?.openShards).toBe(stream.shards.filter((s) => s.isOpen).length);
+    expect(last?.openShards).toBeGreaterThan(4);
+    expect(last?.capacity).toBe((last?.openShards ?? 0) * limits.recordsPerSecond);
+    // The hot key's shard still throttles: the diagnosis still says Hot key.
+    const diagnosis = screen.getByRole('list', { name: 'Throttled shards diagnosed' });
+    expect(within(diagnosis).getAllByText('Hot key').length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('AUTO: no hot keys, even load, and the views say why', () => {
+    const { store } = renderApp();
+    loadPreset(store, 'auto-distribution');
+    step(store, 20);
+    const stream = store.getState().snapshot?.stream;
+    expect(stream?.recordDistribution).toBe('AUTO');
+    expect(stream?.hotKeys).toEqual([]);
+    expect(store.getState().snapshot?.diagnosis).toEqual([]);
+    expect(
+      screen.getByText(
+        'Record distribution is AUTO: keys are ignored for placement, so no hot keys are counted.',
+      ),
+    ).toBeTruthy();
+  }, 60_000);
+
+  it('Key distribution counts keyspace share over open shards only (≤ 100 % after a split)', async () => {
+    const user = userEvent.setup();
+    const { store } = renderApp();
+    loadPreset(store, 'on-demand-hot-key');
+    step(store, 70);
+    act(() => store.getState().actions.jump(16 * 60_000));
+    step(store, 2);
+    await user.click(screen.getByRole('button', { name: 'Show Key distribution data table' }));
+    const table = screen.getByRole('table', { name: 'Key distribution data' });
+    let share = 0;
+    let closed = 0;
+    for (const row of within(table).getAllByRole('row').slice(1)) {
+      const cell = row.querySelectorAll('td')[3]?.textContent ?? '';
+      if (cell.startsWith('closed')) closed++;
+      else share += Number.parseFloat(cell);
+    }
+    expect(closed).toBeGreaterThan(0);
+    expect(share).toBeCloseTo(100, 0);
+  }, 60_000);
+});
