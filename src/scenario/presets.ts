@@ -18,6 +18,13 @@ const stream = (shardCount: number, retentionHours = 24) => ({
   throttle: 'token-bucket' as const,
 });
 
+/** An ON_DEMAND stream (it starts with the engine's 4 shards; shardCount says so for readers). */
+const onDemandStream = (recordDistribution?: 'AUTO') => ({
+  ...stream(4),
+  mode: 'ON_DEMAND' as const,
+  ...(recordDistribution ? { recordDistribution } : {}),
+});
+
 /**
  * Which of the keys customer-0 … customer-399 hash into the lower half of the hash space (shardId-000000000000
  * of a 2-shard stream): bit i (most significant first in each hex digit) is set when MD5("customer-i") <
@@ -229,6 +236,86 @@ export const PRESETS: readonly (Scenario & { id: string; name: string; lesson: s
       {
         running: true,
         spec: producer({ name: 'orders', rate: 2000, distribution: { kind: 'uniform', keyCount: 10_000 } }),
+      },
+    ],
+  },
+  {
+    id: 'on-demand-spike',
+    name: 'On-demand absorbs a ramp but not a spike above 2× its peak',
+    lesson:
+      'An ON_DEMAND stream with "steady" at 1,500 records/s of 1 KB: that is its peak, and its 4 shards hold more than twice it. Start "ramp" (+1,500 records/s, within twice the peak): no throttling, and on-demand scaling splits every shard over 500 KB/s within 15 minutes (AWS 2022 documentation; play at 600×). Then start "spike" (+9,000 records/s, far above twice the peak): it throttles until scaling splits the shards again, about 15 virtual minutes later. Watch On-demand capacity.',
+    version: SCENARIO_VERSION,
+    seed: 11,
+    speed: 60,
+    stream: onDemandStream(),
+    producers: [
+      {
+        running: true,
+        spec: producer({
+          name: 'steady',
+          rate: 1500,
+          payloadBytes: { min: 1000, max: 1000 },
+          distribution: { kind: 'uniform', keyCount: 10_000 },
+        }),
+      },
+      {
+        running: false,
+        spec: producer({
+          name: 'ramp',
+          rate: 1500,
+          payloadBytes: { min: 1000, max: 1000 },
+          distribution: { kind: 'uniform', keyCount: 10_000 },
+        }),
+      },
+      {
+        running: false,
+        spec: producer({
+          name: 'spike',
+          rate: 9000,
+          payloadBytes: { min: 1000, max: 1000 },
+          distribution: { kind: 'uniform', keyCount: 10_000 },
+        }),
+      },
+    ],
+  },
+  {
+    id: 'on-demand-hot-key',
+    name: 'On-demand does not fix a hot key',
+    lesson:
+      'An ON_DEMAND stream where the key "celebrity" alone asks ~1,500 records/s. Its shard carries more than 500 KB/s, so on-demand scaling splits it within 15 minutes (AWS 2022 documentation; play at 600× or jump 20 minutes) — evenly by hash range, never by key: one child gets all of "celebrity" and still throttles, and the diagnosis still says Hot key. More shards never help one key.',
+    version: SCENARIO_VERSION,
+    seed: 12,
+    speed: 60,
+    stream: onDemandStream(),
+    producers: [
+      {
+        running: true,
+        spec: producer({
+          name: 'timeline',
+          rate: 2000,
+          payloadBytes: { min: 400, max: 400 },
+          distribution: { kind: 'hotKey', hotKey: 'celebrity', hotPercent: 75, keyCount: 5000 },
+        }),
+      },
+    ],
+  },
+  {
+    id: 'auto-distribution',
+    name: 'AUTO distribution: no skew, no per-key order',
+    lesson:
+      'A celebrity-style producer (70 % of 1,500 records/s on the key "celebrity", more than one shard takes) on an ON_DEMAND stream with record distribution AUTO: keys are ignored for placement, records spread evenly over the shards, and nobody throttles — but records of one key no longer keep their order on one shard. Switch the record distribution to USER_PARTITION_KEY in the Stream panel and the key\'s shard throttles.',
+    version: SCENARIO_VERSION,
+    seed: 13,
+    speed: 1,
+    stream: onDemandStream('AUTO'),
+    producers: [
+      {
+        running: true,
+        spec: producer({
+          name: 'timeline',
+          rate: 1500,
+          distribution: { kind: 'hotKey', hotKey: 'celebrity', hotPercent: 70, keyCount: 5000 },
+        }),
       },
     ],
   },
