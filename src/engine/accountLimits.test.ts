@@ -4,22 +4,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveAccountLimits } from './accountLimits';
-import { type ApiResult, createEngine, type Engine } from './index';
+import { createEngine, type Engine } from './index';
 import {
   ACCOUNT_SHARD_LIMIT,
   ON_DEMAND_INITIAL_SHARDS,
   ON_DEMAND_STREAM_COUNT_LIMIT,
   STREAMS_CREATING_OR_DELETING_LIMIT,
 } from './limits';
+import { fail, ok } from './testHelpers';
 
-function ok(result: ApiResult): Record<string, unknown> {
-  if (!result.ok) throw new Error(`${result.error.type}: ${result.error.message}`);
-  return result.value;
-}
-function fail(result: ApiResult): { type: string; message: string } {
-  if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
-  return { type: result.error.type, message: result.error.message };
-}
 const onDemand = (name: string) => ({ StreamName: name, StreamModeDetails: { StreamMode: 'ON_DEMAND' } });
 const CREATING_OR_DELETING =
   'This request would have exceed the limit on the number of streams that can simultaneously be in CREATING or DELETING for the account 000000000000. Limit: 5.';

@@ -4,11 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ApiResult, createEngine, type Engine, type OperationName, type TypedRequest } from './index';
+import { ok } from './testHelpers';
 
-function ok(result: ApiResult): Record<string, unknown> {
-  if (!result.ok) throw new Error(`${result.error.type}: ${result.error.message}`);
-  return result.value;
-}
 function fail(result: ApiResult): { type: string; message: string; status: number } {
   if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
   return { type: result.error.type, message: result.error.message, status: result.error.status };

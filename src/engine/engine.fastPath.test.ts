@@ -1,12 +1,9 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { type ApiResult, createEngine, type Engine, WRITE_REJECTED, WRITE_THROTTLED } from './index';
+import { createEngine, type Engine, WRITE_REJECTED, WRITE_THROTTLED } from './index';
 import type { Stream } from './stream';
+import { ok } from './testHelpers';
 
-function ok(result: ApiResult): Record<string, unknown> {
-  if (!result.ok) throw new Error(`${result.error.type}: ${result.error.message}`);
-  return result.value;
-}
 const HOUR = 3_600_000;
 
 function setup(

@@ -1,15 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { type ApiResult, createEngine, type Engine, encodeBase64 } from './index';
+import { createEngine, type Engine, encodeBase64 } from './index';
+import { fail, ok } from './testHelpers';
 
-function ok(result: ApiResult): Record<string, unknown> {
-  if (!result.ok) throw new Error(`${result.error.type}: ${result.error.message}`);
-  return result.value;
-}
-function fail(result: ApiResult): { type: string; message: string } {
-  if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
-  return { type: result.error.type, message: result.error.message };
-}
 const HOUR = 3_600_000;
 const SHARD0 = 'shardId-000000000000';
 const put = (engine: Engine, key = 'k', bytes = 1) =>

@@ -3,16 +3,9 @@
 // newer DescribeStreamSummary members.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ApiResult, createEngine, type Engine } from './index';
+import { createEngine, type Engine } from './index';
+import { fail, ok } from './testHelpers';
 
-function ok(result: ApiResult): Record<string, unknown> {
-  if (!result.ok) throw new Error(`${result.error.type}: ${result.error.message}`);
-  return result.value;
-}
-function fail(result: ApiResult): { type: string; message: string } {
-  if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
-  return { type: result.error.type, message: result.error.message };
-}
 const MIB = 1024 * 1024;
 const ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/s';
 const validation = (errors: string[]) =>

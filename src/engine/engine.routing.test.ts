@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type ApiResult, createEngine, type Engine } from './index';
+import { createEngine, type Engine } from './index';
+import { fail, ok } from './testHelpers';
 
 // Reference vectors computed with Python (fixtures/make-vectors.py).
 function readVectors<T>(name: string): T {
@@ -18,14 +19,6 @@ const RANGES = readVectors<RangeVectors>('hash-ranges.json');
 const KEYS = readVectors<KeyVector[]>('partition-keys.json');
 const MAX = (1n << 128n) - 1n;
 
-function ok(result: ApiResult): Record<string, unknown> {
-  if (!result.ok) throw new Error(`${result.error.type}: ${result.error.message}`);
-  return result.value;
-}
-function fail(result: ApiResult): { type: string; message: string } {
-  if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
-  return { type: result.error.type, message: result.error.message };
-}
 const data = (n = 1) => new Uint8Array(n).fill(7);
 interface ShardOut {
   ShardId: string;

@@ -11,15 +11,8 @@ import {
   parseSequenceNumber,
 } from './index';
 import { deriveStreamTag, STREAM_TAG_COUNT } from './sequenceNumber';
+import { fail, ok } from './testHelpers';
 
-function ok(result: ApiResult): Record<string, unknown> {
-  if (!result.ok) throw new Error(`${result.error.type}: ${result.error.message}`);
-  return result.value;
-}
-function fail(result: ApiResult): { type: string; message: string } {
-  if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
-  return { type: result.error.type, message: result.error.message };
-}
 const data = () => new Uint8Array(1);
 const SHARD0 = 'shardId-000000000000';
 const notFromStream = (n: string, stream: string, shard = SHARD0) =>

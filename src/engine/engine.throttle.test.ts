@@ -1,11 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { type ApiResult, createEngine, type Engine, encodeBase64 } from './index';
+import { createEngine, type Engine, encodeBase64 } from './index';
+import { ok } from './testHelpers';
 
-function ok(result: ApiResult): Record<string, unknown> {
-  if (!result.ok) throw new Error(`${result.error.type}: ${result.error.message}`);
-  return result.value;
-}
 const MIB = 1024 * 1024;
 const RATE = (shard: number) =>
   `Rate exceeded for shard shardId-${String(shard).padStart(12, '0')} in stream s under account 000000000000.`;

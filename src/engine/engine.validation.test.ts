@@ -1,22 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import {
-  type ApiResult,
-  createEngine,
-  type Engine,
-  encodeBase64,
-  formatSequenceNumber,
-  parseSequenceNumber,
-} from './index';
+import { createEngine, type Engine, encodeBase64, formatSequenceNumber, parseSequenceNumber } from './index';
+import { fail, ok } from './testHelpers';
 
-function ok(result: ApiResult): Record<string, unknown> {
-  if (!result.ok) throw new Error(`${result.error.type}: ${result.error.message}`);
-  return result.value;
-}
-function fail(result: ApiResult): { type: string; message: string } {
-  if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
-  return { type: result.error.type, message: result.error.message };
-}
 const data = (n = 1) => new Uint8Array(n);
 const MIB = 1024 * 1024;
 const T = (op: string) => `Kinesis_20131202.${op}`;
