@@ -71,6 +71,25 @@ test('the page has no WCAG 2.1 A/AA violations that axe-core can detect', async 
   await page.getByRole('button', { name: 'UpdateShardCount' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'UpdateShardCount accepted' })).toBeVisible();
   await expect(page.getByTestId('reshard-status').first()).toContainText('UPDATING');
+  // The capacity mode switch refused while UPDATING: Kinesis's error inline.
+  await page.getByRole('button', { name: 'Switch to ON_DEMAND' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'ResourceInUseException' })).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+
+  // On-demand: the capacity chart, its data table and the scaling due; then AUTO's notes.
+  await page.getByLabel('Preset').selectOption({ label: 'On-demand does not fix a hot key' });
+  await page.getByRole('button', { name: 'Load preset' }).click();
+  await expect(page.getByTestId('on-demand-scaling')).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: /pause/i }).click();
+  expect(await axeViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Show On-demand capacity data table' }).click();
+  await expect(page.getByRole('table', { name: 'On-demand capacity data' })).toBeVisible();
+  await page.getByRole('button', { name: 'Record distribution: switch to AUTO' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'UpdateStreamRecordDistributionStrategy accepted' }),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Step 1 s' }).click();
+  await expect(page.getByTestId('auto-note')).toBeVisible();
   expect(await axeViolations(page)).toEqual([]);
 });
 
@@ -100,6 +119,11 @@ test('every control can be reached and used with the keyboard', async ({ page })
   await page.getByLabel('Shard to describe').focus();
   await page.keyboard.press('Home');
   await expect(page.getByTestId('lineage-info')).toContainText('shardId-000000000000 (OPEN): hash keys 0 …');
+  // The capacity mode switch works from the keyboard (the stream is UPDATING for the split: refused).
+  await page.getByRole('button', { name: 'Switch to ON_DEMAND' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: 'ResourceInUseException' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Switch to ON_DEMAND' })).toBeFocused();
   // Focus is always visible.
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
   expect(outline).not.toBe('none');

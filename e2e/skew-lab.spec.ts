@@ -43,6 +43,9 @@ test('every preset loads with its lesson, stream and producers', async ({ page }
     ['Split the hot shard', 'checkout', 2],
     ['Splitting does not fix a hot key', 'timeline', 2],
     ['UpdateShardCount 4 → 3', 'orders', 4],
+    ['On-demand absorbs a ramp but not a spike above 2× its peak', 'steady', 4],
+    ['On-demand does not fix a hot key', 'timeline', 4],
+    ['AUTO distribution: no skew, no per-key order', 'timeline', 4],
   ];
   for (const [name, producer, shards] of presets) {
     await loadPreset(page, name);

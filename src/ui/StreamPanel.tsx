@@ -231,7 +231,7 @@ export function StreamPanel() {
           </div>
           <div>
             <dt>Open shards</dt>
-            <dd>{shardCount}</dd>
+            <dd data-testid="open-shards">{shardCount}</dd>
           </div>
           <div>
             <dt>RetentionPeriodHours</dt>
