@@ -243,7 +243,7 @@ export const PRESETS: readonly (Scenario & { id: string; name: string; lesson: s
     id: 'on-demand-spike',
     name: 'On-demand absorbs a ramp but not a spike above 2× its peak',
     lesson:
-      'An ON_DEMAND stream with "steady" at 1,500 records/s of 1 KB: that is its peak, and its 4 shards hold more than twice it. Start "ramp" (+1,500 records/s, within twice the peak): no throttling, and on-demand scaling splits every shard over 500 KB/s within 15 minutes (AWS 2022 documentation; play at 600×). Then start "spike" (+9,000 records/s, far above twice the new peak of 3,000): it throttles until scaling catches up — each round of splits takes up to 15 virtual minutes, and this spike needs two. Watch On-demand capacity.',
+      'An ON_DEMAND stream with "steady" at 1,500 records/s of 1 KB: its peak, and its 4 shards hold twice that. Start "ramp" (+1,500 records/s, within twice the peak): no throttling while scaling splits shards over 500 KB/s within 15 minutes (AWS 2022 documentation; play at 600×). Then start "spike" (+9,000 records/s, far above twice the new peak): it throttles until scaling catches up, two rounds of splits later. Watch On-demand capacity.',
     version: SCENARIO_VERSION,
     seed: 11,
     speed: 60,

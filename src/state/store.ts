@@ -38,6 +38,8 @@ export interface SimState {
   limits: EngineLimits | null;
   /** Total retained and expired records per applied snapshot, for the retention chart (bounded). */
   retentionHistory: RetentionPoint[];
+  /** Open shards and demand per applied snapshot, for the on-demand capacity chart's whole-run view (bounded). */
+  capacityHistory: CapacityPoint[];
   snapshot: SimulationSnapshot | null;
   /** The clock as last reported: by a status event right after a command, or by a snapshot. */
   clock: ClockStatus | null;
@@ -163,6 +165,7 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       engineVersion: null,
       limits: null,
       retentionHistory: [],
+      capacityHistory: [],
       snapshot: null,
       clock: null,
       viewStream: null,
@@ -268,6 +271,7 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
         viewStream: stream,
         viewGeneration: snapshot.generation,
         retentionHistory: nextRetentionHistory(newStream ? [] : s.retentionHistory, stream),
+        capacityHistory: nextCapacityHistory(newStream ? [] : s.capacityHistory, stream),
       };
     });
   const onSnapshot = options.throttleFrames === false ? applySnapshot : frameThrottle(applySnapshot);
@@ -335,6 +339,43 @@ export function nextRetentionHistory(
       ? base.slice(base.length - RETENTION_HISTORY_POINTS + 1)
       : base.slice();
   next.push({ nowMs: stream.nowMs, retained, expired });
+  return next;
+}
+
+export interface CapacityPoint {
+  nowMs: number;
+  /** Open shards at that instant. */
+  openShards: number;
+  /** Records asked (accepted + throttled) and throttled over every shard in the last completed second. */
+  demand: number;
+  throttled: number;
+}
+
+/** Points kept for the capacity chart's whole-run view. */
+export const CAPACITY_HISTORY_POINTS = 600;
+
+/** Appends a point per view refresh (a count and a sum of what the engine sent); a new stream starts afresh. */
+export function nextCapacityHistory(base: CapacityPoint[], stream: StreamSnapshot | null): CapacityPoint[] {
+  if (!stream) return [];
+  const last = base[base.length - 1];
+  if (last && last.nowMs >= stream.nowMs) return base;
+  let openShards = 0;
+  let demand = 0;
+  let throttled = 0;
+  const t = stream.seconds - 1;
+  for (const shard of stream.shards) {
+    if (shard.isOpen) openShards++;
+    if (t < 0) continue;
+    const i = shard.position * stream.seconds + t;
+    const refused = stream.series.throttledRecords[i] ?? 0;
+    demand += (stream.series.incomingRecords[i] ?? 0) + refused;
+    throttled += refused;
+  }
+  const next =
+    base.length >= CAPACITY_HISTORY_POINTS
+      ? base.slice(base.length - CAPACITY_HISTORY_POINTS + 1)
+      : base.slice();
+  next.push({ nowMs: stream.nowMs, openShards, demand, throttled });
   return next;
 }
 

@@ -94,6 +94,11 @@ describe('on-demand and AUTO from the page', () => {
     expect(last?.openShards).toBe(stream.shards.filter((s) => s.isOpen).length);
     expect(last?.openShards).toBeGreaterThan(4);
     expect(last?.capacity).toBe((last?.openShards ?? 0) * limits.recordsPerSecond);
+    // The whole-run history keeps the shard count from before the split, and after it.
+    const history = store.getState().capacityHistory;
+    expect(history[0]?.openShards).toBe(4);
+    expect(history[history.length - 1]?.openShards).toBe(last?.openShards);
+    expect(history[history.length - 1]?.nowMs).toBe(stream.nowMs);
     // The hot key's shard still throttles: the diagnosis still says Hot key.
     const diagnosis = screen.getByRole('list', { name: 'Throttled shards diagnosed' });
     expect(within(diagnosis).getAllByText('Hot key').length).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
 import { selectLimits } from '../../state/selectors';
+import type { CapacityPoint, SimState } from '../../state/store';
 import type { StreamSnapshot } from '../../worker/engineTypes';
 import { AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
 import { formatCount } from '../format';
@@ -11,10 +12,10 @@ import { ChartFrame } from './ChartFrame';
 import { LIMIT_COLOUR } from './palette';
 
 export interface CapacityRow {
-  /** Seconds relative to now (negative = past). */
+  /** Seconds (span "seconds") or minutes (span "run") relative to now (negative = past). */
   t: number;
-  /** The virtual second (epoch s). */
-  second: number;
+  /** The virtual instant (epoch ms): a second's start, or when the point was taken. */
+  atMs: number;
   openShards: number;
   /** Open shards × a shard's records/s limit. */
   capacity: number;
@@ -57,7 +58,7 @@ export function capacityRows(stream: StreamSnapshot, recordsPerSecond: number): 
     }
     rows.push({
       t: t - stream.seconds,
-      second,
+      atMs: second * 1000,
       openShards,
       capacity: openShards * recordsPerSecond,
       demand,
@@ -66,6 +67,21 @@ export function capacityRows(stream: StreamSnapshot, recordsPerSecond: number): 
   }
   return rows;
 }
+
+/** The whole run from the store's history (one point per view refresh), minutes before `nowMs`. */
+export function runRows(history: CapacityPoint[], nowMs: number, recordsPerSecond: number): CapacityRow[] {
+  return history.map((p) => ({
+    t: Math.round(((p.nowMs - nowMs) / 60_000) * 100) / 100,
+    atMs: p.nowMs,
+    openShards: p.openShards,
+    capacity: p.openShards * recordsPerSecond,
+    demand: p.demand,
+    throttled: p.throttled,
+  }));
+}
+
+const selectHistory = (s: SimState) => s.capacityHistory;
+type Span = 'run' | 'seconds';
 
 const DEMAND_COLOUR = '#1d4ed8';
 const CAPACITY_COLOUR = '#047857';
@@ -78,37 +94,48 @@ const SHARDS_COLOUR = '#6b21a8';
 export const CapacityChart = memo(function CapacityChart() {
   const stream = useViewStream();
   const limits = useSim(selectLimits);
-  const rows = useMemo(
+  const history = useSim(selectHistory);
+  const [span, setSpan] = useState<Span>('run');
+  const seconds = useMemo(
     () =>
       stream && limits && stream.mode === 'ON_DEMAND' ? capacityRows(stream, limits.recordsPerSecond) : [],
     [stream, limits],
   );
+  const run = useMemo(
+    () => (stream && limits ? runRows(history, stream.nowMs, limits.recordsPerSecond) : []),
+    [history, stream, limits],
+  );
   if (!stream || !limits || stream.mode !== 'ON_DEMAND' || !stream.onDemand) return null;
-  const last = rows[rows.length - 1];
+  const rows = span === 'run' ? run : seconds;
+  const last = seconds[seconds.length - 1];
   const scaling = scalingText(stream);
   const peak = stream.onDemand.peakRecordsPerSecond;
-  const iso = (second: number) => new Date(second * 1000).toISOString();
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const timeHeader = span === 'run' ? 'Virtual time (UTC)' : 'Second (UTC)';
   return (
     <ChartFrame
       title="On-demand capacity"
       csv={() => ({
         headers: [
-          'second (UTC)',
+          span === 'run' ? 'virtual time (UTC)' : 'second (UTC)',
           'Open shards',
           'Write capacity records/s',
           'Demand records/s (accepted + throttled)',
           'Throttled records',
         ],
-        rows: rows.map((r) => [iso(r.second), r.openShards, r.capacity, r.demand, r.throttled]),
+        rows: rows.map((r) => [iso(r.atMs), r.openShards, r.capacity, r.demand, r.throttled]),
       })}
       description={
         <>
           Open shards and their write capacity (open shards × {formatCount(limits.recordsPerSecond)}{' '}
-          records/s) against the stream's demand (records asked, accepted + throttled) per virtual second over
-          the last {stream.seconds} s. On-demand scaling as the {ON_DEMAND_SOURCE} describes it: capacity for
-          twice the peak write demand of the previous 30 days, and any shard carrying more than 500 KB/s split
-          evenly by hash range within 15 minutes — never by key, so a hot key still throttles; a spike above
-          twice the peak throttles until scaling catches up. Scale-down is not simulated.{' '}
+          records/s) against the stream's demand (records asked, accepted + throttled, per virtual second){' '}
+          {span === 'run'
+            ? 'since the stream was created: one point each time the view refreshes, demand being its last completed second'
+            : `in each of the last ${stream.seconds} virtual seconds`}
+          . On-demand scaling as the {ON_DEMAND_SOURCE} describes it: capacity for twice the peak write demand
+          of the previous 30 days, and any shard carrying more than 500 KB/s split evenly by hash range within
+          15 minutes — never by key, so a hot key still throttles; a spike above twice the peak throttles
+          until scaling catches up. Scale-down is not simulated.{' '}
           <span data-testid="on-demand-peak">30-day peak: {peakText(stream)}.</span>{' '}
           {last
             ? `Now: ${formatCount(last.openShards)} open shards, capacity ${formatCount(last.capacity)} records/s, demand ${formatCount(last.demand)} records/s.`
@@ -116,6 +143,15 @@ export const CapacityChart = memo(function CapacityChart() {
           {scaling ? <strong data-testid="on-demand-scaling">{scaling}</strong> : 'No scaling is under way.'}
           <AggregateNote what={AGGREGATE_SHARD_COUNTS} />
         </>
+      }
+      actions={
+        <label className="inline-field">
+          Span
+          <select value={span} onChange={(e) => setSpan(e.target.value as Span)}>
+            <option value="run">since the stream was created</option>
+            <option value="seconds">last {stream.seconds} s, per second</option>
+          </select>
+        </label>
       }
       chart={
         <LineChart
@@ -127,16 +163,23 @@ export const CapacityChart = memo(function CapacityChart() {
           aria-label="Line chart of open shards and write capacity against demand per second"
         >
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="t" type="number" domain={['dataMin', 0]} tickFormatter={(t: number) => `${t}s`} />
+          <XAxis
+            dataKey="t"
+            type="number"
+            domain={['dataMin', 0]}
+            tickFormatter={(t: number) => (span === 'run' ? `${Math.round(t)} min` : `${t}s`)}
+          />
           <YAxis yAxisId="records" tickFormatter={(v: number) => formatCount(v)} width={80} />
           <YAxis
             yAxisId="shards"
             orientation="right"
             allowDecimals={false}
+            // Twice the most shards: the shard line runs below the capacity line it is proportional to.
+            domain={[0, (max: number) => Math.max(2, Math.ceil(max * 2))]}
             tickFormatter={(v: number) => formatCount(v)}
             width={48}
           />
-          <Tooltip labelFormatter={(t) => `${String(t)} s`} />
+          <Tooltip labelFormatter={(t) => (span === 'run' ? `${String(t)} min` : `${String(t)} s`)} />
           <Legend />
           {peak > 0 ? (
             <ReferenceLine
@@ -186,7 +229,7 @@ export const CapacityChart = memo(function CapacityChart() {
         <table aria-label="On-demand capacity data">
           <thead>
             <tr>
-              <th scope="col">Second (UTC)</th>
+              <th scope="col">{timeHeader}</th>
               <th scope="col">Open shards</th>
               <th scope="col">Write capacity (records/s)</th>
               <th scope="col">Demand (records/s)</th>
@@ -198,8 +241,8 @@ export const CapacityChart = memo(function CapacityChart() {
               .slice()
               .reverse()
               .map((r) => (
-                <tr key={r.second}>
-                  <th scope="row">{iso(r.second)}</th>
+                <tr key={r.atMs}>
+                  <th scope="row">{iso(r.atMs)}</th>
                   <td>{formatCount(r.openShards)}</td>
                   <td>{formatCount(r.capacity)}</td>
                   <td>{formatCount(r.demand)}</td>
