@@ -123,3 +123,25 @@ test('switch a running stream to ON_DEMAND, then its record distribution to AUTO
   });
   expect(problems).toEqual([]);
 });
+
+test('on-demand absorbs a ramp, throttles on a spike above twice its peak, and scaling catches up', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const problems = await open(page);
+  await loadPreset(page, 'On-demand absorbs a ramp but not a spike above 2× its peak');
+  const producers = page.getByRole('table', { name: 'Producers' });
+  const diagnosis = page.getByRole('list', { name: 'Throttled shards diagnosed' });
+  await page.getByLabel('Speed').selectOption('600');
+  await producers.getByRole('button', { name: 'Start ramp' }).click();
+  // Twice the peak fits in 4 shards: no throttling, while scaling adds shards anyway.
+  await expect.poll(() => openShards(page), { timeout: 60_000 }).toBeGreaterThan(4);
+  await expect(diagnosis).toHaveCount(0);
+  await producers.getByRole('button', { name: 'Start spike' }).click();
+  await expect(diagnosis).toBeVisible({ timeout: 20_000 });
+  await expect(diagnosis).toContainText('Hot shard');
+  // Scaling catches up (two rounds of splits): the throttling ends with more shards than demand needs.
+  await expect.poll(() => openShards(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(16);
+  await expect(diagnosis).toHaveCount(0, { timeout: 30_000 });
+  expect(problems).toEqual([]);
+});
