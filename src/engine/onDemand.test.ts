@@ -199,3 +199,25 @@ describe('AUTO record distribution [model §15.2]', () => {
     }
   });
 });
+
+describe('on-demand and jumps', () => {
+  it('a jump reads the 30-day peak second by second, as play does (no minute of records in one second)', () => {
+    const engine = onDemand();
+    const producers = new ProducerSet(engine.core, engine.core.stream('od') as never);
+    producers.add(producer(1500, 100, { kind: 'uniform', keyCount: 1000 }));
+    const target = engine.now() + 3_600_000;
+    // As the host's jump does it: aggregate, whole minutes allowed until the last 5 minutes.
+    while (engine.now() < target)
+      producers.advance(Math.min(60_000, target - engine.now()), {
+        aggregate: true,
+        coarseUntilMs: target - 300_000,
+      });
+    const peak = engine.core.onDemand.peak(
+      engine.core.stream('od') as never,
+      Math.floor(engine.now() / 3_600_000),
+    );
+    expect(peak.records).toBeGreaterThan(1400);
+    expect(peak.records).toBeLessThan(1700);
+    expect(openCount(engine)).toBe(4);
+  });
+});

@@ -131,8 +131,9 @@ export interface StreamSnapshot {
   pendingReshard: PendingReshardInfo | null;
   /** How records are placed: by hash key, or AUTO (even, on-demand only) [model §15.2]. */
   recordDistribution: 'USER_PARTITION_KEY' | 'AUTO';
-  /** The capacity mode the stream is switching to (UpdateStreamMode), or null. */
+  /** The capacity mode the stream is switching to (UpdateStreamMode), or null, and when it is due. */
   pendingMode: StreamMode | null;
+  pendingModeCompletesAtMs: number | null;
   /** On-demand only [model §15.3]: the 30-day peak of write demand and the scaling under way, if any. */
   onDemand: {
     peakBytesPerSecond: number;
@@ -347,6 +348,7 @@ export function buildStreamSnapshot(
     pendingReshard: pendingReshardOf(stream),
     recordDistribution: stream.recordDistribution,
     pendingMode: stream.pendingMode ?? null,
+    pendingModeCompletesAtMs: stream.pendingMode === undefined ? null : stream.transitionAtMs,
     onDemand: stream.mode === 'ON_DEMAND' ? onDemandOf(engine, stream) : null,
     nextExpiryMs: null,
     totals: { ...stream.totals },

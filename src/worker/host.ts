@@ -77,6 +77,9 @@ export class SimulationHost {
         partitionKeyMaxLength: limits.PARTITION_KEY_MAX_LENGTH,
         onDemandInitialShards: limits.ON_DEMAND_INITIAL_SHARDS,
         retentionDefaultHours: limits.RETENTION_HOURS_DEFAULT,
+        onDemandPeakFactor: limits.ON_DEMAND_PEAK_FACTOR,
+        onDemandSplitBytesPerSecond: limits.ON_DEMAND_SPLIT_BYTES_PER_SECOND,
+        onDemandScaleDelayMs: limits.ON_DEMAND_SCALE_DELAY_MS,
       },
     });
   }

@@ -148,6 +148,13 @@ export interface EngineLimits {
   /** Shards an ON_DEMAND stream starts with, and the retention of a new stream (hours). */
   onDemandInitialShards: number;
   retentionDefaultHours: number;
+  /**
+   * On-demand scaling's figures (AWS 2022 documentation): capacity kept for this multiple of the 30-day
+   * peak, a shard split past this write demand (bytes/s), and how long scaling takes to act (virtual ms).
+   */
+  onDemandPeakFactor: number;
+  onDemandSplitBytesPerSecond: number;
+  onDemandScaleDelayMs: number;
 }
 
 export type WorkerEvent =

@@ -13,7 +13,20 @@ function run(presetIndex: number, virtualMs: number, tickMs: number, aggregate: 
   const preset = PRESETS[presetIndex];
   if (!preset) throw new Error('no preset');
   const engine = createEngine({ seed: preset.seed, throttle: preset.stream.throttle, transitionMs: 0 });
-  engine.call('CreateStream', { StreamName: 's', ShardCount: preset.stream.shardCount });
+  // The preset's stream as it is: capacity mode and record distribution included.
+  const created = engine.call(
+    'CreateStream',
+    preset.stream.mode === 'ON_DEMAND'
+      ? {
+          StreamName: 's',
+          StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+          ...(preset.stream.recordDistribution
+            ? { RecordDistributionStrategy: preset.stream.recordDistribution }
+            : {}),
+        }
+      : { StreamName: 's', ShardCount: preset.stream.shardCount },
+  );
+  if (!created.ok) throw new Error(created.error.message);
   const stream = engine.core.stream('s');
   if (!stream) throw new Error('no stream');
   const producers = new ProducerSet(engine.core, stream);

@@ -318,6 +318,9 @@ export class ProducerSet {
           options.coarseUntilMs !== undefined &&
           now + COARSE_STEP_MS <= options.coarseUntilMs &&
           this.stream.throttle === 'token-bucket' &&
+          // On-demand scaling judges load second by second: a minute's records in one second would read as a
+          // sixty-fold peak.
+          this.stream.mode !== 'ON_DEMAND' &&
           !steady.some((p) => p.sampler.timeVarying);
         const unit = coarse ? COARSE_STEP_MS : 1000;
         const to = Math.min(target, (Math.floor(now / unit) + 1) * unit);
