@@ -9,6 +9,7 @@ import {
   type EngineLimits,
   GENERATION_BOUND_COMMANDS,
   type ManualRecord,
+  restoreLayout,
   type SimulationSnapshot,
   type Speed,
   type StreamConfig,
@@ -275,6 +276,7 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       };
     });
   const onSnapshot = options.throttleFrames === false ? applySnapshot : frameThrottle(applySnapshot);
+  let lastReceived: SimulationSnapshot | null = null;
   client.subscribe((event) => {
     switch (event.type) {
       case 'status':
@@ -287,9 +289,14 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       case 'ready':
         sim.setState({ ready: true, engineVersion: event.engineVersion, limits: event.limits });
         break;
-      case 'snapshot':
-        onSnapshot(event.snapshot);
+      case 'snapshot': {
+        // Every snapshot is received in order (only applying them is throttled): the layout left out of one
+        // is the one received last.
+        const snapshot = event.sameLayout ? restoreLayout(event.snapshot, lastReceived) : event.snapshot;
+        lastReceived = snapshot;
+        onSnapshot(snapshot);
         break;
+      }
       case 'result': {
         const slot = slots.get(event.requestId);
         if (!slot) return;

@@ -159,11 +159,33 @@ export interface EngineLimits {
 
 export type WorkerEvent =
   | { type: 'ready'; protocol: typeof PROTOCOL_VERSION; engineVersion: string; limits: EngineLimits }
-  | { type: 'snapshot'; snapshot: SimulationSnapshot }
+  /**
+   * With `sameLayout`, the stream's `shards` and `lineage` were left out (sent empty) because they are the
+   * ones of the previous snapshot: the receiver puts those back (restoreLayout). Thousands of shards are
+   * then not copied ten times a second while nothing reshards.
+   */
+  | { type: 'snapshot'; snapshot: SimulationSnapshot; sameLayout?: boolean }
   /** The clock's state, sent at once after every command (snapshots follow at their own pace). */
   | { type: 'status'; status: ClockStatus }
   | { type: 'result'; requestId: number; result: CommandResult }
   | { type: 'commandError'; field: string; message: string };
+
+/** The snapshot to post with `shards` and `lineage` left out (see the 'snapshot' event's `sameLayout`). */
+export function withoutLayout(snapshot: SimulationSnapshot): SimulationSnapshot {
+  const stream = snapshot.stream;
+  return stream ? { ...snapshot, stream: { ...stream, shards: [], lineage: [] } } : snapshot;
+}
+
+/** A snapshot received without its layout, given back the previous snapshot's `shards` and `lineage`. */
+export function restoreLayout(
+  snapshot: SimulationSnapshot,
+  previous: SimulationSnapshot | null,
+): SimulationSnapshot {
+  const stream = snapshot.stream;
+  const before = previous?.stream;
+  if (!stream || !before) return snapshot;
+  return { ...snapshot, stream: { ...stream, shards: before.shards, lineage: before.lineage } };
+}
 
 /** The transferable buffers of a snapshot, so posting it copies nothing. */
 export function snapshotTransferables(snapshot: SimulationSnapshot): ArrayBuffer[] {
