@@ -8,6 +8,7 @@ import { ChartFrame } from '../charts/ChartFrame';
 import { demandAt, shortShardId } from '../charts/chartData';
 import { formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
+import { useKeyspaceSplit } from './KeyspaceSplit';
 
 const selectViewGeneration = (s: SimState) => s.viewGeneration;
 
@@ -127,6 +128,7 @@ export const KeyspaceView = memo(function KeyspaceView() {
   const lastSampled = useRef<unknown>(null);
   const viewGeneration = useRef(-1);
   viewGeneration.current = useSim(selectViewGeneration);
+  const split = useKeyspaceSplit(stream);
 
   const view = useMemo(() => {
     if (!stream || !limits) return null;
@@ -366,7 +368,9 @@ export const KeyspaceView = memo(function KeyspaceView() {
               <button
                 type="button"
                 key={shard.shardId}
-                className="keyspace-segment"
+                className={
+                  split.updating ? 'keyspace-segment' : 'keyspace-segment keyspace-segment-splittable'
+                }
                 style={{
                   left: `${shard.startFraction * 100}%`,
                   width: `${Math.max(0.2, (shard.endFraction - shard.startFraction) * 100)}%`,
@@ -376,14 +380,17 @@ export const KeyspaceView = memo(function KeyspaceView() {
                 onMouseEnter={() => setFocused(shard.position)}
                 onBlur={() => setFocused(null)}
                 onMouseLeave={() => setFocused(null)}
+                {...split.segmentProps(shard)}
               />
             ))}
+            {split.marker}
           </div>
           <p className="keyspace-info" aria-live="polite" data-testid="keyspace-info">
             {focusedShard && focusedLoad
               ? `${focusedShard.shardId}: ${focusedShard.startingHashKey} … ${focusedShard.endingHashKey} — ${formatCount(focusedLoad.demand)} records/s asked (${((focusedLoad.demand / view.limit) * 100).toFixed(0)}% of the limit), ${formatCount(focusedLoad.throttled)} throttled/s`
               : 'Hover over or tab to a shard range to see its ShardId, hash key range and load.'}
           </p>
+          {split.panel}
         </div>
       }
       table={

@@ -1,0 +1,103 @@
+import { expect, type Page, test } from '@playwright/test';
+
+// Issue 11: drag-to-split on the keyspace bar — press on an open shard's segment, drag, read the exact
+// NewStartingHashKey while dragging, release, confirm; after a +1 h jump the two children are in the table.
+
+async function open(page: Page) {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
+  return problems;
+}
+
+const clock = (page: Page) => page.getByLabel('Virtual time', { exact: true });
+const shardTable = (page: Page) => page.getByRole('table', { name: /Shards of/ });
+const whenOf = (text: string | null) => Date.parse((text ?? '').replace(' UTC', 'Z').replace(' ', 'T'));
+
+test('drag on the 2-shard stream’s bar: the exact key while dragging, confirm, two children after +1 h', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const problems = await open(page);
+  await page.getByLabel('Preset').selectOption({ label: 'Split the hot shard' });
+  await page.getByRole('button', { name: 'Load preset' }).click();
+  await expect(page.getByText('Scenario "Split the hot shard" loaded.')).toBeVisible();
+
+  const keyspace = page.getByRole('figure', { name: 'Keyspace' });
+  const segment = keyspace.getByRole('button', { name: /^shardId-000000000000: hash keys 0 to \d+/ });
+  await segment.scrollIntoViewIfNeeded();
+  const box = await segment.boundingBox();
+  if (!box) throw new Error('no segment');
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.2, y, { steps: 4 });
+  await page.mouse.move(box.x + box.width * 0.25, y, { steps: 4 });
+  const label = keyspace.getByTestId('keyspace-split-label');
+  await expect(label).toContainText(/^Split shardId-000000000000 at NewStartingHashKey \d+$/);
+  await expect(keyspace.getByTestId('keyspace-split-marker')).toBeVisible();
+  const key = BigInt(((await label.textContent()) ?? '').match(/(\d+)$/)?.[1] ?? '0');
+  // A quarter of shardId-000000000000's range (0 … 2^127 − 1), to the pixel.
+  const quarter = 2n ** 125n;
+  const pixel = 2n ** 127n / BigInt(Math.max(1, Math.floor(box.width)));
+  expect(key > quarter - 2n * pixel && key < quarter + 2n * pixel).toBe(true);
+  await keyspace.screenshot({ path: 'e2e-artifacts/drag-split-dragging.png' });
+  await page.mouse.up();
+
+  const prompt = keyspace.getByRole('group', { name: 'Confirm split' });
+  await expect(prompt).toContainText(`Split shardId-000000000000 at NewStartingHashKey ${key}?`);
+  await prompt.getByRole('button', { name: 'Split' }).click();
+  await expect(
+    keyspace
+      .getByRole('status')
+      .filter({ hasText: `SplitShard accepted: shardId-000000000000 splits at NewStartingHashKey ${key}` }),
+  ).toBeVisible();
+  // While UPDATING, no split is offered and the bar says why.
+  await expect(keyspace.getByText(/The stream is UPDATING: no split is offered/)).toBeVisible();
+
+  const before = whenOf(await clock(page).textContent());
+  await page.getByRole('button', { name: '+1 h' }).click();
+  await expect
+    .poll(async () => whenOf(await clock(page).textContent()) - before, { timeout: 60_000 })
+    .toBeGreaterThanOrEqual(3_600_000);
+  await expect(page.getByRole('progressbar')).toHaveCount(0, { timeout: 30_000 });
+
+  const row = (shardId: string) =>
+    shardTable(page)
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: new RegExp(shardId) }) });
+  await expect(row('shardId-000000000000')).toContainText('closed');
+  await expect(row('shardId-000000000002')).toContainText(`${key - 1n}`);
+  await expect(row('shardId-000000000003')).toContainText(`${key}`);
+  await expect(row('shardId-000000000003')).toContainText(`${2n ** 127n - 1n}`);
+  await expect(keyspace.getByRole('button', { name: /^shardId-00000000000\d: hash keys/ })).toHaveCount(3);
+  expect(problems).toEqual([]);
+});
+
+test('keyboard: Enter on a segment, → / Shift+→, Enter, Enter splits; Escape cancels', async ({ page }) => {
+  const problems = await open(page);
+  const keyspace = page.getByRole('figure', { name: 'Keyspace' });
+  const segment = keyspace.getByRole('button', { name: /^shardId-000000000001: hash keys/ });
+  await segment.focus();
+  await page.keyboard.press('s');
+  const label = keyspace.getByTestId('keyspace-split-label');
+  await expect(label).toHaveText(
+    'Split shardId-000000000001 at NewStartingHashKey 127605887595351923798765477786913079296',
+  );
+  await page.keyboard.press('Escape');
+  await expect(keyspace.getByTestId('keyspace-split-marker')).toHaveCount(0);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.press('Enter');
+  await expect(keyspace.getByRole('group', { name: 'Confirm split' })).toContainText(
+    'Split shardId-000000000001 at NewStartingHashKey',
+  );
+  await expect(keyspace.getByRole('button', { name: 'Split', exact: true })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(keyspace.getByRole('status').filter({ hasText: 'SplitShard accepted' })).toBeVisible();
+  expect(problems).toEqual([]);
+});
