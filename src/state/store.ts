@@ -27,6 +27,8 @@ export type ResultSlot =
   | 'reshard'
   /** SplitShard from a hot-shard diagnosis ("Split here"). */
   | 'splitHere'
+  /** SplitShard dragged (or keyed) on the keyspace bar. */
+  | 'keyspaceSplit'
   | 'updateShardCount'
   /** UpdateStreamMode from the Stream panel's capacity mode switch. */
   | 'updateStreamMode'
@@ -66,7 +68,11 @@ export interface SimState {
      * SplitShard of the stream on screen; the answer (Kinesis's output or error, exactly) shows in `slot`
      * ('reshard' for the shard table, 'splitHere' for the diagnosis).
      */
-    splitShard(shardId: string, newStartingHashKey: string, slot?: 'reshard' | 'splitHere'): void;
+    splitShard(
+      shardId: string,
+      newStartingHashKey: string,
+      slot?: 'reshard' | 'splitHere' | 'keyspaceSplit',
+    ): void;
     /** MergeShards: `shardId` is the lower hash range, `adjacentShardId` the one that starts where it ends. */
     mergeShards(shardId: string, adjacentShardId: string): void;
     /** UpdateShardCount (UNIFORM_SCALING) to `targetShardCount` open shards. */

@@ -45,7 +45,7 @@ interface Placing {
  */
 export function useKeyspaceSplit(stream: StreamSnapshot | null | undefined) {
   const actions = useSim(selectActions);
-  const result = useSim(selectResult('reshard'));
+  const result = useSim(selectResult('keyspaceSplit'));
   const [placing, setPlacing] = useState<Placing | null>(null);
   const [asked, setAsked] = useState<{ shardId: string; key: string } | null>(null);
   const [refused, setRefused] = useState<string | null>(null);
@@ -147,7 +147,7 @@ export function useKeyspaceSplit(stream: StreamSnapshot | null | undefined) {
     if (!shard || key === null) return;
     setAsked({ shardId: shard.shardId, key });
     setPlacing(null);
-    actions.splitShard(shard.shardId, key, 'reshard');
+    actions.splitShard(shard.shardId, key, 'keyspaceSplit');
     returnFocus.current?.focus();
   };
 
