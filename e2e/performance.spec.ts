@@ -1,5 +1,44 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { expect, type Page, test } from '@playwright/test';
+
+/**
+ * Frames counted by requestAnimationFrame over 5 s windows; a shared CI machine can stall one window, so up
+ * to three are measured (until one reaches `enough`) and every figure is reported.
+ */
+async function frameWindows(page: Page, enough: number): Promise<number[]> {
+  const windows: number[] = [];
+  for (let w = 0; w < 3 && !windows.some((f) => f >= enough); w++) {
+    windows.push(
+      await page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            let count = 0;
+            const start = performance.now();
+            const tick = (now: number) => {
+              count++;
+              if (now - start < 5000) requestAnimationFrame(tick);
+              else resolve((count * 1000) / (now - start));
+            };
+            requestAnimationFrame(tick);
+          }),
+      ),
+    );
+  }
+  return windows;
+}
+
+/** Adds the figures under `key` to e2e-artifacts/performance.json (the other test's figures are kept). */
+function writeFigures(key: string, figures: object) {
+  mkdirSync('e2e-artifacts', { recursive: true });
+  let all: Record<string, unknown> = {};
+  try {
+    all = JSON.parse(readFileSync('e2e-artifacts/performance.json', 'utf8')) as Record<string, unknown>;
+  } catch {
+    all = {};
+  }
+  all[key] = figures;
+  writeFileSync('e2e-artifacts/performance.json', `${JSON.stringify(all, null, 2)}\n`);
+}
 
 // Issue acceptance: with steady producers at 100,000 records/s across 100 shards the page keeps ≥ 50 frames
 // per second and answers input within 100 ms. Measured here in real Chromium; the figures are also written
@@ -19,26 +58,7 @@ test('100,000 records/s across 100 shards: frame rate and input latency', async 
   await expect(page.getByRole('table', { name: 'Producers' })).toContainText('running');
   await page.waitForTimeout(1500);
 
-  // Frames counted by requestAnimationFrame over 5 s windows; a shared CI machine can stall one window, so
-  // up to three are measured and every figure is reported.
-  const windows: number[] = [];
-  for (let w = 0; w < 3 && !windows.some((f) => f >= 50); w++) {
-    windows.push(
-      await page.evaluate(
-        () =>
-          new Promise<number>((resolve) => {
-            let count = 0;
-            const start = performance.now();
-            const tick = (now: number) => {
-              count++;
-              if (now - start < 5000) requestAnimationFrame(tick);
-              else resolve((count * 1000) / (now - start));
-            };
-            requestAnimationFrame(tick);
-          }),
-      ),
-    );
-  }
+  const windows = await frameWindows(page, 50);
   const frames = Math.max(...windows);
   // Input latency: from a click on Pause until the button says Play (a round trip through the worker).
   const latencies: number[] = [];
@@ -73,10 +93,53 @@ test('100,000 records/s across 100 shards: frame rate and input latency', async 
     inputLatencyMs: latencies.map((l) => Number(l.toFixed(1))),
     producerRow: accepted,
   };
-  mkdirSync('e2e-artifacts', { recursive: true });
-  writeFileSync('e2e-artifacts/performance.json', `${JSON.stringify(figures, null, 2)}\n`);
+  writeFigures('shards100', figures);
   testInfo.annotations.push({ type: 'performance', description: JSON.stringify(figures) });
   console.log(`performance: ${JSON.stringify(figures)}`);
   expect(frames).toBeGreaterThanOrEqual(50);
   expect(median).toBeLessThan(100);
+});
+
+/** A +1 h jump (UpdateShardCount settles within it), waited for until it has ended. */
+async function jumpOneHour(page: Page) {
+  await page.getByRole('button', { name: '+1 h' }).click();
+  await expect(page.getByRole('button', { name: '+1 h' })).toBeEnabled({ timeout: 30_000 });
+  await expect(page.getByRole('progressbar')).toHaveCount(0, { timeout: 30_000 });
+}
+
+// Issue 11: streams up to 2,000 open shards stay fluid — ≥ 45 frames/s with producers at 100,000 records/s,
+// reached as a person would: 500 shards, UpdateShardCount to 1,000 and then 2,000 (3,500 shards listed).
+test('100,000 records/s across 2,000 open shards: frame rate', async ({ page }, testInfo) => {
+  test.setTimeout(75_000);
+  await page.goto('/');
+  await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
+  const stream = page.getByRole('form', { name: 'Create stream' });
+  await stream.getByLabel('StreamName').fill('wide');
+  await stream.getByLabel('Shard count').fill('500');
+  await stream.getByRole('button', { name: 'Create stream' }).click();
+  const target = page.getByRole('form', { name: 'Update shard count' }).getByLabel('TargetShardCount');
+  await expect(target).toHaveAttribute('placeholder', '500');
+  const producer = page.getByRole('form', { name: 'Add producer' });
+  await producer.getByLabel('Rate (records/s)').fill('100000');
+  await producer.getByLabel('Distinct keys (N)').fill('10000');
+  await producer.getByRole('button', { name: 'Add producer' }).click();
+  await expect(page.getByRole('table', { name: 'Producers' })).toContainText('running');
+  for (const count of [1000, 2000]) {
+    await target.fill(String(count));
+    await page.getByRole('form', { name: 'Update shard count' }).getByRole('button').click();
+    await expect(page.getByText(`UpdateShardCount accepted: CurrentShardCount`)).toBeVisible();
+    await jumpOneHour(page);
+    await expect(target).toHaveAttribute('placeholder', String(count), { timeout: 15_000 });
+  }
+  await page.waitForTimeout(1500);
+  const windows = await frameWindows(page, 45);
+  const figures = {
+    openShards: 2000,
+    framesPerSecondWindows: windows.map((f) => Number(f.toFixed(1))),
+    producerRow: await page.getByRole('table', { name: 'Producers' }).getByRole('row').nth(1).textContent(),
+  };
+  writeFigures('shards2000', figures);
+  testInfo.annotations.push({ type: 'performance', description: JSON.stringify(figures) });
+  console.log(`performance 2,000 shards: ${JSON.stringify(figures)}`);
+  expect(Math.max(...windows)).toBeGreaterThanOrEqual(45);
 });

@@ -225,7 +225,7 @@ export const CapacityChart = memo(function CapacityChart() {
           />
         </LineChart>
       }
-      table={
+      table={() => (
         <table aria-label="On-demand capacity data">
           <thead>
             <tr>
@@ -251,7 +251,7 @@ export const CapacityChart = memo(function CapacityChart() {
               ))}
           </tbody>
         </table>
-      }
+      )}
     />
   );
 });

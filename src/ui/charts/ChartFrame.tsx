@@ -25,7 +25,8 @@ export function ChartFrame({
   title: string;
   description: ReactNode;
   chart: ReactNode;
-  table: ReactNode;
+  /** The data table, or a function that builds it (only called while the table is shown: big tables cost). */
+  table: ReactNode | (() => ReactNode);
   csv: () => CsvData;
   actions?: ReactNode;
 }) {
@@ -76,7 +77,7 @@ export function ChartFrame({
       ) : null}
       {showTable ? (
         <ScrollRegion label={`${title} data`} className="chart-table">
-          {table}
+          {typeof table === 'function' ? table() : table}
         </ScrollRegion>
       ) : (
         <div ref={chartRef} className="chart-body">

@@ -6,7 +6,7 @@ import { formatBytes, formatCount } from '../format';
 import { ScrollRegion } from '../ScrollRegion';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
-import { shortShardId } from './chartData';
+import { ALL_BARS_UP_TO, BAR_LIMIT, shortShardId } from './chartData';
 
 interface Row {
   shard: string;
@@ -40,6 +40,19 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
       };
     });
   }, [stream]);
+  // Thousands of bars (and their axis labels, which recharts measures one by one) would stall the page: past
+  // ALL_BARS_UP_TO shards the chart draws the BAR_LIMIT busiest (accepted + throttled) in ShardId order and says so; the
+  // data table and the CSV keep every shard.
+  const drawn = useMemo(() => {
+    if (rows.length <= ALL_BARS_UP_TO) return rows;
+    return rows
+      .map((r, i) => ({ i, attempts: r.accepted + r.throttled }))
+      .sort((a, b) => b.attempts - a.attempts || a.i - b.i)
+      .slice(0, BAR_LIMIT)
+      .sort((a, b) => a.i - b.i)
+      .map(({ i }) => rows[i] as Row);
+  }, [rows]);
+  const topN = drawn.length < rows.length;
   return (
     <>
       <ChartFrame
@@ -69,6 +82,13 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
             Records per shard since the stream was created: accepted, and throttled with
             ProvisionedThroughputExceededException. An open shard's fair share is its share of the keyspace
             (closed shards hold no range any more: their children do).
+            {topN ? (
+              <strong data-testid="key-distribution-top-n">
+                {' '}
+                Showing the {formatCount(drawn.length)} busiest of {formatCount(rows.length)} shards (accepted
+                + throttled) — the data table and CSV have all.
+              </strong>
+            ) : null}
             <AggregateNote what={AGGREGATE_SHARD_COUNTS} />
           </>
         }
@@ -76,10 +96,14 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
           <BarChart
             width={720}
             height={260}
-            data={rows}
+            data={drawn}
             margin={{ top: 8, right: 16, bottom: 8, left: 8 }}
             role="img"
-            aria-label="Bar chart of records per shard, accepted and throttled"
+            aria-label={
+              topN
+                ? `Bar chart of records per shard, accepted and throttled: the ${drawn.length} busiest of ${rows.length} shards`
+                : 'Bar chart of records per shard, accepted and throttled'
+            }
           >
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="shard" />
@@ -104,7 +128,7 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
             />
           </BarChart>
         }
-        table={
+        table={() => (
           <table aria-label="Key distribution data">
             <thead>
               <tr>
@@ -131,7 +155,7 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
               ))}
             </tbody>
           </table>
-        }
+        )}
       />
       <HotKeysTable stream={stream} />
     </>

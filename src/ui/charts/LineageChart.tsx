@@ -293,7 +293,7 @@ export const LineageChart = memo(function LineageChart() {
           </p>
         </div>
       }
-      table={
+      table={() => (
         <table aria-label="Shard lineage data">
           <thead>
             <tr>
@@ -322,7 +322,7 @@ export const LineageChart = memo(function LineageChart() {
             ))}
           </tbody>
         </table>
-      }
+      )}
     />
   );
 });

@@ -139,7 +139,7 @@ export const RetentionChart = memo(function RetentionChart() {
           </ComposedChart>
         )
       }
-      table={
+      table={() => (
         <table aria-label="Retention data">
           <thead>
             <tr>
@@ -162,7 +162,7 @@ export const RetentionChart = memo(function RetentionChart() {
             ))}
           </tbody>
         </table>
-      }
+      )}
     />
   );
 });

@@ -49,7 +49,7 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
           height: 220,
           formatY: (v) => formatCount(v),
         })}
-        table={
+        table={() => (
           <table aria-label="Throttling data">
             <thead>
               <tr>
@@ -70,7 +70,7 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
               ))}
             </tbody>
           </table>
-        }
+        )}
       />
       <h3 className="subheading">Latest errors, exactly as Kinesis returned them</h3>
       <ErrorLog />

@@ -6,7 +6,7 @@ import { AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
 import { formatByteLimit, formatBytes, formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
-import { demandAt, MAX_LINES, seriesCsv, timeRows, topShards } from './chartData';
+import { MAX_LINES, seriesCsv, timeRows, topShards } from './chartData';
 import { LIMIT_COLOUR } from './palette';
 import { shardLinesChart } from './ShardLinesChart';
 
@@ -24,11 +24,12 @@ export const ThroughputChart = memo(function ThroughputChart() {
   const view = useMemo(() => {
     if (!stream || !limits) return null;
     const n = stream.shards.length;
+    // Accepted + throttled, read straight from the snapshot's shard-major arrays.
+    const accepted = metric === 'records' ? stream.series.incomingRecords : stream.series.incomingBytes;
+    const refused = metric === 'records' ? stream.series.throttledRecords : stream.series.throttledBytes;
+    const seconds = stream.seconds;
     const demand = (s: number, t: number) =>
-      metric === 'records'
-        ? demandAt(stream, s, t)
-        : (stream.series.incomingBytes[s * stream.seconds + t] ?? 0) +
-          (stream.series.throttledBytes[s * stream.seconds + t] ?? 0);
+      (accepted[s * seconds + t] ?? 0) + (refused[s * seconds + t] ?? 0);
     const recent = new Float64Array(n);
     for (let s = 0; s < n; s++)
       for (let t = Math.max(0, stream.seconds - 10); t < stream.seconds; t++)
@@ -37,7 +38,15 @@ export const ThroughputChart = memo(function ThroughputChart() {
     const limit = metric === 'records' ? limits.recordsPerSecond : limits.bytesPerSecond;
     const lastSecond = stream.seconds - 1;
     const over = shown.filter((s) => demand(s, lastSecond) > limit);
-    return { rows: timeRows(stream, shown, demand), shown, limit, over, lastSecond, demand, n };
+    return {
+      rows: timeRows(stream, shown, demand, shown.length < n ? demand : undefined),
+      shown,
+      limit,
+      over,
+      lastSecond,
+      demand,
+      n,
+    };
   }, [stream, limits, metric]);
   if (!stream || !view) return null;
   const fmt = metric === 'records' ? formatCount : formatBytes;
@@ -118,7 +127,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
           ) : null,
         ],
       })}
-      table={
+      table={() => (
         <table aria-label="Write throughput data">
           <thead>
             <tr>
@@ -152,7 +161,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
             })}
           </tbody>
         </table>
-      }
+      )}
     />
   );
 });

@@ -6,6 +6,10 @@ export const shortShardId = (shardId: string) => `#${Number(shardId.slice(shardI
 /** How many shards a time-series chart draws as separate lines; the rest are summarised. */
 export const MAX_LINES = 8;
 
+/** Up to this many shards a per-shard bar chart draws every shard; past it, the BAR_LIMIT busiest. */
+export const ALL_BARS_UP_TO = 24;
+export const BAR_LIMIT = 20;
+
 /** Per-shard sum of a shard-major series over its last `window` seconds. */
 export function recentSum(
   series: Float32Array | Float64Array,
@@ -37,21 +41,29 @@ export interface TimeRow {
 
 /**
  * Rows for a per-second line chart of some shards: one row per second, one column per shard (by short id),
- * plus `max` over every shard. `combine` picks the per-shard value from the snapshot's series.
+ * plus, when `max` is given, `max` over every shard (`max(s, t)`, usually the same as `value`). Work is
+ * shown shards × seconds, plus shards × seconds for the max only when asked.
  */
 export function timeRows(
   stream: StreamSnapshot,
   shards: number[],
   value: (shard: number, t: number) => number,
+  max?: (shard: number, t: number) => number,
 ): TimeRow[] {
   const rows: TimeRow[] = [];
   const n = stream.shards.length;
+  const keys = shards.map((s) => shortShardId(stream.shards[s]?.shardId ?? ''));
   for (let t = 0; t < stream.seconds; t++) {
     const row: TimeRow = { t: t - stream.seconds };
-    let max = 0;
-    for (let s = 0; s < n; s++) max = Math.max(max, value(s, t));
-    row.max = max;
-    for (const s of shards) row[shortShardId(stream.shards[s]?.shardId ?? '')] = value(s, t);
+    if (max) {
+      let most = 0;
+      for (let s = 0; s < n; s++) {
+        const v = max(s, t);
+        if (v > most) most = v;
+      }
+      row.max = most;
+    }
+    for (let k = 0; k < shards.length; k++) row[keys[k] as string] = value(shards[k] as number, t);
     rows.push(row);
   }
   return rows;
