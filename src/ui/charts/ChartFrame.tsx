@@ -8,6 +8,12 @@ export interface CsvData {
   rows: (string | number)[][];
 }
 
+/** Rows a chart's data table shows at once; more are paged (the CSV export always has every row). */
+export const TABLE_PAGE = 200;
+
+/** Cuts a table's rows to the page shown (a chart's table builder calls it on its row list). */
+export type PageRows = <T>(items: readonly T[]) => readonly T[];
+
 const fileName = (title: string) => `shardlab-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
 
 /**
@@ -26,12 +32,13 @@ export function ChartFrame({
   description: ReactNode;
   chart: ReactNode;
   /** The data table, or a function that builds it (only called while the table is shown: big tables cost). */
-  table: ReactNode | (() => ReactNode);
+  table: ReactNode | ((page: PageRows) => ReactNode);
   csv: () => CsvData;
   actions?: ReactNode;
 }) {
   const [showTable, setShowTable] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
+  const [page, setPage] = useState(0);
   const id = useId();
   const chartRef = useRef<HTMLDivElement>(null);
   const exportCsv = () => {
@@ -47,6 +54,17 @@ export function ChartFrame({
       setExportError(`PNG export failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
+  // The table is built only while shown, one page of rows at a time: thousands of shards would cost every
+  // refresh.
+  let total = 0;
+  let shown = 0;
+  const pageRows: PageRows = (items) => {
+    total = items.length;
+    shown = Math.min(page, Math.max(0, Math.ceil(total / TABLE_PAGE) - 1));
+    return items.slice(shown * TABLE_PAGE, (shown + 1) * TABLE_PAGE);
+  };
+  const tableNode = showTable ? (typeof table === 'function' ? table(pageRows) : table) : null;
+  const pages = Math.ceil(total / TABLE_PAGE);
   return (
     <figure className="chart" aria-labelledby={`${id}-title`}>
       <figcaption>
@@ -77,9 +95,25 @@ export function ChartFrame({
       ) : null}
       {showTable ? (
         <ScrollRegion label={`${title} data`} className="chart-table">
-          {typeof table === 'function' ? table() : table}
+          {tableNode}
         </ScrollRegion>
-      ) : (
+      ) : null}
+      {showTable && pages > 1 ? (
+        <p className="table-pager">
+          <button type="button" onClick={() => setPage(shown - 1)} disabled={shown === 0}>
+            Previous {TABLE_PAGE} {title} rows
+          </button>{' '}
+          <span aria-live="polite">
+            Rows {(shown * TABLE_PAGE + 1).toLocaleString('en-US')}–
+            {Math.min(total, (shown + 1) * TABLE_PAGE).toLocaleString('en-US')} of{' '}
+            {total.toLocaleString('en-US')} (CSV export has all)
+          </span>{' '}
+          <button type="button" onClick={() => setPage(shown + 1)} disabled={shown >= pages - 1}>
+            Next {TABLE_PAGE} {title} rows
+          </button>
+        </p>
+      ) : null}
+      {showTable ? null : (
         <div ref={chartRef} className="chart-body">
           {chart}
         </div>

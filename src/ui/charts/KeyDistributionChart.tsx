@@ -128,7 +128,7 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
             />
           </BarChart>
         }
-        table={() => (
+        table={(page) => (
           <table aria-label="Key distribution data">
             <thead>
               <tr>
@@ -140,7 +140,7 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
               </tr>
             </thead>
             <tbody>
-              {rows.map((r) => (
+              {page(rows).map((r) => (
                 <tr key={r.shardId}>
                   <th scope="row">{r.shardId}</th>
                   <td>{formatCount(r.accepted)}</td>

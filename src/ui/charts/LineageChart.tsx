@@ -293,7 +293,7 @@ export const LineageChart = memo(function LineageChart() {
           </p>
         </div>
       }
-      table={() => (
+      table={(page) => (
         <table aria-label="Shard lineage data">
           <thead>
             <tr>
@@ -308,7 +308,7 @@ export const LineageChart = memo(function LineageChart() {
             </tr>
           </thead>
           <tbody>
-            {lineage.map((s) => (
+            {page(lineage).map((s) => (
               <tr key={s.shardId}>
                 <th scope="row">{s.shardId}</th>
                 <td>{s.parentShardId ?? '—'}</td>

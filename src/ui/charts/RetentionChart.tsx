@@ -79,6 +79,9 @@ export const RetentionChart = memo(function RetentionChart() {
               {formatSpan(stream.countBucketMs)} late, never early.
             </span>
           ) : null}
+          {view === 'per-shard' && perShard && perShard.shown.length < stream.shards.length
+            ? ` Per shard: the ${perShard.shown.length} of ${formatCount(stream.shards.length)} shards holding the most records now are drawn; the data table has every shard.`
+            : ''}
           <AggregateNote what={AGGREGATE_SHARD_COUNTS} />
         </>
       }
@@ -139,7 +142,7 @@ export const RetentionChart = memo(function RetentionChart() {
           </ComposedChart>
         )
       }
-      table={() => (
+      table={(page) => (
         <table aria-label="Retention data">
           <thead>
             <tr>
@@ -151,7 +154,7 @@ export const RetentionChart = memo(function RetentionChart() {
             </tr>
           </thead>
           <tbody>
-            {stream.shards.map((shard) => (
+            {page(stream.shards).map((shard) => (
               <tr key={shard.shardId}>
                 <th scope="row">{shard.shardId}</th>
                 <td>{formatCount(stream.retainedRecords[shard.position] ?? 0)}</td>

@@ -38,6 +38,9 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
             {throttledShards === 0
               ? 'No shard is throttling.'
               : `${throttledShards} shard(s) throttled in this window.`}
+            {view.shown.length < throttledShards
+              ? ` The ${view.shown.length} most throttled of ${formatCount(throttledShards)} throttled shards are drawn; the data table and CSV have every shard.`
+              : ''}
             <AggregateNote what={AGGREGATE_SHARD_COUNTS} />
           </>
         }
@@ -49,7 +52,7 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
           height: 220,
           formatY: (v) => formatCount(v),
         })}
-        table={() => (
+        table={(page) => (
           <table aria-label="Throttling data">
             <thead>
               <tr>
@@ -60,7 +63,7 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
               </tr>
             </thead>
             <tbody>
-              {stream.shards.map((shard) => (
+              {page(stream.shards).map((shard) => (
                 <tr key={shard.shardId}>
                   <th scope="row">{shard.shardId}</th>
                   <td>{formatCount(view.value(shard.position, stream.seconds - 1))}</td>

@@ -127,7 +127,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
           ) : null,
         ],
       })}
-      table={() => (
+      table={(page) => (
         <table aria-label="Write throughput data">
           <thead>
             <tr>
@@ -139,7 +139,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
             </tr>
           </thead>
           <tbody>
-            {stream.shards.map((shard) => {
+            {page(stream.shards).map((shard) => {
               const s = shard.position;
               let peak = 0;
               let sum10 = 0;
