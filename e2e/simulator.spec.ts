@@ -172,12 +172,13 @@ test('the retention chart also shows records retained per shard', async ({ page 
   expect(problems).toEqual([]);
 });
 
-test('an ON_DEMAND stream starts with 4 shards and says that scaling is not simulated', async ({ page }) => {
+test('an ON_DEMAND stream starts with 4 shards and says scaling splits ranges, not keys', async ({ page }) => {
   const problems = await open(page);
   const form = page.getByRole('form', { name: 'Create stream' });
   await form.getByLabel('Capacity mode').selectOption('ON_DEMAND');
   await expect(form.getByLabel('Shard count')).toBeDisabled();
-  await expect(page.getByText(/does not simulate on-demand scaling yet/)).toBeVisible();
+  await expect(page.locator('#on-demand-note')).toContainText(/starts with 4 shards/);
+  await expect(page.locator('#on-demand-note')).toContainText(/never by key: it does not save a hot key/);
   await form.getByLabel('StreamName').fill('elastic');
   await form.getByRole('button', { name: 'Create stream' }).click();
   await expect(page.getByRole('table', { name: /Shards of elastic/ }).getByRole('row')).toHaveCount(5);
