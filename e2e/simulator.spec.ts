@@ -172,7 +172,9 @@ test('the retention chart also shows records retained per shard', async ({ page 
   expect(problems).toEqual([]);
 });
 
-test('an ON_DEMAND stream starts with 4 shards and says scaling splits ranges, not keys', async ({ page }) => {
+test('an ON_DEMAND stream starts with 4 shards and says scaling splits ranges, not keys', async ({
+  page,
+}) => {
   const problems = await open(page);
   const form = page.getByRole('form', { name: 'Create stream' });
   await form.getByLabel('Capacity mode').selectOption('ON_DEMAND');
