@@ -126,7 +126,8 @@ export class Resharding {
    */
   updateShardCount(request: TypedRequest): Record<string, unknown> {
     const stream = this.reshardable(request, 'UpdateShardCount');
-    const target = request.TargetShardCount as number;
+    // The JSON protocol floors a fractional Integer (api/validation.ts); a typed caller gets the same.
+    const target = Math.floor(request.TargetShardCount as number);
     const current = stream.openShards.length;
     const min = Math.ceil(current / 2);
     const max = Math.min(current * 2, SHARDS_PER_STREAM_MAX);

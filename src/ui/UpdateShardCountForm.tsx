@@ -10,7 +10,7 @@ const selectOpenShards = (s: SimState) =>
 /**
  * UpdateShardCount (UNIFORM_SCALING) on the running stream: a TargetShardCount and Kinesis's answer. The
  * engine decides what is allowed (half to double the open shards, 10 calls per rolling 24 hours); this form
- * only checks that a number was typed.
+ * only checks that a whole number was typed.
  */
 export function UpdateShardCountForm() {
   const actions = useSim(selectActions);
@@ -21,7 +21,7 @@ export function UpdateShardCountForm() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const value = target.trim();
-    if (value === '' || !Number.isFinite(Number(value))) {
+    if (value === '' || !Number.isSafeInteger(Number(value))) {
       setFormError('Type a TargetShardCount: a whole number of open shards.');
       actions.clearResult('updateShardCount');
       return;

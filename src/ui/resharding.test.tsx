@@ -169,6 +169,11 @@ describe('resharding from the page', () => {
     await user.click(within(form).getByRole('button', { name: 'UpdateShardCount' }));
     expect(alertSaying('LimitExceededException: UpdateShardCount to 9 shards is refused')).not.toBeNull();
     await user.clear(within(form).getByLabelText('TargetShardCount'));
+    await user.type(within(form).getByLabelText('TargetShardCount'), '2.5');
+    await user.click(within(form).getByRole('button', { name: 'UpdateShardCount' }));
+    expect(alertSaying('Type a TargetShardCount: a whole number of open shards.')).not.toBeNull();
+    expect(screen.queryByText(/UPDATING: UpdateShardCount/)).toBeNull();
+    await user.clear(within(form).getByLabelText('TargetShardCount'));
     await user.type(within(form).getByLabelText('TargetShardCount'), '3');
     await user.click(within(form).getByRole('button', { name: 'UpdateShardCount' }));
     expect(

@@ -140,6 +140,19 @@ describe('SimulationHost', () => {
     expect(host.snapshot().stream?.retentionHours).toBe(48);
   });
 
+  it('refuses a fractional TargetShardCount before the engine sees it; the stream stays ACTIVE', () => {
+    const { host, events } = hostWithEvents();
+    host.handle({ type: 'updateShardCount', requestId: 1, targetShardCount: 2.5 });
+    expect(events.at(-1)).toEqual({
+      type: 'commandError',
+      field: 'targetShardCount',
+      message: 'TargetShardCount must be a whole number of shards',
+    });
+    expect(host.snapshot().stream?.status).toBe('ACTIVE');
+    host.handle({ type: 'updateShardCount', requestId: 2, targetShardCount: 2 });
+    expect(events.at(-1)).toMatchObject({ result: { ok: true, output: { TargetShardCount: 2 } } });
+  });
+
   it('is deterministic: same seed and commands give identical snapshots', () => {
     const run = () => {
       const { host } = hostWithEvents(7);

@@ -196,6 +196,10 @@ export class SimulationHost {
       case 'splitShard':
       case 'mergeShards':
       case 'updateShardCount':
+        if (command.type === 'updateShardCount' && !Number.isSafeInteger(command.targetShardCount)) {
+          this.refuse('targetShardCount', 'TargetShardCount must be a whole number of shards');
+          return;
+        }
         this.reply(command.requestId, this.reshard(command));
         return;
       case 'updateStreamMode':
