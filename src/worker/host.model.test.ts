@@ -421,6 +421,30 @@ describe('jumps simulate the skipped time as play would', () => {
     expect(s.diagnosis).toEqual([]);
   });
 
+  it('UpdateShardCount 4 → 3, then +1 h before it settles: the new shards take the load unthrottled', () => {
+    const host = new SimulationHost(
+      () => {},
+      3,
+      () => 0,
+    );
+    host.handle({ type: 'loadScenario', requestId: 1, scenario: preset('update-shard-count-4-to-3') });
+    // Played part-way into a second, so the jump's minute steps would straddle the end of UPDATING.
+    for (let i = 0; i < 15; i++) host.tick(99.7);
+    host.handle({ type: 'updateShardCount', requestId: 2, targetShardCount: 3 });
+    for (let i = 0; i < 30; i++) host.tick(99.7);
+    host.handle({ type: 'jump', ms: 3_600_000 });
+    expect(host.status().jump).toBeNull();
+    const stream = host.snapshot().stream;
+    if (!stream) throw new Error('no stream');
+    expect(stream.shards.filter((s) => s.isOpen).map((s) => s.shardId)).toEqual([
+      'shardId-000000000006',
+      'shardId-000000000009',
+      'shardId-000000000010',
+    ]);
+    expect(Array.from(stream.throttled)).toEqual(stream.shards.map(() => 0));
+    expect(stream.totals.throttled).toBe(0);
+  });
+
   it('Celebrity hot key, played then +1 h: its shard takes its 1,000 records/s and throttles the rest, the others never', () => {
     const host = new SimulationHost(
       () => {},

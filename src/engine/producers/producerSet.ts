@@ -314,16 +314,25 @@ export class ProducerSet {
         ((p.spec.rate as number) * PRODUCER_STEP_MS) / 1000 > this.aggregateThreshold;
       if (steady.every(isAggregated)) {
         // Steps up to the next whole second: fixed windows stay exact, and a second's records are one draw.
+        // A step never spans a change of the open shards (a resharding or an UpdateStreamMode ending, an
+        // on-demand split): records due before it go to the shards open then, the rest to the new ones,
+        // whose allowance starts when they open.
+        const layoutChangeMs = Math.min(this.stream.transitionAtMs, this.stream.scalingAtMs);
         const coarse =
           options.coarseUntilMs !== undefined &&
           now + COARSE_STEP_MS <= options.coarseUntilMs &&
+          !(layoutChangeMs <= (Math.floor(now / COARSE_STEP_MS) + 1) * COARSE_STEP_MS) &&
           this.stream.throttle === 'token-bucket' &&
           // On-demand scaling judges load second by second: a minute's records in one second would read as a
           // sixty-fold peak.
           this.stream.mode !== 'ON_DEMAND' &&
           !steady.some((p) => p.sampler.timeVarying);
         const unit = coarse ? COARSE_STEP_MS : 1000;
-        const to = Math.min(target, (Math.floor(now / unit) + 1) * unit);
+        const to = Math.min(
+          target,
+          (Math.floor(now / unit) + 1) * unit,
+          layoutChangeMs > now ? layoutChangeMs : Number.POSITIVE_INFINITY,
+        );
         // Records due in (now, to] arrive at to − 1 ms, within the second they were due in, as record by
         // record simulation would have them (a timestamp key then names the same second).
         const arrive = to - now > 1 ? to - 1 : to;
