@@ -35,6 +35,32 @@ export type ResultSlot =
   /** UpdateStreamRecordDistributionStrategy from the Stream panel's record distribution switch. */
   | 'updateRecordDistribution';
 
+/**
+ * The answers about the stream's shards and capacity: a newer one supersedes the others (after a switch back
+ * to PROVISIONED, "not supported on ON_DEMAND" is no longer true), so only the latest is shown.
+ */
+const STREAM_CHANGE_SLOTS: readonly ResultSlot[] = [
+  'reshard',
+  'splitHere',
+  'keyspaceSplit',
+  'updateShardCount',
+  'updateStreamMode',
+  'updateRecordDistribution',
+];
+
+/** The slots' results without the stream-change answers, except `keep`'s. */
+function withoutStreamChangeAnswers(
+  results: Partial<Record<ResultSlot, CommandResult>>,
+  keep: (slot: ResultSlot, result: CommandResult) => boolean,
+): Partial<Record<ResultSlot, CommandResult>> {
+  const out = { ...results };
+  for (const slot of STREAM_CHANGE_SLOTS) {
+    const result = out[slot];
+    if (result && !keep(slot, result)) out[slot] = undefined;
+  }
+  return out;
+}
+
 export interface SimState {
   ready: boolean;
   engineVersion: string | null;
@@ -299,6 +325,15 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
         // Every snapshot is received in order (only applying them is throttled): the layout left out of one
         // is the one received last.
         const snapshot = event.sameLayout ? restoreLayout(event.snapshot, lastReceived) : event.snapshot;
+        // "not ACTIVE, instead in state UPDATING" stops being true when the stream is ACTIVE again.
+        if (lastReceived?.stream?.status === 'UPDATING' && snapshot.stream?.status === 'ACTIVE') {
+          sim.setState((s) => ({
+            results: withoutStreamChangeAnswers(
+              s.results,
+              (_slot, result) => result.ok || result.errorType !== 'ResourceInUseException',
+            ),
+          }));
+        }
         lastReceived = snapshot;
         onSnapshot(snapshot);
         break;
@@ -309,8 +344,11 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
         slots.delete(event.requestId);
         // A new stream or scenario makes every other form's last answer stale: forget them.
         const fresh = event.result.ok && (slot === 'createStream' || slot === 'loadScenario');
+        const kept = STREAM_CHANGE_SLOTS.includes(slot)
+          ? (s: SimState) => withoutStreamChangeAnswers(s.results, () => false)
+          : (s: SimState) => s.results;
         sim.setState((s) => ({
-          results: fresh ? { [slot]: event.result } : { ...s.results, [slot]: event.result },
+          results: fresh ? { [slot]: event.result } : { ...kept(s), [slot]: event.result },
           pending: { ...s.pending, [slot]: false },
         }));
         break;

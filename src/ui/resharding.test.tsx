@@ -148,6 +148,10 @@ describe('resharding from the page', () => {
       ),
     ).not.toBeNull();
     step(store, 31);
+    // ACTIVE again: the "not ACTIVE" answer is no longer true and is no longer shown.
+    expect(screen.queryAllByRole('alert').some((el) => el.textContent?.includes('ResourceInUse'))).toBe(
+      false,
+    );
     expect(openShards(store)).toEqual([
       'shardId-000000000000',
       'shardId-000000000003',
@@ -158,6 +162,23 @@ describe('resharding from the page', () => {
       .snapshot?.stream?.shards.find((s) => s.shardId === 'shardId-000000000004');
     expect(merged?.parentShardId).toBe('shardId-000000000001');
     expect(merged?.adjacentParentShardId).toBe('shardId-000000000002');
+  });
+
+  it('a newer answer about the shards supersedes an older one from another control', async () => {
+    const user = userEvent.setup();
+    const { store } = renderApp();
+    loadPreset(store, 'update-shard-count-4-to-3');
+    const form = screen.getByRole('form', { name: 'Update shard count' });
+    await user.type(within(form).getByLabelText('TargetShardCount'), '9');
+    await user.click(within(form).getByRole('button', { name: 'UpdateShardCount' }));
+    expect(alertSaying('LimitExceededException: UpdateShardCount to 9 shards is refused')).not.toBeNull();
+    await user.click(
+      screen.getByRole('button', { name: 'Merge with next: shardId-000000000000 and shardId-000000000001' }),
+    );
+    expect(statusSaying('MergeShards accepted')).not.toBeNull();
+    expect(screen.queryAllByRole('alert').some((el) => el.textContent?.includes('LimitExceeded'))).toBe(
+      false,
+    );
   });
 
   it('UpdateShardCount 4 → 3 ends on shardId-000000000006, -009 and -010', async () => {
