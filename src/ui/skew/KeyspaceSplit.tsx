@@ -168,7 +168,7 @@ export function useKeyspaceSplit(stream: StreamSnapshot | null | undefined) {
     <div className="keyspace-split">
       <p id="keyspace-split-help" className="keyspace-split-help">
         {updating
-          ? `The stream is ${stream?.status}: no split is offered until it is ACTIVE again (Kinesis takes one resharding at a time).`
+          ? `The stream is ${stream?.status}: no split is offered here until it is ACTIVE again (Kinesis takes one resharding at a time: a SplitShard or MergeShards sent meanwhile gets ResourceInUseException).`
           : 'Drag across an open shard to split it (closed shards are not on the bar), or focus one and press Enter or S, then ←/→ (Shift: coarser steps) and Enter; Escape cancels.'}
       </p>
       <p className="keyspace-split-label" aria-live="polite" data-testid="keyspace-split-label">
