@@ -15,9 +15,9 @@ import {
   THROTTLE_MODELS,
 } from '../engine/limits';
 import type { KeyDistribution } from '../engine/producers/keyDistribution';
-import { SCENARIO_VERSION, type Scenario, SPEEDS, type StreamConfig } from '../shared/types';
+import { SCENARIO_VERSION, type Scenario, SPEEDS, type StreamConfig } from '../common/types';
 
-export { SCENARIO_VERSION, type Scenario } from '../shared/types';
+export { SCENARIO_VERSION, type Scenario } from '../common/types';
 /** Imported files and shared URLs larger than this are refused before parsing. */
 export const MAX_SCENARIO_BYTES = 256 * 1024;
 

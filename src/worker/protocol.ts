@@ -3,10 +3,10 @@
  * nouns (worker → main). Snapshots are batched (at most SNAPSHOTS_PER_SECOND) and carry typed arrays whose
  * buffers are transferred, never one message per record.
  */
-import type { Scenario, Speed, StreamConfig } from '../shared/types';
+import type { Scenario, Speed, StreamConfig } from '../common/types';
 import type { ProducerSpec, ProducerTotals, ShardDiagnosis, StreamSnapshot } from './engineTypes';
 
-export { SPEEDS, type Speed, type StreamConfig } from '../shared/types';
+export { SPEEDS, type Speed, type StreamConfig } from '../common/types';
 
 export const PROTOCOL_VERSION = 1;
 export const SNAPSHOTS_PER_SECOND = 10;
