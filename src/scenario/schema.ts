@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SCENARIO_VERSION, type Scenario, SPEEDS, type StreamConfig } from '../common/types';
 import type { ThrottleModel } from '../engine/limits';
 import {
   DATA_MODEL_MAX_BYTES,
@@ -15,7 +16,6 @@ import {
   THROTTLE_MODELS,
 } from '../engine/limits';
 import type { KeyDistribution } from '../engine/producers/keyDistribution';
-import { SCENARIO_VERSION, type Scenario, SPEEDS, type StreamConfig } from '../common/types';
 
 export { SCENARIO_VERSION, type Scenario } from '../common/types';
 /** Imported files and shared URLs larger than this are refused before parsing. */
