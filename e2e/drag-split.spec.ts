@@ -1,22 +1,8 @@
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { clock, open, shardTable, whenOf } from './pageHelpers';
 
 // Issue 11: drag-to-split on the keyspace bar — press on an open shard's segment, drag, read the exact
 // NewStartingHashKey while dragging, release, confirm; after a +1 h jump the two children are in the table.
-
-async function open(page: Page) {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  await page.goto('/');
-  await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
-  return problems;
-}
-
-const clock = (page: Page) => page.getByLabel('Virtual time', { exact: true });
-const shardTable = (page: Page) => page.getByRole('table', { name: /Shards of/ });
-const whenOf = (text: string | null) => Date.parse((text ?? '').replace(' UTC', 'Z').replace(' ', 'T'));
 
 test('drag on the 2-shard stream’s bar: the exact key while dragging, confirm, two children after +1 h', async ({
   page,

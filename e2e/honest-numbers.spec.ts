@@ -1,48 +1,11 @@
-import { createRequire } from 'node:module';
-import { expect, type Locator, type Page, test } from '@playwright/test';
-
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
+import { expect, type Page, test } from '@playwright/test';
+import { axeViolations, clock, digits, loadPreset, open, settled, shardTable, whenOf } from './pageHelpers';
 
 // Issue 9: every number on screen is one the simulation really produced — jumps simulate the skipped time,
 // the diagnosis agrees with each preset's lesson at any speed, hot keys are counted where records went.
 
-async function open(page: Page) {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  await page.goto('/');
-  await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
-  return problems;
-}
-
-async function loadPreset(page: Page, name: string) {
-  await page.getByLabel('Preset').selectOption({ label: name });
-  await page.getByRole('button', { name: 'Load preset' }).click();
-  await expect(page.getByText(`Scenario "${name}" loaded.`)).toBeVisible();
-  // The view has caught up with the new scenario once its producers are listed.
-  await expect(page.getByRole('table', { name: 'Producers' })).toBeVisible();
-}
-
-const digits = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
-const shardTable = (page: Page) => page.getByRole('table', { name: /Shards of/ });
 const diagnosis = (page: Page) => page.getByRole('list', { name: 'Throttled shards diagnosed' });
 const hotKeys = (page: Page) => page.getByRole('table', { name: 'Hottest partition keys' });
-const clock = (page: Page) => page.getByLabel('Virtual time', { exact: true });
-
-/** Reads a table's text once it has stopped changing (heavy views render from a deferred copy). */
-async function settled(locator: Locator): Promise<string> {
-  let text = await locator.textContent();
-  for (let i = 0; i < 20; i++) {
-    await locator.page().waitForTimeout(250);
-    const again = await locator.textContent();
-    if (again === text) break;
-    text = again;
-  }
-  return text ?? '';
-}
 
 /** The diagnosis says "Hot key" and never "Hot shard", looked at several times while the simulation runs. */
 async function expectOnlyHotKey(page: Page, key?: string) {
@@ -56,31 +19,9 @@ async function expectOnlyHotKey(page: Page, key?: string) {
   }
 }
 
-/** WCAG 2.1 A/AA violations axe-core finds on the page as it is now (as in accessibility.spec.ts). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (
-            context: Document,
-            options: object,
-          ) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes[0]?.target.join(' ')}`);
-  });
-}
-
 /** Virtual time on the clock, as epoch ms. */
 async function clockMs(page: Page): Promise<number> {
-  const text = (await clock(page).textContent()) ?? '';
-  return Date.parse(text.replace(' UTC', 'Z').replace(' ', 'T'));
+  return whenOf(await clock(page).textContent());
 }
 
 async function setSpeed(page: Page, speed: string) {

@@ -1,41 +1,10 @@
-import { expect, type Locator, type Page, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
+import { digits, loadPreset, open, settled, shardTable } from './pageHelpers';
 
 // Issue 11: on-demand capacity and AUTO record distribution from the page. On-demand scaling acts within
 // 15 virtual minutes (AWS 2022 documentation): at 600× that is about 1.5 wall seconds.
 
-async function open(page: Page) {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  await page.goto('/');
-  await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
-  return problems;
-}
-
-async function loadPreset(page: Page, name: string) {
-  await page.getByLabel('Preset').selectOption({ label: name });
-  await page.getByRole('button', { name: 'Load preset' }).click();
-  await expect(page.getByText(`Scenario "${name}" loaded.`)).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Producers' })).toBeVisible();
-}
-
-const digits = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
-const shardTable = (page: Page) => page.getByRole('table', { name: /Shards of/ });
 const openShards = async (page: Page) => digits(await page.getByTestId('open-shards').textContent());
-
-/** Reads a locator's text once it has stopped changing (heavy views render from a deferred copy). */
-async function settled(locator: Locator): Promise<string> {
-  let text = await locator.textContent();
-  for (let i = 0; i < 20; i++) {
-    await locator.page().waitForTimeout(250);
-    const again = await locator.textContent();
-    if (again === text) break;
-    text = again;
-  }
-  return text ?? '';
-}
 
 test('an on-demand hot key keeps throttling after scaling', async ({ page }) => {
   test.setTimeout(120_000);

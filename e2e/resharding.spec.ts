@@ -1,34 +1,14 @@
-import { expect, type Locator, type Page, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
+import { clock, digits, loadPreset, open, settled, shardTable, whenOf } from './pageHelpers';
 
 // Issue 11: resharding from the page — Split here on a hot shard, UpdateShardCount 4 → 3, and Kinesis's
 // errors inline. The stream is UPDATING for 30 virtual s (split, merge) or 120 (UpdateShardCount): a +1 h
 // jump carries it past that, with the producers running throughout.
 
-async function open(page: Page) {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  await page.goto('/');
-  await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
-  return problems;
-}
-
-async function loadPreset(page: Page, name: string) {
-  await page.getByLabel('Preset').selectOption({ label: name });
-  await page.getByRole('button', { name: 'Load preset' }).click();
-  await expect(page.getByText(`Scenario "${name}" loaded.`)).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Producers' })).toBeVisible();
-}
-
-const digits = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
-const shardTable = (page: Page) => page.getByRole('table', { name: /Shards of/ });
 const shardRow = (page: Page, shardId: string) =>
   shardTable(page)
     .getByRole('row')
     .filter({ has: page.getByRole('rowheader', { name: new RegExp(shardId) }) });
-const clock = (page: Page) => page.getByLabel('Virtual time', { exact: true });
 
 /** The ShardIds of the shard table's rows not marked closed. */
 async function openShardIds(page: Page): Promise<string[]> {
@@ -36,28 +16,12 @@ async function openShardIds(page: Page): Promise<string[]> {
   return headers.filter((h) => !/closed/.test(h)).map((h) => h.match(/shardId-\d+/)?.[0] ?? h);
 }
 
-/** Reads a locator's text once it has stopped changing (heavy views render from a deferred copy). */
-async function settled(locator: Locator): Promise<string> {
-  let text = await locator.textContent();
-  for (let i = 0; i < 20; i++) {
-    await locator.page().waitForTimeout(250);
-    const again = await locator.textContent();
-    if (again === text) break;
-    text = again;
-  }
-  return text ?? '';
-}
-
 /** A jump of +1 h, waited for until it has ended. */
 async function jumpOneHour(page: Page) {
-  const before = Date.parse(((await clock(page).textContent()) ?? '').replace(' UTC', 'Z').replace(' ', 'T'));
+  const before = whenOf(await clock(page).textContent());
   await page.getByRole('button', { name: '+1 h' }).click();
   await expect
-    .poll(
-      async () =>
-        Date.parse(((await clock(page).textContent()) ?? '').replace(' UTC', 'Z').replace(' ', 'T')) - before,
-      { timeout: 60_000 },
-    )
+    .poll(async () => whenOf(await clock(page).textContent()) - before, { timeout: 60_000 })
     .toBeGreaterThanOrEqual(3_600_000);
   await expect(page.getByRole('progressbar')).toHaveCount(0, { timeout: 30_000 });
 }

@@ -1,15 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-
-async function open(page: Page) {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  await page.goto('/');
-  await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
-  return problems;
-}
+import { open, shardTable } from './pageHelpers';
 
 async function createStream(page: Page, name: string, shards: string, retention = '24') {
   const form = page.getByRole('form', { name: 'Create stream' });
@@ -18,8 +8,6 @@ async function createStream(page: Page, name: string, shards: string, retention 
   await form.getByLabel('RetentionPeriodHours').fill(retention);
   await form.getByRole('button', { name: 'Create stream' }).click();
 }
-
-const shardTable = (page: Page) => page.getByRole('table', { name: /Shards of/ });
 
 test('create a 4-shard stream and see its ShardIds and hash key ranges', async ({ page }) => {
   const problems = await open(page);

@@ -1,25 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-
-async function open(page: Page, path = '/') {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  await page.goto(path);
-  await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
-  return problems;
-}
-
-async function loadPreset(page: Page, name: string) {
-  await page.getByLabel('Preset').selectOption({ label: name });
-  await page.getByRole('button', { name: 'Load preset' }).click();
-  await expect(page.getByText(`Scenario "${name}" loaded.`)).toBeVisible();
-  // The view has caught up with the new scenario once its producers are listed.
-  await expect(page.getByRole('table', { name: 'Producers' })).toBeVisible();
-}
+import { loadPreset, open } from './pageHelpers';
 
 const shardRows = (page: Page) => page.getByRole('table', { name: /Shards of/ }).getByRole('row');
 const cellNumber = async (page: Page, row: number, column: number) =>

@@ -1,22 +1,8 @@
 // @vitest-environment jsdom
-import { act, render, screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { SimStoreProvider } from '../state/SimStoreProvider';
-import { createSimStore } from '../state/store';
-import { createInProcessClient } from '../worker/inProcessClient';
-import { App } from './App';
-
-function renderApp() {
-  const client = createInProcessClient();
-  const store = createSimStore(client, { throttleFrames: false });
-  render(
-    <SimStoreProvider store={store}>
-      <App />
-    </SimStoreProvider>,
-  );
-  return { client, store };
-}
+import { renderApp } from '../test/appHarness';
 
 describe('<App />', () => {
   it('shows the engine version, the virtual clock and the shards', () => {

@@ -1,32 +1,12 @@
 // @vitest-environment jsdom
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { SimStoreProvider } from '../state/SimStoreProvider';
-import { createSimStore, type SimStore } from '../state/store';
-import { createInProcessClient } from '../worker/inProcessClient';
-import { App } from './App';
+import type { SimStore } from '../state/store';
+import { renderApp, step } from '../test/appHarness';
 import { FINE_STEP, splitKeyAt } from './skew/KeyspaceSplit';
 
 // Drag-to-split on the keyspace bar and its keyboard equivalent, against the real host and engine in process.
-
-function renderApp() {
-  const client = createInProcessClient();
-  const store = createSimStore(client, { throttleFrames: false });
-  render(
-    <SimStoreProvider store={store}>
-      <App />
-    </SimStoreProvider>,
-  );
-  act(() => store.getState().actions.pause());
-  return { client, store };
-}
-
-function step(store: SimStore, seconds: number) {
-  act(() => {
-    for (let i = 0; i < seconds; i++) store.getState().actions.step(1000);
-  });
-}
 
 const SHARD0_END = '85070591730234615865843651857942052863';
 const segment = (shardId: string) =>
@@ -50,7 +30,7 @@ describe('drag-to-split on the keyspace bar', () => {
 
   it('keyboard: Enter, → and Shift+→ move the marker, Enter asks, Enter splits; two children follow', async () => {
     const user = userEvent.setup();
-    const { store } = renderApp();
+    const { store } = renderApp({ paused: true });
     segment('shardId-000000000000').focus();
     await user.keyboard('{Enter}');
     expect(label()).toHaveTextContent(
@@ -95,7 +75,7 @@ describe('drag-to-split on the keyspace bar', () => {
 
   it('pointer: press, drag and release ask to confirm at the exact key; Escape cancels a drag', async () => {
     const user = userEvent.setup();
-    const { store } = renderApp();
+    const { store } = renderApp({ paused: true });
     const bar = segment('shardId-000000000000');
     bar.getBoundingClientRect = () => ({ left: 100, width: 180, top: 0, height: 56 }) as DOMRect;
     fireEvent.pointerDown(bar, { clientX: 145, button: 0, pointerId: 1 });

@@ -1,45 +1,12 @@
 // @vitest-environment jsdom
-import { act, render, screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { PRESETS } from '../scenario/presets';
-import { SimStoreProvider } from '../state/SimStoreProvider';
-import { createSimStore, type SimStore } from '../state/store';
-import { createInProcessClient } from '../worker/inProcessClient';
-import { App } from './App';
+import { alertSaying, loadPreset, renderApp, statusSaying, step } from '../test/appHarness';
 import { capacityRows } from './charts/CapacityChart';
 
 // The capacity mode and record distribution switches, and the on-demand views, against the real host and
 // engine in process: time moves only by steps and jumps.
-
-function renderApp() {
-  const client = createInProcessClient();
-  const store = createSimStore(client, { throttleFrames: false });
-  render(
-    <SimStoreProvider store={store}>
-      <App />
-    </SimStoreProvider>,
-  );
-  return { client, store };
-}
-
-function loadPreset(store: SimStore, id: string) {
-  const preset = PRESETS.find((p) => p.id === id);
-  if (!preset) throw new Error(`no preset ${id}`);
-  const { id: _id, ...scenario } = preset;
-  act(() => store.getState().actions.loadScenario(scenario, { paused: true }));
-}
-
-function step(store: SimStore, seconds: number) {
-  act(() => {
-    for (let i = 0; i < seconds; i++) store.getState().actions.step(1000);
-  });
-}
-
-const statusSaying = (text: string) =>
-  screen.getAllByRole('status').find((el) => el.textContent?.includes(text)) ?? null;
-const alertSaying = (text: string) =>
-  screen.getAllByRole('alert').find((el) => el.textContent?.includes(text)) ?? null;
 
 describe('on-demand and AUTO from the page', () => {
   it('switches a running stream to ON_DEMAND and back, with UPDATING and Kinesis’s answers inline', async () => {

@@ -1,39 +1,12 @@
 // @vitest-environment jsdom
-import { act, render, screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { PRESETS } from '../scenario/presets';
-import { SimStoreProvider } from '../state/SimStoreProvider';
-import { createSimStore, type SimStore } from '../state/store';
-import { createInProcessClient } from '../worker/inProcessClient';
-import { App } from './App';
+import type { SimStore } from '../state/store';
+import { alertSaying, loadPreset, renderApp, statusSaying, step } from '../test/appHarness';
 import { midpointHashKey, nextOpenShards } from './reshard';
 
 // The resharding controls against the real host and engine, in process: time moves only by steps.
-
-function renderApp() {
-  const client = createInProcessClient();
-  const store = createSimStore(client, { throttleFrames: false });
-  render(
-    <SimStoreProvider store={store}>
-      <App />
-    </SimStoreProvider>,
-  );
-  return { client, store };
-}
-
-function loadPreset(store: SimStore, id: string) {
-  const preset = PRESETS.find((p) => p.id === id);
-  if (!preset) throw new Error(`no preset ${id}`);
-  const { id: _id, ...scenario } = preset;
-  act(() => store.getState().actions.loadScenario(scenario, { paused: true }));
-}
-
-function step(store: SimStore, seconds: number) {
-  act(() => {
-    for (let i = 0; i < seconds; i++) store.getState().actions.step(1000);
-  });
-}
 
 const shardTable = () => screen.getByRole('table', { name: /Shards of/ });
 /** The ShardIds of the table's rows (row headers), each with " closed" when marked so. */
@@ -44,11 +17,6 @@ const listedShards = () =>
       (th) =>
         `${th.textContent?.match(/shardId-\d+/)?.[0]}${/closed/.test(th.textContent ?? '') ? ' closed' : ''}`,
     );
-/** The live status message (role=status) that says `text`. */
-const statusSaying = (text: string) =>
-  screen.getAllByRole('status').find((el) => el.textContent?.includes(text)) ?? null;
-const alertSaying = (text: string) =>
-  screen.getAllByRole('alert').find((el) => el.textContent?.includes(text)) ?? null;
 const openShards = (store: SimStore) =>
   (store.getState().snapshot?.stream?.shards ?? []).filter((s) => s.isOpen).map((s) => s.shardId);
 
