@@ -5,12 +5,9 @@ import { DIAGNOSIS_WINDOW_SECONDS, type StreamMode, type ThrottleModel } from '.
 import { SHARD_SERIES, type ShardSeriesName } from './shardMetrics';
 import type { Shard, Stream, StreamStatus } from './stream';
 
-/** A shard as the UI shows it. */
-export interface ShardInfo {
+/** What the UI draws of any shard, listed or not: its id, parents, hash key range and life times. */
+export interface ShardLayout {
   shardId: string;
-  /** Index into the snapshot's per-shard arrays. */
-  position: number;
-  isOpen: boolean;
   parentShardId: string | undefined;
   adjacentParentShardId: string | undefined;
   startingHashKey: string;
@@ -24,18 +21,15 @@ export interface ShardInfo {
   closedMs: number | null;
 }
 
+/** A shard as the UI shows it. */
+export interface ShardInfo extends ShardLayout {
+  /** Index into the snapshot's per-shard arrays. */
+  position: number;
+  isOpen: boolean;
+}
+
 /** A shard in the stream's lineage: every shard it has had, open, closed or expired [model §9, §15.4]. */
-export interface LineageShard {
-  shardId: string;
-  parentShardId: string | undefined;
-  adjacentParentShardId: string | undefined;
-  startingHashKey: string;
-  endingHashKey: string;
-  startFraction: number;
-  endFraction: number;
-  createdMs: number;
-  openedMs: number;
-  closedMs: number | null;
+export interface LineageShard extends ShardLayout {
   /** OPEN; CLOSED (records still within retention: readable, listed); EXPIRED (gone from ListShards). */
   state: 'OPEN' | 'CLOSED' | 'EXPIRED';
 }
@@ -197,16 +191,7 @@ function lineageOf(stream: Stream, visible: Shard[]): LineageShard[] {
   const lineage = stream.shards
     .filter((s) => kept.has(s))
     .map((shard) => ({
-      shardId: shard.shardId,
-      parentShardId: shard.parentShardId,
-      adjacentParentShardId: shard.adjacentParentShardId,
-      startingHashKey: shard.startingHashKey.toString(),
-      endingHashKey: shard.endingHashKey.toString(),
-      startFraction: hashKeyFraction(shard.startWords),
-      endFraction: hashKeyFraction(shard.endWords),
-      createdMs: shard.createdMs,
-      openedMs: shard.openedMs,
-      closedMs: shard.closedAtMs ?? null,
+      ...layoutOf(shard),
       state: shard.isOpen ? ('OPEN' as const) : shown.has(shard) ? ('CLOSED' as const) : ('EXPIRED' as const),
     }));
   describedLineage.set(stream, { key, lineage });
@@ -252,6 +237,21 @@ function pendingReshardOf(stream: Stream): PendingReshardInfo | null {
   };
 }
 
+function layoutOf(shard: Shard): ShardLayout {
+  return {
+    shardId: shard.shardId,
+    parentShardId: shard.parentShardId,
+    adjacentParentShardId: shard.adjacentParentShardId,
+    startingHashKey: shard.startingHashKey.toString(),
+    endingHashKey: shard.endingHashKey.toString(),
+    startFraction: hashKeyFraction(shard.startWords),
+    endFraction: hashKeyFraction(shard.endWords),
+    createdMs: shard.createdMs,
+    openedMs: shard.openedMs,
+    closedMs: shard.closedAtMs ?? null,
+  };
+}
+
 function describeShards(stream: Stream, shards: Shard[]): ShardInfo[] {
   const cached = describedShards.get(stream);
   if (
@@ -262,20 +262,7 @@ function describeShards(stream: Stream, shards: Shard[]): ShardInfo[] {
   ) {
     return cached.infos;
   }
-  const infos = shards.map((shard, position) => ({
-    shardId: shard.shardId,
-    position,
-    isOpen: shard.isOpen,
-    parentShardId: shard.parentShardId,
-    adjacentParentShardId: shard.adjacentParentShardId,
-    startingHashKey: shard.startingHashKey.toString(),
-    endingHashKey: shard.endingHashKey.toString(),
-    startFraction: hashKeyFraction(shard.startWords),
-    endFraction: hashKeyFraction(shard.endWords),
-    createdMs: shard.createdMs,
-    openedMs: shard.openedMs,
-    closedMs: shard.closedAtMs ?? null,
-  }));
+  const infos = shards.map((shard, position) => ({ ...layoutOf(shard), position, isOpen: shard.isOpen }));
   describedShards.set(stream, { shards, epoch: stream.routeEpoch, infos });
   return infos;
 }
