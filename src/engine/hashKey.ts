@@ -112,6 +112,15 @@ export function createStreamHashRanges(shardCount: number): Array<{ start: bigin
   return ranges;
 }
 
+/**
+ * The middle of a hash key range [start, end]: start + ⌊(end − start + 1) / 2⌋, the first key of its upper
+ * half — where an even split (UpdateShardCount doubling, on-demand scaling, "Split" on a row) starts the
+ * second child [model §9, §15.4].
+ */
+export function midpointHashKey(start: bigint, end: bigint): bigint {
+  return start + (end - start + 1n) / 2n;
+}
+
 /** Position of the hash key in the key space as a float in [0, 1), from its top 53 bits (for drawing). */
 export function hashKeyFraction(words: Uint32Array, offset = 0): number {
   // w0 · 2^21 + top 21 bits of w1 is an exact 53-bit integer, so the result is below 1.

@@ -1,6 +1,7 @@
 import type { TypedRequest } from './api/validation';
 import type { EngineState } from './engineState';
 import { errors } from './errors';
+import { midpointHashKey } from './hashKey';
 import {
   ON_DEMAND_LOAD_WINDOW_SECONDS,
   ON_DEMAND_PEAK_WINDOW_MS,
@@ -178,7 +179,7 @@ export class OnDemandCapacity {
     let changed = false;
     for (const shard of shards) {
       if (!shard.isOpen) continue;
-      const middle = shard.startingHashKey + (shard.endingHashKey - shard.startingHashKey + 1n) / 2n;
+      const middle = midpointHashKey(shard.startingHashKey, shard.endingHashKey);
       this.resharding.splitNow(stream, shard, middle);
       changed = true;
     }

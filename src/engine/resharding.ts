@@ -2,7 +2,7 @@ import { accountUsage } from './accountLimits';
 import type { TypedRequest } from './api/validation';
 import type { EngineState } from './engineState';
 import { errors } from './errors';
-import { createStreamHashRanges } from './hashKey';
+import { createStreamHashRanges, midpointHashKey } from './hashKey';
 import { SHARD_COUNT_UPDATES_PER_DAY, SHARDS_PER_STREAM_MAX } from './limits';
 import { type Shard, type Stream, shardIndexOf } from './stream';
 
@@ -239,7 +239,7 @@ export class Resharding {
     // Doubling splits every shard at its midpoint, as observed (1 → 2 at exactly 2^127).
     if (target === stream.openShards.length * 2) {
       for (const shard of [...stream.openShards]) {
-        const middle = shard.startingHashKey + (shard.endingHashKey - shard.startingHashKey + 1n) / 2n;
+        const middle = midpointHashKey(shard.startingHashKey, shard.endingHashKey);
         this.split(stream, shard, middle, at);
       }
       return;
@@ -251,7 +251,7 @@ export class Resharding {
       const range = ranges[t] as { start: bigint; end: bigint };
       if (group.length === 1 && old.has(group[0] as Shard)) {
         const only = group[0] as Shard;
-        group = this.split(stream, only, range.start + (range.end - range.start + 1n) / 2n, at);
+        group = this.split(stream, only, midpointHashKey(range.start, range.end), at);
       }
       let merged = group[0] as Shard;
       for (let i = 1; i < group.length; i++) merged = this.merge(stream, merged, group[i] as Shard, at);
