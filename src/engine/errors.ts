@@ -16,6 +16,8 @@ export type KinesisErrorType =
   | 'ThrottlingException'
   | 'SerializationException'
   | 'UnknownOperationException'
+  | 'MissingAuthenticationTokenException'
+  | 'AccessDeniedException'
   | 'InternalFailure';
 
 /** A Kinesis error response: `__type`, message and HTTP status. */
@@ -289,6 +291,29 @@ export const errors = {
       ? new KinesisError('SerializationException')
       : new KinesisError('SerializationException', message, { capitalMessage: true }),
   internalFailure: () => new KinesisError('InternalFailure'),
+  /** A request with no SigV4 `Authorization` header (signatures are never verified) [model §11]. */
+  missingAuthenticationToken: () =>
+    new KinesisError('MissingAuthenticationTokenException', 'Missing Authentication Token'),
+  /** An endpoint request that is not POST (kinesalite's 403) [model §11]. Shardlab's wording. */
+  methodNotAllowed: (method: string) =>
+    new KinesisError(
+      'AccessDeniedException',
+      `Kinesis API calls are POST requests; ${method} is not allowed here.`,
+      { status: 403 },
+    ),
+  /** A request body over the endpoint's maximum, refused before it is read whole (HTTP 413). Shardlab's wording. */
+  requestTooLarge: (bytes: number | undefined, maxBytes: number) =>
+    new KinesisError(
+      'SerializationException',
+      `Request body${bytes === undefined ? '' : ` of ${bytes} bytes`} exceeds the maximum of ${maxBytes} bytes.`,
+      { status: 413, capitalMessage: true },
+    ),
+  /** A request whose body did not arrive in time (HTTP 408). Shardlab's wording. */
+  requestTimeout: (ms: number) =>
+    new KinesisError('SerializationException', `The request body did not arrive within ${ms} ms.`, {
+      status: 408,
+      capitalMessage: true,
+    }),
 } as const;
 
 /** PutRecords per-entry error for an entry the shard could not take. */

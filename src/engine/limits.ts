@@ -176,3 +176,14 @@ export const ON_DEMAND_SCALE_DELAY_MS = 15 * 60_000;
 /** Seconds a shard's load is averaged over before on-demand scaling judges it. */
 export const ON_DEMAND_LOAD_WINDOW_SECONDS = 60;
 export const STREAM_MODE_UPDATES_PER_DAY = 2;
+
+/**
+ * The largest request body the local endpoint reads (bytes): a PutRecords of 10 MiB of data, base64-encoded
+ * in JSON (4/3), plus 500 partition keys of 256 characters and the JSON around them [model §4, §15.1].
+ * Larger bodies are refused (HTTP 413) before they are read whole.
+ */
+export const ENDPOINT_MAX_BODY_BYTES =
+  Math.ceil((PUT_RECORDS_MAX_REQUEST_BYTES * 4) / 3) + PUT_RECORDS_MAX_ENTRIES * 1024 + 64 * 1024;
+/** The awsJson1_1 and CBOR content types the endpoint speaks [model §11]. */
+export const CONTENT_TYPE_JSON = 'application/x-amz-json-1.1';
+export const CONTENT_TYPE_CBOR = 'application/x-amz-cbor-1.1';

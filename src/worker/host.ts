@@ -1,6 +1,7 @@
-import { ENGINE_VERSION, limits } from '../engine';
+import { ENGINE_VERSION, limits, type WireResponse } from '../engine';
 import { errors as kinesisErrors } from '../engine/errors';
 import { inspectPartitionKey } from '../engine/inspect';
+import { ProducerSet } from '../engine/producers/producerSet';
 import { SCENARIO_VERSION, type Scenario } from '../scenario/schema';
 import { ClockDriver, type WallClock } from './clockDriver';
 import {
@@ -26,6 +27,16 @@ import {
 import { buildSimulation, type Simulation, simulationFromScenario, streamOf } from './simulation';
 
 export type { WallClock } from './clockDriver';
+
+/** The StreamName of a wire request body, if it names one. */
+function wireStreamName(body: string): string | undefined {
+  try {
+    const name = (JSON.parse(body) as { StreamName?: unknown }).StreamName;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export const DEFAULT_SEED = 42;
 export const DEFAULT_STREAM: StreamConfig = {
@@ -55,6 +66,11 @@ export class SimulationHost {
   private readonly clock: ClockDriver;
   private errorLog = new ErrorLog();
   private readonly emit: Emit;
+  /**
+   * While true, a stream a client creates through the endpoint comes on screen; picking a stream
+   * (viewStream) stops that until the next new simulation.
+   */
+  private followClients = true;
 
   constructor(emit: Emit, seed = DEFAULT_SEED, wallClock: WallClock = defaultWallClock) {
     this.emit = emit;
@@ -206,6 +222,9 @@ export class SimulationHost {
       case 'updateRecordDistribution':
         this.reply(command.requestId, this.changeCapacity(command));
         return;
+      case 'viewStream':
+        this.reply(command.requestId, this.viewStream(command.streamName));
+        return;
       default:
         this.refuse('type', `unknown command ${JSON.stringify((command as { type?: unknown }).type)}`);
     }
@@ -243,7 +262,29 @@ export class SimulationHost {
       diagnosis: stream?.diagnosis ?? [],
       producers: this.sim.producers.totals(),
       recentErrors: this.errorLog.list(),
+      streams: this.sim.engine.core.streamNames().map((streamName) => {
+        const s = this.sim.engine.core.stream(streamName);
+        return { streamName, status: s?.status ?? 'DELETING', openShards: s?.openShards.length ?? 0 };
+      }),
     };
+  }
+
+  /**
+   * One Kinesis API call from a real client (the local endpoint), in wire form: the engine's own dispatch,
+   * so its answer is byte for byte the in-process one [model §11]. The call lands at the current virtual
+   * instant; refusals go to the error log with their exact texts. A stream the client creates comes on
+   * screen while the page follows clients (see followClients).
+   */
+  dispatchWire(target: string, body: string): WireResponse {
+    const answer = this.sim.engine.dispatch(target, body);
+    this.version++;
+    const operation = typeof target === 'string' ? target.slice(target.indexOf('.') + 1) : '';
+    if (answer.status >= 400) this.noteWireError(answer);
+    else if (operation === 'CreateStream' && this.followClients) {
+      const name = wireStreamName(body);
+      if (name !== undefined && this.sim.engine.core.stream(name)) this.show(name);
+    } else if (operation === 'PutRecords' && answer.body.includes('"ErrorCode"')) this.noteWireError(answer);
+    return answer;
   }
 
   /** The running simulation as a shareable scenario. */
@@ -282,6 +323,65 @@ export class SimulationHost {
     this.generation++;
     this.clock.restart();
     this.errorLog = new ErrorLog();
+    this.followClients = true;
+  }
+
+  /** A person picks the stream on screen: it stays there (clients' new streams no longer take over). */
+  private viewStream(streamName: unknown): CommandResult {
+    if (typeof streamName !== 'string' || !this.sim.engine.core.stream(streamName))
+      return refused(
+        'ViewStream',
+        'ResourceNotFoundException',
+        'streamName',
+        `no stream named ${JSON.stringify(streamName)}`,
+      );
+    this.followClients = false;
+    if (streamName !== this.sim.config.streamName) this.show(streamName);
+    return { ok: true, operation: 'ViewStream', output: { streamName } };
+  }
+
+  /**
+   * Puts another stream of the same engine on screen: the page's producers move to it (their counts start
+   * afresh, on the same ids) and views start afresh with a new generation. The clock runs on.
+   */
+  private show(streamName: string): void {
+    const stream = this.sim.engine.core.stream(streamName);
+    if (!stream) return;
+    const moved = this.sim.producers.specs();
+    for (const p of moved) this.sim.producers.setRunning(p.id, false);
+    const producers = new ProducerSet(this.sim.engine.core, stream);
+    for (const p of moved) producers.add(p.spec, p.running, p.id);
+    this.sim = {
+      ...this.sim,
+      producers,
+      config: {
+        streamName,
+        shardCount: Math.max(1, stream.openShards.length),
+        retentionHours: stream.retentionHours,
+        throttle: this.sim.engine.core.throttleModel,
+        ...(stream.mode === 'ON_DEMAND' ? { mode: 'ON_DEMAND' as const } : {}),
+        ...(stream.recordDistribution === 'AUTO' ? { recordDistribution: 'AUTO' as const } : {}),
+      },
+      label: {},
+    };
+    this.generation++;
+  }
+
+  /** A client's refused call, or the failed entries of its PutRecords, in the error log with their texts. */
+  private noteWireError(answer: WireResponse): void {
+    const now = this.sim.engine.now();
+    try {
+      const parsed = JSON.parse(answer.body) as {
+        __type?: string;
+        message?: string;
+        Records?: { ErrorCode?: string; ErrorMessage?: string }[];
+      };
+      if (parsed.__type) this.errorLog.note(parsed.__type, parsed.message ?? '', now);
+      for (const entry of parsed.Records ?? [])
+        if (entry.ErrorCode) this.errorLog.note(entry.ErrorCode, entry.ErrorMessage ?? '', now);
+    } catch {
+      // Every error body the engine writes is JSON; nothing to note otherwise.
+    }
   }
 
   private driven() {

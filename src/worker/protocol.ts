@@ -66,7 +66,12 @@ export type Command =
       type: 'updateRecordDistribution';
       requestId: number;
       strategy: 'USER_PARTITION_KEY' | 'AUTO';
-    } & ForGeneration);
+    } & ForGeneration)
+  /**
+   * Puts another of the engine's streams on screen (one a client created through the Kinesis endpoint):
+   * the page's producers move to it and views start afresh (a new generation).
+   */
+  | { type: 'viewStream'; requestId: number; streamName: string };
 
 /** The command types that carry a generation and are refused when it is stale. */
 export const GENERATION_BOUND_COMMANDS: ReadonlySet<Command['type']> = new Set([
@@ -134,6 +139,15 @@ export interface SimulationSnapshot {
   producers: ProducerTotals[];
   /** Distinct recent errors with their exact messages, newest first. */
   recentErrors: { errorType: string; message: string; count: number; lastMs: number }[];
+  /** Every stream in the engine (the one on screen and those clients created), in creation order. */
+  streams: StreamListing[];
+}
+
+/** One of the engine's streams, as the stream picker lists it. */
+export interface StreamListing {
+  streamName: string;
+  status: string;
+  openShards: number;
 }
 
 /** The engine's limits, sent once so the UI draws and checks against them without hard-coding any. */
