@@ -1,4 +1,6 @@
-// `npm start`: install what is missing, build, and serve the app on 127.0.0.1.
+// `npm start`: install what is missing, build the page, and serve it with the Kinesis endpoint on one port
+// (src/server/main.ts prints the page URL and the line `Kinesis endpoint: http://127.0.0.1:PORT`).
+// HOST (default 127.0.0.1) and PORT (default 4173) choose where it listens.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureDependencies, ROOT, run } from './ensure.mjs';
@@ -9,23 +11,11 @@ try {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }
-const vite = join(ROOT, 'node_modules', '.bin', 'vite');
+const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
 console.log('==> Building Shardlab');
-const built = run(vite, ['build', '--logLevel', 'warn']);
+const built = run(bin('vite'), ['build', '--logLevel', 'warn']);
 if (built !== 0) process.exit(built);
 
-const port = process.env.PORT ?? '4173';
-const server = spawn(vite, ['preview', '--host', '127.0.0.1', '--port', port, '--strictPort'], {
-  cwd: ROOT,
-  stdio: ['inherit', 'pipe', 'inherit'],
-});
-let announced = false;
-server.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk);
-  if (!announced && /127\.0\.0\.1/.test(String(chunk))) {
-    announced = true;
-    console.log(`\n  Shardlab is running at http://127.0.0.1:${port}/  (Ctrl+C to stop)\n`);
-  }
-});
+const server = spawn(bin('tsx'), [join(ROOT, 'src', 'server', 'main.ts')], { cwd: ROOT, stdio: 'inherit' });
 server.on('exit', (code) => process.exit(code ?? 0));
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));

@@ -16,13 +16,14 @@ import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import { decodePageMessage, encodePageMessage } from '../worker/pageCodec';
-import type { Command } from '../worker/protocol';
+import {
+  type Command,
+  SERVER_SESSION_PATH,
+  SERVER_SOCKET_PATH,
+  type ServerSessionInfo,
+} from '../worker/protocol';
 import { type Dispatch, handleKinesisRequest, isKinesisRequest } from './kinesisHttp';
 import type { PageConnection, Session } from './session';
-
-/** The page's WebSocket path, and the JSON that tells the page it is served by this server. */
-export const PAGE_SOCKET_PATH = '/shardlab/ws';
-export const SESSION_INFO_PATH = '/shardlab/session.json';
 
 /** A connection that sends nothing for this long (ms) is closed; so is one whose headers take longer. */
 const IDLE_TIMEOUT_MS = 60_000;
@@ -75,12 +76,13 @@ export function startServer(options: ShardlabServerOptions): Promise<ShardlabSer
       return;
     }
     const path = (request.url ?? '/').split('?')[0];
-    if (path === SESSION_INFO_PATH) {
-      const body = JSON.stringify({
+    if (path === SERVER_SESSION_PATH) {
+      const info: ServerSessionInfo = {
         server: 'shardlab',
-        socket: PAGE_SOCKET_PATH,
+        socket: SERVER_SOCKET_PATH,
         tokenRequired: options.token !== undefined,
-      });
+      };
+      const body = JSON.stringify(info);
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       response.end(body);
       return;
@@ -114,7 +116,7 @@ export function startServer(options: ShardlabServerOptions): Promise<ShardlabSer
   const pages = new WebSocketServer({ noServer: true, maxPayload: PAGE_MESSAGE_MAX_BYTES });
   http1.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://shardlab.local');
-    if (url.pathname !== PAGE_SOCKET_PATH || !sameOrigin(request)) {
+    if (url.pathname !== SERVER_SOCKET_PATH || !sameOrigin(request)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }

@@ -84,6 +84,7 @@ export class Session {
   /** A page connects: it gets the engine's limits, the clock and a full snapshot at once. */
   attach(page: PageConnection): void {
     this.pages.set(page, { generation: -1, shards: undefined, lineage: undefined, version: -1 });
+    page.send(encodePageMessage({ type: 'session', canControl: page.canControl }));
     if (this.ready) page.send(this.ready);
     page.send(encodePageMessage({ type: 'status', status: this.host.status() }));
     this.sendSnapshot(page, this.host.snapshot());

@@ -20,3 +20,9 @@ export const selectCommandError = (s: SimState) => s.commandError;
 export const selectResult = (slot: keyof SimState['results']) => (s: SimState) => s.results[slot];
 export const selectPending = (slot: keyof SimState['pending']) => (s: SimState) => s.pending[slot] ?? false;
 export const selectLimits = (s: SimState) => s.limits;
+/** `npm start`'s server, when the engine runs there (null: it runs in this page). */
+export const selectServer = (s: SimState) => s.server;
+/** Every stream of the engine, for the stream picker. */
+export const selectStreamListing = (s: SimState) => s.snapshot?.streams;
+/** The name of the stream on screen. */
+export const selectStreamName = (s: SimState) => s.snapshot?.scenario.stream.streamName ?? null;

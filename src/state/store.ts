@@ -33,7 +33,9 @@ export type ResultSlot =
   /** UpdateStreamMode from the Stream panel's capacity mode switch. */
   | 'updateStreamMode'
   /** UpdateStreamRecordDistributionStrategy from the Stream panel's record distribution switch. */
-  | 'updateRecordDistribution';
+  | 'updateRecordDistribution'
+  /** The stream picker (a stream a Kinesis client created through the endpoint). */
+  | 'showStream';
 
 /**
  * The answers about the stream's shards and capacity: a newer one supersedes the others (after a switch back
@@ -82,6 +84,11 @@ export interface SimState {
   results: Partial<Record<ResultSlot, CommandResult>>;
   pending: Partial<Record<ResultSlot, boolean>>;
   commandError: string | null;
+  /**
+   * Set when `npm start`'s server runs the engine (shared with Kinesis clients): whether the WebSocket is
+   * up and whether this page may change the simulation. Null when the engine runs in this page.
+   */
+  server: { connected: boolean; canControl: boolean } | null;
   actions: {
     createStream(config: StreamConfig): void;
     setRetention(hours: number): void;
@@ -107,6 +114,8 @@ export interface SimState {
     updateStreamMode(mode: 'PROVISIONED' | 'ON_DEMAND'): void;
     /** UpdateStreamRecordDistributionStrategy (AUTO: ON_DEMAND streams only; the engine decides). */
     updateRecordDistribution(strategy: 'USER_PARTITION_KEY' | 'AUTO'): void;
+    /** Puts another of the engine's streams on screen (the page's producers move to it). */
+    showStream(streamName: string): void;
     /** Shows an error that happened on this side (e.g. an imported file that is not a scenario). */
     reportResult(slot: ResultSlot, result: CommandResult): void;
     /**
@@ -206,6 +215,7 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       results: {},
       pending: {},
       commandError: null,
+      server: null,
       actions: {
         createStream: (config) =>
           request('createStream', (requestId) => send({ type: 'createStream', requestId, config })),
@@ -244,6 +254,8 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
           request('updateRecordDistribution', (requestId) =>
             send({ type: 'updateRecordDistribution', requestId, strategy }),
           ),
+        showStream: (streamName) =>
+          request('showStream', (requestId) => send({ type: 'viewStream', requestId, streamName })),
         reportResult: (slot, result) => set((s) => ({ results: { ...s.results, [slot]: result } })),
         updateProducer: (id, spec, generation) =>
           request('addProducer', (requestId) =>
@@ -355,6 +367,18 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       }
       case 'commandError':
         sim.setState({ commandError: `${event.field}: ${event.message}` });
+        break;
+      case 'session':
+        sim.setState({ server: { connected: true, canControl: event.canControl } });
+        break;
+      case 'connection':
+        sim.setState((s) => {
+          const server = { canControl: s.server?.canControl ?? false, connected: event.connected };
+          // Losing the server says so; getting it back clears that message.
+          if (!event.connected)
+            return { server, commandError: 'connection: lost the Shardlab server; reconnecting…' };
+          return s.commandError?.startsWith('connection:') ? { server, commandError: null } : { server };
+        });
         break;
     }
   });

@@ -1,11 +1,12 @@
 import { useSim } from '../state/SimStoreProvider';
-import { selectActions, selectCommandError, selectEngineVersion } from '../state/selectors';
+import { selectActions, selectCommandError, selectEngineVersion, selectServer } from '../state/selectors';
 import { CapacityChart } from './charts/CapacityChart';
 import { KeyDistributionChart } from './charts/KeyDistributionChart';
 import { LineageChart } from './charts/LineageChart';
 import { RetentionChart } from './charts/RetentionChart';
 import { ThrottlingChart } from './charts/ThrottlingChart';
 import { ThroughputChart } from './charts/ThroughputChart';
+import { EndpointPanel } from './EndpointPanel';
 import { LargeTypeToggle } from './LargeTypeToggle';
 import { ProducersPanel } from './ProducersPanel';
 import { PutRecordForm } from './PutRecordForm';
@@ -23,6 +24,8 @@ export function App() {
   const engineVersion = useSim(selectEngineVersion);
   const commandError = useSim(selectCommandError);
   const actions = useSim(selectActions);
+  const server = useSim(selectServer);
+  const where = server ? 'on the Shardlab server, shared with Kinesis clients' : 'in a Web Worker';
   return (
     <div className="app">
       <header className="app-header">
@@ -31,7 +34,7 @@ export function App() {
         </h1>
         <div className="header-side">
           <p className="engine" data-testid="engine-status">
-            {engineVersion ? `Engine ${engineVersion} running in a Web Worker` : 'Starting the engine…'}
+            {engineVersion ? `Engine ${engineVersion} running ${where}` : 'Starting the engine…'}
           </p>
           <LargeTypeToggle />
         </div>
@@ -53,6 +56,7 @@ export function App() {
           <ShardTable />
         </section>
         <div className="column">
+          <EndpointPanel />
           <StreamPanel />
           <ProducersPanel />
           <PutRecordForm />

@@ -22,12 +22,15 @@ export function listeners() {
   };
 }
 
-/** Runs the engine in a Web Worker (the app's only mode). */
-export function createWorkerClient(): SimClient {
-  const worker = new Worker(new URL('./sim.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'shardlab-engine',
-  });
+/**
+ * Runs the engine in a Web Worker in the page; or, given the WebSocket URL of `npm start`'s server, a Web
+ * Worker that relays to the engine running there (shared with Kinesis clients).
+ */
+export function createWorkerClient(serverSocketUrl?: string): SimClient {
+  const worker = serverSocketUrl
+    ? new Worker(new URL('./relay.worker.ts', import.meta.url), { type: 'module', name: 'shardlab-relay' })
+    : new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: 'shardlab-engine' });
+  if (serverSocketUrl) worker.postMessage({ type: 'relayConnect', url: serverSocketUrl });
   const subscribers = listeners();
   worker.addEventListener('message', (e: MessageEvent<WorkerEvent>) => subscribers.emit(e.data));
   worker.addEventListener('error', (e) => {

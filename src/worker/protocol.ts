@@ -9,6 +9,20 @@ import type { ProducerSpec, ProducerTotals, ShardDiagnosis, StreamSnapshot } fro
 export { SPEEDS, type Speed, type StreamConfig } from '../common/types';
 
 export const PROTOCOL_VERSION = 1;
+/**
+ * Served by `npm start`'s server only: a JSON `ServerSessionInfo` that tells the page the engine runs
+ * there, and the WebSocket that carries this protocol (CBOR, see pageCodec.ts) between page and server.
+ */
+export const SERVER_SESSION_PATH = '/shardlab/session.json';
+export const SERVER_SOCKET_PATH = '/shardlab/ws';
+
+/** What SERVER_SESSION_PATH answers. */
+export interface ServerSessionInfo {
+  server: 'shardlab';
+  socket: string;
+  /** Whether pages need the presenter's `?token=` to change the simulation (the server is open to a LAN). */
+  tokenRequired: boolean;
+}
 export const SNAPSHOTS_PER_SECOND = 10;
 export const SNAPSHOT_INTERVAL_MS = 1000 / SNAPSHOTS_PER_SECOND;
 /** Seconds of per-shard history each snapshot carries. */
@@ -182,7 +196,14 @@ export type WorkerEvent =
   /** The clock's state, sent at once after every command (snapshots follow at their own pace). */
   | { type: 'status'; status: ClockStatus }
   | { type: 'result'; requestId: number; result: CommandResult }
-  | { type: 'commandError'; field: string; message: string };
+  | { type: 'commandError'; field: string; message: string }
+  /**
+   * Only from `npm start`'s server (the engine runs there, shared with Kinesis clients): whether this page
+   * may change the simulation (the presenter's page, or any page on a loopback-only server).
+   */
+  | { type: 'session'; canControl: boolean }
+  /** Only from the relay to the server: the WebSocket is open (again) or lost (it reconnects by itself). */
+  | { type: 'connection'; connected: boolean };
 
 /** The snapshot to post with `shards` and `lineage` left out (see the 'snapshot' event's `sameLayout`). */
 export function withoutLayout(snapshot: SimulationSnapshot): SimulationSnapshot {
