@@ -7,7 +7,8 @@ const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core/axe.min.js');
 
 /**
- * Opens the app at `path` and waits for the engine's Web Worker; returns the list that collects page errors
+ * Opens the app at `path` and waits for the engine (in a Web Worker, or on `npm start`'s server for the
+ * specs that run against it); returns the list that collects page errors
  * and console errors from then on (a test ends by expecting it empty).
  */
 export async function open(page: Page, path = '/'): Promise<string[]> {
@@ -17,7 +18,7 @@ export async function open(page: Page, path = '/'): Promise<string[]> {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
   await page.goto(path);
-  await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
+  await expect(page.getByTestId('engine-status')).toContainText(/Web Worker|Shardlab server/);
   return problems;
 }
 
@@ -78,4 +79,30 @@ export async function axeViolations(page: Page): Promise<string[]> {
         .slice(0, 3)
         .join(', ')}`,
   );
+}
+
+/**
+ * Frames counted by requestAnimationFrame over 5 s windows; a shared CI machine can stall one window, so up
+ * to three are measured (until one reaches `enough`) and every figure is reported.
+ */
+export async function frameWindows(page: Page, enough: number): Promise<number[]> {
+  const windows: number[] = [];
+  for (let w = 0; w < 3 && !windows.some((f) => f >= enough); w++) {
+    windows.push(
+      await page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            let count = 0;
+            const start = performance.now();
+            const tick = (now: number) => {
+              count++;
+              if (now - start < 5000) requestAnimationFrame(tick);
+              else resolve((count * 1000) / (now - start));
+            };
+            requestAnimationFrame(tick);
+          }),
+      ),
+    );
+  }
+  return windows;
 }

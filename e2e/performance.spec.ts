@@ -1,31 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-
-/**
- * Frames counted by requestAnimationFrame over 5 s windows; a shared CI machine can stall one window, so up
- * to three are measured (until one reaches `enough`) and every figure is reported.
- */
-async function frameWindows(page: Page, enough: number): Promise<number[]> {
-  const windows: number[] = [];
-  for (let w = 0; w < 3 && !windows.some((f) => f >= enough); w++) {
-    windows.push(
-      await page.evaluate(
-        () =>
-          new Promise<number>((resolve) => {
-            let count = 0;
-            const start = performance.now();
-            const tick = (now: number) => {
-              count++;
-              if (now - start < 5000) requestAnimationFrame(tick);
-              else resolve((count * 1000) / (now - start));
-            };
-            requestAnimationFrame(tick);
-          }),
-      ),
-    );
-  }
-  return windows;
-}
+import { frameWindows } from './pageHelpers';
 
 /** Adds the figures under `key` to e2e-artifacts/performance.json (the other test's figures are kept). */
 function writeFigures(key: string, figures: object) {
