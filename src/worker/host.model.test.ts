@@ -61,6 +61,8 @@ type Action =
   | { kind: 'burst'; count: number }
   | { kind: 'put'; key: string; bytes: number }
   | { kind: 'preset'; index: number }
+  /** A real client's PutRecords through the endpoint's wire form (the stream on screen). */
+  | { kind: 'client'; entries: number; key: string; bytes: number }
   | { kind: 'reshard'; how: 'split' | 'merge' | 'count' | 'mode' | 'auto'; pick: number; factor: number };
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
@@ -117,6 +119,15 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('preset' as const), index: fc.nat(PRESETS.length - 1) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('client' as const),
+      entries: fc.constantFrom(1, 50, 500, 501),
+      key: fc.constantFrom('celebrity', 'user-1', ''),
+      bytes: fc.constantFrom(1, 2000),
+    }),
   },
   {
     weight: 2,
@@ -201,6 +212,23 @@ function apply(model: Model, action: Action): void {
       if (r?.ok) model.manual.accepted++;
       else if (r?.errorType === 'ProvisionedThroughputExceededException') model.manual.throttled++;
       else model.manual.rejected++;
+      return;
+    }
+    case 'client': {
+      const StreamName = host.snapshot().scenario.stream.streamName;
+      const Data = Buffer.from('x'.repeat(action.bytes)).toString('base64');
+      const Records = Array.from({ length: action.entries }, () => ({ PartitionKey: action.key, Data }));
+      const answer = host.dispatchWire('Kinesis_20131202.PutRecords', JSON.stringify({ StreamName, Records }));
+      if (answer.status !== 200) {
+        model.manual.rejected += action.entries;
+        return;
+      }
+      const out = JSON.parse(answer.body) as { Records: { ErrorCode?: string }[] };
+      for (const entry of out.Records) {
+        if (!entry.ErrorCode) model.manual.accepted++;
+        else if (entry.ErrorCode === 'ProvisionedThroughputExceededException') model.manual.throttled++;
+        else model.manual.rejected++;
+      }
       return;
     }
     case 'reshard': {
@@ -306,7 +334,7 @@ function checkInvariants(model: Model): void {
 }
 
 describe('SimulationHost under random UI command sequences (model-based)', () => {
-  it('conserves every record across play, pause, speed, step, jumps, edits, bursts, presets and resharding', () => {
+  it('conserves every record across play, pause, speed, step, jumps, edits, bursts, presets, resharding and real clients\' wire calls', () => {
     fc.assert(
       fc.property(fc.array(actionArb, { minLength: 1, maxLength: 25 }), fc.nat(1000), (actions, seed) => {
         const model: Model = {
