@@ -218,7 +218,10 @@ function apply(model: Model, action: Action): void {
       const StreamName = host.snapshot().scenario.stream.streamName;
       const Data = Buffer.from('x'.repeat(action.bytes)).toString('base64');
       const Records = Array.from({ length: action.entries }, () => ({ PartitionKey: action.key, Data }));
-      const answer = host.dispatchWire('Kinesis_20131202.PutRecords', JSON.stringify({ StreamName, Records }));
+      const answer = host.dispatchWire(
+        'Kinesis_20131202.PutRecords',
+        JSON.stringify({ StreamName, Records }),
+      );
       if (answer.status !== 200) {
         model.manual.rejected += action.entries;
         return;
@@ -334,7 +337,7 @@ function checkInvariants(model: Model): void {
 }
 
 describe('SimulationHost under random UI command sequences (model-based)', () => {
-  it('conserves every record across play, pause, speed, step, jumps, edits, bursts, presets, resharding and real clients\' wire calls', () => {
+  it("conserves every record across play, pause, speed, step, jumps, edits, bursts, presets, resharding and real clients' wire calls", () => {
     fc.assert(
       fc.property(fc.array(actionArb, { minLength: 1, maxLength: 25 }), fc.nat(1000), (actions, seed) => {
         const model: Model = {
