@@ -40,3 +40,19 @@ describe('snapshots without their layout', () => {
     expect(shown?.stream?.lineage).toHaveLength(4);
   });
 });
+
+describe('the server connection (npm start)', () => {
+  it('keeps who the page is, says when the server is lost, and clears that when it is back', () => {
+    const { client, emit } = fakeClient();
+    const store = createSimStore(client, { throttleFrames: false });
+    expect(store.getState().server).toBeNull();
+    emit({ type: 'session', canControl: false });
+    expect(store.getState().server).toEqual({ connected: true, canControl: false });
+    emit({ type: 'connection', connected: false });
+    expect(store.getState().server).toEqual({ connected: false, canControl: false });
+    expect(store.getState().commandError).toMatch(/^connection: lost the Shardlab server/);
+    emit({ type: 'connection', connected: true });
+    expect(store.getState().server?.connected).toBe(true);
+    expect(store.getState().commandError).toBeNull();
+  });
+});
