@@ -156,4 +156,30 @@ describe('Session: one simulation for Kinesis clients and every page', () => {
     expect(clicks?.totals.accepted).toBeGreaterThan(0);
     expect(session.host.snapshot().producers[0]?.accepted).toBe(clicks?.totals.accepted);
   });
+
+  it("stops the page's producers when a client deletes the stream on screen, and shows another", () => {
+    const session = new Session();
+    const page = fakePage();
+    session.attach(page);
+    session.dispatch(target('CreateStream'), JSON.stringify({ StreamName: 'clicks', ShardCount: 1 }));
+    session.command(page, {
+      type: 'addProducer',
+      requestId: 1,
+      start: true,
+      spec: {
+        name: 'p',
+        api: 'PutRecord',
+        batchSize: 1,
+        payloadBytes: { min: 10, max: 10 },
+        rate: 100,
+        distribution: { kind: 'uniform', keyCount: 10 },
+      },
+    });
+    expect(session.dispatch(target('DeleteStream'), JSON.stringify({ StreamName: 'clicks' })).status).toBe(
+      200,
+    );
+    const after = session.host.snapshot();
+    expect(after.scenario.stream.streamName).toBe('shardlab-demo');
+    expect(after.producers.map((p) => p.running)).toEqual([false]);
+  });
 });

@@ -283,6 +283,16 @@ export class SimulationHost {
     else if (operation === 'CreateStream' && this.followClients) {
       const name = wireStreamName(body);
       if (name !== undefined && this.sim.engine.core.stream(name)) this.show(name);
+    } else if (operation === 'DeleteStream' && streamOf(this.sim)?.status === 'DELETING') {
+      // The stream on screen is going: the page's producers stop (they would only be refused), and the
+      // newest other stream comes on screen, if there is one.
+      for (const p of this.sim.producers.specs()) this.sim.producers.setRunning(p.id, false);
+      const core = this.sim.engine.core;
+      const other = core
+        .streamNames()
+        .filter((n) => core.stream(n)?.status !== 'DELETING')
+        .at(-1);
+      if (other !== undefined) this.show(other);
     } else if (operation === 'PutRecords' && answer.body.includes('"ErrorCode"')) this.noteWireError(answer);
     return answer;
   }
