@@ -85,3 +85,48 @@ export function ensureChromium() {
     throw new Error(`chromium was installed but no binary was found at ${CHROMIUM_CANDIDATES.join(', ')}`);
   return installed;
 }
+
+/** The real-client tests drive Debian's AWS CLI v2 and boto3 (src/server/endpoint.cli.test.ts). */
+export const AWS_CLI = '/usr/bin/aws';
+export const SYSTEM_PYTHON = '/usr/bin/python3';
+
+/** The Debian packages of the AWS CLI v2 and boto3 that are missing (empty when both work). */
+function missingAwsClients() {
+  const missing = [];
+  if (!existsSync(AWS_CLI)) missing.push('awscli');
+  const boto3 = existsSync(SYSTEM_PYTHON)
+    ? spawnSync(SYSTEM_PYTHON, ['-c', 'import boto3'], { stdio: 'ignore' })
+    : undefined;
+  if (boto3?.status !== 0) missing.push('python3-boto3');
+  return missing;
+}
+
+/**
+ * Installs Debian's awscli (the AWS CLI v2) and python3-boto3 with apt-get when running as root and either
+ * is missing; otherwise says what to install. The endpoint's CLI tests fail without them.
+ */
+export function ensureAwsClients() {
+  const missing = missingAwsClients();
+  if (missing.length === 0) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !existsSync('/usr/bin/apt-get')) {
+    throw new Error(
+      [
+        `The endpoint tests drive the AWS CLI v2 (${AWS_CLI}) and boto3 (${SYSTEM_PYTHON}); missing: ${missing.join(', ')}.`,
+        'Install them, then run `npm test` again:',
+        `  Debian/Ubuntu:  sudo apt-get install -y ${missing.join(' ')}`,
+      ].join('\n'),
+    );
+  }
+  console.log(`==> Installing ${missing.join(' and ')} from Debian (apt-get install ${missing.join(' ')})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const lock = ['-o', 'DPkg::Lock::Timeout=300'];
+  if (
+    run('apt-get', [...lock, 'update', '-qq'], { env }) !== 0 ||
+    run('apt-get', [...lock, 'install', '-y', '-qq', ...missing], { env }) !== 0
+  ) {
+    throw new Error(`apt-get could not install ${missing.join(' ')}.`);
+  }
+  const still = missingAwsClients();
+  if (still.length > 0) throw new Error(`apt-get ran but ${still.join(' and ')} still does not work.`);
+}

@@ -1,10 +1,11 @@
-// `npm test`: install what is missing (Chromium included), then typecheck, lint, unit and end-to-end tests.
-// Every step runs even if an earlier one failed, so one run shows everything that is wrong; the exit code
-// is non-zero if any step failed. The last line is always the plain "N passed, N failed" summary CI reads.
+// `npm test`: install what is missing (Chromium, the AWS CLI v2 and boto3 included), then typecheck, lint,
+// unit and end-to-end tests. Every step runs even if an earlier one failed, so one run shows everything that
+// is wrong; the exit code is non-zero if any step failed. The last line is always the plain
+// "N passed, N failed" summary CI reads.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ensureChromium, ensureDependencies, ROOT, run } from './ensure.mjs';
+import { ensureAwsClients, ensureChromium, ensureDependencies, ROOT, run } from './ensure.mjs';
 
 const started = Date.now();
 
@@ -34,6 +35,7 @@ let chromium;
 try {
   ensureDependencies();
   chromium = ensureChromium();
+  ensureAwsClients();
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   finish(0, 1, 0, ['setup']);
