@@ -44,8 +44,9 @@ function toJsonValue(value: unknown, name: string): unknown {
   if (value instanceof Uint8Array) return encodeBase64(value);
   if (value instanceof EpochTag) return toJsonValue(value.value, name);
   if (value instanceof Date) return value.getTime() / 1000;
+  // cbor-x reads an 8-byte integer as a bigint: how Java's CBOR writer sends a long, e.g. epoch ms.
+  if (typeof value === 'bigint') return toJsonValue(Number(value), name);
   if (typeof value === 'number' && isTimestampMember(name)) return value / 1000;
-  if (typeof value === 'bigint') return Number(value);
   if (Array.isArray(value)) return value.map((item) => toJsonValue(item, ''));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
@@ -57,7 +58,8 @@ function toJsonValue(value: unknown, name: string): unknown {
 
 /**
  * The engine's awsJson1_1 response body as CBOR: `Data` blobs (GetRecords) become byte strings and
- * timestamps epoch milliseconds. An empty body (operations with no output) stays empty.
+ * timestamps epoch milliseconds, as CBOR integers (a Java `long`: epoch ms need the 8-byte form). An empty
+ * body (operations with no output) stays empty.
  */
 export function jsonResponseToCbor(body: string): Uint8Array {
   if (body === '') return new Uint8Array(0);
@@ -66,7 +68,8 @@ export function jsonResponseToCbor(body: string): Uint8Array {
 
 function toCborValue(value: unknown, name: string): unknown {
   if (name === 'Data' && typeof value === 'string') return decodeBase64(value);
-  if (typeof value === 'number' && isTimestampMember(name)) return Math.round(value * 1000);
+  if (typeof value === 'number' && isTimestampMember(name)) return cborInteger(Math.round(value * 1000));
+  if (typeof value === 'number') return cborInteger(value);
   if (Array.isArray(value)) return value.map((item) => toCborValue(item, ''));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
@@ -74,4 +77,15 @@ function toCborValue(value: unknown, name: string): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * An integer cbor-x writes as a CBOR integer. cbor-x writes a number outside the 32-bit range as a float64
+ * (major type 7), which a Java reader of a `long` (epoch ms, for one) does not take; as a bigint it is
+ * written as an integer (major type 0 or 1, 8 bytes). Other numbers pass unchanged.
+ */
+function cborInteger(value: number): number | bigint {
+  return Number.isSafeInteger(value) && (value > 0xffff_ffff || value < -0x1_0000_0000)
+    ? BigInt(value)
+    : value;
 }
