@@ -308,6 +308,11 @@ export const errors = {
       `Request body${bytes === undefined ? '' : ` of ${bytes} bytes`} exceeds the maximum of ${maxBytes} bytes.`,
       { status: 413, capitalMessage: true },
     ),
+  /** Bytes that are not an HTTP request (answered 400, then the connection closes). Shardlab's wording. */
+  malformedHttp: () =>
+    new KinesisError('SerializationException', 'The request is not well-formed HTTP.', {
+      capitalMessage: true,
+    }),
   /** A request whose body did not arrive in time (HTTP 408). Shardlab's wording. */
   requestTimeout: (ms: number) =>
     new KinesisError('SerializationException', `The request body did not arrive within ${ms} ms.`, {

@@ -15,6 +15,8 @@ import { createServer as createNetServer, type Server, type Socket } from 'node:
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
+import { limits } from '../engine';
+import { errors } from '../engine/errors';
 import { decodePageMessage, encodePageMessage } from '../worker/pageCodec';
 import {
   type Command,
@@ -107,9 +109,15 @@ export function startServer(options: ShardlabServerOptions): Promise<ShardlabSer
   http2.on('session', (h2session) => h2session.setTimeout(IDLE_TIMEOUT_MS, () => h2session.close()));
   // A malformed HTTP/1.1 request gets a plain 400 and the connection ends; the server carries on.
   http1.on('clientError', (_error, socket: Duplex) => {
-    if (socket.writable)
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const error = errors.malformedHttp();
+    const body = JSON.stringify(error.toBody());
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: ${limits.CONTENT_TYPE_JSON}\r\nx-amzn-ErrorType: ${error.type}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
   http2.on('sessionError', () => {});
 
