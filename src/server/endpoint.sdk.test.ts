@@ -342,6 +342,46 @@ describe.each<Protocol>(['HTTP/2', 'HTTP/1.1'])('the AWS SDK v3 over %s against 
     }
   });
 
+  it('a body over the endpoint’s limit is answered at once, while the SDK is still sending', async () => {
+    const once = new KinesisClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+      requestHandler: handlerFor(protocol),
+    });
+    try {
+      // 500 × 24 KiB of data is 16 MiB once base64-encoded: past limits.ENDPOINT_MAX_BODY_BYTES.
+      const Records = Array.from({ length: 500 }, (_, i) => ({
+        PartitionKey: `big-${i}`,
+        Data: new Uint8Array(24 * 1024),
+      }));
+      const failure = await Promise.race([
+        once.send(new PutRecordsCommand({ StreamName: streamName, Records })).then(
+          () => 'accepted',
+          (error: unknown) => error,
+        ),
+        sleep(10_000).then(() => 'no answer within 10 s'),
+      ]);
+      if (protocol === 'HTTP/2' && /NGHTTP2_ENHANCE_YOUR_CALM/.test(String(failure))) {
+        // Node's HTTP/2 client (the SDK's default) resets its own stream when an answer arrives while more
+        // than its maxSessionMemory (10 MB) of body is still queued: it settles, with its own error.
+        expect(failure).toBeInstanceOf(Error);
+      } else {
+        expect(failure).toMatchObject({
+          name: 'SerializationException',
+          message: expect.stringMatching(/^Request body of \d+ bytes exceeds the maximum of \d+ bytes\.$/),
+          $metadata: { httpStatusCode: 413 },
+        });
+      }
+    } finally {
+      once.destroy();
+    }
+    // The client's next calls are answered as usual.
+    const after = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    expect(after.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
+  });
+
   it('answers byte for byte what an in-process engine answers to the same request', async () => {
     const recorder = new RecordingHandler(handlerFor(protocol));
     const recording = new KinesisClient({

@@ -5,8 +5,8 @@
  * answers a 500 without one.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse, ServerHttp2Stream } from 'node:http2';
 import { type KinesisError, limits } from '../engine';
 import { errors } from '../engine/errors';
 import { cborRequestToJson, jsonResponseToCbor } from './cborWire';
@@ -16,6 +16,19 @@ export type AnyResponse = ServerResponse | Http2ServerResponse;
 
 /** How long a request body may take to arrive (ms) before the request is answered 408 and dropped. */
 export const BODY_TIMEOUT_MS = 30_000;
+let bodyTimeoutMs = BODY_TIMEOUT_MS;
+
+/**
+ * Sets how long (ms, > 0) the bodies of requests that arrive from now on may take, instead of
+ * BODY_TIMEOUT_MS (tests use a short one). Returns the previous value, to put it back.
+ */
+export function setBodyTimeoutMs(ms: number): number {
+  if (!(ms > 0) || !Number.isFinite(ms))
+    throw new RangeError(`a body timeout is a positive number of ms, not ${ms}`);
+  const previous = bodyTimeoutMs;
+  bodyTimeoutMs = ms;
+  return previous;
+}
 
 /** Whatever answers a call in wire form (the Session, or a fixed answer in the bench's null server). */
 export type Dispatch = (target: string, body: string) => { status: number; body: string };
@@ -29,10 +42,15 @@ function header(request: AnyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** True when the request is a Kinesis call (any POST; Kinesis ignores the path) or its CORS preflight. */
+/**
+ * True when the request is a Kinesis call: any POST (Kinesis ignores the path), any request that names an
+ * operation in `X-Amz-Target` (a GET or PUT one is answered 403 AccessDeniedException, as kinesalite does,
+ * not with the page) [model §11], or a CORS preflight.
+ */
 export function isKinesisRequest(request: AnyRequest): boolean {
   return (
     request.method === 'POST' ||
+    header(request, 'x-amz-target') !== undefined ||
     (request.method === 'OPTIONS' && header(request, 'access-control-request-method') !== undefined)
   );
 }
@@ -55,8 +73,14 @@ export function handleKinesisRequest(request: AnyRequest, response: AnyResponse,
     return;
   }
   const cbor = (header(request, 'content-type') ?? '').startsWith(limits.CONTENT_TYPE_CBOR);
-  const reply = (status: number, body: string | Uint8Array, errorType?: string) => {
-    if (response.headersSent || response.writableEnded) return;
+  let answered = false;
+  /**
+   * Answers once. `refused`: the rest of the body is refused unread (413, 408), so the exchange ends with the
+   * answer: the HTTP/2 stream is reset once answered, the HTTP/1.1 connection closed (see answerAndClose).
+   */
+  const reply = (status: number, body: string | Uint8Array, errorType?: string, refused = false) => {
+    if (answered || response.headersSent || response.writableEnded) return;
+    answered = true;
     const headers: Record<string, string> = {
       'content-type': cbor ? limits.CONTENT_TYPE_CBOR : limits.CONTENT_TYPE_JSON,
       'content-length': String(Buffer.byteLength(body)),
@@ -64,18 +88,25 @@ export function handleKinesisRequest(request: AnyRequest, response: AnyResponse,
       'x-amz-id-2': randomBytes(48).toString('base64'),
     };
     if (errorType) headers['x-amzn-errortype'] = errorType;
-    // HTTP/1.1 only (HTTP/2 forbids the header): the unread rest of a refused body ends the connection.
-    if ((status === 413 || status === 408) && !('stream' in request)) headers.connection = 'close';
     if (origin) {
       headers['access-control-allow-origin'] = '*';
       headers['access-control-expose-headers'] = EXPOSED_HEADERS;
     }
+    if (refused && !('stream' in request)) {
+      // The socket is this answer's own unless an earlier pipelined answer still holds it.
+      if ((response as ServerResponse).socket === request.socket) {
+        answerAndClose(request, status, headers, body);
+        return;
+      }
+      headers.connection = 'close';
+    }
     response.writeHead(status, headers);
     response.end(body);
+    if (refused && 'stream' in request) resetOnceAnswered(request.stream);
   };
-  const fail = (error: KinesisError) => {
+  const fail = (error: KinesisError, refused = false) => {
     const body = JSON.stringify(error.toBody());
-    reply(error.status, cbor ? jsonResponseToCbor(body) : body, error.type);
+    reply(error.status, cbor ? jsonResponseToCbor(body) : body, error.type, refused);
   };
 
   if (request.method !== 'POST') {
@@ -85,21 +116,20 @@ export function handleKinesisRequest(request: AnyRequest, response: AnyResponse,
   const declared = header(request, 'content-length');
   const declaredBytes = declared === undefined ? undefined : Number(declared);
   if (declaredBytes !== undefined && declaredBytes > limits.ENDPOINT_MAX_BODY_BYTES) {
-    refuseTooLarge(request, () =>
-      fail(errors.requestTooLarge(declaredBytes, limits.ENDPOINT_MAX_BODY_BYTES)),
-    );
+    request.pause();
+    fail(errors.requestTooLarge(declaredBytes, limits.ENDPOINT_MAX_BODY_BYTES), true);
     return;
   }
 
   const chunks: Buffer[] = [];
   let received = 0;
   let done = false;
+  const timeoutMs = bodyTimeoutMs;
   const timer = setTimeout(() => {
     if (done) return;
     done = true;
-    fail(errors.requestTimeout(BODY_TIMEOUT_MS));
-    closeAfterAnswer(request);
-  }, BODY_TIMEOUT_MS);
+    fail(errors.requestTimeout(timeoutMs), true);
+  }, timeoutMs);
   timer.unref?.();
   request.on('data', (chunk: Buffer) => {
     if (done) return;
@@ -108,7 +138,8 @@ export function handleKinesisRequest(request: AnyRequest, response: AnyResponse,
       done = true;
       clearTimeout(timer);
       chunks.length = 0;
-      refuseTooLarge(request, () => fail(errors.requestTooLarge(undefined, limits.ENDPOINT_MAX_BODY_BYTES)));
+      request.pause();
+      fail(errors.requestTooLarge(undefined, limits.ENDPOINT_MAX_BODY_BYTES), true);
       return;
     }
     chunks.push(chunk);
@@ -166,22 +197,54 @@ function errorTypeOf(body: string): string | undefined {
   }
 }
 
-/**
- * Answers 413 without reading the body, then closes the connection: an HTTP/1.1 connection cannot be
- * reused past an unread body, and an HTTP/2 stream is reset once answered.
- */
-function refuseTooLarge(request: AnyRequest, answer: () => void): void {
-  request.pause();
-  answer();
-  closeAfterAnswer(request);
-}
+/** How often (ms) a refused HTTP/2 stream looks whether its answer has gone out, and for how long at most. */
+const ANSWER_POLL_MS = 5;
+const ANSWER_WAIT_MS = 2_000;
 
-function closeAfterAnswer(request: AnyRequest): void {
-  if ('stream' in request) {
-    request.stream.close();
+/**
+ * Resets a refused HTTP/2 stream with NO_ERROR once its complete answer has gone out, which asks the client
+ * to stop sending the body (RFC 9113 §8.1). Not before: nghttp2 drops the frames of a stream it has queued a
+ * RST_STREAM for, so an early reset would cancel the answer itself. `state.localClose` turns 1 once the
+ * answer's END_STREAM is sent.
+ */
+function resetOnceAnswered(stream: ServerHttp2Stream, waitedMs = 0): void {
+  if (stream.destroyed || stream.closed) return;
+  if (stream.state.localClose === 1 || waitedMs >= ANSWER_WAIT_MS) {
+    stream.close();
     return;
   }
+  setTimeout(() => resetOnceAnswered(stream, waitedMs + ANSWER_POLL_MS), ANSWER_POLL_MS).unref?.();
+}
+
+/** How long (ms) a closing HTTP/1.1 connection still reads, and drops, what the client sends. */
+const LINGER_MS = 2_000;
+
+/**
+ * Answers an HTTP/1.1 request whose body is refused unread and closes the connection without losing the
+ * answer. A socket closed while the client's bytes are still arriving is reset, and a reset makes the client
+ * drop an answer it has not read yet (it is still busy writing): so the answer goes out with a FIN, then what
+ * the client still sends is read and dropped (never buffered) until it closes too, for LINGER_MS at most.
+ * Written on the socket itself: Node's own response would destroy the socket as soon as the answer is out.
+ */
+function answerAndClose(
+  request: IncomingMessage,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Uint8Array,
+): void {
   const socket = request.socket;
-  // Let the answer flush, then drop the connection (the rest of the body is never read).
-  setTimeout(() => socket.destroy(), 50).unref?.();
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+    `date: ${new Date().toUTCString()}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    'connection: close',
+    '',
+    '',
+  ].join('\r\n');
+  socket.end(Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(body)]));
+  request.on('data', () => {});
+  request.resume();
+  const linger = setTimeout(() => socket.destroy(), LINGER_MS);
+  linger.unref?.();
+  socket.once('close', () => clearTimeout(linger));
 }
