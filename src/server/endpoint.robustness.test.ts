@@ -272,6 +272,11 @@ describe('malformed requests get typed answers, and the server carries on', () =
     ]) {
       const { text, closed } = await rawExchange(garbage);
       expect(text).toMatch(/^HTTP\/1\.1 400 /);
+      expect(text).toMatch(/\r\nx-amzn-ErrorType: SerializationException\r\n/i);
+      expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toEqual({
+        __type: 'SerializationException',
+        Message: 'The request is not well-formed HTTP.',
+      });
       expect(closed).toBe(true);
       await stillAnswers();
     }
