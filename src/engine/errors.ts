@@ -313,9 +313,9 @@ export const errors = {
     new KinesisError('SerializationException', 'The request is not well-formed HTTP.', {
       capitalMessage: true,
     }),
-  /** A request whose body did not arrive in time (HTTP 408). Shardlab's wording. */
+  /** A request (its headers or its body) that did not arrive in time (HTTP 408). Shardlab's wording. */
   requestTimeout: (ms: number) =>
-    new KinesisError('SerializationException', `The request body did not arrive within ${ms} ms.`, {
+    new KinesisError('SerializationException', `The request did not arrive within ${ms} ms.`, {
       status: 408,
       capitalMessage: true,
     }),

@@ -525,7 +525,7 @@ describe('bodies that stall or stop half-way', () => {
     expect(head).toMatch(/\r\nx-amzn-errortype: SerializationException\r\n/i);
     expect(JSON.parse(body)).toEqual({
       __type: 'SerializationException',
-      Message: `The request body did not arrive within ${TIMEOUT_MS} ms.`,
+      Message: `The request did not arrive within ${TIMEOUT_MS} ms.`,
     });
     expect(at - started).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
     expect(at - started).toBeLessThan(TIMEOUT_MS + 2000);

@@ -46,6 +46,8 @@ export interface ShardlabServerOptions {
    * page may (the server is on loopback only).
    */
   token?: string;
+  /** How long a connection may take to send its request headers (ms); 10 s unless a test says otherwise. */
+  headersTimeoutMs?: number;
   /** Answers Kinesis calls; the session's dispatch unless a test or bench gives another. */
   dispatch?: Dispatch;
 }
@@ -101,22 +103,39 @@ export function startServer(options: ShardlabServerOptions): Promise<ShardlabSer
   };
 
   const http1 = createHttp1Server(
-    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 0, keepAliveTimeout: 5_000 },
+    {
+      headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+      requestTimeout: 0,
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: 1_000,
+    },
     onRequest,
   );
   http1.timeout = IDLE_TIMEOUT_MS;
+  // The HTTP/1.1 server never listens itself (the sniffing listener hands it connections); Node starts
+  // enforcing headersTimeout on 'listening', so say it.
+  http1.emit('listening');
+  // `Expect: 100-continue` with a body over the maximum is answered 413 at once, never "send it".
+  http1.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    const declared = Number(request.headers['content-length']);
+    if (!(isKinesisRequest(request) && declared > limits.ENDPOINT_MAX_BODY_BYTES)) response.writeContinue();
+    onRequest(request, response);
+  });
   const http2 = createHttp2Server({}, onRequest);
   http2.on('session', (h2session) => h2session.setTimeout(IDLE_TIMEOUT_MS, () => h2session.close()));
   // A malformed HTTP/1.1 request gets a plain 400 and the connection ends; the server carries on.
-  http1.on('clientError', (_error, socket: Duplex) => {
+  http1.on('clientError', (cause: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable) {
       socket.destroy();
       return;
     }
-    const error = errors.malformedHttp();
+    const timedOut = cause.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const error = timedOut
+      ? errors.requestTimeout(options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS)
+      : errors.malformedHttp();
     const body = JSON.stringify(error.toBody());
     socket.end(
-      `HTTP/1.1 400 Bad Request\r\nContent-Type: ${limits.CONTENT_TYPE_JSON}\r\nx-amzn-ErrorType: ${error.type}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nContent-Type: ${limits.CONTENT_TYPE_JSON}\r\nx-amzn-ErrorType: ${error.type}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   });
   http2.on('sessionError', () => {});
