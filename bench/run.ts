@@ -1,13 +1,15 @@
 /**
  * Engine benchmarks (Node only, engine only). Run with `npm run bench` (`tsx --expose-gc bench/run.ts`):
  * heap figures need `gc()`, so without --expose-gc they are marked as unreliable. Prints one table.
- * Every part is bounded in records, so the whole run takes well under two minutes on two cores.
+ * Every part is bounded in records, so the whole run takes well under two minutes on two cores; the endpoint
+ * part (bench/endpoint.ts: the AWS SDK against Shardlab's server and a null server) runs for about 30 s.
  */
 
 import { createStreamHashRanges } from '../src/engine/hashKey';
 import { createEngine, type Engine, encodeBase64 } from '../src/engine/index';
 import { md5Utf8Words } from '../src/engine/md5';
 import type { Stream } from '../src/engine/stream';
+import { endpointBenchRows } from './endpoint';
 import { simulationBenchRows } from './simulation';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -259,7 +261,7 @@ function benchPlateau(): number[] {
 
 // ---------------------------------------------------------------- run
 
-function main(): void {
+async function main(): Promise<void> {
   const started = performance.now();
   // Warm up the JIT on the hot paths before measuring.
   benchMd5();
@@ -359,6 +361,9 @@ function main(): void {
   // Producers on the virtual clock and snapshot building (bench/simulation.ts).
   rows.push(...simulationBenchRows());
 
+  // The Kinesis endpoint over loopback, against a null server (bench/endpoint.ts; servers in child processes).
+  rows.push(...(await endpointBenchRows()));
+
   const width = Math.max(...rows.map((r) => r.name.length));
   const valueWidth = Math.max(...rows.map((r) => r.value.length));
   console.log(`Shardlab engine bench — node ${process.version}, gc ${gc ? 'exposed' : 'NOT exposed'}\n`);
@@ -377,4 +382,4 @@ function main(): void {
   console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-main();
+await main();
