@@ -12,7 +12,7 @@ import {
 } from './limits';
 import { RecordLog } from './recordLog';
 import type { ReshardPlan } from './resharding';
-import { formatSequenceNumber, type SequenceFields } from './sequenceNumber';
+import { formatSequenceNumber, formatWithCounter, type SequenceFields, sequenceBase } from './sequenceNumber';
 import { ShardMetrics } from './shardMetrics';
 
 /** Stream lifecycle states [model §7]. */
@@ -104,14 +104,21 @@ export class Shard {
    * (AFTER_SEQUENCE_NUMBER on the StartingSequenceNumber must not skip the first record).
    */
   sequenceNumberOf(ordinal: number, arrivalMs: number): string {
-    return formatSequenceNumber({
-      shardCreatedSec: this.createdSec,
-      shardIndex: this.index,
-      counter: BigInt(ordinal + 1),
-      arrivalSec: Math.floor(arrivalMs / 1000),
-      streamTag: this.streamTag,
-    });
+    const arrivalSec = Math.floor(arrivalMs / 1000);
+    // Every record of a second shares all fields but the counter: build them once per second.
+    if (arrivalSec !== this.sequenceBaseSec) {
+      this.sequenceBaseSec = arrivalSec;
+      this.sequenceBaseValue = sequenceBase({
+        shardCreatedSec: this.createdSec,
+        shardIndex: this.index,
+        arrivalSec,
+        streamTag: this.streamTag,
+      });
+    }
+    return formatWithCounter(this.sequenceBaseValue, ordinal + 1);
   }
+  private sequenceBaseSec = -1;
+  private sequenceBaseValue = 0n;
 
   /** The record ordinal a sequence number's counter stands for (counter 0, the shard start, is before ordinal 0). */
   static ordinalOfCounter(counter: number): number {

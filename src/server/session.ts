@@ -134,7 +134,7 @@ export class Session {
   private catchUp(tick: boolean): void {
     const now = this.wallClock();
     const elapsed = Math.floor(now - this.lastTickMs);
-    if (!tick && (elapsed < 1 || this.host.status().jump)) return;
+    if (!tick && (elapsed < 1 || this.host.jumping)) return;
     this.lastTickMs += elapsed;
     this.host.tick(elapsed);
   }

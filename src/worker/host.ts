@@ -237,6 +237,11 @@ export class SimulationHost {
     this.noteProducerErrors();
   }
 
+  /** Whether a jump is in progress (its ticks move time; nothing else should). */
+  get jumping(): boolean {
+    return this.clock.jumping;
+  }
+
   /** The clock's state, for an immediate answer to a command. */
   status(): ClockStatus {
     return {

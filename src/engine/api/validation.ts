@@ -1,5 +1,5 @@
 import { errors, KinesisError } from '../errors';
-import { base64Problem, decodeBase64 } from './base64';
+import { base64Problem, decodeBase64Checked } from './base64';
 import type { ListShape, Shape, StructureShape } from './shape';
 
 /** A request whose members have their model types: strings, numbers, booleans, Uint8Array blobs, lists, objects. */
@@ -86,9 +86,10 @@ function checkType(value: unknown, shape: Shape): unknown {
       if (typeof value === 'number')
         throw errors.serialization('class java.math.BigDecimal can not be converted to a Blob');
       if (typeof value !== 'string') throw structural(value);
-      const problem = base64Problem(value);
-      if (problem) throw errors.serialization(`'${value}' can not be converted to a Blob: ${problem}`);
-      return decodeBase64(value);
+      const bytes = decodeBase64Checked(value);
+      if (bytes) return bytes;
+      const problem = base64Problem(value) ?? 'Invalid Base64 character';
+      throw errors.serialization(`'${value}' can not be converted to a Blob: ${problem}`);
     }
     case 'List':
       if (typeof value !== 'object') throw errors.serialization('Expected list or null');

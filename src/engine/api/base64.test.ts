@@ -1,0 +1,35 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { base64Problem, decodeBase64, decodeBase64Checked, encodeBase64 } from './base64';
+
+describe('base64', () => {
+  it('round-trips any bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        expect(decodeBase64Checked(encodeBase64(bytes))).toEqual(bytes);
+      }),
+    );
+  });
+
+  it('checked decoding refuses exactly what base64Problem refuses, and otherwise decodes the same bytes', () => {
+    const text = fc
+      .array(fc.constantFrom(...'AQgw+/=_ -é'.split(''), 'A', 'B', 'Z', 'a', '0'), { maxLength: 16 })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(text, (value) => {
+        const problem = base64Problem(value);
+        const checked = decodeBase64Checked(value);
+        if (problem === undefined) expect(checked).toEqual(decodeBase64(value));
+        else expect(checked).toBeUndefined();
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('refuses padding that leaves bits unused, as Coral does', () => {
+    expect(decodeBase64Checked('aGk=')).toEqual(new TextEncoder().encode('hi'));
+    expect(decodeBase64Checked('aGl=')).toBeUndefined();
+    expect(decodeBase64Checked('aB==')).toBeUndefined();
+    expect(decodeBase64Checked('====')).toBeUndefined();
+  });
+});
