@@ -59,6 +59,25 @@ export function base64Problem(text: string): string | undefined {
 }
 
 /**
+ * Small blobs (every record's Data on the endpoint's hot path) are cut from shared slabs: one allocation per
+ * SLAB_BYTES instead of an ArrayBuffer per record, which the garbage collector would otherwise track one by
+ * one. A slab lives until the last record cut from it is dropped (records expire in arrival order).
+ */
+const SLAB_BYTES = 256 * 1024;
+const SLAB_MAX_PIECE = 4096;
+let slab = new Uint8Array(0);
+let slabUsed = 0;
+function slabBytes(length: number): Uint8Array {
+  if (length > SLAB_MAX_PIECE) return new Uint8Array(length);
+  if (slabUsed + length > slab.length) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  slabUsed += length;
+  return slab.subarray(slabUsed - length, slabUsed);
+}
+
+/**
  * Decodes base64 and checks it in the same pass (the endpoint's hot path: every record's Data): the bytes,
  * or undefined when the text is not valid base64 (base64Problem then says why, in Coral's words).
  */
@@ -67,7 +86,7 @@ export function decodeBase64Checked(text: string): Uint8Array | undefined {
   if (length % 4 !== 0) return undefined;
   if (length === 0) return new Uint8Array(0);
   const pad = text.charCodeAt(length - 1) === PAD ? (text.charCodeAt(length - 2) === PAD ? 2 : 1) : 0;
-  const out = new Uint8Array((length / 4) * 3 - pad);
+  const out = slabBytes((length / 4) * 3 - pad);
   const full = pad === 0 ? length : length - 4;
   let o = 0;
   let invalid = 0;
