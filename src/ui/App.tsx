@@ -1,4 +1,5 @@
-import { useSim } from '../state/SimStoreProvider';
+import { useCallback } from 'react';
+import { useSim, useSimStore } from '../state/SimStoreProvider';
 import { selectActions, selectCommandError, selectEngineVersion, selectServer } from '../state/selectors';
 import { CapacityChart } from './charts/CapacityChart';
 import { KeyDistributionChart } from './charts/KeyDistributionChart';
@@ -10,6 +11,10 @@ import { EndpointPanel } from './EndpointPanel';
 import { LargeTypeToggle } from './LargeTypeToggle';
 import { ProducersPanel } from './ProducersPanel';
 import { PutRecordForm } from './PutRecordForm';
+import { BlankScreen, KeyHelp, PresenterToggle } from './presenter/PresenterOverlays';
+import { usePresenter } from './presenter/presenterState';
+import { Stage } from './presenter/Stage';
+import { usePresenterKeys } from './presenter/usePresenterKeys';
 import { ScenarioBar } from './ScenarioBar';
 import { ShardTable } from './ShardTable';
 import { StreamPanel } from './StreamPanel';
@@ -19,15 +24,41 @@ import { KeyspaceView } from './skew/KeyspaceView';
 import { TimeBar } from './TimeBar';
 import { UpdateShardCountForm } from './UpdateShardCountForm';
 
-/** The simulator page: time controls, stream and producers on the left, charts and shards on the right. */
+/** Where the skip links lead: every region within a few Tab stops of the top. */
+const SKIP_TARGETS: readonly [string, string][] = [
+  ['shards', 'Shards'],
+  ['diagnosis', 'Diagnosis'],
+  ['charts', 'Charts'],
+  ['producers', 'Producers'],
+  ['stream', 'Stream'],
+];
+
+/**
+ * The simulator page: time controls, stream and producers on the left, charts and shards on the right — or,
+ * in presenter mode, the stage (one screen, no scrolling). The presenter's keys work on both.
+ */
 export function App() {
   const engineVersion = useSim(selectEngineVersion);
   const commandError = useSim(selectCommandError);
   const actions = useSim(selectActions);
   const server = useSim(selectServer);
+  const store = useSimStore();
+  const presenter = usePresenter((s) => s.presenter);
+  const lessonOpen = useCallback(() => Boolean((store.getState() as { lesson?: unknown }).lesson), [store]);
+  const jumping = useCallback(() => store.getState().clock?.jump != null, [store]);
+  usePresenterKeys(actions, lessonOpen, jumping);
   const where = server ? 'on the Shardlab server, shared with Kinesis clients' : 'in a Web Worker';
   return (
-    <div className="app">
+    <div className={presenter ? 'app presenter' : 'app'}>
+      {presenter ? null : (
+        <nav className="skip-links" aria-label="Skip to">
+          {SKIP_TARGETS.map(([id, name]) => (
+            <a key={id} href={`#${id}`}>
+              Skip to {name}
+            </a>
+          ))}
+        </nav>
+      )}
       <header className="app-header">
         <h1>
           Shardlab <span className="subtitle">a Kinesis Data Streams simulator</span>
@@ -36,11 +67,10 @@ export function App() {
           <p className="engine" data-testid="engine-status">
             {engineVersion ? `Engine ${engineVersion} running ${where}` : 'Starting the engine…'}
           </p>
+          <PresenterToggle />
           <LargeTypeToggle />
         </div>
       </header>
-      <TimeBar />
-      <ScenarioBar />
       {commandError ? (
         <p className="result error" role="alert">
           {commandError}{' '}
@@ -49,33 +79,54 @@ export function App() {
           </button>
         </p>
       ) : null}
-      <main className="layout">
-        <section className="panel shards-panel" aria-labelledby="shards-heading">
-          <h2 id="shards-heading">Shards</h2>
-          <UpdateShardCountForm />
-          <ShardTable />
-        </section>
-        <div className="column">
-          <EndpointPanel />
-          <StreamPanel />
-          <ProducersPanel />
-          <PutRecordForm />
-          <KeyInspector />
-        </div>
-        <div className="column wide">
-          <DiagnosisPanel />
-          <section className="panel" aria-labelledby="charts-heading">
-            <h2 id="charts-heading">Charts</h2>
-            <KeyspaceView />
-            <CapacityChart />
-            <LineageChart />
-            <KeyDistributionChart />
-            <ThroughputChart />
-            <ThrottlingChart />
-            <RetentionChart />
-          </section>
-        </div>
-      </main>
+      {presenter ? (
+        <Stage />
+      ) : (
+        <>
+          <TimeBar />
+          <ScenarioBar />
+          <main className="layout" id="main">
+            <section
+              className="panel shards-panel"
+              aria-labelledby="shards-heading"
+              id="shards"
+              tabIndex={-1}
+            >
+              <h2 id="shards-heading">Shards</h2>
+              <UpdateShardCountForm />
+              <ShardTable />
+            </section>
+            <div className="column">
+              <EndpointPanel />
+              <div id="stream" tabIndex={-1}>
+                <StreamPanel />
+              </div>
+              <div id="producers" tabIndex={-1}>
+                <ProducersPanel />
+              </div>
+              <PutRecordForm />
+              <KeyInspector />
+            </div>
+            <div className="column wide">
+              <div id="diagnosis" tabIndex={-1}>
+                <DiagnosisPanel />
+              </div>
+              <section className="panel" aria-labelledby="charts-heading" id="charts" tabIndex={-1}>
+                <h2 id="charts-heading">Charts</h2>
+                <KeyspaceView />
+                <CapacityChart />
+                <LineageChart />
+                <KeyDistributionChart />
+                <ThroughputChart />
+                <ThrottlingChart />
+                <RetentionChart />
+              </section>
+            </div>
+          </main>
+        </>
+      )}
+      <KeyHelp />
+      <BlankScreen />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useSim } from '../state/SimStoreProvider';
 import {
   selectAchievedSpeed,
@@ -25,18 +25,9 @@ const BEHIND_SHARE = 0.9;
  */
 const SPEED_SETTLE_MS = 2500;
 
-const NON_TEXT_INPUTS = new Set(['button', 'checkbox', 'radio', 'range', 'color', 'file', 'submit', 'reset']);
-
-/** Whether a key goes into text the person is typing (then Space and "." are theirs, not the clicker's). */
-function isTextEntry(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target.tagName === 'TEXTAREA') return true;
-  return target instanceof HTMLInputElement && !NON_TEXT_INPUTS.has(target.type);
-}
-
 /**
  * Play/pause, speed (and the speed achieved when the simulation cannot keep up), step and jumps with their
- * progress; Space toggles play and "." steps (the keys presenter remotes send).
+ * progress. Their keys (Space, ".") are the page's: see presenter/usePresenterKeys.ts.
  */
 export function TimeBar() {
   const actions = useSim(selectActions);
@@ -48,51 +39,8 @@ export function TimeBar() {
   const createdMs = useSim(selectCreatedMs);
   const retentionHours = useSim(selectRetentionHours);
   const jumping = jump !== null;
-  // "." must not step while a jump runs (the worker would refuse it): the key handler reads this.
-  const jumpingRef = useRef(jumping);
-  jumpingRef.current = jumping;
   // When the speed asked for (or play) last changed, wall ms.
   const speedSettle = useRef({ speed, playing, sinceMs: Number.NEGATIVE_INFINITY });
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTextEntry(e.target)) return;
-      // Space keeps its meaning on a focused button or list (keyboard users activate them with it); after a
-      // mouse click nothing keeps focus (below), so a presenter's Space always reaches play/pause.
-      const ownsSpace = e.target instanceof HTMLButtonElement || e.target instanceof HTMLSelectElement;
-      if (e.key === ' ' && !ownsSpace) {
-        e.preventDefault();
-        actions.togglePlay();
-      } else if (e.key === '.') {
-        e.preventDefault();
-        if (!jumpingRef.current) actions.step(1000);
-      }
-    };
-    // A button or list used with the mouse gives focus back, so the next Space or "." from a presenter
-    // remote drives time instead of pressing that button again. Keyboard use keeps focus where it is.
-    let lastPointerMs = Number.NEGATIVE_INFINITY;
-    const onPointerDown = () => {
-      lastPointerMs = performance.now();
-    };
-    const onClick = (e: MouseEvent) => {
-      if (e.detail === 0) return; // a keyboard-triggered click
-      const button = e.target instanceof Element ? e.target.closest('button') : null;
-      button?.blur();
-    };
-    const onChange = (e: Event) => {
-      if (e.target instanceof HTMLSelectElement && performance.now() - lastPointerMs < 5000) e.target.blur();
-    };
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('pointerdown', onPointerDown, true);
-    window.addEventListener('click', onClick);
-    window.addEventListener('change', onChange);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('pointerdown', onPointerDown, true);
-      window.removeEventListener('click', onClick);
-      window.removeEventListener('change', onChange);
-    };
-  }, [actions]);
 
   const elapsed = nowMs !== null && createdMs !== null ? nowMs - createdMs : 0;
   const retentionMs = (retentionHours ?? 0) * HOUR_MS;
