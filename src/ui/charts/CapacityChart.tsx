@@ -1,15 +1,18 @@
 import { memo, useMemo, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
 import { selectLimits } from '../../state/selectors';
 import type { CapacityPoint, SimState } from '../../state/store';
 import type { StreamSnapshot } from '../../worker/engineTypes';
 import { AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
-import { formatCount } from '../format';
+import { formatCount, formatVirtualTime } from '../format';
 import { ON_DEMAND_SOURCE, peakText, scalingText } from '../onDemand';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
+import { useChartFontPx } from './chartFont';
 import { LIMIT_COLOUR } from './palette';
+import { valueAxis, virtualTimeAxis } from './ShardLinesChart';
+import { useTimeWindow } from './useTimeWindow';
 
 export interface CapacityRow {
   /** Seconds (span "seconds") or minutes (span "run") relative to now (negative = past). */
@@ -96,6 +99,8 @@ export const CapacityChart = memo(function CapacityChart() {
   const limits = useSim(selectLimits);
   const history = useSim(selectHistory);
   const [span, setSpan] = useState<Span>('run');
+  const fontPx = useChartFontPx();
+  const timeSpan = useTimeWindow(stream);
   const seconds = useMemo(
     () =>
       stream && limits && stream.mode === 'ON_DEMAND' ? capacityRows(stream, limits.recordsPerSecond) : [],
@@ -105,11 +110,20 @@ export const CapacityChart = memo(function CapacityChart() {
     () => (stream && limits ? runRows(history, stream.nowMs, limits.recordsPerSecond) : []),
     [history, stream, limits],
   );
-  if (!stream || !limits || stream.mode !== 'ON_DEMAND' || !stream.onDemand) return null;
-  const rows = span === 'run' ? run : seconds;
+  if (!stream || !limits || stream.mode !== 'ON_DEMAND' || !stream.onDemand || !timeSpan) return null;
+  const peak = stream.onDemand.peakRecordsPerSecond;
+  // capacityRows lists every second the snapshot carries: the chart draws its time window of them.
+  const rows = span === 'run' ? run : seconds.slice(timeSpan.from);
+  let mostRecords = peak;
+  let mostShards = 1;
+  for (const r of rows) {
+    mostRecords = Math.max(mostRecords, r.demand, r.capacity);
+    mostShards = Math.max(mostShards, r.openShards);
+  }
+  const startMs = rows[0]?.atMs ?? stream.nowMs;
+  const endMs = rows[rows.length - 1]?.atMs ?? stream.nowMs;
   const last = seconds[seconds.length - 1];
   const scaling = scalingText(stream);
-  const peak = stream.onDemand.peakRecordsPerSecond;
   const iso = (ms: number) => new Date(ms).toISOString();
   const timeHeader = span === 'run' ? 'Virtual time (UTC)' : 'Second (UTC)';
   return (
@@ -130,8 +144,8 @@ export const CapacityChart = memo(function CapacityChart() {
           Open shards and their write capacity (open shards × {formatCount(limits.recordsPerSecond)}{' '}
           records/s) against the stream's demand (records asked, accepted + throttled, per virtual second){' '}
           {span === 'run'
-            ? 'since the stream was created: one point each time the view refreshes, demand being its last completed second'
-            : `in each of the last ${stream.seconds} virtual seconds`}
+            ? 'since this page began showing the stream: one point each time the view refreshes, demand being its last completed second'
+            : `per virtual second, ${timeSpan.caption}`}
           . On-demand scaling as the {ON_DEMAND_SOURCE} describes it: capacity for twice the peak write demand
           of the previous 30 days, and any shard carrying more than 500 KB/s split evenly by hash range within
           15 minutes — never by key, so a hot key still throttles; a spike above twice the peak throttles
@@ -149,7 +163,7 @@ export const CapacityChart = memo(function CapacityChart() {
           Span
           <select value={span} onChange={(e) => setSpan(e.target.value as Span)}>
             <option value="run">since the stream was created</option>
-            <option value="seconds">last {stream.seconds} s, per second</option>
+            <option value="seconds">{timeSpan.short}, per second</option>
           </select>
         </label>
       }
@@ -163,23 +177,17 @@ export const CapacityChart = memo(function CapacityChart() {
           aria-label="Line chart of open shards and write capacity against demand per second"
         >
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis
-            dataKey="t"
-            type="number"
-            domain={['dataMin', 0]}
-            tickFormatter={(t: number) => (span === 'run' ? `${Math.round(t)} min` : `${t}s`)}
-          />
-          <YAxis yAxisId="records" tickFormatter={(v: number) => formatCount(v)} width={80} />
-          <YAxis
-            yAxisId="shards"
-            orientation="right"
-            allowDecimals={false}
+          {virtualTimeAxis(startMs, endMs)}
+          {valueAxis({ yAxisId: 'records', max: mostRecords, format: (v) => formatCount(v), fontPx })}
+          {valueAxis({
+            yAxisId: 'shards',
+            orientation: 'right',
             // Twice the most shards: the shard line runs below the capacity line it is proportional to.
-            domain={[0, (max: number) => Math.max(2, Math.ceil(max * 2))]}
-            tickFormatter={(v: number) => formatCount(v)}
-            width={48}
-          />
-          <Tooltip labelFormatter={(t) => (span === 'run' ? `${String(t)} min` : `${String(t)} s`)} />
+            max: Math.max(2, mostShards * 2),
+            format: (v) => formatCount(v),
+            fontPx,
+          })}
+          <Tooltip labelFormatter={(ms) => formatVirtualTime(Number(ms))} />
           <Legend />
           {peak > 0 ? (
             <ReferenceLine

@@ -1,6 +1,15 @@
-import { type ReactNode, useId, useRef, useState } from 'react';
+import {
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
 import { chartToPng, downloadBlob, downloadText, toCsv } from '../export/download';
 import { ScrollRegion } from '../ScrollRegion';
+import './charts.css';
 
 /** A chart's data as CSV: a header row and one row per record. */
 export interface CsvData {
@@ -14,11 +23,68 @@ export const TABLE_PAGE = 200;
 /** Cuts a table's rows to the page shown (a chart's table builder calls it on its row list). */
 export type PageRows = <T>(items: readonly T[]) => readonly T[];
 
+const CONTROLS = 'button:not([disabled]), select:not([disabled]), input:not([disabled])';
+
+/**
+ * A roving tab stop over the controls inside `ref` (WAI-ARIA toolbar): only the last one used is in the Tab
+ * order, ←/→ (and Home/End) move between them. Returns the toolbar's key and focus handlers.
+ */
+export function useRovingFocus(ref: RefObject<HTMLElement | null>) {
+  const active = useRef(0);
+  const controls = () => Array.from(ref.current?.querySelectorAll<HTMLElement>(CONTROLS) ?? []);
+  // After every render (controls come and go, e.g. "Show table" ↔ "Show chart"): one tab stop.
+  useLayoutEffect(() => {
+    const list = controls();
+    const at = Math.min(active.current, Math.max(0, list.length - 1));
+    list.forEach((c, i) => {
+      c.tabIndex = i === at ? 0 : -1;
+    });
+  });
+  const move = (to: number) => {
+    const list = controls();
+    if (list.length === 0) return;
+    const at = (to + list.length) % list.length;
+    active.current = at;
+    list.forEach((c, i) => {
+      c.tabIndex = i === at ? 0 : -1;
+    });
+    list[at]?.focus();
+  };
+  return {
+    onKeyDown: (e: KeyboardEvent<HTMLElement>) => {
+      const at = controls().indexOf(e.target as HTMLElement);
+      if (at < 0) return;
+      const to =
+        e.key === 'ArrowRight'
+          ? at + 1
+          : e.key === 'ArrowLeft'
+            ? at - 1
+            : e.key === 'Home'
+              ? 0
+              : e.key === 'End'
+                ? controls().length - 1
+                : null;
+      if (to === null) return;
+      e.preventDefault();
+      move(to);
+    },
+    onFocus: (e: { target: EventTarget }) => {
+      const list = controls();
+      const at = list.indexOf(e.target as HTMLElement);
+      if (at < 0) return;
+      active.current = at;
+      list.forEach((c, i) => {
+        c.tabIndex = i === at ? 0 : -1;
+      });
+    },
+  };
+}
+
 const fileName = (title: string) => `shardlab-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
 
 /**
  * A chart with its caption, a toggle to an accessible data table of the same numbers (no chart is the only
- * way to read its data), and CSV and PNG export.
+ * way to read its data), and CSV and PNG export. Its controls are one toolbar, so a chart is one Tab stop.
  */
 export function ChartFrame({
   title,
@@ -41,6 +107,8 @@ export function ChartFrame({
   const [page, setPage] = useState(0);
   const id = useId();
   const chartRef = useRef<HTMLDivElement>(null);
+  const toolbarRef = useRef<HTMLDivElement>(null);
+  const roving = useRovingFocus(toolbarRef);
   const exportCsv = () => {
     const data = csv();
     downloadText(`${fileName(title)}.csv`, toCsv(data.headers, data.rows), 'text/csv');
@@ -70,8 +138,13 @@ export function ChartFrame({
       <figcaption>
         <h3 id={`${id}-title`}>{title}</h3>
         <span className="chart-description">{description}</span>
-        <span className="chart-actions">
-          {actions}
+        <div
+          ref={toolbarRef}
+          className="chart-toolbar"
+          role="toolbar"
+          aria-label={`${title} chart controls (arrow keys move between them)`}
+          {...roving}
+        >
           <button
             type="button"
             className="link"
@@ -86,7 +159,8 @@ export function ChartFrame({
           <button type="button" className="link" onClick={exportPng} disabled={showTable}>
             Export {title} PNG
           </button>
-        </span>
+          {actions}
+        </div>
       </figcaption>
       {exportError ? (
         <p className="result error" role="alert">

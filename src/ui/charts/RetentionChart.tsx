@@ -1,5 +1,5 @@
 import { memo, useMemo, useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
 import type { SimState } from '../../state/store';
 import { AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
@@ -7,16 +7,13 @@ import { formatBytes, formatCount, formatDuration, formatSpan, formatVirtualTime
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, recentSum, timeRows, topShards } from './chartData';
-import { shardLinesChart } from './ShardLinesChart';
+import { useChartFontPx } from './chartFont';
+import { shardLinesChart, valueAxis, virtualTimeAxis } from './ShardLinesChart';
+import { useTimeWindow } from './useTimeWindow';
 
 type View = 'total' | 'per-shard';
 
 const selectHistory = (s: SimState) => s.retentionHistory;
-/** Axis ticks: seconds within a day's span, dates beyond. */
-const tickFor = (spanMs: number) => (ms: number) => {
-  const iso = new Date(ms).toISOString();
-  return spanMs < 86_400_000 ? iso.slice(11, 19) : iso.slice(5, 16).replace('T', ' ');
-};
 
 /** A count bucket's width: 1,024 s, or 250 ms below a second. */
 const countBucketText = (ms: number) =>
@@ -27,14 +24,17 @@ export const RetentionChart = memo(function RetentionChart() {
   const stream = useViewStream();
   const history = useSim(selectHistory);
   const [view, setView] = useState<View>('total');
+  const fontPx = useChartFontPx();
+  const timeSpan = useTimeWindow(stream);
+  const from = timeSpan?.from ?? 0;
   const perShard = useMemo(() => {
     if (!stream) return null;
     const series = stream.series.retainedRecords;
     const value = (shard: number, t: number) => series[shard * stream.seconds + t] ?? 0;
     // The busiest shards by what they hold now (the last second of the window).
     const shown = topShards(recentSum(series, stream.shards.length, stream.seconds, 1), MAX_LINES);
-    return { rows: timeRows(stream, shown, value), shown };
-  }, [stream]);
+    return { rows: timeRows(stream, shown, value, undefined, from), shown };
+  }, [stream, from]);
   const totals = useMemo(() => {
     if (!stream) return null;
     let retained = 0;
@@ -49,7 +49,9 @@ export const RetentionChart = memo(function RetentionChart() {
     }
     return { retained, bytes, expired, countOnly };
   }, [stream]);
-  if (!stream || !totals) return null;
+  if (!stream || !totals || !timeSpan) return null;
+  let mostRetained = 0;
+  for (const p of history) mostRetained = Math.max(mostRetained, p.retained, p.expired);
   const nowMs = stream.nowMs;
   const next = stream.nextExpiryMs;
   return (
@@ -79,6 +81,11 @@ export const RetentionChart = memo(function RetentionChart() {
               {formatSpan(stream.countBucketMs)} late, never early.
             </span>
           ) : null}
+          <span className="chart-window">
+            {view === 'per-shard'
+              ? ` Drawn per shard, ${timeSpan.caption}.`
+              : ' Drawn for all shards over virtual time since this page began showing the stream, one point per view refresh.'}
+          </span>
           {view === 'per-shard' && perShard && perShard.shown.length < stream.shards.length
             ? ` Per shard: the ${perShard.shown.length} of ${formatCount(stream.shards.length)} shards holding the most records now are drawn; the data table has every shard.`
             : ''}
@@ -90,7 +97,7 @@ export const RetentionChart = memo(function RetentionChart() {
           View
           <select value={view} onChange={(e) => setView(e.target.value as View)}>
             <option value="total">all shards, over the session</option>
-            <option value="per-shard">per shard, last {stream.seconds} s</option>
+            <option value="per-shard">per shard, {timeSpan.short}</option>
           </select>
         </label>
       }
@@ -100,8 +107,10 @@ export const RetentionChart = memo(function RetentionChart() {
             stream,
             rows: perShard.rows,
             shown: perShard.shown,
-            ariaLabel: 'Line chart of records retained per shard over the last seconds',
+            ariaLabel: 'Line chart of records retained per shard',
             height: 220,
+            window: timeSpan,
+            fontPx,
             formatY: (v) => formatCount(v),
           })
         ) : (
@@ -114,14 +123,12 @@ export const RetentionChart = memo(function RetentionChart() {
             aria-label="Chart of records retained and expired over virtual time"
           >
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="nowMs"
-              type="number"
-              domain={['dataMin', 'dataMax']}
-              scale="time"
-              tickFormatter={tickFor((history[history.length - 1]?.nowMs ?? 0) - (history[0]?.nowMs ?? 0))}
-            />
-            <YAxis tickFormatter={(v: number) => formatCount(v)} width={80} />
+            {virtualTimeAxis(
+              history[0]?.nowMs ?? nowMs,
+              history[history.length - 1]?.nowMs ?? nowMs,
+              'nowMs',
+            )}
+            {valueAxis({ max: mostRetained, format: (v) => formatCount(v), fontPx })}
             <Tooltip labelFormatter={(t) => formatVirtualTime(Number(t))} />
             <Legend />
             <Area

@@ -5,36 +5,45 @@ import { formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, recentSum, seriesCsv, timeRows, topShards } from './chartData';
+import { useChartFontPx } from './chartFont';
 import { shardLinesChart } from './ShardLinesChart';
+import { useTimeWindow } from './useTimeWindow';
 
 /** ProvisionedThroughputExceededException per shard per virtual second, and the latest error messages. */
 export const ThrottlingChart = memo(function ThrottlingChart() {
   const stream = useViewStream();
+  const fontPx = useChartFontPx();
+  const timeSpan = useTimeWindow(stream);
+  const from = timeSpan?.from ?? 0;
   const view = useMemo(() => {
     if (!stream) return null;
     const n = stream.shards.length;
     const series = stream.series.throttledRecords;
     const value = (s: number, t: number) => series[s * stream.seconds + t] ?? 0;
-    const recent = recentSum(series, n, stream.seconds, stream.seconds);
+    const recent = recentSum(series, n, stream.seconds, stream.seconds - from);
     const shown = topShards(recent, MAX_LINES).filter((s) => (recent[s] ?? 0) > 0);
-    return { rows: timeRows(stream, shown, value), shown, value, recent };
-  }, [stream]);
-  if (!stream || !view) return null;
+    return { rows: timeRows(stream, shown, value, undefined, from), shown, value, recent };
+  }, [stream, from]);
+  if (!stream || !view || !timeSpan) return null;
   const throttledShards = stream.shards.filter((s) => (view.recent[s.position] ?? 0) > 0).length;
   return (
     <>
       <ChartFrame
         title="Throttling"
         csv={() =>
-          seriesCsv(stream, [
-            { header: 'ProvisionedThroughputExceededException records', series: 'throttledRecords' },
-            { header: 'Throttled bytes', series: 'throttledBytes' },
-          ])
+          seriesCsv(
+            stream,
+            [
+              { header: 'ProvisionedThroughputExceededException records', series: 'throttledRecords' },
+              { header: 'Throttled bytes', series: 'throttledBytes' },
+            ],
+            from,
+          )
         }
         description={
           <>
-            Records refused with ProvisionedThroughputExceededException per shard per virtual second (last{' '}
-            {stream.seconds} s).{' '}
+            Records refused with ProvisionedThroughputExceededException per shard per virtual second,{' '}
+            <span className="chart-window">{timeSpan.caption}</span>.{' '}
             {throttledShards === 0
               ? 'No shard is throttling.'
               : `${throttledShards} shard(s) throttled in this window.`}
@@ -50,6 +59,8 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
           shown: view.shown,
           ariaLabel: 'Line chart of throttled records per shard per second',
           height: 220,
+          window: timeSpan,
+          fontPx,
           formatY: (v) => formatCount(v),
         })}
         table={(page) => (
@@ -58,7 +69,7 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
               <tr>
                 <th scope="col">ShardId</th>
                 <th scope="col">Throttled, last second</th>
-                <th scope="col">Throttled, last {stream.seconds} s</th>
+                <th scope="col">Throttled, {timeSpan.short}</th>
                 <th scope="col">Throttled since creation</th>
               </tr>
             </thead>

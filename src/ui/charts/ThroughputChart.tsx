@@ -7,8 +7,10 @@ import { formatByteLimit, formatBytes, formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, seriesCsv, timeRows, topShards } from './chartData';
+import { useChartFontPx } from './chartFont';
 import { LIMIT_COLOUR } from './palette';
 import { shardLinesChart } from './ShardLinesChart';
+import { useTimeWindow } from './useTimeWindow';
 
 const selectLimits = (s: SimState) => s.limits;
 type Metric = 'records' | 'bytes';
@@ -21,6 +23,9 @@ export const ThroughputChart = memo(function ThroughputChart() {
   const stream = useViewStream();
   const limits = useSim(selectLimits);
   const [metric, setMetric] = useState<Metric>('records');
+  const fontPx = useChartFontPx();
+  const timeSpan = useTimeWindow(stream);
+  const from = timeSpan?.from ?? 0;
   const view = useMemo(() => {
     if (!stream || !limits) return null;
     const n = stream.shards.length;
@@ -39,7 +44,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
     const lastSecond = stream.seconds - 1;
     const over = shown.filter((s) => demand(s, lastSecond) > limit);
     return {
-      rows: timeRows(stream, shown, demand, shown.length < n ? demand : undefined),
+      rows: timeRows(stream, shown, demand, shown.length < n ? demand : undefined, from),
       shown,
       limit,
       over,
@@ -47,8 +52,8 @@ export const ThroughputChart = memo(function ThroughputChart() {
       demand,
       n,
     };
-  }, [stream, limits, metric]);
-  if (!stream || !view) return null;
+  }, [stream, limits, metric, from]);
+  if (!stream || !view || !timeSpan) return null;
   const fmt = metric === 'records' ? formatCount : formatBytes;
   const limitText =
     metric === 'records' ? `${formatCount(view.limit)} records/s` : `${formatByteLimit(view.limit)}/s`;
@@ -57,17 +62,24 @@ export const ThroughputChart = memo(function ThroughputChart() {
     <ChartFrame
       title="Write throughput"
       csv={() =>
-        seriesCsv(stream, [
-          { header: 'Accepted records', series: 'incomingRecords' },
-          { header: 'Accepted bytes', series: 'incomingBytes' },
-          { header: 'Throttled records', series: 'throttledRecords' },
-          { header: 'Throttled bytes', series: 'throttledBytes' },
-        ])
+        seriesCsv(
+          stream,
+          [
+            { header: 'Accepted records', series: 'incomingRecords' },
+            { header: 'Accepted bytes', series: 'incomingBytes' },
+            { header: 'Throttled records', series: 'throttledRecords' },
+            { header: 'Throttled bytes', series: 'throttledBytes' },
+          ],
+          from,
+        )
       }
       description={
         <>
-          Demand per shard per virtual second ({unit}, accepted + throttled) over the last {stream.seconds} s,
-          against the per-shard limit of {limitText}.{' '}
+          Demand per shard per virtual second ({unit}, accepted + throttled),{' '}
+          <span className="chart-window" data-testid="chart-window">
+            {timeSpan.caption}
+          </span>
+          , against the per-shard limit of {limitText}.{' '}
           {view.shown.length < view.n
             ? `The ${view.shown.length} busiest of ${view.n} shards are drawn; "max" is the busiest shard each second.`
             : ''}
@@ -99,6 +111,9 @@ export const ThroughputChart = memo(function ThroughputChart() {
         shown: view.shown,
         ariaLabel: `Line chart of write ${unit} per shard`,
         height: 260,
+        window: timeSpan,
+        fontPx,
+        yAtLeast: view.limit,
         formatY: (v) => (metric === 'records' ? formatCount(v) : formatBytes(v)),
         lineFor: (position, key) =>
           view.over.includes(position)
@@ -134,7 +149,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
               <th scope="col">ShardId</th>
               <th scope="col">Last second ({unit})</th>
               <th scope="col">Average, last 10 s</th>
-              <th scope="col">Peak, last {stream.seconds} s</th>
+              <th scope="col">Peak, {timeSpan.short}</th>
               <th scope="col">Over limit?</th>
             </tr>
           </thead>
@@ -143,7 +158,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
               const s = shard.position;
               let peak = 0;
               let sum10 = 0;
-              for (let t = 0; t < stream.seconds; t++) {
+              for (let t = from; t < stream.seconds; t++) {
                 const v = view.demand(s, t);
                 peak = Math.max(peak, v);
                 if (t >= stream.seconds - 10) sum10 += v;

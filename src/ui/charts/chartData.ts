@@ -10,7 +10,7 @@ export const MAX_LINES = 8;
 export const ALL_BARS_UP_TO = 24;
 export const BAR_LIMIT = 20;
 
-/** Per-shard sum of a shard-major series over its last `window` seconds. */
+/** Per-shard sum of a shard-major series over its last `window` seconds (a chart's window: seconds − from). */
 export function recentSum(
   series: Float32Array | Float64Array,
   shards: number,
@@ -34,27 +34,31 @@ export function topShards(values: Float64Array, limit: number): number[] {
 }
 
 export interface TimeRow {
-  /** Seconds relative to now (negative = past), for the x axis. */
+  /** The series index of the second. */
   t: number;
+  /** The second's start, virtual epoch ms: the x axis (virtual time). */
+  atMs: number;
   [series: string]: number;
 }
 
 /**
  * Rows for a per-second line chart of some shards: one row per second, one column per shard (by short id),
  * plus, when `max` is given, `max` over every shard (`max(s, t)`, usually the same as `value`). Work is
- * shown shards × seconds, plus shards × seconds for the max only when asked.
+ * shown shards × seconds, plus shards × seconds for the max only when asked. Only the seconds from series
+ * index `from` on (a chart's time window, see timeWindow) are listed.
  */
 export function timeRows(
   stream: StreamSnapshot,
   shards: number[],
   value: (shard: number, t: number) => number,
   max?: (shard: number, t: number) => number,
+  from = 0,
 ): TimeRow[] {
   const rows: TimeRow[] = [];
   const n = stream.shards.length;
   const keys = shards.map((s) => shortShardId(stream.shards[s]?.shardId ?? ''));
-  for (let t = 0; t < stream.seconds; t++) {
-    const row: TimeRow = { t: t - stream.seconds };
+  for (let t = Math.max(0, from); t < stream.seconds; t++) {
+    const row: TimeRow = { t, atMs: (stream.firstSecond + t) * 1000 };
     if (max) {
       let most = 0;
       for (let s = 0; s < n; s++) {
@@ -75,13 +79,17 @@ export function demandAt(stream: StreamSnapshot, shard: number, t: number): numb
   return (stream.series.incomingRecords[i] ?? 0) + (stream.series.throttledRecords[i] ?? 0);
 }
 
-/** One CSV row per shard per second of a snapshot's history, for the given series. */
+/**
+ * One CSV row per shard per second of a snapshot's history from series index `from` (the chart's window)
+ * on, for the given series.
+ */
 export function seriesCsv(
   stream: StreamSnapshot,
   columns: { header: string; series: keyof StreamSnapshot['series'] }[],
+  from = 0,
 ): { headers: string[]; rows: (string | number)[][] } {
   const rows: (string | number)[][] = [];
-  for (let t = 0; t < stream.seconds; t++) {
+  for (let t = Math.max(0, from); t < stream.seconds; t++) {
     const second = new Date((stream.firstSecond + t) * 1000).toISOString();
     for (const shard of stream.shards) {
       const i = shard.position * stream.seconds + t;

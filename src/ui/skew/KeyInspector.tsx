@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
-import { useSim } from '../../state/SimStoreProvider';
+import { useSim, useSimStore } from '../../state/SimStoreProvider';
 import { selectActions, selectResult } from '../../state/selectors';
+import { markReason, useKeyMark, useKeyMarkerStore } from './keyMarker';
 
 /** Type a PartitionKey (or an ExplicitHashKey) and see every step that decides its shard. */
 export function KeyInspector() {
@@ -8,9 +9,22 @@ export function KeyInspector() {
   const result = useSim(selectResult('inspectKey'));
   const [partitionKey, setPartitionKey] = useState('user-42');
   const [explicitHashKey, setExplicitHashKey] = useState('');
+  const store = useSimStore();
+  const ask = useKeyMarkerStore((s) => s.ask);
+  const mark = useKeyMark();
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    actions.inspectKey(partitionKey, explicitHashKey.trim() || undefined);
+    const explicit = explicitHashKey.trim() || undefined;
+    const state = store.getState();
+    ask({
+      source: 'inspector',
+      partitionKey,
+      explicitHashKey: explicit,
+      putShardId: undefined,
+      generation: state.viewGeneration,
+      before: state.results.inspectKey,
+    });
+    actions.inspectKey(partitionKey, explicit);
   };
   const out = result?.ok ? result.output : undefined;
   return (
@@ -37,6 +51,13 @@ export function KeyInspector() {
       {result && !result.ok ? (
         <p className="result error" role="alert">
           <strong>{result.errorType}</strong>: {result.message}
+        </p>
+      ) : null}
+      {out && mark ? (
+        <p className="key-why" data-testid="inspector-why">
+          {mark.source === 'putRecord' ? `The key of your PutRecord, "${mark.partitionKey}": ` : ''}
+          It lands on {mark.shardId} because {markReason(mark)} Marked <span aria-hidden="true">◆</span> "
+          {mark.partitionKey}" on the Keyspace bar.
         </p>
       ) : null}
       {out ? (

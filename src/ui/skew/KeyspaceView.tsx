@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useSim } from '../../state/SimStoreProvider';
 import { selectLimits } from '../../state/selectors';
 import type { SimState } from '../../state/store';
@@ -6,20 +6,36 @@ import type { StreamSnapshot } from '../../worker/engineTypes';
 import { AGGREGATE_COUNTS, AggregateNote } from '../AggregateNote';
 import { ChartFrame } from '../charts/ChartFrame';
 import { demandAt, shortShardId } from '../charts/chartData';
+import { useChartFontPx } from '../charts/chartFont';
+import { TIME_AXIS_LABEL } from '../charts/ShardLinesChart';
+import { formatTimeTick, timeTicks } from '../charts/timeAxis';
+import { useTimeWindow } from '../charts/useTimeWindow';
 import { formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
 import { useKeyspaceSplit } from './KeyspaceSplit';
+import { placeLabels } from './keyLabels';
+import { markReason, useKeyMark } from './keyMarker';
+import './keyspace.css';
 
 const selectViewGeneration = (s: SimState) => s.viewGeneration;
 
 const WIDTH = 720;
-const BAR_HEIGHT = 56;
-const MARKS_HEIGHT = 30;
 const HEAT_HEIGHT = 180;
-const HEIGHT = MARKS_HEIGHT + BAR_HEIGHT + 12 + HEAT_HEIGHT;
-const HEAT_TOP = MARKS_HEIGHT + BAR_HEIGHT + 12;
 /** How many of the hottest keys are marked. */
 const MARKED_KEYS = 12;
+/** Rows of key labels above the bar: labels that fit on neither are left out, never overlapped. */
+const LABEL_ROWS = 2;
+/** The teaching mark's colour (a key put or inspected by hand): violet, and a diamond, not a triangle. */
+const MARK_COLOUR = '#6d28d9';
+
+/** The canvas's vertical layout at a chart text size (Large type grows the labels and the bar with them). */
+function layoutFor(fontPx: number) {
+  const labelRow = Math.ceil(fontPx * 1.35);
+  const marks = LABEL_ROWS * labelRow + 14;
+  const bar = Math.max(56, Math.ceil(fontPx * 2 * 1.35 + 14));
+  const heatTop = marks + bar + 12;
+  return { labelRow, marks, bar, heatTop, height: heatTop + HEAT_HEIGHT };
+}
 
 /** One hot key as drawn: a point (routed by its MD5) or a shard's range (spread by ExplicitHashKeys). */
 interface MarkedKey {
@@ -129,6 +145,15 @@ export const KeyspaceView = memo(function KeyspaceView() {
   const viewGeneration = useRef(-1);
   viewGeneration.current = useSim(selectViewGeneration);
   const split = useKeyspaceSplit(stream);
+  const fontPx = useChartFontPx();
+  const timeSpan = useTimeWindow(stream);
+  const from = timeSpan?.from ?? 0;
+  const mark = useKeyMark();
+  const L = layoutFor(fontPx);
+  const { marks: MARKS_HEIGHT, bar: BAR_HEIGHT, heatTop: HEAT_TOP, height: HEIGHT } = L;
+  const segmentsRef = useRef<HTMLDivElement>(null);
+  // The keyspace bar is one Tab stop: ←/→ move between its shard segments (unless one is placing a split).
+  const [activeSegment, setActiveSegment] = useState(0);
 
   const view = useMemo(() => {
     if (!stream || !limits) return null;
@@ -179,12 +204,13 @@ export const KeyspaceView = memo(function KeyspaceView() {
       lastSampled.current = stream;
       keyHistory.current.push({ nowMs: stream.nowMs, keys: view.keys });
     }
-    const windowStart = stream.nowMs - stream.seconds * 1000;
+    const windowStart = (stream.firstSecond + from) * 1000;
     keyHistory.current = keyHistory.current.filter((h) => h.nowMs >= windowStart && h.nowMs <= stream.nowMs);
     const history = keyHistory.current;
 
     context.clearRect(0, 0, WIDTH, HEIGHT);
-    context.font = '12px system-ui, sans-serif';
+    context.font = `${fontPx}px system-ui, sans-serif`;
+    context.textBaseline = 'alphabetic';
     // The bar: one segment per shard, heated by its recent demand against the limit; throttled ones hatched.
     view.open.forEach((shard) => {
       const i = shard.position;
@@ -211,8 +237,9 @@ export const KeyspaceView = memo(function KeyspaceView() {
       context.strokeRect(x0, MARKS_HEIGHT, x1 - x0, BAR_HEIGHT);
       if (x1 - x0 > 34) {
         context.fillStyle = '#111827';
-        context.fillText(shortShardId(shard.shardId), x0 + 4, MARKS_HEIGHT + 16);
-        if (x1 - x0 > 80) context.fillText(`${formatCount(load)}/s`, x0 + 4, MARKS_HEIGHT + 34);
+        context.fillText(shortShardId(shard.shardId), x0 + 4, MARKS_HEIGHT + L.labelRow);
+        if (x1 - x0 > 80)
+          context.fillText(`${formatCount(load)}/s`, x0 + 4, MARKS_HEIGHT + 2 * L.labelRow + 4);
       }
       if (focused === i) {
         context.strokeStyle = '#f59e0b';
@@ -246,15 +273,68 @@ export const KeyspaceView = memo(function KeyspaceView() {
         context.lineTo(x + 5, MARKS_HEIGHT - 11);
         context.fill();
       }
-      if (i === 0) context.fillText(k.partitionKey.slice(0, 24), Math.min(x + 6, WIDTH - 160), 10);
     });
+    // The key put or inspected by hand: a diamond over the bar and a line through it, at the hash key the
+    // worker computed.
+    if (mark) {
+      const x = Math.min(WIDTH - 1, Math.max(1, mark.fraction * WIDTH));
+      context.fillStyle = MARK_COLOUR;
+      context.strokeStyle = MARK_COLOUR;
+      context.beginPath();
+      context.moveTo(x, MARKS_HEIGHT - 14);
+      context.lineTo(x + 6, MARKS_HEIGHT - 7);
+      context.lineTo(x, MARKS_HEIGHT);
+      context.lineTo(x - 6, MARKS_HEIGHT - 7);
+      context.closePath();
+      context.fill();
+      context.lineWidth = 2;
+      context.setLineDash([4, 3]);
+      context.beginPath();
+      context.moveTo(x, MARKS_HEIGHT);
+      context.lineTo(x, MARKS_HEIGHT + BAR_HEIGHT);
+      context.stroke();
+      context.setLineDash([]);
+      context.lineWidth = 1;
+    }
+    // Labels: the marked key first, then the hottest keys, each placed where it overlaps no other label.
+    const labelText = (text: string) => (text.length > 24 ? `${text.slice(0, 23)}…` : text);
+    const requests = [
+      ...(mark
+        ? [
+            {
+              id: 'mark',
+              text: `◆ ${labelText(mark.partitionKey)}`,
+              x: mark.fraction * WIDTH,
+              colour: MARK_COLOUR,
+            },
+          ]
+        : []),
+      ...view.keys.map((k, i) => ({
+        id: `key-${i}`,
+        text: labelText(k.partitionKey),
+        x: ((k.from + k.to) / 2) * WIDTH,
+        colour: i === 0 ? '#b91c1c' : '#1e3a8a',
+      })),
+    ];
+    const placed = placeLabels(
+      requests.map((r) => ({ id: r.id, x: r.x, width: context.measureText(r.text).width })),
+      LABEL_ROWS,
+      WIDTH,
+    );
+    for (const p of placed) {
+      const r = requests.find((q) => q.id === p.id);
+      if (!r) continue;
+      context.fillStyle = r.colour;
+      context.fillText(r.text, p.left, (p.row + 1) * L.labelRow - 3);
+    }
     // Keyspace × time: rows are the keyspace (top = 0), columns the seconds of history. Written as pixels
     // (one ImageData) rather than thousands of fillRect calls, so a 500-shard stream draws in about a millisecond.
-    const colWidth = WIDTH / stream.seconds;
+    const columns = Math.max(1, stream.seconds - from);
+    const colWidth = WIDTH / columns;
     const image = context.createImageData(WIDTH, HEAT_HEIGHT);
     const { layoutOf, rows, boundaries } = view.layouts;
     const rgb = new Uint8ClampedArray(stream.shards.length * 3);
-    for (let t = 0; t < stream.seconds; t++) {
+    for (let t = from; t < stream.seconds; t++) {
       stream.shards.forEach((shard) => {
         const [r, g, b] = heatRgb(demandAt(stream, shard.position, t) / view.limit);
         rgb[shard.position * 3] = r;
@@ -264,8 +344,8 @@ export const KeyspaceView = memo(function KeyspaceView() {
       const layout = layoutOf[t] as number;
       const shardOfRow = rows[layout] as Int32Array;
       const lines = boundaries[layout] === true;
-      const x0 = Math.floor(t * colWidth);
-      const x1 = Math.min(WIDTH, Math.floor((t + 1) * colWidth));
+      const x0 = Math.floor((t - from) * colWidth);
+      const x1 = Math.min(WIDTH, Math.floor((t - from + 1) * colWidth));
       for (let y = 0; y < HEAT_HEIGHT; y++) {
         const position = shardOfRow[y] as number;
         // No shard open yet (before the stream existed): a neutral grey.
@@ -299,8 +379,9 @@ export const KeyspaceView = memo(function KeyspaceView() {
       const a = history[h - 1];
       const b = history[h];
       if (!a || !b || b.nowMs <= a.nowMs) continue;
-      const x0 = WIDTH - ((stream.nowMs - a.nowMs) / 1000) * colWidth;
-      const x1 = WIDTH - ((stream.nowMs - b.nowMs) / 1000) * colWidth;
+      const endMs = (stream.firstSecond + stream.seconds) * 1000;
+      const x0 = WIDTH - ((endMs - a.nowMs) / 1000) * colWidth;
+      const x1 = WIDTH - ((endMs - b.nowMs) / 1000) * colWidth;
       for (const k of b.keys) {
         if (k.explicit || k.rate <= 0) continue;
         const intensity = Math.min(1, k.rate / view.limit);
@@ -316,9 +397,51 @@ export const KeyspaceView = memo(function KeyspaceView() {
     context.lineWidth = 1;
     context.strokeStyle = '#334155';
     context.strokeRect(0, HEAT_TOP, WIDTH, HEAT_HEIGHT);
-  }, [canvas, stream, view, focused]);
+  }, [
+    canvas,
+    stream,
+    view,
+    focused,
+    from,
+    fontPx,
+    mark,
+    L.labelRow,
+    MARKS_HEIGHT,
+    BAR_HEIGHT,
+    HEAT_TOP,
+    HEIGHT,
+  ]);
 
-  if (!stream || !view) return null;
+  if (!stream || !view || !timeSpan) return null;
+  // The heatmap's time axis: its columns are the window's seconds, its right edge the newest one's end.
+  const axisStart = timeSpan.startMs;
+  const axisEnd = (stream.firstSecond + stream.seconds) * 1000;
+  const ticks = timeTicks(axisStart, axisEnd);
+  const at = (ms: number) => ((ms - axisStart) / Math.max(1000, axisEnd - axisStart)) * 100;
+  const segmentIndex = Math.min(activeSegment, Math.max(0, view.open.length - 1));
+  const onSegmentKey =
+    (i: number, own: ((e: KeyboardEvent<HTMLButtonElement>) => void) | undefined) =>
+    (e: KeyboardEvent<HTMLButtonElement>) => {
+      const placing = split.placingShardId === view.open[i]?.shardId;
+      const to = placing
+        ? null
+        : e.key === 'ArrowRight'
+          ? i + 1
+          : e.key === 'ArrowLeft'
+            ? i - 1
+            : e.key === 'Home'
+              ? 0
+              : e.key === 'End'
+                ? view.open.length - 1
+                : null;
+      if (to === null || to < 0 || to >= view.open.length) {
+        own?.(e);
+        return;
+      }
+      e.preventDefault();
+      setActiveSegment(to);
+      segmentsRef.current?.querySelectorAll<HTMLButtonElement>('.keyspace-segment')[to]?.focus();
+    };
   const focusedShard = focused === null ? undefined : stream.shards[focused];
   const focusedLoad = focused === null ? undefined : view.loads[focused];
   return (
@@ -329,9 +452,11 @@ export const KeyspaceView = memo(function KeyspaceView() {
           The hash space 0 … 2^128−1 left to right, cut into shard ranges; colour and the printed rate show
           each shard's demand over the last {view.window} virtual seconds, hatching marks throttling,
           triangles mark the hottest keys over the last {view.window} virtual seconds (a bracket: a key spread
-          over that shard by ExplicitHashKey). Below, the keyspace over the last {stream.seconds} s, each
-          second cut into the shards open then (dark lines between them): a hot shard is a bright band, a hot
-          key a dark streak, a split a new line appearing.
+          over that shard by ExplicitHashKey), a violet diamond the key you last put or inspected. Below, the
+          keyspace (top 0, bottom 2^128−1) over virtual time,{' '}
+          <span className="chart-window">{timeSpan.caption}</span>, each second cut into the shards open then
+          (dark lines between them): a hot shard is a bright band, a hot key a dark streak, a split a new line
+          appearing.
           {stream.recordDistribution === 'AUTO'
             ? ' Record distribution is AUTO: keys are ignored for placement (records spread evenly over the open shards), so no hot keys are marked and the skew vanishes; per-key order is lost.'
             : ''}
@@ -363,11 +488,16 @@ export const KeyspaceView = memo(function KeyspaceView() {
             role="img"
             aria-label="Keyspace bar and keyspace-by-time heatmap"
           />
-          <div className="keyspace-overlay" style={{ top: MARKS_HEIGHT, height: BAR_HEIGHT, width: WIDTH }}>
-            {view.open.map((shard) => (
+          <div
+            ref={segmentsRef}
+            className="keyspace-overlay"
+            style={{ top: MARKS_HEIGHT, height: BAR_HEIGHT, width: WIDTH }}
+          >
+            {view.open.map((shard, i) => (
               <button
                 type="button"
                 key={shard.shardId}
+                tabIndex={i === segmentIndex ? 0 : -1}
                 className={
                   split.updating ? 'keyspace-segment' : 'keyspace-segment keyspace-segment-splittable'
                 }
@@ -376,15 +506,41 @@ export const KeyspaceView = memo(function KeyspaceView() {
                   width: `${Math.max(0.2, (shard.endFraction - shard.startFraction) * 100)}%`,
                 }}
                 aria-label={`${shard.shardId}: hash keys ${shard.startingHashKey} to ${shard.endingHashKey}, ${formatCount(view.loads[shard.position]?.demand ?? 0)} records/s asked, ${formatCount(view.loads[shard.position]?.throttled ?? 0)} throttled/s`}
-                onFocus={() => setFocused(shard.position)}
+                onFocus={() => {
+                  setFocused(shard.position);
+                  setActiveSegment(i);
+                }}
                 onMouseEnter={() => setFocused(shard.position)}
                 onBlur={() => setFocused(null)}
                 onMouseLeave={() => setFocused(null)}
                 {...split.segmentProps(shard)}
+                onKeyDown={onSegmentKey(i, split.segmentProps(shard).onKeyDown)}
               />
             ))}
             {split.marker}
           </div>
+          <div className="keyspace-y-axis" style={{ top: HEAT_TOP, height: HEAT_HEIGHT }} aria-hidden="true">
+            <span style={{ top: 0 }}>hash key 0</span>
+            <span style={{ top: '50%' }}>2^127</span>
+            <span style={{ bottom: 0 }}>2^128−1</span>
+          </div>
+          <div className="keyspace-x-axis" data-testid="heatmap-time-axis">
+            {ticks.map((t) => (
+              <span key={t} className="keyspace-tick" style={{ left: `${at(t)}%` }}>
+                {formatTimeTick(t, axisEnd - axisStart)}
+              </span>
+            ))}
+          </div>
+          <p className="keyspace-axis-title">
+            ← {TIME_AXIS_LABEL}: {timeSpan.caption} → (rows: the hash key space, top 0, bottom 2^128−1)
+          </p>
+          {mark ? (
+            <p className="key-why" data-testid="keyspace-mark">
+              <span aria-hidden="true">◆ </span>"{mark.partitionKey}"
+              {mark.source === 'putRecord' ? ' (PutRecord)' : ' (Key inspector)'} lands on {mark.shardId}:{' '}
+              {markReason(mark)}
+            </p>
+          ) : null}
           <p className="keyspace-info" aria-live="polite" data-testid="keyspace-info">
             {focusedShard && focusedLoad
               ? `${focusedShard.shardId}: ${focusedShard.startingHashKey} … ${focusedShard.endingHashKey} — ${formatCount(focusedLoad.demand)} records/s asked (${((focusedLoad.demand / view.limit) * 100).toFixed(0)}% of the limit), ${formatCount(focusedLoad.throttled)} throttled/s`
