@@ -5,6 +5,7 @@
  */
 import type { ThrottleModel } from '../engine/limits';
 import type { ProducerSpec } from '../engine/producers/producerSet';
+import type { LessonStep } from './lesson';
 
 /** The speeds the clock can run at: virtual seconds per wall second. */
 export const SPEEDS = [1, 10, 60, 600, 3600] as const;
@@ -35,4 +36,6 @@ export interface Scenario {
   speed: Speed;
   stream: StreamConfig;
   producers: { spec: ProducerSpec; running: boolean }[];
+  /** A lesson's numbered steps (see common/lesson.ts); a scenario without steps is not a lesson. */
+  steps?: LessonStep[];
 }

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  LESSON_ACTIONS_MAX,
+  LESSON_CAPTION_MAX,
+  LESSON_STEPS_MAX,
+  type LessonStep,
+  type PauseCondition,
+  type StepAction,
+} from '../common/lesson';
 import { SCENARIO_VERSION, type Scenario, SPEEDS, type StreamConfig } from '../common/types';
 import type { ThrottleModel } from '../engine/limits';
 import {
@@ -79,6 +87,99 @@ export const producerSchema = z.strictObject({
   distribution: distributionSchema,
 });
 
+const shardId = z.string().min(1).max(128);
+const hashKey = z.string().regex(new RegExp(`^(${HASH_KEY_PATTERN})$`));
+
+/** Where a lesson step pauses (see PauseCondition in common/lesson.ts). */
+export const pauseConditionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('shardThrottles'), shardId: shardId.optional() }),
+  z.strictObject({
+    kind: z.literal('afterSeconds'),
+    seconds: z
+      .number()
+      .gt(0)
+      .max(366 * 24 * 3600),
+  }),
+  z.strictObject({
+    kind: z.literal('diagnosis'),
+    verdict: z.enum(['hotKey', 'hotShard']),
+    shardId: shardId.optional(),
+  }),
+  z.strictObject({ kind: z.literal('streamActive') }),
+  z.strictObject({ kind: z.literal('shardsChange') }),
+]);
+
+/** What a lesson step does (see StepAction in common/lesson.ts); producers' shapes are the scenario's own. */
+export const stepActionSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('play') }),
+  z.strictObject({ type: z.literal('pause') }),
+  z.strictObject({ type: z.literal('setSpeed'), speed: z.literal([...SPEEDS]) }),
+  z.strictObject({
+    type: z.literal('step'),
+    seconds: z.number().gt(0).max(3600),
+  }),
+  z.strictObject({
+    type: z.literal('jump'),
+    hours: z
+      .number()
+      .gt(0)
+      .max(366 * 24),
+  }),
+  z.strictObject({
+    type: z.literal('addProducer'),
+    producer: producerSchema,
+    running: z.boolean().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('setProducerRunning'),
+    producer: z.string().trim().min(1).max(64),
+    running: z.boolean(),
+  }),
+  z.strictObject({
+    type: z.literal('burst'),
+    name: z.string().trim().min(1).max(64),
+    recordCount: z.number().int().min(1).max(100_000_000),
+    distribution: distributionSchema,
+    api: z.enum(['PutRecord', 'PutRecords']).optional(),
+    batchSize: z.number().int().min(PUT_RECORDS_MIN_ENTRIES).max(PUT_RECORDS_MAX_ENTRIES).optional(),
+    payloadBytes: z
+      .strictObject({
+        min: z.number().int().min(0).max(MAX_DATA_BYTES),
+        max: z.number().int().min(0).max(MAX_DATA_BYTES),
+      })
+      .refine((p) => p.min <= p.max, 'payloadBytes.min must not exceed payloadBytes.max')
+      .optional(),
+  }),
+  z.strictObject({
+    type: z.literal('putRecord'),
+    partitionKey: key,
+    explicitHashKey: hashKey.optional(),
+    data: z.string().max(1_000_000),
+  }),
+  z.strictObject({ type: z.literal('splitShard'), shardId, newStartingHashKey: hashKey.optional() }),
+  z.strictObject({ type: z.literal('mergeShards'), shardId, adjacentShardId: shardId }),
+  z.strictObject({
+    type: z.literal('updateShardCount'),
+    targetShardCount: z.number().int().min(1).max(10_000),
+  }),
+  z.strictObject({ type: z.literal('updateStreamMode'), mode: z.enum(['PROVISIONED', 'ON_DEMAND']) }),
+  z.strictObject({
+    type: z.literal('updateRecordDistribution'),
+    strategy: z.enum(RECORD_DISTRIBUTION_STRATEGIES),
+  }),
+  z.strictObject({
+    type: z.literal('setRetention'),
+    hours: z.number().int().min(RETENTION_HOURS_MIN).max(RETENTION_HOURS_MAX),
+  }),
+]);
+
+/** One numbered step of a lesson: a caption, the actions it performs, and where it pauses. */
+export const lessonStepSchema = z.strictObject({
+  caption: z.string().trim().min(1).max(LESSON_CAPTION_MAX),
+  actions: z.array(stepActionSchema).max(LESSON_ACTIONS_MAX).optional(),
+  pauseWhen: pauseConditionSchema.optional(),
+});
+
 export const scenarioSchema = z.strictObject({
   version: z.literal(SCENARIO_VERSION),
   name: z.string().max(120).optional(),
@@ -94,16 +195,36 @@ export const scenarioSchema = z.strictObject({
     recordDistribution: z.enum(RECORD_DISTRIBUTION_STRATEGIES).optional(),
   }),
   producers: z.array(z.strictObject({ spec: producerSchema, running: z.boolean() })).max(50),
+  /** A lesson's steps: a scenario with steps is a lesson (same file, same checks). */
+  steps: z.array(lessonStepSchema).min(1).max(LESSON_STEPS_MAX).optional(),
 });
 
 // Compile-time check that the schema and the TypeScript types describe the same thing.
 type Parsed = z.infer<typeof scenarioSchema>;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemaMatchesTypes: Same<Parsed['stream'], StreamConfig> &
-  Same<z.infer<typeof distributionSchema>, KeyDistribution> = true;
+  Same<z.infer<typeof distributionSchema>, KeyDistribution> &
+  Same<z.infer<typeof pauseConditionSchema>, PauseCondition> &
+  Same<z.infer<typeof stepActionSchema>, StepAction> &
+  Same<z.infer<typeof lessonStepSchema>, LessonStep> = true;
 void schemaMatchesTypes;
 
 export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; message: string };
+
+/** Validates one untrusted lesson step (a worker command carries steps one at a time). */
+export function parseLessonStep(
+  data: unknown,
+): { ok: true; step: LessonStep } | { ok: false; field: string; message: string } {
+  const result = lessonStepSchema.safeParse(data);
+  if (result.success) return { ok: true, step: result.data as LessonStep };
+  const issue = result.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'step';
+  return {
+    ok: false,
+    field,
+    message: `Not a valid lesson step: ${field}: ${issue?.message ?? 'malformed'}.`,
+  };
+}
 
 /** Validates untrusted data as a scenario, with a message a person can act on. */
 export function parseScenario(data: unknown): ScenarioResult {

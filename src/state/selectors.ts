@@ -26,3 +26,7 @@ export const selectServer = (s: SimState) => s.server;
 export const selectStreamListing = (s: SimState) => s.snapshot?.streams;
 /** The name of the stream on screen. */
 export const selectStreamName = (s: SimState) => s.snapshot?.scenario.stream.streamName ?? null;
+/** The lesson on screen (scenario, steps, step shown), or null. */
+export const selectLesson = (s: SimState) => s.lesson;
+/** What the worker reports of the lesson step it ran last: its actions' answers and its pause's outcome. */
+export const selectLessonStatus = (s: SimState) => s.snapshot?.lesson ?? null;

@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { LessonStep } from '../common/lesson';
 import type { Scenario } from '../scenario/schema';
 import type { SimClient } from '../worker/client';
 import type { ProducerSpec, StreamSnapshot } from '../worker/engineTypes';
@@ -35,7 +36,21 @@ export type ResultSlot =
   /** UpdateStreamRecordDistributionStrategy from the Stream panel's record distribution switch. */
   | 'updateRecordDistribution'
   /** The stream picker (a stream a Kinesis client created through the endpoint). */
-  | 'showStream';
+  | 'showStream'
+  /** Opening a lesson or moving between its steps (a refused lesson file or link shows here). */
+  | 'lesson';
+
+/**
+ * The lesson on screen: the scenario with its steps, and the step shown (0-based). `id` names a built-in
+ * lesson (deep links `#lesson=<id>&step=<n>`); a teacher's own lesson has none and travels as its scenario.
+ */
+export interface LessonState {
+  id?: string;
+  name: string;
+  steps: LessonStep[];
+  index: number;
+  scenario: Scenario;
+}
 
 /**
  * The answers about the stream's shards and capacity: a newer one supersedes the others (after a switch back
@@ -89,7 +104,21 @@ export interface SimState {
    * up and whether this page may change the simulation. Null when the engine runs in this page.
    */
   server: { connected: boolean; canControl: boolean } | null;
+  /** The lesson on screen, or null. What its steps did and where they paused is in `snapshot.lesson`. */
+  lesson: LessonState | null;
   actions: {
+    /**
+     * Opens a lesson (a scenario with steps) at `stepIndex` (0-based): the worker loads it paused, replays
+     * the steps before it (each to where its pause condition was met) and runs this step's actions.
+     */
+    openLesson(scenario: Scenario, stepIndex?: number, options?: { id?: string }): void;
+    /**
+     * Next (+1): runs the next step's actions on the running simulation. Previous (−1): reopens the lesson
+     * at the previous step (replayed from the seed: the same numbers). Nothing past either end.
+     */
+    lessonStep(delta: 1 | -1): void;
+    /** Leaves the lesson: the simulation stays as it is, its pause condition is no longer watched. */
+    closeLesson(): void;
     createStream(config: StreamConfig): void;
     setRetention(hours: number): void;
     putRecord(record: ManualRecord): void;
@@ -194,6 +223,13 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
         : command,
     );
   };
+  /** The request id the open lesson was (re)opened with: only later loads replace it. */
+  let lessonRequestId = 0;
+  /** Sends a command without adding the generation (see lessonStep). */
+  const sendAsIs = (command: Command) => {
+    awaitingStatus = true;
+    client.send(command);
+  };
   const slots = new Map<number, ResultSlot>();
   store = createStore<SimState>()((set) => {
     const request = (slot: ResultSlot, send: (requestId: number) => void) => {
@@ -216,7 +252,47 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       pending: {},
       commandError: null,
       server: null,
+      lesson: null,
       actions: {
+        openLesson: (scenario, stepIndex = 0, options) => {
+          const steps = scenario.steps ?? [];
+          const index = Math.min(Math.max(0, Math.trunc(stepIndex)), Math.max(0, steps.length - 1));
+          set({
+            lesson: {
+              ...(options?.id === undefined ? {} : { id: options.id }),
+              name: scenario.name ?? 'Lesson',
+              steps,
+              index,
+              scenario,
+            },
+          });
+          request('lesson', (requestId) => {
+            lessonRequestId = requestId;
+            send({ type: 'openLesson', requestId, scenario, stepIndex: index });
+          });
+        },
+        lessonStep: (delta) => {
+          const lesson = store?.getState().lesson;
+          if (!lesson) return;
+          const index = lesson.index + delta;
+          const step = lesson.steps[index];
+          if (!step) return;
+          set({ lesson: { ...lesson, index } });
+          if (delta === -1)
+            request('lesson', (requestId) =>
+              send({ type: 'openLesson', requestId, scenario: lesson.scenario, stepIndex: index }),
+            );
+          // Sent without a generation: the lesson's own simulation is whatever runs (anything else loaded
+          // closes the lesson), and a Next pressed before the lesson's status arrived must not be refused.
+          else
+            request('lesson', (requestId) =>
+              sendAsIs({ type: 'lessonStep', requestId, step, stepIndex: index }),
+            );
+        },
+        closeLesson: () => {
+          set({ lesson: null });
+          send({ type: 'clearLesson' });
+        },
         createStream: (config) =>
           request('createStream', (requestId) => send({ type: 'createStream', requestId, config })),
         setRetention: (retentionHours) =>
@@ -356,6 +432,14 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
         slots.delete(event.requestId);
         // A new stream or scenario makes every other form's last answer stale: forget them.
         const fresh = event.result.ok && (slot === 'createStream' || slot === 'loadScenario');
+        // Anything else loaded replaces the lesson's simulation; a refused lesson is not open.
+        const lessonGone =
+          event.requestId >= lessonRequestId &&
+          (fresh || (slot === 'showStream' && event.result.ok) || (slot === 'lesson' && !event.result.ok));
+        if (lessonGone && sim.getState().lesson) {
+          sim.setState({ lesson: null });
+          if (slot !== 'lesson') client.send({ type: 'clearLesson' });
+        }
         const kept = STREAM_CHANGE_SLOTS.includes(slot)
           ? (s: SimState) => withoutStreamChangeAnswers(s.results, () => false)
           : (s: SimState) => s.results;

@@ -1,5 +1,6 @@
 import { limits } from '../engine';
 import { COARSE_STEP_MS, type ProducerSet } from '../engine/producers/producerSet';
+import { watchUnitMs } from './lessonWatch';
 import type { JumpProgress, Speed } from './protocol';
 
 /** A tab in the background can stall for seconds; never simulate more than this much wall time per tick. */
@@ -19,10 +20,22 @@ const PER_RECORD_BUDGET_PER_STEP = 5000;
 /** The host's wall clock (ms): only for budgets and the achieved speed, never for the simulation itself. */
 export type WallClock = () => number;
 
+/** A lesson step's pause condition as the clock sees it (see PauseWatch in lessonWatch.ts). */
+export interface Watcher {
+  /** Whether the clock should still look (false once the condition was met). */
+  readonly armed: boolean;
+  /** The virtual epoch ms the clock must stop at to look (afterSeconds), or +Infinity. */
+  deadlineMs(): number;
+  /** Looks at the simulation at `nowMs`; true when the clock must pause at this instant. */
+  check(nowMs: number): boolean;
+}
+
 /** What the clock drives: the producers (which advance the engine's virtual clock) and that clock. */
 export interface Driven {
   producers: ProducerSet;
   now(): number;
+  /** A lesson step's pause condition, while one is armed. */
+  watch?: Watcher | undefined;
 }
 
 /**
@@ -40,6 +53,11 @@ export class ClockDriver {
   /** Recent ticks (wall ms, virtual ms advanced), for the speed achieved. */
   private speedSamples: { wallMs: number; virtualMs: number; atMs: number }[] = [];
   private readonly wallClock: WallClock;
+  /**
+   * While a pause condition is watched, ticks advance to whole watch units (see watchUnitMs) and carry the
+   * rest of their virtual time (ms) to the next tick, so live play and a replay slice time alike.
+   */
+  private carryMs = 0;
 
   constructor(wallClock: WallClock) {
     this.wallClock = wallClock;
@@ -49,6 +67,7 @@ export class ClockDriver {
   restart(): void {
     this.jump = undefined;
     this.speedSamples = [];
+    this.carryMs = 0;
   }
 
   /** Sets the speed asked for; the speed achieved is measured afresh from now on. */
@@ -79,10 +98,20 @@ export class ClockDriver {
     }
     if (!this.playing) return false;
     const wall = Math.min(Math.max(0, wallMs), MAX_TICK_WALL_MS);
-    // Past what per-record simulation can do in real time, producers switch to aggregate simulation.
-    sim.producers.aggregateThreshold = Math.max(1, Math.floor(PER_RECORD_BUDGET_PER_STEP / this.speed));
+    this.setAggregateThreshold(sim);
     const started = this.wallClock();
     const target = wall * this.speed;
+    const watch = sim.watch?.armed ? sim.watch : undefined;
+    if (watch) {
+      const unit = watchUnitMs(this.speed);
+      const wanted = sim.now() + target + this.carryMs;
+      const end = Math.max(sim.now(), Math.floor(wanted / unit) * unit);
+      this.carryMs = wanted - end;
+      const from = sim.now();
+      this.advanceWatched(end, sim, watch, started);
+      this.noteSpeed(wallMs, sim.now() - from);
+      return true;
+    }
     // Slices of at most a hundredth of a second of wall time each, so the budget is checked often enough.
     const slice = Math.max(1, this.speed * 10);
     let advanced = 0;
@@ -94,6 +123,68 @@ export class ClockDriver {
     }
     this.noteSpeed(wallMs, advanced);
     return true;
+  }
+
+  /** Past what per-record simulation can do in real time, producers switch to aggregate simulation. */
+  private setAggregateThreshold(sim: Driven): void {
+    sim.producers.aggregateThreshold = Math.max(1, Math.floor(PER_RECORD_BUDGET_PER_STEP / this.speed));
+  }
+
+  /**
+   * Advances to `endMs` (virtual epoch ms) in slices that end on whole watch units (and at the watch's
+   * deadline), looking at the watch after each: when it is met the clock pauses at that instant and the
+   * rest is not simulated. With `budgetFrom` (a wall instant), stops when the tick budget is spent.
+   * Returns whether the watch was met.
+   */
+  advanceWatched(endMs: number, sim: Driven, watch: Watcher, budgetFrom?: number): boolean {
+    const unit = watchUnitMs(this.speed);
+    for (let now = sim.now(); now < endMs; now = sim.now()) {
+      const deadline = watch.deadlineMs();
+      const next = Math.min(
+        endMs,
+        Math.floor(now / unit) * unit + unit,
+        deadline > now ? deadline : Number.POSITIVE_INFINITY,
+      );
+      sim.producers.advance(next - now);
+      if (sim.now() <= now) break;
+      if (watch.check(sim.now())) {
+        this.playing = false;
+        this.carryMs = 0;
+        return true;
+      }
+      if (budgetFrom !== undefined && this.wallClock() - budgetFrom > TICK_BUDGET_MS) {
+        this.carryMs = 0;
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Replays a lesson step's wait without wall-clock budgets: advances as play at the current speed would,
+   * until the watch is met or `capMs` of virtual time have passed; the clock is paused either way. Returns
+   * the virtual ms simulated.
+   */
+  runUntilMet(sim: Driven, watch: Watcher, capMs: number): number {
+    this.setAggregateThreshold(sim);
+    const from = sim.now();
+    const unit = watchUnitMs(this.speed);
+    this.advanceWatched(Math.floor((from + capMs) / unit) * unit, sim, watch);
+    this.playing = false;
+    this.carryMs = 0;
+    return sim.now() - from;
+  }
+
+  /** Steps `ms` of virtual time (Step 1 s), stopping early at an armed watch's condition. */
+  step(ms: number, sim: Driven): void {
+    const watch = sim.watch?.armed ? sim.watch : undefined;
+    if (watch) this.advanceWatched(sim.now() + ms, sim, watch);
+    else sim.producers.advance(ms);
+  }
+
+  /** Runs the jump in progress to its end at once (a lesson replay), ignoring the tick budget. */
+  finishJump(sim: Driven): void {
+    while (this.jump) this.runJump(sim, false);
   }
 
   /**
@@ -124,7 +215,7 @@ export class ClockDriver {
   }
 
   /** Runs the jump in progress for up to TICK_BUDGET_MS of wall time; ends it when it reaches its target. */
-  private runJump(sim: Driven): void {
+  private runJump(sim: Driven, budget = true): void {
     const jump = this.jump;
     if (!jump) return;
     const started = this.wallClock();
@@ -136,7 +227,7 @@ export class ClockDriver {
         aggregate: true,
         coarseUntilMs: jump.coarseUntilMs,
       });
-      if (this.wallClock() - started > TICK_BUDGET_MS) break;
+      if (budget && this.wallClock() - started > TICK_BUDGET_MS) break;
     }
     if (sim.now() >= jump.targetMs) this.jump = undefined;
   }

@@ -1,9 +1,11 @@
+import type { ActionOutcome, LessonStatus, LessonStep, StepAction } from '../common/lesson';
 import { ENGINE_VERSION, limits, type WireResponse } from '../engine';
 import { errors as kinesisErrors } from '../engine/errors';
+import { midpointHashKey } from '../engine/hashKey';
 import { inspectPartitionKey } from '../engine/inspect';
 import { ProducerSet } from '../engine/producers/producerSet';
-import { SCENARIO_VERSION, type Scenario } from '../scenario/schema';
-import { ClockDriver, type WallClock } from './clockDriver';
+import { parseLessonStep, parseScenario, SCENARIO_VERSION, type Scenario } from '../scenario/schema';
+import { ClockDriver, type Driven, type WallClock } from './clockDriver';
 import {
   configProblem,
   manualRecordProblem,
@@ -13,6 +15,7 @@ import {
   toCommandResult,
 } from './commandChecks';
 import { ErrorLog } from './errorLog';
+import { PauseWatch } from './lessonWatch';
 import {
   type ClockStatus,
   type Command,
@@ -47,6 +50,22 @@ export const DEFAULT_STREAM: StreamConfig = {
 };
 
 type Emit = (event: WorkerEvent) => void;
+
+/**
+ * How long replaying an earlier lesson step may run without meeting its pause condition (virtual ms):
+ * 10 minutes up to 60× (record by record), 24 hours above (aggregate, a second at a time).
+ */
+const replayCapMs = (speed: number) => (speed <= 60 ? 600_000 : 86_400_000);
+
+/** A command's answer in one line: the operation and its key output, or its error type and message. */
+function summarise(result: CommandResult): string {
+  if (!result.ok) return `${result.operation}: ${result.errorType}: ${result.message}`;
+  const out = result.output;
+  const parts: string[] = [];
+  if (typeof out.ShardId === 'string') parts.push(`ShardId ${out.ShardId}`);
+  if (typeof out.SequenceNumber === 'string') parts.push(`SequenceNumber ${out.SequenceNumber}`);
+  return parts.length > 0 ? `${result.operation}: ${parts.join(', ')}` : `${result.operation}: accepted`;
+}
 const encoder = new TextEncoder();
 const defaultWallClock: WallClock = () => performance.now();
 
@@ -71,6 +90,9 @@ export class SimulationHost {
    * (viewStream) stops that until the next new simulation.
    */
   private followClients = true;
+  /** The open lesson's last step (its actions' answers), and its pause condition while watched. */
+  private lesson: { stepIndex: number; outcomes: ActionOutcome[] } | null = null;
+  private watch: PauseWatch | undefined;
 
   constructor(emit: Emit, seed = DEFAULT_SEED, wallClock: WallClock = defaultWallClock) {
     this.emit = emit;
@@ -128,6 +150,30 @@ export class SimulationHost {
         this.reply(command.requestId, loaded.result);
         return;
       }
+      case 'openLesson':
+        this.reply(command.requestId, this.openLesson(command.scenario, command.stepIndex));
+        return;
+      case 'lessonStep': {
+        const parsed = parseLessonStep(command.step);
+        if (!parsed.ok || !Number.isSafeInteger(command.stepIndex) || command.stepIndex < 0) {
+          const [field, message] = parsed.ok
+            ? ['stepIndex', 'stepIndex must be a whole number from 0']
+            : [parsed.field, parsed.message];
+          this.reply(command.requestId, refused('LessonStep', 'Invalid lesson step', field, message));
+          return;
+        }
+        this.runStep(parsed.step, command.stepIndex, false);
+        this.reply(command.requestId, {
+          ok: true,
+          operation: 'LessonStep',
+          output: { stepIndex: command.stepIndex },
+        });
+        return;
+      }
+      case 'clearLesson':
+        this.lesson = null;
+        this.watch = undefined;
+        return;
       case 'setRetention':
         if (!Number.isInteger(command.retentionHours)) {
           this.refuse('retentionHours', 'RetentionPeriodHours must be a whole number of hours');
@@ -201,7 +247,7 @@ export class SimulationHost {
           this.refuse('ms', problem ?? 'a jump is in progress: wait for it to end or cancel it');
           return;
         }
-        if (command.type === 'step') producers.advance(command.ms);
+        if (command.type === 'step') this.clock.step(command.ms, this.driven());
         else this.clock.startJump(command.ms, this.driven());
         this.noteProducerErrors();
         return;
@@ -232,9 +278,12 @@ export class SimulationHost {
 
   /** Advances virtual time by `wallMs` × speed while playing (or runs the jump in progress). */
   tick(wallMs: number): void {
+    const wasJumping = this.clock.jumping;
     if (!this.clock.tick(wallMs, this.driven())) return;
     this.version++;
     this.noteProducerErrors();
+    // A lesson step's watch sleeps through a jump and starts afresh where it ends.
+    if (wasJumping && !this.clock.jumping) this.rearmWatch();
   }
 
   /** Whether a jump is in progress (its ticks move time; nothing else should). */
@@ -271,7 +320,200 @@ export class SimulationHost {
         const s = this.sim.engine.core.stream(streamName);
         return { streamName, status: s?.status ?? 'DELETING', openShards: s?.openShards.length ?? 0 };
       }),
+      lesson: this.lessonStatus(),
     };
+  }
+
+  /** The open lesson's step and its pause condition's outcome, or null. */
+  private lessonStatus(): LessonStatus | null {
+    if (!this.lesson) return null;
+    return {
+      stepIndex: this.lesson.stepIndex,
+      outcomes: this.lesson.outcomes,
+      pause: this.watch ? this.watch.status() : null,
+    };
+  }
+
+  /**
+   * Opens a lesson at `stepIndex`: the scenario (checked whole, as loadScenario does) loaded paused, earlier
+   * steps replayed to where each one's pause condition was met, then this step's actions run and its pause
+   * condition armed. A refused lesson changes nothing.
+   */
+  private openLesson(input: unknown, stepIndex: unknown): CommandResult {
+    const parsed = parseScenario(input);
+    const steps = parsed.ok ? parsed.scenario.steps : undefined;
+    if (!parsed.ok)
+      return { ok: false, operation: 'OpenLesson', errorType: 'Invalid lesson', message: parsed.message };
+    if (!steps || steps.length === 0)
+      return refused(
+        'OpenLesson',
+        'Invalid lesson',
+        'steps',
+        'a lesson is a scenario with steps; this has none',
+      );
+    if (
+      typeof stepIndex !== 'number' ||
+      !Number.isSafeInteger(stepIndex) ||
+      stepIndex < 0 ||
+      stepIndex >= steps.length
+    )
+      return refused(
+        'OpenLesson',
+        'Invalid lesson',
+        'stepIndex',
+        `this lesson has steps 1 to ${steps.length}; there is no step ${String(Number(stepIndex) + 1)}`,
+      );
+    const loaded = simulationFromScenario(parsed.scenario, () => this.nextProducerId++);
+    if (!loaded.simulation || !loaded.scenario) return { ...loaded.result, operation: 'OpenLesson' };
+    this.replace(loaded.simulation);
+    this.clock.speed = loaded.scenario.speed;
+    this.clock.playing = false;
+    for (let i = 0; i < stepIndex; i++) {
+      const step = steps[i] as LessonStep;
+      this.runStep(step, i, true);
+      if (this.watch?.armed)
+        this.watch.giveUp(
+          this.clock.runUntilMet(this.driven(), this.watcher(this.watch), replayCapMs(this.clock.speed)),
+        );
+      this.clock.setPlaying(false);
+    }
+    this.runStep(steps[stepIndex] as LessonStep, stepIndex, false);
+    this.noteProducerErrors();
+    return { ok: true, operation: 'OpenLesson', output: { stepIndex, name: parsed.scenario.name ?? '' } };
+  }
+
+  /**
+   * Runs a step's actions in order (each answered like the page's own control) and arms its pause
+   * condition. `replay`: a jump runs to its end at once (an earlier step being replayed).
+   */
+  private runStep(step: LessonStep, stepIndex: number, replay: boolean): void {
+    this.watch = undefined;
+    const outcomes = (step.actions ?? []).map((action) => this.runAction(action, replay));
+    this.noteProducerErrors();
+    this.lesson = { stepIndex, outcomes };
+    if (step.pauseWhen) {
+      const stream = streamOf(this.sim);
+      if (!stream) return;
+      this.watch = new PauseWatch(step.pauseWhen, stream, this.sim.engine.now());
+      // Already true (e.g. the stream is ACTIVE): the clock pauses at once. During a jump it waits for its end.
+      if (!this.clock.jumping && this.watch.check(stream, this.sim.engine.now()))
+        this.clock.setPlaying(false);
+    }
+  }
+
+  /** The watch starts afresh now: only what happens from now on counts (after a jump). */
+  private rearmWatch(): void {
+    const stream = streamOf(this.sim);
+    if (!this.watch?.armed || !stream) return;
+    this.watch = new PauseWatch(this.watch.condition, stream, this.sim.engine.now());
+    if (this.watch.check(stream, this.sim.engine.now())) this.clock.setPlaying(false);
+  }
+
+  /** One lesson action, as the page's control for it would do it. */
+  private runAction(action: StepAction, replay: boolean): ActionOutcome {
+    const done = (summary: string, ok = true): ActionOutcome => ({ action: action.type, ok, summary });
+    const answered = (result: CommandResult): ActionOutcome => {
+      const shardId = result.ok ? result.output.ShardId : undefined;
+      return {
+        action: action.type,
+        ok: result.ok,
+        summary: summarise(result),
+        ...(typeof shardId === 'string' ? { shardId } : {}),
+      };
+    };
+    const producers = this.sim.producers;
+    const byName = (name: string) => producers.specs().find((p) => p.spec.name === name);
+    switch (action.type) {
+      case 'play':
+      case 'pause':
+        this.clock.setPlaying(action.type === 'play');
+        return done(action.type === 'play' ? 'Playing' : 'Paused');
+      case 'setSpeed':
+        this.clock.setSpeed(action.speed);
+        return done(`Speed ${action.speed}×`);
+      case 'step':
+      case 'jump': {
+        const ms = action.type === 'step' ? action.seconds * 1000 : action.hours * 3_600_000;
+        const problem = timeStepProblem(ms) ?? (this.clock.jumping ? 'a jump is in progress' : undefined);
+        if (problem) return done(`${action.type}: ${problem}`, false);
+        if (action.type === 'step') producers.advance(ms);
+        else {
+          this.clock.startJump(ms, this.driven());
+          if (replay) this.clock.finishJump(this.driven());
+        }
+        return done(action.type === 'step' ? `Stepped ${action.seconds} s` : `Jumping +${action.hours} h`);
+      }
+      case 'addProducer': {
+        const problem = producerSpecProblem(action.producer);
+        if (problem) return answered(refused('AddProducer', 'Invalid producer', ...problem));
+        producers.add(action.producer, action.running !== false, this.nextProducerId++);
+        return done(
+          `Producer "${action.producer.name}" added${action.running === false ? ' (stopped)' : ''}`,
+        );
+      }
+      case 'setProducerRunning': {
+        const p = byName(action.producer);
+        if (!p) return done(`No producer named "${action.producer}"`, false);
+        producers.setRunning(p.id, action.running);
+        return done(`Producer "${action.producer}" ${action.running ? 'started' : 'stopped'}`);
+      }
+      case 'burst': {
+        const spec = {
+          name: action.name,
+          api: action.api ?? ('PutRecords' as const),
+          batchSize: action.batchSize ?? 500,
+          payloadBytes: action.payloadBytes ?? { min: 100, max: 100 },
+          rate: 'burst' as const,
+          recordCount: action.recordCount,
+          distribution: action.distribution,
+        };
+        const problem = producerSpecProblem(spec);
+        if (problem) return answered(refused('AddProducer', 'Invalid producer', ...problem));
+        producers.add(spec, true, this.nextProducerId++);
+        // A burst goes out at once, at the current virtual instant (the clock need not move).
+        producers.advance(0);
+        return done(`Burst "${action.name}" sent at the current instant`);
+      }
+      case 'putRecord':
+        return answered(
+          this.putRecord({
+            partitionKey: action.partitionKey,
+            data: action.data,
+            ...(action.explicitHashKey === undefined ? {} : { explicitHashKey: action.explicitHashKey }),
+          }),
+        );
+      case 'splitShard': {
+        const shard = streamOf(this.sim)?.shards.find((s) => s.shardId === action.shardId);
+        // Even split: the middle of the shard's range (the engine refuses an unknown or closed shard).
+        const newStartingHashKey =
+          action.newStartingHashKey ??
+          (shard ? midpointHashKey(shard.startingHashKey, shard.endingHashKey).toString() : '1');
+        return answered(
+          this.reshard({ type: 'splitShard', requestId: 0, shardId: action.shardId, newStartingHashKey }),
+        );
+      }
+      case 'mergeShards':
+        return answered(
+          this.reshard({
+            type: 'mergeShards',
+            requestId: 0,
+            shardId: action.shardId,
+            adjacentShardId: action.adjacentShardId,
+          }),
+        );
+      case 'updateShardCount':
+        return answered(
+          this.reshard({ type: 'updateShardCount', requestId: 0, targetShardCount: action.targetShardCount }),
+        );
+      case 'updateStreamMode':
+        return answered(this.changeCapacity({ type: 'updateStreamMode', requestId: 0, mode: action.mode }));
+      case 'updateRecordDistribution':
+        return answered(
+          this.changeCapacity({ type: 'updateRecordDistribution', requestId: 0, strategy: action.strategy }),
+        );
+      case 'setRetention':
+        return answered(this.setRetention(action.hours));
+    }
   }
 
   /**
@@ -336,6 +578,8 @@ export class SimulationHost {
   private replace(sim: Simulation): void {
     this.sim = sim;
     this.generation++;
+    this.lesson = null;
+    this.watch = undefined;
     this.clock.restart();
     this.errorLog = new ErrorLog();
     this.followClients = true;
@@ -399,9 +643,20 @@ export class SimulationHost {
     }
   }
 
-  private driven() {
+  private driven(): Driven {
     const { producers, engine } = this.sim;
-    return { producers, now: () => engine.now() };
+    return { producers, now: () => engine.now(), watch: this.watch ? this.watcher(this.watch) : undefined };
+  }
+
+  /** The clock's view of a pause watch on the stream on screen. */
+  private watcher(watch: PauseWatch) {
+    return {
+      get armed() {
+        return watch.armed;
+      },
+      deadlineMs: () => watch.deadlineMs(),
+      check: (nowMs: number) => watch.check(streamOf(this.sim), nowMs),
+    };
   }
 
   private reply(requestId: number, result: CommandResult): void {

@@ -3,9 +3,11 @@
  * nouns (worker → main). Snapshots are batched (at most SNAPSHOTS_PER_SECOND) and carry typed arrays whose
  * buffers are transferred, never one message per record.
  */
+import type { LessonStatus, LessonStep } from '../common/lesson';
 import type { Scenario, Speed, StreamConfig } from '../common/types';
 import type { ProducerSpec, ProducerTotals, ShardDiagnosis, StreamSnapshot } from './engineTypes';
 
+export type { ActionOutcome, LessonStatus, LessonStep, PauseCondition, StepAction } from '../common/lesson';
 export { SPEEDS, type Speed, type StreamConfig } from '../common/types';
 
 export const PROTOCOL_VERSION = 1;
@@ -85,7 +87,18 @@ export type Command =
    * Puts another of the engine's streams on screen (one a client created through the Kinesis endpoint):
    * the page's producers move to it and views start afresh (a new generation).
    */
-  | { type: 'viewStream'; requestId: number; streamName: string };
+  | { type: 'viewStream'; requestId: number; streamName: string }
+  /**
+   * Opens a lesson (a scenario with steps, checked like any scenario) at step `stepIndex` (0-based): loads
+   * it paused, replays steps 0 … stepIndex − 1 (each one's actions, then virtual time until its pause
+   * condition is met, as play would), then runs step `stepIndex`'s actions and arms its pause condition.
+   * Same seed, same steps: same numbers.
+   */
+  | { type: 'openLesson'; requestId: number; scenario: Scenario; stepIndex: number }
+  /** Runs one lesson step's actions on the running simulation and arms its pause condition (Next). */
+  | ({ type: 'lessonStep'; requestId: number; step: LessonStep; stepIndex: number } & ForGeneration)
+  /** Stops watching the lesson step's pause condition and forgets the lesson status (Close). */
+  | { type: 'clearLesson' };
 
 /** The command types that carry a generation and are refused when it is stale. */
 export const GENERATION_BOUND_COMMANDS: ReadonlySet<Command['type']> = new Set([
@@ -103,6 +116,7 @@ export const GENERATION_BOUND_COMMANDS: ReadonlySet<Command['type']> = new Set([
   'updateShardCount',
   'updateStreamMode',
   'updateRecordDistribution',
+  'lessonStep',
 ]);
 
 /** The result of a command that calls the engine: the Kinesis response, or its error type and message. */
@@ -155,6 +169,11 @@ export interface SimulationSnapshot {
   recentErrors: { errorType: string; message: string; count: number; lastMs: number }[];
   /** Every stream in the engine (the one on screen and those clients created), in creation order. */
   streams: StreamListing[];
+  /**
+   * The lesson step the worker ran last (its actions' answers) and its pause condition's outcome, measured
+   * on the virtual clock; null when no lesson is open.
+   */
+  lesson: LessonStatus | null;
 }
 
 /** One of the engine's streams, as the stream picker lists it. */
