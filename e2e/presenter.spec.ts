@@ -1,0 +1,190 @@
+// Issue 13: a workshop runs from one screen and a clicker. At 1280×720 the stage shows its parts without
+// scrolling; the keys a presenter's remote sends work whatever has focus; Space never presses a button.
+import { expect, type Page, test } from '@playwright/test';
+import { axeViolations, clock, loadPreset, open } from './pageHelpers';
+
+test.use({ viewport: { width: 1280, height: 720 } });
+
+const playButton = (page: Page) => page.getByRole('button', { name: /^(❚❚ Pause|▶ Play)$/ });
+const isPlaying = async (page: Page) => ((await playButton(page).textContent()) ?? '').includes('Pause');
+
+/** Whether the whole box of `name`'s region is inside the viewport. */
+async function inViewport(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate((s) => {
+    const element = document.querySelector(s);
+    if (!element) return false;
+    const box = element.getBoundingClientRect();
+    return (
+      box.height > 0 && box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth
+    );
+  }, selector);
+}
+
+const noScroll = (page: Page) =>
+  page.evaluate(() => ({
+    x: document.documentElement.scrollWidth - innerWidth,
+    y: document.documentElement.scrollHeight - innerHeight,
+  }));
+
+test('presenter mode: at 1280×720 the stage shows clock, shard load, keyspace, diagnosis and a chart without scrolling', async ({
+  page,
+}) => {
+  const problems = await open(page);
+  await loadPreset(page, 'Celebrity hot key');
+  await page.getByRole('button', { name: 'Presenter mode' }).click();
+  await expect(page).toHaveURL(/[?&]presenter=1/);
+  const stage = page.getByRole('main', { name: 'Presenter stage' });
+  await expect(stage).toBeVisible();
+  await expect(stage.getByRole('table', { name: /records accepted against 1,000 records\/s/ })).toBeVisible();
+  await expect(stage.getByText(/⚠/).first()).toBeVisible({ timeout: 20_000 });
+  for (const selector of [
+    '.stage-time',
+    '.stage-shards-area',
+    '.stage-keyspace',
+    '.stage-diagnosis',
+    '.stage-chart',
+  ])
+    expect(await inViewport(page, selector), selector).toBe(true);
+  expect(await noScroll(page)).toEqual({ x: 0, y: 0 });
+  // One chosen chart at a time.
+  await stage.getByLabel('Chart on stage').selectOption('Throttling');
+  await expect(stage.getByRole('figure', { name: /Throttling/ })).toBeVisible();
+  await expect(stage.getByRole('figure', { name: /Write throughput/ })).toHaveCount(0);
+  // Large type on the stage still fits.
+  await page.getByRole('button', { name: 'Large type' }).click();
+  await expect(page.getByRole('button', { name: 'Large type' })).toHaveAttribute('aria-pressed', 'true');
+  expect(await noScroll(page)).toEqual({ x: 0, y: 0 });
+  await page.screenshot({ path: 'e2e-artifacts/presenter-stage.png' });
+  await page.getByRole('button', { name: 'Large type' }).click();
+  await page.screenshot({ path: 'e2e-artifacts/presenter-stage-normal.png' });
+  expect(await axeViolations(page)).toEqual([]);
+  // A reload keeps the stage (the URL says so).
+  await page.reload();
+  await expect(page.getByRole('main', { name: 'Presenter stage' })).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
+test("the remote's keys work whatever has focus: Space and k play/pause, . steps, b blanks, ? helps", async ({
+  page,
+}) => {
+  await open(page, '/?presenter=1');
+  // A new simulation plays at 1×; k pauses it.
+  await expect(playButton(page)).toHaveText('❚❚ Pause');
+  await page.keyboard.press('k');
+  await expect(playButton(page)).toHaveText('▶ Play');
+  // Focus on a list: on the stage, Space still plays.
+  await page.getByLabel('Chart on stage').focus();
+  await page.keyboard.press(' ');
+  await expect(playButton(page)).toHaveText('❚❚ Pause');
+  await page.keyboard.press('k');
+  await expect(playButton(page)).toHaveText('▶ Play');
+  const before = await clock(page).textContent();
+  await page.getByRole('button', { name: 'Step 1 s' }).focus();
+  await page.keyboard.press('.');
+  await expect(clock(page)).not.toHaveText(before ?? '');
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keys' });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('next lesson step');
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+  await page.keyboard.press('b');
+  await expect(page.getByRole('dialog', { name: 'Screen blanked' })).toBeVisible();
+  await page.keyboard.press('b');
+  await expect(page.getByRole('dialog', { name: 'Screen blanked' })).toHaveCount(0);
+});
+
+test('Space after clicking or keying any button only plays or pauses: it never presses the button again', async ({
+  page,
+}) => {
+  const problems = await open(page);
+  await loadPreset(page, 'Uniform keys');
+  const producers = page.getByRole('table', { name: 'Producers' });
+  // The scenario must not restart: the stream's age keeps growing and the producers stay.
+  let rows = await producers.getByRole('row').count();
+  const buttons = ['Load preset', 'Large type', 'Step 1 s', 'Create stream', 'Add producer'];
+  for (const name of buttons) {
+    const button = page.getByRole('button', { name, exact: true });
+    // Keyboard: Tab to it and press Enter (focus stays on it), then the clicker's Space.
+    await button.focus();
+    const wasLarge = await page.getByRole('button', { name: 'Large type' }).getAttribute('aria-pressed');
+    const playing = await isPlaying(page);
+    const restarts = name === 'Load preset' || name === 'Create stream';
+    if (!restarts) {
+      await page.keyboard.press(' ');
+      await expect.poll(() => isPlaying(page), { message: `Space on ${name}` }).toBe(!playing);
+      await expect(page.getByRole('button', { name: 'Large type' })).toHaveAttribute(
+        'aria-pressed',
+        wasLarge ?? 'false',
+      );
+      await expect(producers.getByRole('row')).toHaveCount(rows);
+      continue;
+    }
+    // A button that restarts the simulation: Space after Enter must not press it again.
+    await page.keyboard.press('Enter');
+    await expect(
+      page
+        .getByRole('status')
+        .filter({ hasText: /loaded|created/i })
+        .first(),
+    ).toBeVisible();
+    const age = await page.getByText(/^Stream age/).textContent();
+    const now = await isPlaying(page);
+    await page.keyboard.press(' ');
+    await expect.poll(() => isPlaying(page), { message: `Space after Enter on ${name}` }).toBe(!now);
+    await page.keyboard.press(' ');
+    await page.waitForTimeout(1500);
+    // Not restarted: the stream is at least as old as before Space.
+    expect(await page.getByText(/^Stream age/).textContent()).not.toBe('Stream age 0 s');
+    expect(age).not.toBeNull();
+    // What the button itself did (a new stream has no producers) is the baseline from here on.
+    rows = await producers.getByRole('row').count();
+  }
+  expect(problems).toEqual([]);
+});
+
+test('every region is a few Tab stops from the top, through skip links', async ({ page }) => {
+  await open(page);
+  for (const [name, id] of [
+    ['Charts', 'charts'],
+    ['Diagnosis', 'diagnosis'],
+    ['Producers', 'producers'],
+    ['Shards', 'shards'],
+    ['Stream', 'stream'],
+  ] as const) {
+    await page.goto('/');
+    let stops = 0;
+    for (; stops < 10; stops++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+      if (focused === `Skip to ${name}`) break;
+    }
+    expect(stops, `Tab stops to "Skip to ${name}"`).toBeLessThan(10);
+    await page.keyboard.press('Enter');
+    await expect(page.locator(`#${id}`)).toBeFocused();
+  }
+});
+
+for (const [width, height] of [
+  [1024, 768],
+  [1280, 720],
+  [1920, 1080],
+  [2560, 1440],
+] as const) {
+  test(`nothing overflows sideways at ${width}×${height}, and the producer table's actions are reachable`, async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width, height });
+    await open(page);
+    await loadPreset(page, 'Celebrity hot key');
+    expect((await noScroll(page)).x).toBeLessThanOrEqual(0);
+    const stop = page
+      .getByRole('table', { name: 'Producers' })
+      .getByRole('button', { name: /Stop|Start/ })
+      .first();
+    await stop.scrollIntoViewIfNeeded();
+    expect(await stop.isVisible()).toBe(true);
+    const box = await stop.boundingBox();
+    expect(box && box.x + box.width <= width).toBe(true);
+  });
+}
