@@ -160,9 +160,10 @@ export const LESSONS: readonly Lesson[] = [
     },
     {
       caption:
-        'The same rate keyed by event id instead: many keys each second. Predict whether anything throttles over the next ten seconds.',
+        'The timestamp producer is stopped; a couple of quiet seconds pass. Then the same rate keyed by event id: many keys each second. Predict whether anything throttles over the next ten seconds.',
       actions: [
         { type: 'setProducerRunning', producer: 'events', running: false },
+        { type: 'step', seconds: 2 },
         {
           type: 'addProducer',
           producer: {
