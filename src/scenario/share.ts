@@ -83,3 +83,57 @@ export function forgetSharedLink(): void {
     window.history.replaceState(null, '', window.location.pathname + window.location.search);
   }
 }
+
+/** What a lesson link opens: a built-in lesson by id, or a teacher's lesson carried whole; `step` is 1-based. */
+export type LessonLink =
+  | { ok: true; id: string; step: number }
+  | { ok: true; scenario: Scenario; step: number }
+  | { ok: false; message: string };
+
+/** `#lesson=<id>&step=<n>`: a built-in lesson at step n (1-based). */
+export function lessonToHash(id: string, step: number): string {
+  return `#lesson=${encodeURIComponent(id)}&step=${step}`;
+}
+
+/** A teacher's lesson (a scenario with steps) as a share link at step n: the scenario link plus `&step=n`. */
+export function customLessonToHash(scenario: Scenario, step: number): string {
+  return `${scenarioToHash(scenario)}&step=${step}`;
+}
+
+/**
+ * Whether a URL hash opens a lesson (`#lesson=…`, or `#scenario=…` whose scenario has steps). ScenarioBar
+ * skips such links: the lesson panel opens them.
+ */
+export function isLessonHash(hash: string): boolean {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  if (params.has('lesson')) return true;
+  if (!params.has(URL_KEY)) return false;
+  const parsed = scenarioFromHash(hash);
+  return parsed?.ok === true && (parsed.scenario.steps?.length ?? 0) > 0;
+}
+
+/** Reads a lesson link from a URL hash; undefined when the hash is not one (see isLessonHash). */
+export function lessonFromHash(hash: string): LessonLink | undefined {
+  if (!isLessonHash(hash)) {
+    const params = new URLSearchParams(hash.replace(/^#/, ''));
+    // A damaged `#scenario=` link is ScenarioBar's to report; a damaged lesson id is ours.
+    if (!params.has('lesson')) return undefined;
+  }
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const stepText = params.get('step') ?? '1';
+  const step = Number(stepText);
+  if (!Number.isSafeInteger(step) || step < 1)
+    return { ok: false, message: `The link's step "${stepText}" is not a step number (1, 2, …).` };
+  const id = params.get('lesson');
+  if (id !== null) return { ok: true, id, step };
+  const parsed = scenarioFromHash(hash);
+  if (!parsed) return undefined;
+  return parsed.ok ? { ok: true, scenario: parsed.scenario, step } : { ok: false, message: parsed.message };
+}
+
+/** Drops a lesson link from the address bar (the lesson was closed or something else was loaded). */
+export function forgetLessonLink(): void {
+  if (typeof window !== 'undefined' && isLessonHash(window.location.hash)) {
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+}
