@@ -9,6 +9,7 @@ import { ThrottlingChart } from './charts/ThrottlingChart';
 import { ThroughputChart } from './charts/ThroughputChart';
 import { EndpointPanel } from './EndpointPanel';
 import { LargeTypeToggle } from './LargeTypeToggle';
+import { LessonPanel } from './lessons/LessonPanel';
 import { ProducersPanel } from './ProducersPanel';
 import { PutRecordForm } from './PutRecordForm';
 import { BlankScreen, KeyHelp, PresenterToggle } from './presenter/PresenterOverlays';
@@ -44,7 +45,7 @@ export function App() {
   const server = useSim(selectServer);
   const store = useSimStore();
   const presenter = usePresenter((s) => s.presenter);
-  const lessonOpen = useCallback(() => Boolean((store.getState() as { lesson?: unknown }).lesson), [store]);
+  const lessonOpen = useCallback(() => store.getState().lesson !== null, [store]);
   const jumping = useCallback(() => store.getState().clock?.jump != null, [store]);
   usePresenterKeys(actions, lessonOpen, jumping);
   const where = server ? 'on the Shardlab server, shared with Kinesis clients' : 'in a Web Worker';
@@ -80,10 +81,11 @@ export function App() {
         </p>
       ) : null}
       {presenter ? (
-        <Stage />
+        <Stage lesson={<LessonPanel />} />
       ) : (
         <>
           <TimeBar />
+          <LessonPanel />
           <ScenarioBar />
           <main className="layout" id="main">
             <section

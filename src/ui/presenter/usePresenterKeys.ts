@@ -64,10 +64,10 @@ export function usePresenterKeys(actions: Actions, lessonOpen: () => boolean, ju
         if (!jumping()) actions.step(1000);
       } else if ((e.key === 'PageDown' || e.key === 'ArrowRight') && lessonKeys) {
         e.preventDefault();
-        lessonStep(actions, 1);
+        actions.lessonStep(1);
       } else if ((e.key === 'PageUp' || e.key === 'ArrowLeft') && lessonKeys) {
         e.preventDefault();
-        lessonStep(actions, -1);
+        actions.lessonStep(-1);
       } else if (e.key === 'b' || e.key === 'B') {
         e.preventDefault();
         presenter.setBlank(!presenter.blank);
@@ -116,11 +116,6 @@ export function usePresenterKeys(actions: Actions, lessonOpen: () => boolean, ju
       window.removeEventListener('change', onChange);
     };
   }, [actions, lessonOpen, jumping]);
-}
-
-/** The lesson's next or previous step, once the store has lessons. */
-function lessonStep(actions: Actions, delta: 1 | -1): void {
-  (actions as Partial<{ lessonStep(delta: 1 | -1): void }>).lessonStep?.(delta);
 }
 
 function toggleFullScreen(): void {
