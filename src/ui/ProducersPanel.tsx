@@ -1,10 +1,9 @@
-import { type FormEvent, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { type FormEvent, useRef, useState } from 'react';
 import { useSim, useSimStore } from '../state/SimStoreProvider';
 import { selectActions, selectResult } from '../state/selectors';
 import type { SimState } from '../state/store';
 import type { KeyDistribution, ProducerSpec } from '../worker/engineTypes';
-import { formatCount } from './format';
+import { formatCount, formatVirtualTime } from './format';
 import { ResultMessage } from './ResultMessage';
 import { ScrollRegion } from './ScrollRegion';
 
@@ -115,14 +114,60 @@ function formOf(spec: ProducerSpec): FormState {
   };
 }
 
-const selectProducerIds = (s: SimState) => s.snapshot?.producers.map((p) => p.id) ?? [];
+/** The first `producer-N` (N from 1) not in `taken`. */
+export function nextProducerName(taken: ReadonlySet<string>): string {
+  for (let n = 1; ; n++) if (!taken.has(`producer-${n}`)) return `producer-${n}`;
+}
+
+/** A key distribution in a few words: "uniform over 1,000 keys". */
+function keysText(d: KeyDistribution): string {
+  switch (d.kind) {
+    case 'uniform':
+      return `uniform over ${formatCount(d.keyCount)} keys`;
+    case 'zipf':
+      return `Zipf over ${formatCount(d.keyCount)} keys, s = ${d.exponent}`;
+    case 'hotKey':
+      return `"${d.hotKey}" ${d.hotPercent} %, the rest uniform over ${formatCount(d.keyCount)} keys`;
+    case 'sequential':
+      return 'sequential ids';
+    case 'timestamp':
+      return 'the virtual second';
+    case 'weighted':
+      return `${formatCount(d.keys.length)} keys with weights`;
+    case 'explicitHashKeys':
+      return d.hashKeys
+        ? `${formatCount(d.hashKeys.length)} ExplicitHashKeys`
+        : 'ExplicitHashKeys uniform over the hash space';
+  }
+}
+
+/** A burst as its answer tells it: how many records, through which API, keyed how, and when. */
+export function burstText(spec: ProducerSpec, at: { nowMs: number; playing: boolean }): string {
+  const count = spec.recordCount ?? 0;
+  const requests =
+    spec.api === 'PutRecord'
+      ? `${formatCount(count)} PutRecord requests`
+      : `${formatCount(Math.ceil(count / Math.max(1, spec.batchSize)))} PutRecords requests of up to ${formatCount(spec.batchSize)}`;
+  const keys = keysText(spec.distribution);
+  const what = `${formatCount(count)} records (${requests}, keys: ${keys})`;
+  return at.playing
+    ? `Burst of ${what} sent by ${spec.name} at once, at the virtual instant ${formatVirtualTime(at.nowMs)}.`
+    : `Burst of ${what} queued by ${spec.name}: the clock is paused, so it is sent at the current instant, ${formatVirtualTime(at.nowMs)}, when you press Play or Step.`;
+}
 
 /** Add, edit, start, stop and remove producers with a key distribution; or fire a one-off burst. */
 export function ProducersPanel() {
   const actions = useSim(selectActions);
   const result = useSim(selectResult('addProducer'));
-  const ids = useSim(useShallow(selectProducerIds));
+  const store = useSimStore();
   const [form, setForm] = useState(initial);
+  // What the last Add producer / Fire burst sent, to say so in its answer; and the names sent that the
+  // snapshot may not list yet (fast repeated clicks), per simulation.
+  const [lastAdd, setLastAdd] = useState<{ spec: ProducerSpec; nowMs: number; playing: boolean } | null>(
+    null,
+  );
+  const [nameError, setNameError] = useState<string | null>(null);
+  const sentNames = useRef<{ generation: number; names: Set<string> }>({ generation: -1, names: new Set() });
   /**
    * The producer being edited (its id, whether it was a burst, and the generation of the simulation it
    * belongs to: a save after a scenario replaced it is refused, not applied to the new one), or null.
@@ -131,16 +176,42 @@ export function ProducersPanel() {
   const set = (field: keyof FormState) => (e: { target: { value: string } }) =>
     setForm({ ...form, [field]: e.target.value });
 
+  /** A `producer-N` name no producer of the running simulation has (read at the moment it is needed). */
+  const freeName = () =>
+    nextProducerName(new Set((store.getState().snapshot?.producers ?? []).map((p) => p.spec.name)));
+
   const submit = (burst: boolean) => (e?: FormEvent) => {
     e?.preventDefault();
     if (editing) {
       actions.updateProducer(editing.id, specOf(form, editing.burst), editing.generation);
       setEditing(null);
-      setForm((f) => ({ ...f, name: `producer-${ids.length + 1}` }));
+      setForm((f) => ({ ...f, name: freeName() }));
       return;
     }
-    actions.addProducer(specOf(form, burst));
-    setForm((f) => ({ ...f, name: `producer-${ids.length + 2}` }));
+    // Names are chosen from the newest snapshot at click time plus the names sent since, never from what
+    // this render saw: two fast clicks never send the same name.
+    const state = store.getState();
+    const generation = state.snapshot?.generation ?? 0;
+    if (sentNames.current.generation !== generation) sentNames.current = { generation, names: new Set() };
+    const taken = new Set([
+      ...(state.snapshot?.producers ?? []).map((p) => p.spec.name),
+      ...sentNames.current.names,
+    ]);
+    let name = form.name.trim();
+    if (taken.has(name)) {
+      if (!/^producer-\d+$/.test(name)) {
+        setNameError(`A producer named "${name}" already exists: choose another name.`);
+        return;
+      }
+      name = nextProducerName(taken);
+    }
+    setNameError(null);
+    const spec = { ...specOf(form, burst), name };
+    taken.add(name);
+    sentNames.current.names.add(name);
+    setLastAdd({ spec, nowMs: state.clock?.nowMs ?? 0, playing: state.clock?.playing ?? false });
+    actions.addProducer(spec);
+    setForm((f) => ({ ...f, name: nextProducerName(taken) }));
   };
   const edit = (id: number, spec: ProducerSpec, generation: number) => {
     setEditing({ id, burst: spec.rate === 'burst', generation });
@@ -254,7 +325,7 @@ export function ProducersPanel() {
               type="button"
               onClick={() => {
                 setEditing(null);
-                setForm({ ...initial, name: `producer-${ids.length + 1}` });
+                setForm({ ...initial, name: freeName() });
               }}
             >
               Cancel editing
@@ -275,7 +346,21 @@ export function ProducersPanel() {
           </>
         )}
       </form>
-      <ResultMessage result={result} success={(o) => `Producer ${String(o.id)} saved.`} />
+      {nameError ? (
+        <p className="result error" role="alert">
+          {nameError}
+        </p>
+      ) : null}
+      <ResultMessage
+        result={result}
+        success={(o) =>
+          lastAdd && result?.operation === 'AddProducer' && lastAdd.spec.rate === 'burst'
+            ? burstText(lastAdd.spec, lastAdd)
+            : lastAdd && result?.operation === 'AddProducer'
+              ? `Producer ${lastAdd.spec.name} added (id ${String(o.id)}).`
+              : `Producer ${String(o.id)} saved.`
+        }
+      />
       <ProducerTable onEdit={edit} />
     </section>
   );

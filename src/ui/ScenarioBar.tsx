@@ -15,6 +15,8 @@ import { downloadText } from './export/download';
 import { ResultMessage } from './ResultMessage';
 
 const selectLesson = (s: SimState) => s.snapshot?.scenario.lesson ?? null;
+/** The preset selector's entry for a scenario loaded from a share link or a file (not a preset). */
+const LOADED = '__loaded';
 const selectSeed = (s: SimState) => s.snapshot?.seed ?? null;
 
 /** Scenario presets, share by link, and JSON export/import of the running scenario. */
@@ -29,6 +31,13 @@ export function ScenarioBar() {
   const [seedInput, setSeedInput] = useState('');
   const [seedError, setSeedError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  // A scenario loaded from a link or file: the selector shows it (and Load preset reloads it), not a preset
+  // that is not running.
+  const [loaded, setLoaded] = useState<{ scenario: Scenario; from: 'share link' | 'file' } | null>(null);
+  const showLoaded = (scenario: Scenario, from: 'share link' | 'file') => {
+    setLoaded({ scenario, from });
+    setPresetId(LOADED);
+  };
   const current = (): Scenario | undefined => store.getState().snapshot?.scenario;
 
   // A shared link loads its scenario when the page opens and whenever another link is pasted.
@@ -37,6 +46,8 @@ export function ScenarioBar() {
       const fromUrl = scenarioFromHash(window.location.hash);
       if (!fromUrl) return;
       if (fromUrl.ok) {
+        setLoaded({ scenario: fromUrl.scenario, from: 'share link' });
+        setPresetId(LOADED);
         actions.loadScenario(fromUrl.scenario);
       } else
         actions.reportResult('loadScenario', {
@@ -52,6 +63,10 @@ export function ScenarioBar() {
   }, [actions]);
 
   const loadPreset = () => {
+    if (presetId === LOADED && loaded) {
+      actions.loadScenario(loaded.scenario);
+      return;
+    }
     const preset = PRESETS.find((p) => p.id === presetId);
     if (!preset) return;
     const { id: _id, ...scenario } = preset;
@@ -65,6 +80,8 @@ export function ScenarioBar() {
     const seed = Number(seedInput === '' ? scenario?.seed : seedInput);
     if (!scenario || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       setSeedError('The seed must be a whole number from 0 to 4294967295.');
+      // The previous "Scenario … loaded." is not an answer to this: it must not stand beside the refusal.
+      actions.clearResult('loadScenario');
       return;
     }
     setSeedError(null);
@@ -97,6 +114,7 @@ export function ScenarioBar() {
     if (parsed.ok) {
       forgetSharedLink();
       setLink(null);
+      showLoaded(parsed.scenario, 'file');
       actions.loadScenario(parsed.scenario);
     } else
       actions.reportResult('loadScenario', {
@@ -114,6 +132,11 @@ export function ScenarioBar() {
         <label className="inline-field">
           Preset
           <select value={presetId} onChange={(e) => setPresetId(e.target.value)}>
+            {loaded ? (
+              <option value={LOADED}>
+                {loaded.scenario.name ?? 'Unnamed scenario'} (from the {loaded.from})
+              </option>
+            ) : null}
             {PRESETS.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}

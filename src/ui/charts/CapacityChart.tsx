@@ -169,6 +169,8 @@ export const CapacityChart = memo(function CapacityChart() {
       }
       chart={
         <LineChart
+          // One Tab stop per chart: its toolbar; the data table is the keyboard way through its points.
+          accessibilityLayer={false}
           width={720}
           height={240}
           data={rows}

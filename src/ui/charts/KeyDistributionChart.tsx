@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis } from 'recharts';
 import type { HotKeyInfo, StreamSnapshot } from '../../worker/engineTypes';
 import { AGGREGATE_COUNTS, AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
 import { formatBytes, formatCount } from '../format';
@@ -7,6 +7,8 @@ import { ScrollRegion } from '../ScrollRegion';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { ALL_BARS_UP_TO, BAR_LIMIT, shortShardId } from './chartData';
+import { useChartFontPx } from './chartFont';
+import { valueAxis } from './ShardLinesChart';
 
 interface Row {
   shard: string;
@@ -22,6 +24,7 @@ interface Row {
 /** Records per shard (accepted and throttled stacked), each shard's keyspace share, and the hottest keys. */
 export const KeyDistributionChart = memo(function KeyDistributionChart() {
   const stream = useViewStream();
+  const fontPx = useChartFontPx();
   const rows = useMemo<Row[]>(() => {
     if (!stream) return [];
     let total = 0;
@@ -94,6 +97,8 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
         }
         chart={
           <BarChart
+            // One Tab stop per chart: its toolbar; the data table is the keyboard way through its points.
+            accessibilityLayer={false}
             width={720}
             height={260}
             data={drawn}
@@ -106,9 +111,17 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
             }
           >
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="shard" />
-            <YAxis />
-            <Tooltip />
+            <XAxis
+              dataKey="shard"
+              label={{ value: 'shard', position: 'insideBottom', offset: -2 }}
+              height={40}
+            />
+            {valueAxis({
+              max: drawn.reduce((most, r) => Math.max(most, r.accepted + r.throttled), 0),
+              format: (v) => formatCount(v),
+              fontPx,
+            })}
+            <Tooltip formatter={(v) => formatCount(Number(v))} />
             <Legend />
             <Bar
               dataKey="accepted"

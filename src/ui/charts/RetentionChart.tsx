@@ -115,6 +115,8 @@ export const RetentionChart = memo(function RetentionChart() {
           })
         ) : (
           <ComposedChart
+            // One Tab stop per chart: its toolbar; the data table is the keyboard way through its points.
+            accessibilityLayer={false}
             width={720}
             height={220}
             data={history}

@@ -90,6 +90,8 @@ export function shardLinesChart(options: {
       if (key !== 't' && key !== 'atMs' && value > max) max = value;
   return (
     <LineChart
+      // One Tab stop per chart: its toolbar; the data table is the keyboard way through its points.
+      accessibilityLayer={false}
       width={720}
       height={options.height}
       data={rows}
