@@ -526,7 +526,12 @@ export const KeyspaceView = memo(function KeyspaceView() {
           </div>
           <div className="keyspace-x-axis" data-testid="heatmap-time-axis">
             {ticks.map((t) => (
-              <span key={t} className="keyspace-tick" style={{ left: `${at(t)}%` }}>
+              <span
+                key={t}
+                // Centred on its second, but never past the axis's ends.
+                className={`keyspace-tick keyspace-tick-${at(t) < 6 ? 'start' : at(t) > 94 ? 'end' : 'mid'}`}
+                style={{ left: `${at(t)}%` }}
+              >
                 {formatTimeTick(t, axisEnd - axisStart)}
               </span>
             ))}
