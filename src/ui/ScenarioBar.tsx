@@ -3,6 +3,7 @@ import { PRESETS } from '../scenario/presets';
 import type { Scenario } from '../scenario/schema';
 import {
   forgetSharedLink,
+  isLessonHash,
   scenarioFromFile,
   scenarioFromHash,
   scenarioToHash,
@@ -43,6 +44,8 @@ export function ScenarioBar() {
   // A shared link loads its scenario when the page opens and whenever another link is pasted.
   useEffect(() => {
     const loadFromHash = () => {
+      // A lesson link is the Lessons panel's to open (it loads the lesson's scenario itself).
+      if (isLessonHash(window.location.hash)) return;
       const fromUrl = scenarioFromHash(window.location.hash);
       if (!fromUrl) return;
       if (fromUrl.ok) {
@@ -111,7 +114,13 @@ export function ScenarioBar() {
     e.target.value = '';
     if (!file) return;
     const parsed = await scenarioFromFile(file);
-    if (parsed.ok) {
+    if (parsed.ok && parsed.scenario.steps?.length) {
+      // A scenario with steps is a lesson: it opens as one, at its first step.
+      forgetSharedLink();
+      setLink(null);
+      showLoaded(parsed.scenario, 'file');
+      actions.openLesson(parsed.scenario);
+    } else if (parsed.ok) {
       forgetSharedLink();
       setLink(null);
       showLoaded(parsed.scenario, 'file');

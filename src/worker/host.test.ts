@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { SimulationHost } from './host';
-import type { Command, SimulationSnapshot, WorkerEvent } from './protocol';
+import type { Command, CommandResult, SimulationSnapshot, WorkerEvent } from './protocol';
 import { snapshotTransferables } from './protocol';
 
 function hostWithEvents(seed?: number) {
@@ -357,5 +357,32 @@ describe('SimulationHost diagnosis of the timestamp-as-key mistake', () => {
       for (const d of host.snapshot().diagnosis) verdicts.add(d.verdict);
     }
     expect(verdicts.has('hot-key')).toBe(true);
+  });
+});
+
+describe('producer names', () => {
+  it('refuses a second producer with the same name, and changes nothing', () => {
+    const results: CommandResult[] = [];
+    const host = new SimulationHost((event) => {
+      if (event.type === 'result') results.push(event.result);
+    });
+    const spec = {
+      name: 'orders',
+      api: 'PutRecord' as const,
+      batchSize: 1,
+      payloadBytes: { min: 10, max: 10 },
+      rate: 10,
+      distribution: { kind: 'uniform' as const, keyCount: 10 },
+    };
+    host.handle({ type: 'addProducer', requestId: 1, spec, start: true });
+    host.handle({ type: 'addProducer', requestId: 2, spec, start: true });
+    expect(results[1]).toEqual({
+      ok: false,
+      operation: 'AddProducer',
+      errorType: 'Invalid producer',
+      field: 'name',
+      message: 'a producer named "orders" already exists',
+    });
+    expect(host.snapshot().producers).toHaveLength(1);
   });
 });

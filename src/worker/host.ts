@@ -199,6 +199,12 @@ export class SimulationHost {
           this.reply(command.requestId, refused('AddProducer', 'Invalid producer', ...problem));
           return;
         }
+        // Names tell producers apart in tables, lessons and share links: no two alike.
+        if (producers.specs().some((p) => p.spec.name === command.spec.name)) {
+          const taken = `a producer named "${command.spec.name}" already exists`;
+          this.reply(command.requestId, refused('AddProducer', 'Invalid producer', 'name', taken));
+          return;
+        }
         const id = producers.add(command.spec, command.start !== false, this.nextProducerId++);
         this.reply(command.requestId, { ok: true, operation: 'AddProducer', output: { id } });
         return;

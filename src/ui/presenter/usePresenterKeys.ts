@@ -11,12 +11,16 @@ export function isTextEntry(target: EventTarget | null): boolean {
   return target instanceof HTMLInputElement && !NON_TEXT_INPUTS.has(target.type);
 }
 
-/** Controls that use the arrow keys themselves: lists, sliders, and the keyspace bar's split handle. */
+/** Controls that use the arrow keys themselves: lists, sliders, chart toolbars and the keyspace bar. */
 function ownsArrows(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target instanceof HTMLSelectElement) return true;
   if (target instanceof HTMLInputElement && (target.type === 'range' || target.type === 'radio')) return true;
-  return target.closest('[role="slider"], [role="listbox"], [role="tablist"], [role="menu"]') !== null;
+  return (
+    target.closest(
+      '[role="slider"], [role="listbox"], [role="tablist"], [role="menu"], [role="toolbar"], .keyspace-overlay',
+    ) !== null
+  );
 }
 
 /**
