@@ -4,7 +4,7 @@
  * [model §11]. The differences are only in encoding: blobs are CBOR byte strings instead of base64 text,
  * and timestamps are epoch **milliseconds** instead of epoch seconds.
  */
-import { addExtension, Decoder, Encoder } from 'cbor-x';
+import { decode, encode, type TagDecoder } from 'cbor2';
 import { decodeBase64, encodeBase64 } from '../engine';
 
 /** A value under CBOR tag 1 ("epoch-based date"), kept as it came: AWS's CBOR writers put epoch ms under it. */
@@ -14,16 +14,8 @@ class EpochTag {
     this.value = value;
   }
 }
-// cbor-x would read tag 1 as epoch seconds and build a Date; the member's name decides the unit instead.
-addExtension({
-  Class: EpochTag,
-  tag: 1,
-  encode: () => new Uint8Array(0),
-  decode: (value: unknown) => new EpochTag(value),
-});
-
-const decoder = new Decoder({ mapsAsObjects: true, useRecords: false });
-const encoder = new Encoder({ useRecords: false, tagUint8Array: false });
+/** cbor2 would read tag 1 as epoch seconds and build a Date; the member's name decides the unit instead. */
+const REQUEST_TAGS = new Map<number, TagDecoder>([[1, (tag) => new EpochTag(tag.contents)]]);
 
 /** Member names that hold timestamps in Kinesis's requests and responses (e.g. `Timestamp`, `StreamCreationTimestamp`). */
 const isTimestampMember = (name: string) => name.endsWith('Timestamp');
@@ -34,7 +26,7 @@ const isTimestampMember = (name: string) => name.endsWith('Timestamp');
  * map (the caller answers SerializationException).
  */
 export function cborRequestToJson(body: Uint8Array): string {
-  const value = decoder.decode(body) as unknown;
+  const value = decode(body, { tags: REQUEST_TAGS }) as unknown;
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array)
     throw new TypeError('the CBOR body is not a map');
   return JSON.stringify(toJsonValue(value, ''));
@@ -44,7 +36,7 @@ function toJsonValue(value: unknown, name: string): unknown {
   if (value instanceof Uint8Array) return encodeBase64(value);
   if (value instanceof EpochTag) return toJsonValue(value.value, name);
   if (value instanceof Date) return value.getTime() / 1000;
-  // cbor-x reads an 8-byte integer as a bigint: how Java's CBOR writer sends a long, e.g. epoch ms.
+  // An 8-byte integer may be read as a bigint: how Java's CBOR writer sends a long, e.g. epoch ms.
   if (typeof value === 'bigint') return toJsonValue(Number(value), name);
   if (typeof value === 'number' && isTimestampMember(name)) return value / 1000;
   if (Array.isArray(value)) return value.map((item) => toJsonValue(item, ''));
@@ -63,13 +55,13 @@ function toJsonValue(value: unknown, name: string): unknown {
  */
 export function jsonResponseToCbor(body: string): Uint8Array {
   if (body === '') return new Uint8Array(0);
-  return encoder.encode(toCborValue(JSON.parse(body) as unknown, ''));
+  return encode(toCborValue(JSON.parse(body) as unknown, ''));
 }
 
 function toCborValue(value: unknown, name: string): unknown {
   if (name === 'Data' && typeof value === 'string') return decodeBase64(value);
-  if (typeof value === 'number' && isTimestampMember(name)) return cborInteger(Math.round(value * 1000));
-  if (typeof value === 'number') return cborInteger(value);
+  // A whole number is written as a CBOR integer (what a Java reader of a `long`, e.g. epoch ms, takes).
+  if (typeof value === 'number' && isTimestampMember(name)) return Math.round(value * 1000);
   if (Array.isArray(value)) return value.map((item) => toCborValue(item, ''));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
@@ -77,15 +69,4 @@ function toCborValue(value: unknown, name: string): unknown {
     return out;
   }
   return value;
-}
-
-/**
- * An integer cbor-x writes as a CBOR integer. cbor-x writes a number outside the 32-bit range as a float64
- * (major type 7), which a Java reader of a `long` (epoch ms, for one) does not take; as a bigint it is
- * written as an integer (major type 0 or 1, 8 bytes). Other numbers pass unchanged.
- */
-function cborInteger(value: number): number | bigint {
-  return Number.isSafeInteger(value) && (value > 0xffff_ffff || value < -0x1_0000_0000)
-    ? BigInt(value)
-    : value;
 }

@@ -12,7 +12,7 @@ import {
 } from 'node:http2';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Writable } from 'node:stream';
-import { Decoder, Encoder } from 'cbor-x';
+import { decode, encode } from 'cbor2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, limits } from '../engine';
 import { setBodyTimeoutMs } from './kinesisHttp';
@@ -298,9 +298,7 @@ describe('malformed requests get typed answers, and the server carries on', () =
   });
 
   it('malformed CBOR is SerializationException, in CBOR', async () => {
-    const decoder = new Decoder({ mapsAsObjects: true, useRecords: false });
-    const encoder = new Encoder({ useRecords: false, tagUint8Array: false });
-    const validMap = encoder.encode({ StreamName: 'x' });
+    const validMap = encode({ StreamName: 'x' });
     for (const body of [
       Buffer.from([0xff]), // a break outside any indefinite item
       Buffer.from([0xa1, 0x61]), // a map cut short
@@ -312,7 +310,7 @@ describe('malformed requests get typed answers, and the server carries on', () =
       expect(answer.status, body.toString('hex')).toBe(400);
       expect(answer.headers['content-type']).toBe(CBOR_TYPE);
       expect(answer.headers['x-amzn-errortype']).toBe('SerializationException');
-      expect(decoder.decode(answer.body)).toMatchObject({ __type: 'SerializationException' });
+      expect(decode(answer.body)).toMatchObject({ __type: 'SerializationException' });
     }
   });
 
