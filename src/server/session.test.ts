@@ -71,7 +71,10 @@ describe('Session: one simulation for Kinesis clients and every page', () => {
     session.command(viewer, { type: 'pause' });
     const refusals = viewer.received.filter((e) => e.type === 'commandError');
     expect(refusals).toHaveLength(2);
-    expect(refusals[0]).toMatchObject({ field: 'token', message: expect.stringContaining('viewer') });
+    expect(refusals[0]).toMatchObject({
+      field: 'Viewer',
+      message: expect.stringContaining("only the presenter's page"),
+    });
     expect(session.host.currentScenario()).toEqual(before);
     expect(session.host.status().playing).toBe(true);
     // Questions are allowed.
@@ -128,7 +131,7 @@ describe('Session: one simulation for Kinesis clients and every page', () => {
     });
   });
 
-  it("moves the page's producers to the stream put on screen", () => {
+  it("leaves the page's producers where they are when a client creates a stream, and moves them when a stream is picked", () => {
     const clock = manualClock();
     const session = new Session({ wallClock: clock.read });
     const page = fakePage();
@@ -147,8 +150,11 @@ describe('Session: one simulation for Kinesis clients and every page', () => {
       },
     });
     session.dispatch(target('CreateStream'), JSON.stringify({ StreamName: 'clicks', ShardCount: 2 }));
+    // The page has producers: a client's new stream does not take the screen (nor them) by itself.
+    expect(session.host.snapshot().scenario.stream.streamName).toBe('shardlab-demo');
     clock.advance(1000);
     session.dispatch(target('ListStreams'), '{}');
+    session.command(page, { type: 'viewStream', requestId: 2, streamName: 'clicks' });
     clock.advance(2000);
     session.dispatch(target('ListStreams'), '{}');
     const clicks = session.host.snapshot().stream;

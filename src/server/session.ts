@@ -104,9 +104,9 @@ export class Session {
       page.send(
         encodePageMessage({
           type: 'commandError',
-          field: 'token',
+          field: 'Viewer',
           message:
-            "this page is a viewer: only the presenter's page (the URL with the token printed at start) may change the simulation",
+            "only the presenter's page (opened with the token printed at start) may change the simulation; this page watches it and may inspect keys",
         }),
       );
       return;

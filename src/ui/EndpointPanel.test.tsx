@@ -69,7 +69,7 @@ describe('Your own producer (the page served by npm start)', () => {
       within(picker)
         .getAllByRole('option')
         .map((o) => o.textContent),
-    ).toEqual(['shardlab-demo (ACTIVE, 4 open shards)', 'clicks (CREATING, 2 open shards)']);
+    ).toEqual(['shardlab-demo (ACTIVE, 4 open shards)', 'clicks (CREATING, 0 open shards)']);
     expect(screen.getByRole('table', { name: /^Shards of clicks/ })).toBeInTheDocument();
     await userEvent.selectOptions(picker, 'shardlab-demo');
     expect(picker).toHaveValue('shardlab-demo');

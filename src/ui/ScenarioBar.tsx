@@ -28,7 +28,7 @@ export function ScenarioBar() {
   const [presetId, setPresetId] = useState(PRESETS[0]?.id ?? '');
   const lesson = useSim(selectLesson);
   const seed = useSim(selectSeed);
-  const [link, setLink] = useState<string | null>(null);
+  const [link, setLink] = useState<{ url: string; copied: boolean } | null>(null);
   const [seedInput, setSeedInput] = useState('');
   const [seedError, setSeedError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -97,13 +97,19 @@ export function ScenarioBar() {
     const scenario = current();
     if (!scenario) return;
     const hash = scenarioToHash(scenario);
-    window.history.replaceState(null, '', hash);
-    setLink(window.location.href);
+    window.history.replaceState(window.history.state, '', hash);
+    // The link others get never carries the presenter's token (it would hand them the controls).
+    const url = new URL(window.location.href);
+    url.searchParams.delete('token');
+    const shared = url.href;
+    let copied = false;
     try {
-      await navigator.clipboard.writeText(window.location.href);
+      await navigator.clipboard.writeText(shared);
+      copied = true;
     } catch {
-      // Clipboard access can be refused; the link is shown to copy by hand.
+      // Clipboard access can be refused (and is absent on plain http off localhost): copy by hand.
     }
+    setLink({ url: shared, copied });
   };
   const exportJson = () => {
     const scenario = current();
@@ -203,8 +209,8 @@ export function ScenarioBar() {
       />
       {link ? (
         <label className="share-link">
-          Share link (copied to the clipboard)
-          <input readOnly value={link} onFocus={(e) => e.target.select()} />
+          {link.copied ? 'Share link (copied to the clipboard)' : 'Share link (select it and copy it)'}
+          <input readOnly value={link.url} onFocus={(e) => e.target.select()} />
         </label>
       ) : null}
     </section>

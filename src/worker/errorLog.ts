@@ -10,12 +10,16 @@ export type RecentError = SimulationSnapshot['recentErrors'][number];
 
 /**
  * The recent distinct errors the page shows, with the engine's exact texts and how often each happened:
- * throttles per shard and producers' rejections are turned into entries as their totals grow.
+ * throttles per shard (producers', hand-put and real clients' records alike) and producers' rejections are
+ * turned into entries as their totals grow.
  */
 export class ErrorLog {
   private entries: RecentError[] = [];
-  /** Throttled totals per shard already reported (manual puts note their own). */
-  private readonly throttledSeen = new Map<string, number>();
+  /**
+   * Throttled totals per shard already reported, per stream object (a stream re-created under the same name,
+   * or another stream put on screen, starts from its own counts).
+   */
+  private readonly throttledSeen = new WeakMap<Stream, Map<string, number>>();
   /** Rejected totals per producer already reported. */
   private readonly rejectedSeen = new Map<number, number>();
 
@@ -35,13 +39,18 @@ export class ErrorLog {
   /** Notes what shards throttled and producers had rejected since the last call. */
   noteProducers(stream: Stream | undefined, producers: ProducerTotals[], nowMs: number): void {
     if (!stream) return;
+    let seenOf = this.throttledSeen.get(stream);
+    if (!seenOf) {
+      seenOf = new Map();
+      this.throttledSeen.set(stream, seenOf);
+    }
     for (const shard of stream.shards) {
       const total = shard.metrics.totalThrottledRecords;
-      const seen = this.throttledSeen.get(shard.shardId) ?? 0;
+      const seen = seenOf.get(shard.shardId) ?? 0;
       if (total > seen) {
         const message = kinesisErrors.shardRateExceededMessage(shard.shardId, stream.name, stream.accountId);
         this.note('ProvisionedThroughputExceededException', message, nowMs, total - seen);
-        this.throttledSeen.set(shard.shardId, total);
+        seenOf.set(shard.shardId, total);
       }
     }
     // Records a producer could not send at all (too large for the stream) show with Kinesis's own error.

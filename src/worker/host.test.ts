@@ -386,3 +386,35 @@ describe('producer names', () => {
     expect(host.snapshot().producers).toHaveLength(1);
   });
 });
+
+describe('the error log with real clients', () => {
+  it("counts a client's throttled records once, and logs nothing for streams not on screen", () => {
+    const host = new SimulationHost(() => {});
+    const records = Array.from({ length: 500 }, () => ({ PartitionKey: 'celebrity', Data: 'aGk=' }));
+    let throttled = 0;
+    for (let i = 0; i < 4; i++) {
+      const answer = host.dispatchWire(
+        'Kinesis_20131202.PutRecords',
+        JSON.stringify({ StreamName: 'shardlab-demo', Records: records }),
+      );
+      throttled += (JSON.parse(answer.body) as { FailedRecordCount: number }).FailedRecordCount;
+    }
+    host.tick(100);
+    expect(throttled).toBeGreaterThan(0);
+    const logged = host
+      .snapshot()
+      .recentErrors.filter((e) => e.errorType === 'ProvisionedThroughputExceededException');
+    expect(logged.reduce((n, e) => n + e.count, 0)).toBe(throttled);
+    // Another stream's refusals are that stream's business, not the screen's (the screen is picked).
+    host.handle({ type: 'viewStream', requestId: 1, streamName: 'shardlab-demo' });
+    host.dispatchWire(
+      'Kinesis_20131202.CreateStream',
+      JSON.stringify({ StreamName: 'other', ShardCount: 1 }),
+    );
+    host.dispatchWire(
+      'Kinesis_20131202.PutRecord',
+      JSON.stringify({ StreamName: 'other', PartitionKey: '', Data: 'aGk=' }),
+    );
+    expect(host.snapshot().recentErrors.some((e) => e.errorType === 'ValidationException')).toBe(false);
+  });
+});

@@ -31,11 +31,13 @@ import { buildSimulation, type Simulation, simulationFromScenario, streamOf } fr
 
 export type { WallClock } from './clockDriver';
 
-/** The StreamName of a wire request body, if it names one. */
+/** The stream a wire request body names (by StreamName or StreamARN), if any. */
 function wireStreamName(body: string): string | undefined {
   try {
-    const name = (JSON.parse(body) as { StreamName?: unknown }).StreamName;
-    return typeof name === 'string' ? name : undefined;
+    const request = JSON.parse(body) as { StreamName?: unknown; StreamARN?: unknown };
+    if (typeof request.StreamName === 'string') return request.StreamName;
+    if (typeof request.StreamARN === 'string') return request.StreamARN.split(':stream/')[1];
+    return undefined;
   } catch {
     return undefined;
   }
@@ -324,7 +326,9 @@ export class SimulationHost {
       recentErrors: this.errorLog.list(),
       streams: this.sim.engine.core.streamNames().map((streamName) => {
         const s = this.sim.engine.core.stream(streamName);
-        return { streamName, status: s?.status ?? 'DELETING', openShards: s?.openShards.length ?? 0 };
+        // A stream still CREATING has no open shard yet (as DescribeStreamSummary says).
+        const open = s && s.status !== 'CREATING' ? s.openShards.length : 0;
+        return { streamName, status: s?.status ?? 'DELETING', openShards: open };
       }),
       lesson: this.lessonStatus(),
     };
@@ -532,8 +536,10 @@ export class SimulationHost {
     const answer = this.sim.engine.dispatch(target, body);
     this.version++;
     const operation = typeof target === 'string' ? target.slice(target.indexOf('.') + 1) : '';
-    if (answer.status >= 400) this.noteWireError(answer);
-    else if (operation === 'CreateStream' && this.followClients) {
+    if (answer.status >= 400) this.noteWireError(operation, body, answer);
+    // A client's new stream comes on screen only while the page has no producers of its own: a workshop's
+    // attendees creating streams must not pull the presenter's producers onto theirs.
+    else if (operation === 'CreateStream' && this.followClients && this.sim.producers.specs().length === 0) {
       const name = wireStreamName(body);
       if (name !== undefined && this.sim.engine.core.stream(name)) this.show(name);
     } else if (operation === 'DeleteStream' && streamOf(this.sim)?.status === 'DELETING') {
@@ -546,7 +552,8 @@ export class SimulationHost {
         .filter((n) => core.stream(n)?.status !== 'DELETING')
         .at(-1);
       if (other !== undefined) this.show(other);
-    } else if (operation === 'PutRecords' && answer.body.includes('"ErrorCode"')) this.noteWireError(answer);
+    } else if (operation === 'PutRecords' && answer.body.includes('"ErrorCode"'))
+      this.noteWireError(operation, body, answer);
     return answer;
   }
 
@@ -632,8 +639,17 @@ export class SimulationHost {
     this.generation++;
   }
 
-  /** A client's refused call, or the failed entries of its PutRecords, in the error log with their texts. */
-  private noteWireError(answer: WireResponse): void {
+  /**
+   * A client's refused call, or the failed entries of its PutRecords, in the error log with their texts —
+   * for the stream on screen (or a call naming no stream). Write throttling is left to the per-shard tally
+   * (noteProducerErrors), which counts every throttled record once, whoever sent it.
+   */
+  private noteWireError(operation: string, body: string, answer: WireResponse): void {
+    const named = wireStreamName(body);
+    if (named !== undefined && named !== this.sim.config.streamName) return;
+    const writeThrottle = (type: string | undefined) =>
+      type === 'ProvisionedThroughputExceededException' &&
+      (operation === 'PutRecord' || operation === 'PutRecords');
     const now = this.sim.engine.now();
     try {
       const parsed = JSON.parse(answer.body) as {
@@ -641,9 +657,11 @@ export class SimulationHost {
         message?: string;
         Records?: { ErrorCode?: string; ErrorMessage?: string }[];
       };
-      if (parsed.__type) this.errorLog.note(parsed.__type, parsed.message ?? '', now);
+      if (parsed.__type && !writeThrottle(parsed.__type))
+        this.errorLog.note(parsed.__type, parsed.message ?? '', now);
       for (const entry of parsed.Records ?? [])
-        if (entry.ErrorCode) this.errorLog.note(entry.ErrorCode, entry.ErrorMessage ?? '', now);
+        if (entry.ErrorCode && !writeThrottle(entry.ErrorCode))
+          this.errorLog.note(entry.ErrorCode, entry.ErrorMessage ?? '', now);
     } catch {
       // Every error body the engine writes is JSON; nothing to note otherwise.
     }
