@@ -64,6 +64,40 @@ test('presenter mode: at 1280×720 the stage shows clock, shard load, keyspace, 
   expect(problems).toEqual([]);
 });
 
+test('a lesson on the stage: every part in sight at 1280×720, run with only PageDown and Space', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const problems = await open(page, '/?presenter=1#lesson=hot-shard-split&step=1');
+  const stage = page.getByRole('main', { name: 'Presenter stage' });
+  const step = (n: number) => stage.getByRole('heading', { name: new RegExp(`Step ${n} of 3`) });
+  await expect(step(1)).toBeVisible();
+  for (const selector of [
+    '.stage-time',
+    '.stage-lesson',
+    '.stage-shards-area',
+    '.stage-keyspace',
+    '.stage-chart',
+  ])
+    expect(await inViewport(page, selector), selector).toBe(true);
+  expect(await noScroll(page)).toEqual({ x: 0, y: 0 });
+  for (let n = 1; n <= 3; n++) {
+    await expect(step(n)).toBeVisible();
+    const pause = page.getByTestId('lesson-pause');
+    await expect(pause).toContainText(/Paused|Waiting/, { timeout: 20_000 });
+    if (/Waiting/.test((await pause.textContent()) ?? '') && !(await isPlaying(page)))
+      await page.keyboard.press(' ');
+    await expect(pause).toContainText('Paused', { timeout: 60_000 });
+    if (n === 2) await page.screenshot({ path: 'e2e-artifacts/presenter-lesson.png' });
+    if (n < 3) await page.keyboard.press('PageDown');
+  }
+  expect(await noScroll(page)).toEqual({ x: 0, y: 0 });
+  // PageUp goes back a step, replayed from the seed.
+  await page.keyboard.press('PageUp');
+  await expect(step(2)).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
 test("the remote's keys work whatever has focus: Space and k play/pause, . steps, b blanks, ? helps", async ({
   page,
 }) => {

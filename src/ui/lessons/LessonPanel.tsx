@@ -203,7 +203,7 @@ export function LessonPanel() {
         </p>
         {outcome ? (
           <p className="lesson-outcome" data-testid="lesson-pause">
-            {current?.pause?.met ? '⏸ ' : step?.pauseWhen ? '⏵ ' : ''}
+            {current?.pause?.met ? '❚❚ ' : step?.pauseWhen ? '▶ ' : ''}
             {outcome}
           </p>
         ) : step?.pauseWhen ? (
