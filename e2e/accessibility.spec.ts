@@ -64,10 +64,17 @@ test('the page has no WCAG 2.1 A/AA violations that axe-core can detect', async 
 test('every control can be reached and used with the keyboard', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
-  // Tab from the top reaches Large type, then the play button, then the rest in reading order.
+  // Tab from the top: the skip links first, then the header's toggles (Large type among them), then the
+  // play button, in reading order.
   await page.keyboard.press('Tab');
-  await expect(page.getByRole('button', { name: 'Large type' })).toBeFocused();
-  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to Shards' })).toBeFocused();
+  const seen: string[] = [];
+  for (let i = 0; i < 10 && !/Pause|Play/.test(seen.at(-1) ?? ''); i++) {
+    await page.keyboard.press('Tab');
+    seen.push(await page.evaluate(() => document.activeElement?.textContent ?? ''));
+  }
+  expect(seen.indexOf('Large type')).toBeGreaterThan(-1);
+  expect(seen.indexOf('Large type')).toBeLessThan(seen.length - 1);
   await expect(page.getByRole('button', { name: /pause|play/i })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('button', { name: /play/i })).toBeVisible();

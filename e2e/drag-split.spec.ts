@@ -26,11 +26,18 @@ test('drag on the 2-shard stream’s bar: the exact key while dragging, confirm,
   const label = keyspace.getByTestId('keyspace-split-label');
   await expect(label).toContainText(/^Split shardId-000000000000 at NewStartingHashKey \d+$/);
   await expect(keyspace.getByTestId('keyspace-split-marker')).toBeVisible();
-  const key = BigInt(((await label.textContent()) ?? '').match(/(\d+)$/)?.[1] ?? '0');
-  // A quarter of shardId-000000000000's range (0 … 2^127 − 1), to the pixel.
+  // A quarter of shardId-000000000000's range (0 … 2^127 − 1), to the pixel, once the label has caught up
+  // with the pointer (it is drawn at the next frame).
   const quarter = 2n ** 125n;
   const pixel = 2n ** 127n / BigInt(Math.max(1, Math.floor(box.width)));
-  expect(key > quarter - 2n * pixel && key < quarter + 2n * pixel).toBe(true);
+  const labelKey = async () => BigInt(((await label.textContent()) ?? '').match(/(\d+)$/)?.[1] ?? '0');
+  await expect
+    .poll(async () => {
+      const k = await labelKey();
+      return k > quarter - 2n * pixel && k < quarter + 2n * pixel;
+    })
+    .toBe(true);
+  const key = await labelKey();
   await keyspace.screenshot({ path: 'e2e-artifacts/drag-split-dragging.png' });
   await page.mouse.up();
 

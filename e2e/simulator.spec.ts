@@ -153,9 +153,7 @@ test('the retention chart also shows records retained per shard', async ({ page 
   await page.getByRole('button', { name: 'Step 1 s' }).click();
   await page.getByRole('button', { name: 'Step 1 s' }).click();
   await page.getByLabel('View').selectOption('per-shard');
-  await expect(
-    page.getByRole('img', { name: 'Line chart of records retained per shard over the last seconds' }),
-  ).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Line chart of records retained per shard/ })).toBeVisible();
   await expect(page.locator('.recharts-legend-item-text', { hasText: '#0' }).first()).toBeVisible();
   expect(problems).toEqual([]);
 });
