@@ -10,6 +10,7 @@ import { ON_DEMAND_SOURCE, peakText, scalingText } from '../onDemand';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { useChartFontPx } from './chartFont';
+import { useChartHeight } from './chartHeight';
 import { LIMIT_COLOUR } from './palette';
 import { valueAxis, virtualTimeAxis } from './ShardLinesChart';
 import { useTimeWindow } from './useTimeWindow';
@@ -95,6 +96,7 @@ const SHARDS_COLOUR = '#6b21a8';
  * virtual second, with the 30-day peak the engine keeps capacity for. ON_DEMAND streams only.
  */
 export const CapacityChart = memo(function CapacityChart() {
+  const plotHeight = useChartHeight(240);
   const stream = useViewStream();
   const limits = useSim(selectLimits);
   const history = useSim(selectHistory);
@@ -172,7 +174,7 @@ export const CapacityChart = memo(function CapacityChart() {
           // One Tab stop per chart: its toolbar; the data table is the keyboard way through its points.
           accessibilityLayer={false}
           width={720}
-          height={240}
+          height={plotHeight}
           data={rows}
           margin={{ top: 8, right: 24, bottom: 8, left: 16 }}
           role="img"

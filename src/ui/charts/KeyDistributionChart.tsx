@@ -8,6 +8,7 @@ import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { ALL_BARS_UP_TO, BAR_LIMIT, shortShardId } from './chartData';
 import { useChartFontPx } from './chartFont';
+import { useChartHeight } from './chartHeight';
 import { valueAxis } from './ShardLinesChart';
 
 interface Row {
@@ -23,6 +24,7 @@ interface Row {
 
 /** Records per shard (accepted and throttled stacked), each shard's keyspace share, and the hottest keys. */
 export const KeyDistributionChart = memo(function KeyDistributionChart() {
+  const plotHeight = useChartHeight(260);
   const stream = useViewStream();
   const fontPx = useChartFontPx();
   const rows = useMemo<Row[]>(() => {
@@ -100,7 +102,7 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
             // One Tab stop per chart: its toolbar; the data table is the keyboard way through its points.
             accessibilityLayer={false}
             width={720}
-            height={260}
+            height={plotHeight}
             data={drawn}
             margin={{ top: 8, right: 16, bottom: 8, left: 8 }}
             role="img"

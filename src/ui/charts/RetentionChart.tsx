@@ -8,6 +8,7 @@ import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, recentSum, timeRows, topShards } from './chartData';
 import { useChartFontPx } from './chartFont';
+import { useChartHeight } from './chartHeight';
 import { shardLinesChart, valueAxis, virtualTimeAxis } from './ShardLinesChart';
 import { useTimeWindow } from './useTimeWindow';
 
@@ -21,6 +22,7 @@ const countBucketText = (ms: number) =>
 
 /** Records retained over virtual time, records expired, and when the next expiry happens. */
 export const RetentionChart = memo(function RetentionChart() {
+  const plotHeight = useChartHeight(220);
   const stream = useViewStream();
   const history = useSim(selectHistory);
   const [view, setView] = useState<View>('total');
@@ -108,7 +110,7 @@ export const RetentionChart = memo(function RetentionChart() {
             rows: perShard.rows,
             shown: perShard.shown,
             ariaLabel: 'Line chart of records retained per shard',
-            height: 220,
+            height: plotHeight,
             window: timeSpan,
             fontPx,
             formatY: (v) => formatCount(v),
@@ -118,7 +120,7 @@ export const RetentionChart = memo(function RetentionChart() {
             // One Tab stop per chart: its toolbar; the data table is the keyboard way through its points.
             accessibilityLayer={false}
             width={720}
-            height={220}
+            height={plotHeight}
             data={history}
             margin={{ top: 8, right: 24, bottom: 8, left: 16 }}
             role="img"

@@ -6,11 +6,13 @@ import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, recentSum, seriesCsv, timeRows, topShards } from './chartData';
 import { useChartFontPx } from './chartFont';
+import { useChartHeight } from './chartHeight';
 import { shardLinesChart } from './ShardLinesChart';
 import { useTimeWindow } from './useTimeWindow';
 
 /** ProvisionedThroughputExceededException per shard per virtual second, and the latest error messages. */
 export const ThrottlingChart = memo(function ThrottlingChart() {
+  const plotHeight = useChartHeight(220);
   const stream = useViewStream();
   const fontPx = useChartFontPx();
   const timeSpan = useTimeWindow(stream);
@@ -58,7 +60,7 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
           rows: view.rows,
           shown: view.shown,
           ariaLabel: 'Line chart of throttled records per shard per second',
-          height: 220,
+          height: plotHeight,
           window: timeSpan,
           fontPx,
           formatY: (v) => formatCount(v),
@@ -86,8 +88,10 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
           </table>
         )}
       />
-      <h3 className="subheading">Latest errors, exactly as Kinesis returned them</h3>
-      <ErrorLog />
+      <div className="latest-errors">
+        <h3 className="subheading">Latest errors, exactly as Kinesis returned them</h3>
+        <ErrorLog />
+      </div>
     </>
   );
 });

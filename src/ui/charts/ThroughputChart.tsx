@@ -8,6 +8,7 @@ import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, seriesCsv, timeRows, topShards } from './chartData';
 import { useChartFontPx } from './chartFont';
+import { useChartHeight } from './chartHeight';
 import { LIMIT_COLOUR } from './palette';
 import { shardLinesChart } from './ShardLinesChart';
 import { useTimeWindow } from './useTimeWindow';
@@ -20,6 +21,7 @@ type Metric = 'records' | 'bytes';
  * (accepted + throttled), so a shard asked for more than 1,000 records/s rises above the limit line.
  */
 export const ThroughputChart = memo(function ThroughputChart() {
+  const plotHeight = useChartHeight(260);
   const stream = useViewStream();
   const limits = useSim(selectLimits);
   const [metric, setMetric] = useState<Metric>('records');
@@ -110,7 +112,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
         rows: view.rows,
         shown: view.shown,
         ariaLabel: `Line chart of write ${unit} per shard`,
-        height: 260,
+        height: plotHeight,
         window: timeSpan,
         fontPx,
         yAtLeast: view.limit,

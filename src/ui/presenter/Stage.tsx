@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useLayoutEffect, useRef, useState } from 'react';
 import { CapacityChart } from '../charts/CapacityChart';
+import { ChartHeightContext } from '../charts/chartHeight';
 import { KeyDistributionChart } from '../charts/KeyDistributionChart';
 import { LineageChart } from '../charts/LineageChart';
 import { RetentionChart } from '../charts/RetentionChart';
@@ -38,6 +39,8 @@ const CHARTS: Record<StageChart, () => ReactNode> = {
 export function Stage({ lesson }: { lesson?: ReactNode }) {
   const chart = usePresenter((s) => s.stageChart);
   const setChart = usePresenter((s) => s.setStageChart);
+  const chartArea = useRef<HTMLDivElement>(null);
+  const plotHeight = useFittedPlotHeight(chartArea, chart);
   return (
     <main className="stage" id="main" aria-label="Presenter stage">
       <div className="stage-time">
@@ -53,7 +56,7 @@ export function Stage({ lesson }: { lesson?: ReactNode }) {
       <div className="stage-diagnosis">
         <DiagnosisPanel />
       </div>
-      <div className="stage-chart">
+      <div className="stage-chart" ref={chartArea}>
         <label className="inline-field stage-chart-choice">
           Chart on stage
           <select value={chart} onChange={(e) => setChart(e.target.value as StageChart)}>
@@ -64,8 +67,61 @@ export function Stage({ lesson }: { lesson?: ReactNode }) {
             ))}
           </select>
         </label>
-        {CHARTS[chart]()}
+        <ChartHeightContext.Provider value={plotHeight}>{CHARTS[chart]()}</ChartHeightContext.Provider>
       </div>
     </main>
   );
+}
+
+/** Smallest and largest plot heights on the stage (px): below it a chart is unreadable, above it wasteful. */
+const PLOT_MIN_PX = 110;
+const PLOT_MAX_PX = 420;
+
+/**
+ * The plot height that makes the chosen chart fill its stage area exactly: the area's height minus what the
+ * chart draws around its plot (title, toolbar, axis), measured after each layout and whenever the area
+ * changes size (a lesson opens, Large type, the window). Changes only when the space does.
+ */
+function useFittedPlotHeight(area: React.RefObject<HTMLDivElement | null>, chart: string): number {
+  const [plot, setPlot] = useState(180);
+  const plotRef = useRef(plot);
+  plotRef.current = plot;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-fit when another chart is chosen
+  useLayoutEffect(() => {
+    const element = area.current;
+    if (!element) return;
+    // At most a few fits a second: a chart whose surroundings changed with its plot cannot make it loop.
+    let budget = 6;
+    // Charts appear once data arrives and change their chrome with it: look again every second too.
+    const refill = window.setInterval(() => {
+      budget = 6;
+      fit();
+    }, 1000);
+    const fit = () => {
+      if (budget-- <= 0) return;
+      // What the chart occupies, clipped or not; all of it but the plot is its chrome (title, toolbar,
+      // axis), which does not depend on the plot's height.
+      const top = element.getBoundingClientRect().top;
+      let used = 0;
+      for (const child of Array.from(element.children)) {
+        if (!(child instanceof HTMLElement) || child.offsetParent === null) continue;
+        used = Math.max(used, child.getBoundingClientRect().top - top + child.scrollHeight);
+      }
+      const current = plotRef.current;
+      const chrome = used - current;
+      const next = Math.round(
+        Math.min(PLOT_MAX_PX, Math.max(PLOT_MIN_PX, element.clientHeight - chrome - 4)),
+      );
+      if (Math.abs(next - current) >= 2) setPlot(next);
+    };
+    const observer = new ResizeObserver(fit);
+    observer.observe(element);
+    for (const child of Array.from(element.children)) observer.observe(child);
+    fit();
+    return () => {
+      observer.disconnect();
+      window.clearInterval(refill);
+    };
+  }, [area, chart]);
+  return plot;
 }
