@@ -95,9 +95,9 @@ function useFittedPlotHeight(area: React.RefObject<HTMLDivElement | null>, chart
     // Charts appear once data arrives and change their chrome with it: look again every second too.
     const refill = window.setInterval(() => {
       budget = 6;
-      fit();
+      refitPlot();
     }, 1000);
-    const fit = () => {
+    const refitPlot = () => {
       if (budget-- <= 0) return;
       // What the chart occupies, clipped or not; all of it but the plot is its chrome (title, toolbar,
       // axis), which does not depend on the plot's height.
@@ -114,10 +114,10 @@ function useFittedPlotHeight(area: React.RefObject<HTMLDivElement | null>, chart
       );
       if (Math.abs(next - current) >= 2) setPlot(next);
     };
-    const observer = new ResizeObserver(fit);
+    const observer = new ResizeObserver(refitPlot);
     observer.observe(element);
     for (const child of Array.from(element.children)) observer.observe(child);
-    fit();
+    refitPlot();
     return () => {
       observer.disconnect();
       window.clearInterval(refill);

@@ -1,4 +1,4 @@
-import { type KeyboardEvent, type PointerEvent, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, type PointerEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useSim } from '../../state/SimStoreProvider';
 import { selectActions, selectResult } from '../../state/selectors';
 import type { StreamSnapshot } from '../../worker/engineTypes';
@@ -46,7 +46,15 @@ interface Placing {
 export function useKeyspaceSplit(stream: StreamSnapshot | null | undefined) {
   const actions = useSim(selectActions);
   const result = useSim(selectResult('keyspaceSplit'));
-  const [placing, setPlacing] = useState<Placing | null>(null);
+  const [placing, setPlacingState] = useState<Placing | null>(null);
+  // The pointer handlers read the latest placing at once: moves that arrive before React has re-rendered
+  // after the press (a busy page) must still move the marker.
+  const placingRef = useRef<Placing | null>(null);
+  placingRef.current = placing;
+  const setPlacing = useCallback((next: Placing | null | ((p: Placing | null) => Placing | null)) => {
+    placingRef.current = typeof next === 'function' ? next(placingRef.current) : next;
+    setPlacingState(placingRef.current);
+  }, []);
   const [asked, setAsked] = useState<{ shardId: string; key: string } | null>(null);
   const [refused, setRefused] = useState<string | null>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
@@ -58,7 +66,7 @@ export function useKeyspaceSplit(stream: StreamSnapshot | null | undefined) {
   // The shard closed or the stream changed under the marker: nothing to split any more.
   useEffect(() => {
     if (placing && (!shard || updating)) setPlacing(null);
-  }, [placing, shard, updating]);
+  }, [placing, shard, updating, setPlacing]);
   useEffect(() => {
     if (placing?.phase === 'confirm') confirmRef.current?.focus();
   }, [placing?.phase]);
@@ -70,7 +78,7 @@ export function useKeyspaceSplit(stream: StreamSnapshot | null | undefined) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [placing?.phase, placing?.via]);
+  }, [placing?.phase, placing?.via, setPlacing]);
 
   const why = (target: Shard) =>
     `No split now: the stream is ${stream?.status}, and Kinesis takes one resharding at a time — ${target.shardId} can be split once the stream is ACTIVE again.`;
@@ -101,12 +109,14 @@ export function useKeyspaceSplit(stream: StreamSnapshot | null | undefined) {
       }
     },
     onPointerMove: (e: PointerEvent<HTMLButtonElement>) => {
+      const placing = placingRef.current;
       if (placing?.shardId !== target.shardId || placing.phase !== 'placing' || placing.via !== 'pointer')
         return;
       const f = fractionAt(e.clientX);
       setPlacing((p) => (p ? { ...p, f } : p));
     },
     onPointerUp: (e: PointerEvent<HTMLButtonElement>) => {
+      const placing = placingRef.current;
       if (placing?.shardId !== target.shardId || placing.phase !== 'placing' || placing.via !== 'pointer')
         return;
       const f = fractionAt(e.clientX);
