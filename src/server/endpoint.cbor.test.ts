@@ -2,13 +2,13 @@
 // Hand-built `application/x-amz-cbor-1.1` calls, as the AWS SDK for Java v2 and the KCL send them, over plain
 // HTTP/1.1 (node:http) and cleartext HTTP/2 (node:http2) [model §11]: blobs are CBOR byte strings,
 // timestamps epoch milliseconds as CBOR integers (plain, or under tag 1 as the Java SDK writes them).
-import { request as httpRequest } from 'node:http';
 import { type ClientHttp2Session, connect as http2Connect } from 'node:http2';
 import { decode, encode, Tag } from 'cbor2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../engine';
 import { type ShardlabServer, startServer } from './server';
 import { Session } from './session';
+import { type Answer, http1Request, http2Request } from './testHelpers';
 
 const ACCOUNT = '000000000000';
 const TARGET = 'Kinesis_20131202.';
@@ -31,54 +31,10 @@ afterAll(async () => {
   session.stop();
 });
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-function http1Call(port: number, headers: Record<string, string>, body: Uint8Array): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      { host: '127.0.0.1', port, method: 'POST', path: '/', headers, agent: false },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks),
-          }),
-        );
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-function http2Call(
-  client: ClientHttp2Session,
-  headers: Record<string, string>,
-  body: Uint8Array,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const stream = client.request({ ':method': 'POST', ':path': '/', ...headers });
-    const chunks: Buffer[] = [];
-    let status = 0;
-    let answerHeaders: Record<string, string | string[] | undefined> = {};
-    stream.on('response', (received) => {
-      status = Number(received[':status']);
-      answerHeaders = received;
-    });
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve({ status, headers: answerHeaders, body: Buffer.concat(chunks) }));
-    stream.on('error', reject);
-    stream.end(body);
-  });
-}
+const http1Call = (port: number, headers: Record<string, string>, body: Uint8Array) =>
+  http1Request(port, headers, body);
+const http2Call = (client: ClientHttp2Session, headers: Record<string, string>, body: Uint8Array) =>
+  http2Request(client, headers, body);
 
 type Protocol = 'HTTP/1.1' | 'HTTP/2';
 

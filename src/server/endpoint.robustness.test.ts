@@ -3,7 +3,7 @@
 // bodies over the limit (refused before they are read), bodies that stall or stop half-way, and a thousand
 // connections at once. Each answer is Kinesis-typed [model §5, §11]; the server keeps answering; nothing a
 // client did not finish sending is written, and nothing acknowledged is lost.
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import {
   type ClientHttp2Session,
   type ClientHttp2Stream,
@@ -18,6 +18,7 @@ import { createEngine, limits } from '../engine';
 import { setBodyTimeoutMs } from './kinesisHttp';
 import { type ShardlabServer, startServer } from './server';
 import { Session } from './session';
+import { http1Request, http2Request } from './testHelpers';
 
 const TARGET = 'Kinesis_20131202.';
 const JSON_TYPE = 'application/x-amz-json-1.1';
@@ -49,62 +50,10 @@ function h2(): ClientHttp2Session {
   return client;
 }
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** One HTTP/1.1 request on its own connection; `headers` are sent as given (no defaults added). */
-function http1(
-  headers: Record<string, string>,
-  body: string | Uint8Array = '',
-  method = 'POST',
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      { host: '127.0.0.1', port: server.port, method, path: '/', headers, agent: false },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks),
-          }),
-        );
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-/** One HTTP/2 request on `client`. */
-function http2(
-  client: ClientHttp2Session,
-  headers: Record<string, string>,
-  body: string | Uint8Array = '',
-  method = 'POST',
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const stream = client.request({ ':method': method, ':path': '/', ...headers });
-    const chunks: Buffer[] = [];
-    let status = 0;
-    let answerHeaders: IncomingHttpHeaders = {};
-    stream.on('response', (received) => {
-      status = Number(received[':status']);
-      answerHeaders = received;
-    });
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve({ status, headers: answerHeaders, body: Buffer.concat(chunks) }));
-    stream.on('error', reject);
-    // Node ends a GET or DELETE stream's request side itself.
-    if (!stream.writableEnded) stream.end(body);
-  });
-}
+/** One HTTP/1.1 request to the server on its own connection; `headers` are sent as given. */
+const http1 = (headers: Record<string, string>, body: string | Uint8Array = '', method = 'POST') =>
+  http1Request(server.port, headers, body, method);
+const http2 = http2Request;
 
 const jsonHeaders = (operation: string): Record<string, string> => ({
   'content-type': JSON_TYPE,

@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
+import type { ProducerSpec } from '../worker/engineTypes';
 import { decodePageMessage } from '../worker/pageCodec';
 import type { WorkerEvent } from '../worker/protocol';
 import { type PageConnection, Session } from './session';
@@ -25,6 +26,16 @@ function manualClock() {
   let now = 0;
   return { read: () => now, advance: (ms: number) => (now += ms) };
 }
+
+/** A page producer: 100 records/s over 10 keys. */
+const STEADY_PRODUCER: ProducerSpec = {
+  name: 'p',
+  api: 'PutRecord',
+  batchSize: 1,
+  payloadBytes: { min: 10, max: 10 },
+  rate: 100,
+  distribution: { kind: 'uniform', keyCount: 10 },
+};
 
 const target = (operation: string) => `Kinesis_20131202.${operation}`;
 const snapshotsOf = (page: { received: WorkerEvent[] }) =>
@@ -140,14 +151,7 @@ describe('Session: one simulation for Kinesis clients and every page', () => {
       type: 'addProducer',
       requestId: 1,
       start: true,
-      spec: {
-        name: 'p',
-        api: 'PutRecord',
-        batchSize: 1,
-        payloadBytes: { min: 10, max: 10 },
-        rate: 100,
-        distribution: { kind: 'uniform', keyCount: 10 },
-      },
+      spec: STEADY_PRODUCER,
     });
     session.dispatch(target('CreateStream'), JSON.stringify({ StreamName: 'clicks', ShardCount: 2 }));
     // The page has producers: a client's new stream does not take the screen (nor them) by itself.
@@ -172,14 +176,7 @@ describe('Session: one simulation for Kinesis clients and every page', () => {
       type: 'addProducer',
       requestId: 1,
       start: true,
-      spec: {
-        name: 'p',
-        api: 'PutRecord',
-        batchSize: 1,
-        payloadBytes: { min: 10, max: 10 },
-        rate: 100,
-        distribution: { kind: 'uniform', keyCount: 10 },
-      },
+      spec: STEADY_PRODUCER,
     });
     expect(session.dispatch(target('DeleteStream'), JSON.stringify({ StreamName: 'clicks' })).status).toBe(
       200,
