@@ -60,7 +60,7 @@ test('+24 h of Uniform keys simulates a day of unthrottled traffic', async ({ pa
   // orders sends 3,200 records/s: a day is 276,480,000 records (plus the seconds played before the pause).
   expect(accepted).toBeGreaterThan(0.97 * 3200 * 86_400);
   expect(accepted).toBeLessThan(1.03 * 3200 * 86_400);
-  await expect(page.getByText(/No shard is throttling in the last 5 virtual seconds/)).toBeVisible();
+  await expect(page.getByText(/No open shard is throttling in the last 5 virtual seconds/)).toBeVisible();
   // The producer's own counts agree: every record it sent was accepted (cells: State, Attempted,
   // Accepted, Throttled, Rejected, Actions; its name is the row header).
   const producer = page.getByRole('table', { name: 'Producers' }).getByRole('row').nth(1).getByRole('cell');

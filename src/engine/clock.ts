@@ -95,9 +95,11 @@ export class EngineClock {
 
   /** Ends a stream's CREATING/UPDATING (→ ACTIVE) or DELETING (→ gone) transition. */
   completeTransition(stream: Stream): void {
+    const atMs = stream.transitionAtMs;
     stream.transitionAtMs = Number.POSITIVE_INFINITY;
     if (stream.status === 'DELETING') this.state.streams.delete(stream.name);
     else {
+      if (stream.status === 'CREATING') stream.writableSinceMs = atMs;
       if (stream.status === 'UPDATING') this.hooks.completeUpdate(stream);
       stream.status = 'ACTIVE';
     }

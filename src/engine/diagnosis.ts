@@ -160,6 +160,16 @@ export function diagnoseShards(
 }
 
 /**
+ * The seconds of the window ending with completed second `last` (epoch s) during which something that
+ * began taking writes at `sinceMs` (a stream once ACTIVE, a shard once open) could take them: the whole
+ * window, or less while it is younger, so an average is never diluted by seconds before it could write.
+ */
+function observedSeconds(sinceMs: number, last: number): number {
+  const existed = last + 1 - sinceMs / 1000;
+  return existed > 0 ? Math.min(DIAGNOSIS_WINDOW_SECONDS, existed) : DIAGNOSIS_WINDOW_SECONDS;
+}
+
+/**
  * Diagnoses a stream from the engine's own per-second facts over the last `windowSeconds` completed
  * virtual seconds: per-shard records, bytes and throttles (ShardMetrics) and per-key attempts by the hash key
  * they were routed by (KeyWindow). A pure read: it changes nothing, so asking twice gives the same answer.
@@ -203,8 +213,9 @@ export function diagnoseStream(stream: Stream, nowMs: number): ShardDiagnosis[] 
       }
     }
     if (throttledAny > 0 && best) {
-      best.averageDemandPerSecond = sumRecords / DIAGNOSIS_WINDOW_SECONDS;
-      best.averageDemandBytesPerSecond = sumBytes / DIAGNOSIS_WINDOW_SECONDS;
+      const seconds = observedSeconds(Math.max(shard.openedMs, stream.writableSinceMs), last);
+      best.averageDemandPerSecond = sumRecords / seconds;
+      best.averageDemandBytesPerSecond = sumBytes / seconds;
       loads.push(best);
     }
   }
@@ -286,9 +297,10 @@ export function windowKeyRates(stream: Stream, nowMs: number, groupExplicit = fa
     }
   }
   const out = [...byKey.values()];
+  const seconds = observedSeconds(stream.writableSinceMs, last);
   for (const r of out) {
-    r.recordsPerSecond = r.records / DIAGNOSIS_WINDOW_SECONDS;
-    r.bytesPerSecond = r.bytes / DIAGNOSIS_WINDOW_SECONDS;
+    r.recordsPerSecond = r.records / seconds;
+    r.bytesPerSecond = r.bytes / seconds;
   }
   return out.sort((a, b) => b.records - a.records);
 }

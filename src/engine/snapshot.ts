@@ -98,6 +98,8 @@ export interface StreamSnapshot {
   retentionHours: number;
   maxRecordSizeKiB: number;
   createdMs: number;
+  /** When the stream first took writes (ACTIVE), epoch ms; null while it is CREATING. */
+  writableSinceMs: number | null;
   shards: ShardInfo[];
   /** Totals per shard since creation, in `shards` order. */
   accepted: Float64Array;
@@ -316,6 +318,7 @@ export function buildStreamSnapshot(
     retentionHours: stream.retentionHours,
     maxRecordSizeKiB: stream.maxRecordSizeKiB,
     createdMs: stream.createdMs,
+    writableSinceMs: Number.isFinite(stream.writableSinceMs) ? stream.writableSinceMs : null,
     shards: describeShards(stream, shards),
     accepted: perShard(),
     acceptedBytes: perShard(),

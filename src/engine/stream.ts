@@ -194,6 +194,8 @@ export class Stream {
   readonly name: string;
   readonly accountId: string;
   readonly region: string;
+  /** When the stream first became ACTIVE and could take writes (epoch ms); +∞ while it is CREATING. */
+  writableSinceMs = Number.POSITIVE_INFINITY;
   /** Capacity mode: UpdateStreamMode changes it [model §15.3]. */
   mode: StreamMode;
   /** How records are placed [model §15.2]: by their hash key, or spread evenly (AUTO, on-demand only). */

@@ -142,7 +142,7 @@ describe('shard table', () => {
     act(() => client.send({ type: 'step', ms: 10_000 }));
     expect(row()).not.toHaveTextContent('Throttling now');
     expect(within(row()).getAllByRole('cell')[1]?.textContent).toBe(total);
-    expect(screen.getByText(/No shard is throttling in the last 5 virtual seconds/)).toBeInTheDocument();
+    expect(screen.getByText(/No open shard is throttling in the last 5 virtual seconds/)).toBeInTheDocument();
   });
 });
 

@@ -65,7 +65,11 @@ describe('resharding from the page', () => {
       'shardId-000000000002',
       'shardId-000000000003',
     ]);
-    expect(screen.getByText('No shard is throttling in the last 5 virtual seconds.')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'No open shard is throttling in the last 5 virtual seconds (closed shards take no writes).',
+      ),
+    ).toBeInTheDocument();
     expect(screen.getByText('Open shards', { selector: 'dt' }).nextElementSibling).toHaveTextContent('3');
     // The lineage names the children's parent.
     await user.click(screen.getByRole('button', { name: 'Show Shard lineage data table' }));

@@ -418,3 +418,30 @@ describe('the error log with real clients', () => {
     expect(host.snapshot().recentErrors.some((e) => e.errorType === 'ValidationException')).toBe(false);
   });
 });
+
+describe('averages over the diagnosis window of a young stream', () => {
+  it('are the rate over the seconds the stream existed, not diluted by seconds before it', () => {
+    const host = new SimulationHost(() => {});
+    host.handle({
+      type: 'addProducer',
+      requestId: 1,
+      start: true,
+      spec: {
+        name: 'one-key',
+        api: 'PutRecord',
+        batchSize: 1,
+        payloadBytes: { min: 10, max: 10 },
+        rate: 1500,
+        distribution: { kind: 'hotKey', hotKey: 'celebrity', hotPercent: 100, keyCount: 1 },
+      },
+    });
+    // The stream is ACTIVE half a second after 00:00:00; three seconds later the window holds ~2.5 s of it.
+    for (let i = 0; i < 3; i++) host.handle({ type: 'step', ms: 1000 });
+    const [d] = host.snapshot().diagnosis;
+    expect(d?.topKey?.partitionKey).toBe('celebrity');
+    const average = d?.topKey?.recordsPerSecond ?? 0;
+    // 1,500 records/s asked while the producer ran: the average says so (within one record per second).
+    expect(average).toBeGreaterThan(1400);
+    expect(average).toBeLessThanOrEqual(1501);
+  });
+});

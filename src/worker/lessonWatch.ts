@@ -13,8 +13,9 @@ export function watchUnitMs(speed: number): number {
 
 /**
  * Watches one lesson step's pause condition on the virtual clock. `check` is called by the clock after
- * every slice it simulates (see ClockDriver); when it returns true the clock pauses at that instant. The
- * outcome (met, when, on which shard) is kept for the snapshot.
+ * every slice it simulates (see ClockDriver); when it returns true the clock pauses at that instant — for
+ * a throttle, at the end of the virtual second it happened in, so the completed-second views show it. The
+ * outcome (met, when it first held, on which shard) is kept for the snapshot.
  */
 export class PauseWatch {
   readonly condition: PauseCondition;
@@ -23,6 +24,11 @@ export class PauseWatch {
   private atMs: number | null = null;
   private shardId: string | null = null;
   private gaveUpAfterMs: number | null = null;
+  /**
+   * A throttle was seen mid-second: the clock runs on to the end of that second, so the shard table's last
+   * completed second and the diagnosis show the throttling the caption names (epoch ms), then pauses.
+   */
+  private pauseAtMs: number | null = null;
   /** Throttled totals per ShardId when the watch began (shardThrottles). */
   private baseline = new Map<string, number>();
   private readonly routeEpoch: number;
@@ -50,6 +56,7 @@ export class PauseWatch {
    * of `afterSeconds`, otherwise unbounded.
    */
   deadlineMs(): number {
+    if (this.pauseAtMs !== null) return this.pauseAtMs;
     return this.condition.kind === 'afterSeconds'
       ? this.armedAtMs + this.condition.seconds * 1000
       : Number.POSITIVE_INFINITY;
@@ -58,11 +65,21 @@ export class PauseWatch {
   /** Looks at the stream at `nowMs`; true (and remembered) the first time the condition holds. */
   check(stream: Stream | undefined, nowMs: number): boolean {
     if (this.met) return false;
+    if (this.pauseAtMs !== null) {
+      if (nowMs < this.pauseAtMs) return false;
+      this.met = true;
+      return true;
+    }
     const hit = stream ? this.holds(stream, nowMs) : undefined;
     if (hit === undefined) return false;
-    this.met = true;
     this.atMs = nowMs;
     this.shardId = hit === '' ? null : hit;
+    const secondEnds = Math.ceil(nowMs / 1000) * 1000;
+    if (this.condition.kind === 'shardThrottles' && secondEnds > nowMs) {
+      this.pauseAtMs = secondEnds;
+      return false;
+    }
+    this.met = true;
     return true;
   }
 

@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 // The Web Worker entry when `npm start`'s server runs the engine: relays commands to the server's WebSocket
 // and the server's batched snapshots back, decoding them (CBOR) here so the page's thread only draws. It
-// reconnects by itself; while the connection is down, commands are refused with a message, never queued.
+// reconnects by itself; once it has been up, commands sent while it is down are refused with a message, never
+// queued (those sent before the first connection, as the page opens, wait for it).
 import { decodePageMessage, encodePageCommand } from './pageCodec';
 import { type Command, snapshotTransferables, type WorkerEvent } from './protocol';
 
@@ -15,6 +16,9 @@ const RECONNECT_MS = 1000;
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let socket: WebSocket | undefined;
 let connected = false;
+/** Commands sent before the first connection (a deep link acted on as the page opens) wait for it. */
+let everConnected = false;
+const early: Command[] = [];
 
 const post = (event: WorkerEvent) => {
   if (event.type === 'snapshot') {
@@ -34,7 +38,9 @@ function connect(url: string): void {
   socket = ws;
   ws.addEventListener('open', () => {
     connected = true;
+    everConnected = true;
     post({ type: 'connection', connected: true });
+    for (const command of early.splice(0)) ws.send(encodePageCommand(command) as Uint8Array<ArrayBuffer>);
   });
   ws.addEventListener('message', (e: MessageEvent<ArrayBuffer | string>) => {
     try {
@@ -60,6 +66,10 @@ scope.addEventListener('message', (e: MessageEvent<Command | RelayConnect>) => {
   const message = e.data;
   if (message.type === 'relayConnect') {
     if (!socket) connect(message.url);
+    return;
+  }
+  if (!everConnected) {
+    early.push(message);
     return;
   }
   if (!socket || !connected) {

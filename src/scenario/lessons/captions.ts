@@ -49,7 +49,7 @@ export function pauseOutcome(pause: LessonStatus['pause'] | null | undefined): s
   const c = pause.condition;
   switch (c.kind) {
     case 'shardThrottles':
-      return `Paused: ${pause.shardId ?? 'a shard'} first throttled at ${at}.`;
+      return `Paused at the end of that second: ${pause.shardId ?? 'a shard'} first throttled at ${at}.`;
     case 'afterSeconds':
       return `Paused at ${at}, ${c.seconds.toLocaleString('en-US')} virtual seconds after the step began.`;
     case 'diagnosis':

@@ -3,7 +3,7 @@ import { selectLimits, selectViewStream } from '../../state/selectors';
 import { formatByteLimit, formatBytes, formatCount, formatVirtualSecond } from '../format';
 
 /** Shards the stage lists; the busiest come first when there are more (the rest are counted, not hidden). */
-const STAGE_SHARD_ROWS = 8;
+const STAGE_SHARD_ROWS = 6;
 
 /**
  * The stage's shards: each open shard's load in the last completed virtual second against the write limits
@@ -36,7 +36,7 @@ export function StageShards() {
       <h2 id="stage-shards-heading">Shard load</h2>
       <table>
         <caption>
-          {second ? `Second ${second} (virtual)` : 'No second completed yet'}: records accepted against{' '}
+          {second ? `Last completed second, ${second}` : 'No second completed yet'}: records accepted against{' '}
           {formatCount(limits.recordsPerSecond)} records/s and bytes against{' '}
           {formatByteLimit(limits.bytesPerSecond)}/s per shard
           {rows.length > shown.length ? `; the ${shown.length} busiest of ${rows.length} open shards` : ''}.

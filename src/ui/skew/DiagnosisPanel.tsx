@@ -97,7 +97,9 @@ export function DiagnosisPanel() {
         }
       />
       {rows.length === 0 ? (
-        <p className="muted">No shard is throttling in the last {windowText} virtual seconds.</p>
+        <p className="muted">
+          No open shard is throttling in the last {windowText} virtual seconds (closed shards take no writes).
+        </p>
       ) : (
         <>
           <p className="muted">

@@ -160,6 +160,11 @@ export const KeyspaceView = memo(function KeyspaceView() {
     const limit = limits.recordsPerSecond;
     // The engine's window (the same the hot keys and the diagnosis cover): its last completed seconds.
     const windowSeconds = Math.max(1, Math.min(stream.windowSeconds, stream.seconds));
+    // Rates divide by the seconds the stream could take writes in that window (as the diagnosis does), so a
+    // young stream's rates are not diluted by seconds before it was ACTIVE.
+    const windowEnd = stream.firstSecond + stream.seconds;
+    const writable = stream.writableSinceMs === null ? 0 : windowEnd - stream.writableSinceMs / 1000;
+    const perSecond = writable > 0 ? Math.min(windowSeconds, writable) : windowSeconds;
     const loads = stream.shards.map((s) => {
       let demand = 0;
       let throttled = 0;
@@ -167,7 +172,7 @@ export const KeyspaceView = memo(function KeyspaceView() {
         demand += demandAt(stream, s.position, t);
         throttled += stream.series.throttledRecords[s.position * stream.seconds + t] ?? 0;
       }
-      return { demand: demand / windowSeconds, throttled: throttled / windowSeconds };
+      return { demand: demand / perSecond, throttled: throttled / perSecond };
     });
     const shardById = new Map(stream.shards.map((s) => [s.shardId, s]));
     const keys: MarkedKey[] = stream.hotKeys.slice(0, MARKED_KEYS).map((k) => {
