@@ -66,7 +66,11 @@ test('Split the hot shard: Split here, UPDATING, two children, the parent closed
     'shardId-000000000003',
   ]);
   // The children took the hot shard's load in halves: no open shard throttles.
-  await expect(page.getByText('No shard is throttling in the last 5 virtual seconds.')).toBeVisible({
+  await expect(
+    page.getByText(
+      'No open shard is throttling in the last 5 virtual seconds (closed shards take no writes).',
+    ),
+  ).toBeVisible({
     timeout: 20_000,
   });
   await settled(shardTable(page));
