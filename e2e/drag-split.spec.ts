@@ -31,7 +31,7 @@ test('drag on the 2-shard stream’s bar: the exact key while dragging, confirm,
   await expect(label).toContainText(/^Split shardId-000000000000 at NewStartingHashKey \d+$/);
   await expect(keyspace.getByTestId('keyspace-split-marker')).toBeVisible();
   // A quarter of shardId-000000000000's range (0 … 2^127 − 1), to the pixel, once the label has caught up
-  // with the pointer (it is drawn at the next frame).
+  // with the pointer; then the release asks for exactly that key.
   const quarter = 2n ** 125n;
   const pixel = 2n ** 127n / BigInt(Math.max(1, Math.floor(box.width)));
   const labelKey = async () => BigInt(((await label.textContent()) ?? '').match(/(\d+)$/)?.[1] ?? '0');
@@ -44,7 +44,6 @@ test('drag on the 2-shard stream’s bar: the exact key while dragging, confirm,
   const key = await labelKey();
   await keyspace.screenshot({ path: 'e2e-artifacts/drag-split-dragging.png' });
   await page.mouse.up();
-
   const prompt = keyspace.getByRole('group', { name: 'Confirm split' });
   await expect(prompt).toContainText(`Split shardId-000000000000 at NewStartingHashKey ${key}?`);
   await prompt.getByRole('button', { name: 'Split' }).click();

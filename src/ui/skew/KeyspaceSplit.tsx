@@ -49,8 +49,8 @@ export function useKeyspaceSplit(stream: StreamSnapshot | null | undefined) {
   const [placing, setPlacingState] = useState<Placing | null>(null);
   // The pointer handlers read the latest placing at once: moves that arrive before React has re-rendered
   // after the press (a busy page) must still move the marker.
+  // Only setPlacing writes it (never a render, which may run with an older state than the last event set).
   const placingRef = useRef<Placing | null>(null);
-  placingRef.current = placing;
   const setPlacing = useCallback((next: Placing | null | ((p: Placing | null) => Placing | null)) => {
     placingRef.current = typeof next === 'function' ? next(placingRef.current) : next;
     setPlacingState(placingRef.current);
