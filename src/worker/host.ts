@@ -552,8 +552,11 @@ export class SimulationHost {
         .filter((n) => core.stream(n)?.status !== 'DELETING')
         .at(-1);
       if (other !== undefined) this.show(other);
-    } else if (operation === 'PutRecords' && answer.body.includes('"ErrorCode"'))
+    } else if (operation === 'PutRecords' && answer.body.includes('"InternalFailure"')) {
+      // Failed entries are throttles (counted by the per-shard tally) or InternalFailure: only the latter
+      // needs the answer read again.
       this.noteWireError(operation, body, answer);
+    }
     return answer;
   }
 
