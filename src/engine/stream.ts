@@ -13,6 +13,7 @@ import {
 import { RecordLog } from './recordLog';
 import type { ReshardPlan } from './resharding';
 import { formatSequenceNumber, formatWithCounter, type SequenceFields, sequenceBase } from './sequenceNumber';
+import { CloudWatchPeriods } from './cloudWatchMetrics';
 import { ShardMetrics } from './shardMetrics';
 
 /** Stream lifecycle states [model §7]. */
@@ -189,6 +190,8 @@ export class Stream {
   releasedRecords = 0;
   /** Attempts the engine saw, by outcome, since creation (PutRecord + each PutRecords entry). */
   totals = { accepted: 0, throttled: 0, rejected: 0 };
+  /** Stream-level (basic) CloudWatch periods: IncomingRecords/Bytes and WriteProvisionedThroughputExceeded. */
+  readonly cloudWatch = new CloudWatchPeriods();
   readonly arn: string;
 
   readonly name: string;
