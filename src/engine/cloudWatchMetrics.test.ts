@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   CLOUDWATCH_FIELDS,
-  CloudWatchPeriods,
   type CloudWatchField,
+  CloudWatchPeriods,
   FIVE_MINUTE_PERIODS_KEPT,
   ONE_MINUTE_PERIODS_KEPT,
   PeriodRing,
@@ -213,7 +213,10 @@ describe('CloudWatch periods fed by the engine', () => {
       rate: 1000,
       distribution: { kind: 'uniform', keyCount: 1000 },
     });
-    producers.advance(10 * 3_600_000, { aggregate: true, coarseUntilMs: engine.now() + 10 * 3_600_000 - 300_000 });
+    producers.advance(10 * 3_600_000, {
+      aggregate: true,
+      coarseUntilMs: engine.now() + 10 * 3_600_000 - 300_000,
+    });
     const nowMinute = Math.floor(engine.now() / MINUTE);
     const lastMinute = nowMinute - 1;
     let shardSum = 0;
@@ -222,7 +225,9 @@ describe('CloudWatch periods fed by the engine', () => {
       shardSum += one.valueAt('incomingRecords', lastMinute);
       expect(one.valueAt('aggregatedAttempts', lastMinute)).toBeGreaterThan(0);
       expect(ringLength(one)).toBe(ONE_MINUTE_PERIODS_KEPT * CLOUDWATCH_FIELDS.length);
-      expect(ringLength(shard.metrics.periods.fiveMinutes)).toBe(FIVE_MINUTE_PERIODS_KEPT * CLOUDWATCH_FIELDS.length);
+      expect(ringLength(shard.metrics.periods.fiveMinutes)).toBe(
+        FIVE_MINUTE_PERIODS_KEPT * CLOUDWATCH_FIELDS.length,
+      );
     }
     expect(shardSum).toBe(stream.cloudWatch.oneMinute.valueAt('incomingRecords', lastMinute));
     expect(shardSum).toBeGreaterThan(55_000);
@@ -238,13 +243,15 @@ describe('CloudWatch periods fed by the engine', () => {
 
   it('the snapshot carries completed periods: the stream row, then one row per shard', () => {
     const { engine, stream } = setup(2);
-    for (let i = 0; i < 30; i++) engine.call('PutRecord', { StreamName: 's', PartitionKey: `k${i}`, Data: data() });
+    for (let i = 0; i < 30; i++)
+      engine.call('PutRecord', { StreamName: 's', PartitionKey: `k${i}`, Data: data() });
     const minute = Math.floor(engine.now() / MINUTE);
     // Not yet: the minute is still in progress.
     const before = buildStreamSnapshot(engine.core, 's')!;
     const fields = before.cloudWatch.fields.length;
     const at = (series: typeof before.cloudWatch.oneMinute, row: number, field: CloudWatchField, p: number) =>
-      series.data[(row * fields + before.cloudWatch.fields.indexOf(field)) * series.periods + p] ?? Number.NaN;
+      series.data[(row * fields + before.cloudWatch.fields.indexOf(field)) * series.periods + p] ??
+      Number.NaN;
     const last = before.cloudWatch.oneMinute.periods - 1;
     expect(at(before.cloudWatch.oneMinute, 0, 'incomingRecords', last)).toBe(0);
     engine.advanceTime(MINUTE);

@@ -57,7 +57,10 @@ export const CLOUDWATCH_FIELDS = [
 /** One fact kept per period. */
 export type CloudWatchField = (typeof CLOUDWATCH_FIELDS)[number];
 const FIELDS = CLOUDWATCH_FIELDS.length;
-const F = Object.fromEntries(CLOUDWATCH_FIELDS.map((name, i) => [name, i])) as Record<CloudWatchField, number>;
+const F = Object.fromEntries(CLOUDWATCH_FIELDS.map((name, i) => [name, i])) as Record<
+  CloudWatchField,
+  number
+>;
 /** Fields that combine by maximum into a longer period (the others add up). */
 const IS_MAX = CLOUDWATCH_FIELDS.map((name) => name.startsWith('max') || name.startsWith('peak'));
 
@@ -151,7 +154,13 @@ export class PeriodRing {
    * completed by then), oldest first, field-major into `target` from `offset`:
    * target[offset + field * stride + i] for i < count. Periods not kept or without data are zeros.
    */
-  copyCompleted(endMinute: number, count: number, target: Float64Array, offset: number, stride: number): void {
+  copyCompleted(
+    endMinute: number,
+    count: number,
+    target: Float64Array,
+    offset: number,
+    stride: number,
+  ): void {
     const lastPeriod = Math.floor(endMinute / this.periodMinutes) - 1;
     const firstPeriod = lastPeriod - count + 1;
     const ring = this.ring;

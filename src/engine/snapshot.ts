@@ -346,7 +346,11 @@ function carriedPositions(stream: Stream, shards: Shard[], infos: ShardInfo[], n
     const load = shards.map((shard) => {
       const ring = shard.metrics.periods.oneMinute;
       let sum = 0;
-      for (let m = Math.max(first, ring.newestPeriod - ring.kept + 1); m < minute && m <= ring.newestPeriod; m++)
+      for (
+        let m = Math.max(first, ring.newestPeriod - ring.kept + 1);
+        m < minute && m <= ring.newestPeriod;
+        m++
+      )
         sum += ring.valueAt('incomingRecords', m) + ring.valueAt('throttledRecords', m);
       return sum;
     });
@@ -372,7 +376,13 @@ function periodSeries(
   const data = new Float64Array((shards.length + 1) * fields * periods);
   ring(stream.cloudWatch).copyCompleted(endMinute, periods, data, 0, periods);
   for (let i = 0; i < shards.length; i++)
-    ring((shards[i] as Shard).metrics.periods).copyCompleted(endMinute, periods, data, (i + 1) * fields * periods, periods);
+    ring((shards[i] as Shard).metrics.periods).copyCompleted(
+      endMinute,
+      periods,
+      data,
+      (i + 1) * fields * periods,
+      periods,
+    );
   return { periodMinutes, periods, firstMinute, data };
 }
 
@@ -432,7 +442,14 @@ export function buildStreamSnapshot(
     cloudWatch: {
       fields: CLOUDWATCH_FIELDS,
       shardPositions: carried.slice(),
-      oneMinute: periodSeries(stream, carriedShards, engine.now(), 1, ONE_MINUTE_PERIODS_KEPT, (c) => c.oneMinute),
+      oneMinute: periodSeries(
+        stream,
+        carriedShards,
+        engine.now(),
+        1,
+        ONE_MINUTE_PERIODS_KEPT,
+        (c) => c.oneMinute,
+      ),
       fiveMinutes: periodSeries(
         stream,
         carriedShards,

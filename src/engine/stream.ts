@@ -1,3 +1,4 @@
+import { CloudWatchPeriods } from './cloudWatchMetrics';
 import { hashKeyFromBigInt, ShardLocator } from './hashKey';
 import { HotKeySketch } from './hotKeys';
 import { KeyTable } from './keyTable';
@@ -13,7 +14,6 @@ import {
 import { RecordLog } from './recordLog';
 import type { ReshardPlan } from './resharding';
 import { formatSequenceNumber, formatWithCounter, type SequenceFields, sequenceBase } from './sequenceNumber';
-import { CloudWatchPeriods } from './cloudWatchMetrics';
 import { ShardMetrics } from './shardMetrics';
 
 /** Stream lifecycle states [model §7]. */

@@ -93,7 +93,10 @@ export const producerSchema = z.strictObject({
       burstMs: z.number().int().gt(0),
       burstRate: z.number().gt(0).max(10_000_000),
     })
-    .refine((shape) => shape.burstMs < shape.periodMs, 'rateShape.burstMs must be less than rateShape.periodMs')
+    .refine(
+      (shape) => shape.burstMs < shape.periodMs,
+      'rateShape.burstMs must be less than rateShape.periodMs',
+    )
     .optional(),
 });
 

@@ -530,10 +530,10 @@ export class ProducerSet {
    * operation for CloudWatch's per-operation statistics (cwlens: engine.beginPut/endPut, see PutOperations).
    */
   private sendRequest(p: Running, size: number): void {
-    if (p.spec.api === 'PutRecord') return this.sendRequestEntries(p, size);
-    this.engine.beginPut();
+    const operation = p.spec.api === 'PutRecords';
+    if (operation) this.engine.beginPut();
     this.sendRequestEntries(p, size);
-    this.engine.endPut();
+    if (operation) this.engine.endPut();
   }
 
   private sendRequestEntries(p: Running, size: number): void {

@@ -63,6 +63,8 @@ function cumulative(rate: number, shape: RateShape, ms: number): number {
   const within = ms - cycles * periodMs;
   const perCycle = (burstRate * burstMs + rate * (periodMs - burstMs)) / 1000;
   const part =
-    within <= burstMs ? (burstRate * within) / 1000 : (burstRate * burstMs + rate * (within - burstMs)) / 1000;
+    within <= burstMs
+      ? (burstRate * within) / 1000
+      : (burstRate * burstMs + rate * (within - burstMs)) / 1000;
   return cycles * perCycle + part;
 }

@@ -4,15 +4,17 @@ import { ErrorLog } from '../ErrorLog';
 import { formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
+import { CloudWatchLensPanel, CloudWatchLensSwitch, useLensOn } from './CloudWatchLens';
 import { MAX_LINES, recentSum, seriesCsv, timeRows, topShards } from './chartData';
 import { useChartFontPx } from './chartFont';
-import { useChartHeight } from './chartHeight';
+import { useLensHeight } from './chartHeight';
 import { shardLinesChart } from './ShardLinesChart';
 import { useTimeWindow } from './useTimeWindow';
 
 /** ProvisionedThroughputExceededException per shard per virtual second, and the latest error messages. */
 export const ThrottlingChart = memo(function ThrottlingChart() {
-  const plotHeight = useChartHeight(220);
+  const lensOn = useLensOn();
+  const plotHeight = useLensHeight(220, lensOn);
   const stream = useViewStream();
   const fontPx = useChartFontPx();
   const timeSpan = useTimeWindow(stream);
@@ -55,6 +57,7 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
             <AggregateNote what={AGGREGATE_SHARD_COUNTS} />
           </>
         }
+        actions={<CloudWatchLensSwitch />}
         chart={shardLinesChart({
           stream,
           rows: view.rows,
@@ -88,6 +91,9 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
           </table>
         )}
       />
+      {lensOn ? (
+        <CloudWatchLensPanel metric="WriteProvisionedThroughputExceeded" height={plotHeight} />
+      ) : null}
       <div className="latest-errors">
         <h3 className="subheading">Latest errors, exactly as Kinesis returned them</h3>
         <ErrorLog />
