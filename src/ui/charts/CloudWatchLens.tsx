@@ -335,9 +335,9 @@ export function CloudWatchLensPanel({ metric, height }: { metric: LensMetric; he
               dataKey="truth"
               type="stepAfter"
               name="per-second truth: busiest second's demand"
-              stroke="#6b7280"
-              strokeDasharray="2 3"
-              strokeWidth={1.5}
+              stroke="#374151"
+              strokeDasharray="6 3"
+              strokeWidth={2}
               legendType="plainline"
               dot={false}
               connectNulls={false}
