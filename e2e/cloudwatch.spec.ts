@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page, test } from '@playwright/test';
-import { digits, loadPreset, open } from './pageHelpers';
+import { axeViolations, digits, loadPreset, open } from './pageHelpers';
 
 // The CloudWatch lens, as a person uses it: load "Throttled while CloudWatch says 40 %", switch the lens on
 // from the keyboard, and read the numbers from the data tables — the 1-minute IncomingRecords Sum ÷ 60 s is
@@ -48,7 +48,9 @@ test('the CloudWatch lens shows a 1-minute average under the limit while the per
   expect(digits(minute['Derived rate, % of the shard limit'] ?? null)).toBeLessThan(100);
   // The per-second truth of the same minute: a second asked more than 1,000 records/s, and some throttled.
   expect(digits(minute["Busiest second's demand (per-second truth)"] ?? null)).toBeGreaterThan(1000);
-  expect(digits((minute['Seconds that throttled (per-second truth)'] ?? '').split(' of ')[0] ?? null)).toBeGreaterThan(0);
+  expect(
+    digits((minute['Seconds that throttled (per-second truth)'] ?? '').split(' of ')[0] ?? null),
+  ).toBeGreaterThan(0);
   // Maximum is per put operation: at most a PutRecords request's 500 entries, never a per-second rate.
   expect(digits(minute['Maximum (most records in a single put operation)'] ?? null)).toBeLessThanOrEqual(500);
 
@@ -60,5 +62,30 @@ test('the CloudWatch lens shows a 1-minute average under the limit while the per
   // CloudWatch's WriteProvisionedThroughputExceeded counts those records too.
   const wpte = await showTable(page, 'CloudWatch WriteProvisionedThroughputExceeded');
   expect(digits((await firstRow(wpte))['Sum (records throttled)'] ?? null)).toBeGreaterThan(0);
+  expect(await axeViolations(page)).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
+test('in presenter mode the chart on stage shows its CloudWatch view under it', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const problems = await open(page);
+  await loadPreset(page, 'Throttled while CloudWatch says 40 %');
+  await page.getByRole('button', { name: 'Presenter mode' }).click();
+  const stage = page.getByRole('main', { name: 'Presenter stage' });
+  await expect(stage).toBeVisible();
+  const lensSwitch = stage.getByRole('switch', { name: /CloudWatch lens/ });
+  await lensSwitch.click();
+  // The stage has room for one chart: the CloudWatch view takes the chart's place, switch included.
+  const lens = stage.getByRole('figure', { name: 'CloudWatch IncomingRecords' });
+  await expect(lens).toBeVisible();
+  await expect(stage.getByRole('figure', { name: 'Write throughput' })).toHaveCount(0);
+  await expect(lens.getByRole('switch', { name: /CloudWatch lens/ })).toHaveAttribute('aria-checked', 'true');
+  await expect(lens.getByRole('img', { name: /Step chart of CloudWatch IncomingRecords/ })).toBeVisible();
+  const scroll = await page.evaluate(() => document.documentElement.scrollHeight - innerHeight);
+  expect(scroll).toBe(0);
+  await page.screenshot({ path: 'e2e-artifacts/cloudwatch-stage.png' });
+  expect(await axeViolations(page)).toEqual([]);
+  await lens.getByRole('switch', { name: /CloudWatch lens/ }).click();
+  await expect(stage.getByRole('figure', { name: 'Write throughput' })).toBeVisible();
   expect(problems).toEqual([]);
 });

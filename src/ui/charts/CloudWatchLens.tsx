@@ -57,6 +57,15 @@ const METRIC_WORDS: Record<LensMetric, { noun: string; unit: string; what: strin
   },
 };
 
+/** The Statistic menu's short names (the caption, legend and table headers say them in full). */
+const STATISTIC_OPTION: Record<LensStatistic, (seconds: number) => string> = {
+  rate: (seconds) => `Sum ÷ ${seconds} s (derived rate)`,
+  Sum: () => 'Sum',
+  SampleCount: () => 'SampleCount (put operations)',
+  Average: () => 'Average (per put operation)',
+  Maximum: () => 'Maximum (most in one put operation)',
+};
+
 function statisticName(statistic: LensStatistic, metric: LensMetric, seconds: number): string {
   const { noun, unit } = METRIC_WORDS[metric];
   switch (statistic) {
@@ -122,7 +131,19 @@ function rowOf(stream: StreamSnapshot, dimension: string): number {
  * throttled). Every number is the simulation's: sums counted as records were written, per-operation
  * statistics from the put operations the write path saw (not known for attempts simulated in aggregate).
  */
-export function CloudWatchLensPanel({ metric, height }: { metric: LensMetric; height: number }) {
+export function CloudWatchLensPanel({
+  metric,
+  height,
+  withSwitch = false,
+}: {
+  metric: LensMetric;
+  height: number;
+  /**
+   * On the stage, where it replaces the per-second chart: carry the lens switch, and leave out the choice of
+   * shard (the busiest, or the one chosen on the page) to keep the plot's room.
+   */
+  withSwitch?: boolean;
+}) {
   const stream = useSim((s: SimState) => s.snapshot?.stream ?? null);
   const limits = useSim(selectLimits);
   const fontPx = useChartFontPx();
@@ -268,6 +289,7 @@ export function CloudWatchLensPanel({ metric, height }: { metric: LensMetric; he
       }
       actions={
         <>
+          {withSwitch ? <CloudWatchLensSwitch /> : null}
           <label className="inline-field">
             Period
             <select value={period} onChange={(e) => setPeriod(Number(e.target.value) as LensPeriod)}>
@@ -280,23 +302,25 @@ export function CloudWatchLensPanel({ metric, height }: { metric: LensMetric; he
             <select value={statistic} onChange={(e) => setStatistic(e.target.value as LensStatistic)}>
               {(['rate', 'Sum', 'SampleCount', 'Average', 'Maximum'] as const).map((s) => (
                 <option key={s} value={s}>
-                  {statisticName(s, metric, seconds)}
+                  {STATISTIC_OPTION[s](seconds)}
                 </option>
               ))}
             </select>
           </label>
-          <label className="inline-field">
-            Metrics of
-            <select value={dimension} onChange={(e) => setDimension(e.target.value)}>
-              <option value="">busiest shard</option>
-              <option value={STREAM_LEVEL}>stream (basic)</option>
-              {dimensionOptions.map((id) => (
-                <option key={id} value={id}>
-                  {id}
-                </option>
-              ))}
-            </select>
-          </label>
+          {withSwitch ? null : (
+            <label className="inline-field">
+              Metrics of
+              <select value={dimension} onChange={(e) => setDimension(e.target.value)}>
+                <option value="">busiest shard</option>
+                <option value={STREAM_LEVEL}>stream (basic)</option>
+                {dimensionOptions.map((id) => (
+                  <option key={id} value={id}>
+                    {id}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
         </>
       }
       chart={

@@ -7,14 +7,15 @@ import { ChartFrame } from './ChartFrame';
 import { CloudWatchLensPanel, CloudWatchLensSwitch, useLensOn } from './CloudWatchLens';
 import { MAX_LINES, recentSum, seriesCsv, timeRows, topShards } from './chartData';
 import { useChartFontPx } from './chartFont';
-import { useLensHeight } from './chartHeight';
+import { useChartHeight, useOnStage } from './chartHeight';
 import { shardLinesChart } from './ShardLinesChart';
 import { useTimeWindow } from './useTimeWindow';
 
 /** ProvisionedThroughputExceededException per shard per virtual second, and the latest error messages. */
 export const ThrottlingChart = memo(function ThrottlingChart() {
   const lensOn = useLensOn();
-  const plotHeight = useLensHeight(220, lensOn);
+  const onStage = useOnStage();
+  const plotHeight = useChartHeight(220);
   const stream = useViewStream();
   const fontPx = useChartFontPx();
   const timeSpan = useTimeWindow(stream);
@@ -30,6 +31,9 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
   }, [stream, from]);
   if (!stream || !view || !timeSpan) return null;
   const throttledShards = stream.shards.filter((s) => (view.recent[s.position] ?? 0) > 0).length;
+  // The stage has room for one chart: with the lens on, its CloudWatch view takes the place (see ThroughputChart).
+  if (lensOn && onStage)
+    return <CloudWatchLensPanel metric="WriteProvisionedThroughputExceeded" height={plotHeight} withSwitch />;
   return (
     <>
       <ChartFrame

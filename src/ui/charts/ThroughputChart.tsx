@@ -9,7 +9,7 @@ import { ChartFrame } from './ChartFrame';
 import { CloudWatchLensPanel, CloudWatchLensSwitch, useLensOn } from './CloudWatchLens';
 import { MAX_LINES, seriesCsv, timeRows, topShards } from './chartData';
 import { useChartFontPx } from './chartFont';
-import { useLensHeight } from './chartHeight';
+import { useChartHeight, useOnStage } from './chartHeight';
 import { LIMIT_COLOUR } from './palette';
 import { shardLinesChart } from './ShardLinesChart';
 import { useTimeWindow } from './useTimeWindow';
@@ -23,8 +23,8 @@ type Metric = 'records' | 'bytes';
  */
 export const ThroughputChart = memo(function ThroughputChart() {
   const lensOn = useLensOn();
-  // With the CloudWatch lens on, the per-second chart and its CloudWatch view share the stage's height.
-  const plotHeight = useLensHeight(260, lensOn);
+  const onStage = useOnStage();
+  const plotHeight = useChartHeight(260);
   const stream = useViewStream();
   const limits = useSim(selectLimits);
   const [metric, setMetric] = useState<Metric>('records');
@@ -63,6 +63,10 @@ export const ThroughputChart = memo(function ThroughputChart() {
   const limitText =
     metric === 'records' ? `${formatCount(view.limit)} records/s` : `${formatByteLimit(view.limit)}/s`;
   const unit = metric === 'records' ? 'records/s' : 'bytes/s';
+  const lensMetric = metric === 'records' ? 'IncomingRecords' : 'IncomingBytes';
+  // The stage has room for one chart: with the lens on, its CloudWatch view (which draws each period's
+  // busiest second too) takes the place, and carries the switch to turn it off.
+  if (lensOn && onStage) return <CloudWatchLensPanel metric={lensMetric} height={plotHeight} withSwitch />;
   return (
     <>
       <ChartFrame
@@ -189,12 +193,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
           </table>
         )}
       />
-      {lensOn ? (
-        <CloudWatchLensPanel
-          metric={metric === 'records' ? 'IncomingRecords' : 'IncomingBytes'}
-          height={plotHeight}
-        />
-      ) : null}
+      {lensOn ? <CloudWatchLensPanel metric={lensMetric} height={plotHeight} /> : null}
     </>
   );
 });

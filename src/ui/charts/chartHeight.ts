@@ -11,12 +11,7 @@ export function useChartHeight(normal: number): number {
   return useContext(ChartHeightContext) ?? normal;
 }
 
-/**
- * The plot height for a chart that may show its CloudWatch lens view under it: where a container gives a
- * height (the stage), the two share it; elsewhere each keeps `normal`.
- */
-export function useLensHeight(normal: number, lensOn: boolean): number {
-  const given = useContext(ChartHeightContext);
-  if (given === undefined) return normal;
-  return lensOn ? Math.max(120, Math.floor(given / 2) - 60) : given;
+/** Whether the chart is drawn where its container decides its height: the presenter stage. */
+export function useOnStage(): boolean {
+  return useContext(ChartHeightContext) !== undefined;
 }
