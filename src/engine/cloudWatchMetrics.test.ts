@@ -160,6 +160,23 @@ describe('CloudWatch periods fed by the engine', () => {
     expect(s.valueAt('incomingRecords', minute)).toBe(210);
   });
 
+  it("a client's PutRecords over the wire (dispatch) is one put operation too", () => {
+    const { engine, stream } = setup(1);
+    const records = Array.from({ length: 25 }, (_, i) => ({ PartitionKey: `w${i}`, Data: 'AAAA' }));
+    const answer = engine.dispatch(
+      'Kinesis_20131202.PutRecords',
+      JSON.stringify({ StreamName: 's', Records: records }),
+    );
+    expect(answer.status).toBe(200);
+    const minute = Math.floor(engine.now() / MINUTE);
+    const one = stream.shards[0]!.metrics.periods.oneMinute;
+    expect(one.valueAt('putOperations', minute)).toBe(1);
+    expect(one.valueAt('incomingRecords', minute)).toBe(25);
+    expect(one.valueAt('maxRecords', minute)).toBe(25);
+    // 3 data bytes + the key's UTF-8 bytes each.
+    expect(one.valueAt('maxBytes', minute)).toBe(records.reduce((n, r) => n + 3 + r.PartitionKey.length, 0));
+  });
+
   it('a request Kinesis refuses whole is no sample', () => {
     const { engine, stream } = setup(1);
     const result = engine.call('PutRecords', {

@@ -316,7 +316,9 @@ export class ProducerSet {
       }
       const isAggregated = (p: Running) =>
         options.aggregate === true ||
-        ((p.spec.rate as number) * PRODUCER_STEP_MS) / 1000 > this.aggregateThreshold;
+        // cwlens: a shaped producer is judged by its fastest rate (its bursts).
+        (Math.max(p.spec.rate as number, p.spec.rateShape?.burstRate ?? 0) * PRODUCER_STEP_MS) / 1000 >
+          this.aggregateThreshold;
       if (steady.every(isAggregated)) {
         // Steps up to the next whole second: fixed windows stay exact, and a second's records are one draw.
         // A step never spans a change of the open shards (a resharding or an UpdateStreamMode ending, an
