@@ -210,6 +210,20 @@ export class ShardEngine {
     return [...this.state.streams.keys()];
   }
 
+  /**
+   * Opens a put operation: the records written through the fast path until endPut are one PutRecords
+   * request, one sample of CloudWatch's per-operation statistics (IncomingRecords Average/Maximum) on each
+   * shard they reach. Records written while none is open are a PutRecord each (see PutOperations).
+   */
+  beginPut(): void {
+    this.writes.operations.begin();
+  }
+
+  /** Closes the put operation beginPut opened (at the current virtual instant). */
+  endPut(): void {
+    this.writes.operations.end(this.state.nowMs);
+  }
+
   /** Interns a partition key for repeated fast writes and pins it; returns its key id. */
   pinKey(stream: Stream, partitionKey: string): number {
     return this.writes.pinKey(stream, partitionKey);

@@ -1,3 +1,4 @@
+import { CloudWatchPeriods, type OperationShard } from './cloudWatchMetrics';
 import { METRICS_HISTORY_SECONDS } from './limits';
 
 /** The per-second series a shard keeps, in a fixed-size ring each. */
@@ -21,7 +22,14 @@ const RETAINED_BYTES = SHARD_SERIES.indexOf('retainedBytes');
  * counters for the second in progress, and the last METRICS_HISTORY_SECONDS completed seconds in a ring.
  * Memory is fixed; it never grows with simulated time.
  */
-export class ShardMetrics {
+export class ShardMetrics implements OperationShard {
+  /** Shard-level (enhanced) CloudWatch periods, fed per put operation by the write path (PutOperations). */
+  readonly periods = new CloudWatchPeriods();
+  /** The put operation in progress on this shard (see PutOperations). */
+  opRecords = 0;
+  opBytes = 0;
+  opThrottled = 0;
+  inOperation = false;
   /** Counters of the second in progress, indexed like SHARD_SERIES. */
   readonly current = new Float64Array(SERIES_COUNT);
   /**
@@ -76,6 +84,15 @@ export class ShardMetrics {
    */
   rollTo(second: number, retainedRecords: number, retainedBytes: number): void {
     if (second <= this.currentSecond) return;
+    // The completed second's per-second truth joins its CloudWatch minute: its demand and whether it throttled.
+    const c = this.current;
+    const throttled = c[2] as number;
+    this.periods.addSecond(
+      Math.floor(this.currentSecond / 60),
+      (c[0] as number) + throttled,
+      (c[1] as number) + (c[3] as number),
+      throttled > 0,
+    );
     const first = Math.max(this.currentSecond, second - METRICS_HISTORY_SECONDS);
     for (let s = first; s < second; s++) {
       const slot = s % METRICS_HISTORY_SECONDS;

@@ -1,3 +1,10 @@
+import {
+  CLOUDWATCH_FIELDS,
+  type CloudWatchField,
+  FIVE_MINUTE_PERIODS_KEPT,
+  ONE_MINUTE_PERIODS_KEPT,
+  type PeriodRing,
+} from './cloudWatchMetrics';
 import { diagnoseStream, type ShardDiagnosis, type WindowKeyRate, windowKeyRates } from './diagnosis';
 import type { ShardEngine } from './engine';
 import { hashKeyFraction } from './hashKey';
@@ -87,6 +94,33 @@ export interface ShardSeries {
   retainedRecords: Float32Array;
 }
 
+/**
+ * CloudWatch periods of one length (1 or 5 minutes) that had completed at the snapshot's instant, oldest
+ * first: the stream-level (basic) metrics in row 0, then shard `CloudWatchSnapshot.shardPositions[r - 1]`
+ * (a position in `StreamSnapshot.shards`) in row r. For row r,
+ * field f (index in `CloudWatchSnapshot.fields`) and period p: `data[(r * fields.length + f) * periods + p]`.
+ * Float64: sums of bytes over a minute pass 2^24.
+ */
+export interface CloudWatchPeriodSeries {
+  periodMinutes: number;
+  periods: number;
+  /** The epoch minute (virtual ms / 60,000) period 0 starts at; period p starts at firstMinute + p × periodMinutes. */
+  firstMinute: number;
+  data: Float64Array;
+}
+
+/** What CloudWatch would show of the stream and its shards (see engine/cloudWatchMetrics.ts). */
+export interface CloudWatchSnapshot {
+  fields: readonly CloudWatchField[];
+  /**
+   * The shards carried (positions in `shards`): all of them up to CLOUDWATCH_SNAPSHOT_MAX_SHARDS, else the
+   * busiest (accepted + throttled over the 1-minute periods carried), busiest first.
+   */
+  shardPositions: Int32Array;
+  oneMinute: CloudWatchPeriodSeries;
+  fiveMinutes: CloudWatchPeriodSeries;
+}
+
 /** Everything the UI needs about one stream at one virtual instant; arrays are transferable. */
 export interface StreamSnapshot {
   nowMs: number;
@@ -141,6 +175,8 @@ export interface StreamSnapshot {
   /** When the next retained record expires (virtual ms), or null if nothing is retained. */
   nextExpiryMs: number | null;
   totals: { accepted: number; throttled: number; rejected: number };
+  /** CloudWatch's 1- and 5-minute periods of the stream and of each shard in `shards` (the CloudWatch lens). */
+  cloudWatch: CloudWatchSnapshot;
   releasedRecords: number;
   detailBudget: number;
 }
@@ -292,6 +328,64 @@ function factsOf(stream: Stream, nowMs: number): { diagnosis: ShardDiagnosis[]; 
   return facts;
 }
 
+/** Shards whose CloudWatch periods a snapshot carries at most (the busiest): the lens shows one at a time. */
+export const CLOUDWATCH_SNAPSHOT_MAX_SHARDS = 16;
+
+// Completed periods never change: the choice of shards is made once per virtual minute (and shard list).
+const carriedShardsOf = new WeakMap<Stream, { minute: number; infos: ShardInfo[]; positions: Int32Array }>();
+
+/** The positions (in `shards`) of the shards a snapshot carries CloudWatch periods for (see shardPositions). */
+function carriedPositions(stream: Stream, shards: Shard[], infos: ShardInfo[], nowMs: number): Int32Array {
+  const minute = Math.floor(nowMs / 60_000);
+  const cached = carriedShardsOf.get(stream);
+  if (cached && cached.minute === minute && cached.infos === infos) return cached.positions;
+  let positions: Int32Array;
+  if (shards.length <= CLOUDWATCH_SNAPSHOT_MAX_SHARDS) positions = Int32Array.from(shards, (_, i) => i);
+  else {
+    const first = minute - ONE_MINUTE_PERIODS_KEPT;
+    const load = shards.map((shard) => {
+      const ring = shard.metrics.periods.oneMinute;
+      let sum = 0;
+      for (
+        let m = Math.max(first, ring.newestPeriod - ring.kept + 1);
+        m < minute && m <= ring.newestPeriod;
+        m++
+      )
+        sum += ring.valueAt('incomingRecords', m) + ring.valueAt('throttledRecords', m);
+      return sum;
+    });
+    const order = shards.map((_, i) => i).sort((a, b) => (load[b] as number) - (load[a] as number) || a - b);
+    positions = Int32Array.from(order.slice(0, CLOUDWATCH_SNAPSHOT_MAX_SHARDS));
+  }
+  carriedShardsOf.set(stream, { minute, infos, positions });
+  return positions;
+}
+
+/** Completed periods of `periodMinutes` at `nowMs`: `periods` of them, for the stream and each carried shard. */
+function periodSeries(
+  stream: Stream,
+  shards: Shard[],
+  nowMs: number,
+  periodMinutes: number,
+  periods: number,
+  ring: (periods: { oneMinute: PeriodRing; fiveMinutes: PeriodRing }) => PeriodRing,
+): CloudWatchPeriodSeries {
+  const fields = CLOUDWATCH_FIELDS.length;
+  const endMinute = Math.floor(nowMs / 60_000);
+  const firstMinute = (Math.floor(endMinute / periodMinutes) - periods) * periodMinutes;
+  const data = new Float64Array((shards.length + 1) * fields * periods);
+  ring(stream.cloudWatch).copyCompleted(endMinute, periods, data, 0, periods);
+  for (let i = 0; i < shards.length; i++)
+    ring((shards[i] as Shard).metrics.periods).copyCompleted(
+      endMinute,
+      periods,
+      data,
+      (i + 1) * fields * periods,
+      periods,
+    );
+  return { periodMinutes, periods, firstMinute, data };
+}
+
 /**
  * Builds a snapshot of a stream with `seconds` of per-second history and its `hotKeyLimit` hottest keys;
  * undefined if there is no such stream. A pure read of the engine's facts: it changes nothing.
@@ -308,6 +402,9 @@ export function buildStreamSnapshot(
   const n = shards.length;
   const perShard = () => new Float64Array(n);
   const facts = factsOf(stream, engine.now());
+  const infos = describeShards(stream, shards);
+  const carried = carriedPositions(stream, shards, infos, engine.now());
+  const carriedShards = Array.from(carried, (i) => shards[i] as Shard);
   const snapshot: StreamSnapshot = {
     nowMs: engine.now(),
     streamName: stream.name,
@@ -319,7 +416,7 @@ export function buildStreamSnapshot(
     maxRecordSizeKiB: stream.maxRecordSizeKiB,
     createdMs: stream.createdMs,
     writableSinceMs: Number.isFinite(stream.writableSinceMs) ? stream.writableSinceMs : null,
-    shards: describeShards(stream, shards),
+    shards: infos,
     accepted: perShard(),
     acceptedBytes: perShard(),
     throttled: perShard(),
@@ -342,6 +439,26 @@ export function buildStreamSnapshot(
     onDemand: stream.mode === 'ON_DEMAND' ? onDemandOf(engine, stream) : null,
     nextExpiryMs: null,
     totals: { ...stream.totals },
+    cloudWatch: {
+      fields: CLOUDWATCH_FIELDS,
+      shardPositions: carried.slice(),
+      oneMinute: periodSeries(
+        stream,
+        carriedShards,
+        engine.now(),
+        1,
+        ONE_MINUTE_PERIODS_KEPT,
+        (c) => c.oneMinute,
+      ),
+      fiveMinutes: periodSeries(
+        stream,
+        carriedShards,
+        engine.now(),
+        5,
+        FIVE_MINUTE_PERIODS_KEPT,
+        (c) => c.fiveMinutes,
+      ),
+    },
     releasedRecords: stream.releasedRecords,
     detailBudget: stream.detailBudget,
   };

@@ -1,3 +1,4 @@
+import { CloudWatchPeriods } from './cloudWatchMetrics';
 import { hashKeyFromBigInt, ShardLocator } from './hashKey';
 import { HotKeySketch } from './hotKeys';
 import { KeyTable } from './keyTable';
@@ -189,6 +190,8 @@ export class Stream {
   releasedRecords = 0;
   /** Attempts the engine saw, by outcome, since creation (PutRecord + each PutRecords entry). */
   totals = { accepted: 0, throttled: 0, rejected: 0 };
+  /** Stream-level (basic) CloudWatch periods: IncomingRecords/Bytes and WriteProvisionedThroughputExceeded. */
+  readonly cloudWatch = new CloudWatchPeriods();
   readonly arn: string;
 
   readonly name: string;

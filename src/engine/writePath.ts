@@ -1,4 +1,5 @@
 import type { TypedRequest } from './api/validation';
+import { PutOperations } from './cloudWatchMetrics';
 import type { AttemptCounters, EngineState } from './engineState';
 import { errors, type KinesisError } from './errors';
 import { hashKeyAndUtf8Length, hashKeyFromDecimal, MAX_HASH_KEY } from './hashKey';
@@ -30,6 +31,8 @@ export class WritePath {
   lastShardIndex = 0;
   /** Why the last fast-path record returned WRITE_REJECTED, as the Kinesis error PutRecord would give. */
   lastRejection: KinesisError | undefined;
+  /** Where put operations begin and end, for the CloudWatch periods' per-operation statistics. */
+  readonly operations = new PutOperations();
 
   constructor(state: EngineState) {
     this.state = state;
@@ -84,6 +87,7 @@ export class WritePath {
     if (bytes > stream.maxRecordBytes) return this.rejectTooLarge(stream, dataBytes, keyBytes);
     if (!shard.writes.tryTake(this.state.nowMs, bytes)) {
       shard.metrics.recordThrottled(1, bytes);
+      this.operations.count(stream.cloudWatch, shard.metrics, bytes, true, this.state.nowMs);
       if (auto) {
         // counted per shard only
       } else if (explicitHashKey)
@@ -97,6 +101,7 @@ export class WritePath {
     stream.keys.retain(keyId);
     shard.log.append(this.state.nowMs, keyId, dataBytes, payload);
     shard.metrics.recordAccepted(bytes);
+    this.operations.count(stream.cloudWatch, shard.metrics, bytes, false, this.state.nowMs);
     if (auto) {
       // counted per shard only
     } else if (explicitHashKey)
@@ -187,6 +192,7 @@ export class WritePath {
       return this.throttleDirect(stream, shard, partitionKey, bytes, words, explicit);
     shard.log.appendDirect(now, partitionKey, keyBytes, dataBytes, payload);
     shard.metrics.recordAccepted(bytes);
+    this.operations.count(stream.cloudWatch, shard.metrics, bytes, false, now);
     if (stream.recordDistribution === 'AUTO') {
       // An AUTO record was placed in turn, not by a key: counted per shard only.
     } else if (explicit) this.countExplicit(stream, shardIndex, partitionKey, words, 0, bytes);
@@ -236,6 +242,7 @@ export class WritePath {
     explicit: boolean,
   ): number {
     shard.metrics.recordThrottled(1, bytes);
+    this.operations.count(stream.cloudWatch, shard.metrics, bytes, true, this.state.nowMs);
     if (stream.recordDistribution === 'AUTO') {
       // placed in turn, not by a key
     } else if (explicit) this.countExplicit(stream, shard.index, partitionKey, words, 1, bytes);
@@ -280,6 +287,14 @@ export class WritePath {
       shard.metrics.recordAcceptedMany(accepted, accepted * bytesEach);
     }
     if (throttled > 0) shard.metrics.recordThrottled(throttled, throttled * bytesEach);
+    this.operations.countAggregate(
+      stream.cloudWatch,
+      shard.metrics,
+      accepted,
+      accepted * bytesEach,
+      throttled,
+      this.state.nowMs,
+    );
     stream.totals.accepted += accepted;
     stream.totals.throttled += throttled;
     this.counters.accepted += accepted;
@@ -415,6 +430,20 @@ export class WritePath {
     if (refused) throw refused;
     if (request.DryRun === true)
       throw this.state.dryRuns.answer(stream, this.state.nowMs, this.state.accountId);
+    // One put operation: its entries make one sample of each shard they went to (CloudWatch periods).
+    this.operations.begin();
+    try {
+      return this.putRecordsEntries(stream, entries);
+    } finally {
+      this.operations.end(this.state.nowMs);
+    }
+  }
+
+  /** PutRecords' entries, each routed, throttled or stored on its own [model §4]. */
+  private putRecordsEntries(
+    stream: Stream,
+    entries: { PartitionKey: string; Data: Uint8Array; ExplicitHashKey?: string }[],
+  ): Record<string, unknown> {
     let failed = 0;
     const results = entries.map((entry) => {
       const key = entry.PartitionKey ?? '';

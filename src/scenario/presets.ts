@@ -319,4 +319,26 @@ export const PRESETS: readonly (Scenario & { id: string; name: string; lesson: s
       },
     ],
   },
+  {
+    id: 'cloudwatch-40-percent',
+    name: 'Throttled while CloudWatch says 40 %',
+    lesson:
+      "One shard; \"app\" sends a steady 350 records/s, plus a batch job's burst of 3,000 records/s for the first 3 s of every virtual minute. The burst throttles (Throttling, per second), yet CloudWatch's 1-minute IncomingRecords Sum ÷ 60 s stays near 40 % of 1,000 records/s: a minute's sum hides its seconds, and it counts accepted records only. Turn on the CloudWatch lens and wait for a whole virtual minute.",
+    version: SCENARIO_VERSION,
+    seed: 14,
+    speed: 1,
+    stream: stream(1),
+    producers: [
+      {
+        running: true,
+        spec: producer({
+          name: 'app',
+          rate: 350,
+          // 3 s at 3,000 records/s from :00 of each virtual minute (rateShape.ts).
+          rateShape: { kind: 'periodicBurst', periodMs: 60_000, burstMs: 3000, burstRate: 3000 },
+          distribution: { kind: 'uniform', keyCount: 1000 },
+        }),
+      },
+    ],
+  },
 ];

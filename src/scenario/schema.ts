@@ -85,6 +85,19 @@ export const producerSchema = z.strictObject({
     .max(366 * 24 * 3_600_000)
     .optional(),
   distribution: distributionSchema,
+  /** A burst every cycle on top of `rate` (engine/producers/rateShape.ts checks the rest). */
+  rateShape: z
+    .strictObject({
+      kind: z.literal('periodicBurst'),
+      periodMs: z.number().int().min(1000).max(3_600_000), // RATE_SHAPE_MAX_PERIOD_MS
+      burstMs: z.number().int().gt(0),
+      burstRate: z.number().gt(0).max(10_000_000),
+    })
+    .refine(
+      (shape) => shape.burstMs < shape.periodMs,
+      'rateShape.burstMs must be less than rateShape.periodMs',
+    )
+    .optional(),
 });
 
 const shardId = z.string().min(1).max(128);

@@ -172,7 +172,13 @@ export function ProducersPanel() {
    * The producer being edited (its id, whether it was a burst, and the generation of the simulation it
    * belongs to: a save after a scenario replaced it is refused, not applied to the new one), or null.
    */
-  const [editing, setEditing] = useState<{ id: number; burst: boolean; generation: number } | null>(null);
+  const [editing, setEditing] = useState<{
+    id: number;
+    burst: boolean;
+    generation: number;
+    /** cwlens: the producer's rate shape (bursts each cycle), kept by an edit: the form has no field for it. */
+    rateShape?: ProducerSpec['rateShape'];
+  } | null>(null);
   const set = (field: keyof FormState) => (e: { target: { value: string } }) =>
     setForm({ ...form, [field]: e.target.value });
 
@@ -183,7 +189,9 @@ export function ProducersPanel() {
   const submit = (burst: boolean) => (e?: FormEvent) => {
     e?.preventDefault();
     if (editing) {
-      actions.updateProducer(editing.id, specOf(form, editing.burst), editing.generation);
+      const spec = specOf(form, editing.burst);
+      if (editing.rateShape && spec.rate !== 'burst') spec.rateShape = editing.rateShape;
+      actions.updateProducer(editing.id, spec, editing.generation);
       setEditing(null);
       setForm((f) => ({ ...f, name: freeName() }));
       return;
@@ -214,7 +222,7 @@ export function ProducersPanel() {
     setForm((f) => ({ ...f, name: nextProducerName(taken) }));
   };
   const edit = (id: number, spec: ProducerSpec, generation: number) => {
-    setEditing({ id, burst: spec.rate === 'burst', generation });
+    setEditing({ id, burst: spec.rate === 'burst', generation, rateShape: spec.rateShape });
     setForm(formOf(spec));
   };
   const k = form.kind;
@@ -312,6 +320,14 @@ export function ProducersPanel() {
         ) : null}
         {editing ? (
           <>
+            {editing.rateShape ? (
+              <p className="muted wide">
+                Keeps its bursts of {formatCount(editing.rateShape.burstRate)} records/s for the first{' '}
+                {formatCount(editing.rateShape.burstMs / 1000)} s of every{' '}
+                {formatCount(editing.rateShape.periodMs / 1000)} s (set in its scenario file); Rate applies
+                the rest of the time.
+              </p>
+            ) : null}
             {editing.burst ? (
               <label>
                 Burst records

@@ -1,11 +1,14 @@
 // Types only: the UI side may name engine types, but never runs engine code (it lives in the worker).
 
+export type { CloudWatchField } from '../engine/cloudWatchMetrics';
 export type { KeyRate, ShardDiagnosis } from '../engine/diagnosis';
 export type { KeyInspection } from '../engine/inspect';
 export type { ThrottleModel as ThrottleModelName } from '../engine/limits';
 export type { KeyDistribution } from '../engine/producers/keyDistribution';
 export type { ProducerSpec, ProducerTotals } from '../engine/producers/producerSet';
 export type {
+  CloudWatchPeriodSeries,
+  CloudWatchSnapshot,
   HotKeyInfo,
   LineageShard,
   PendingReshardInfo,

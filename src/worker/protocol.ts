@@ -254,6 +254,8 @@ export function snapshotTransferables(snapshot: SimulationSnapshot): ArrayBuffer
     stream.retainedBytes,
     stream.countOnly,
     ...Object.values(stream.series),
+    stream.cloudWatch.oneMinute.data,
+    stream.cloudWatch.fiveMinutes.data,
   ];
   // The series share one buffer: list each buffer once (a duplicate makes postMessage throw).
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];

@@ -364,6 +364,27 @@ export const LESSONS: readonly Lesson[] = [
       pauseWhen: { kind: 'diagnosis', verdict: 'hotKey' },
     },
   ]),
+
+  lesson('cloudwatch-40-percent', 'Throttled while CloudWatch says 40 %', preset('cloudwatch-40-percent'), [
+    {
+      caption:
+        "One shard and one producer: a steady load, plus a burst at the top of every virtual minute, as a batch job would send. Press Space and watch Write throughput. The lesson pauses at the first throttled record: {shard} at {time}. Predict: what will CloudWatch's one-minute metrics say about this minute?",
+      actions: [{ type: 'play' }],
+      pauseWhen: { kind: 'shardThrottles' },
+    },
+    {
+      caption:
+        'Turn on the CloudWatch lens (the switch on Write throughput). The lesson plays on and pauses after 60 virtual seconds, once the minute of that burst is complete. Read CloudWatch IncomingRecords: Sum ÷ 60 s against the line of 1,000 records/s, next to the busiest second of the same minute, and its data table.',
+      actions: [{ type: 'play' }],
+      pauseWhen: { kind: 'afterSeconds', seconds: 60 },
+    },
+    {
+      caption:
+        "Why CloudWatch looks calm: a minute's Sum spreads a burst of a few seconds over 60, and IncomingRecords counts accepted records only — the throttled ones are WriteProvisionedThroughputExceeded (the lens on Throttling). Try the Statistic menu: Maximum is the most records in a single put operation, not per second. Then Metrics of: stream (basic) shows what you see without enhanced shard-level metrics.",
+      actions: [{ type: 'play' }],
+      pauseWhen: { kind: 'afterSeconds', seconds: 60 },
+    },
+  ]),
 ];
 
 /** The built-in lesson with this id, or undefined. */

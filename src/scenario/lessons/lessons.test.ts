@@ -205,7 +205,41 @@ const CLAIMS: Record<string, Claim[]> = {
         'hot-key',
       ),
   ],
+  'cloudwatch-40-percent': [
+    (h) => expect(pauseOf(h)?.shardId).toBe('shardId-000000000000'),
+    (h) => expectCloudWatchHidesTheBurst(h),
+    (h) => {
+      const minute = expectCloudWatchHidesTheBurst(h);
+      // One shard: the stream-level (basic) Sum is the shard's.
+      expect(cloudWatchAt(h, 0, 'incomingRecords', minute)).toBe(
+        cloudWatchAt(h, 1, 'incomingRecords', minute),
+      );
+    },
+  ],
 };
+
+/** A field of the snapshot's 1-minute CloudWatch period `p` for row `row` (0 = stream, 1 = first shard carried). */
+function cloudWatchAt(h: Harness, row: number, field: string, p: number): number {
+  const cw = h.snapshot().stream?.cloudWatch;
+  if (!cw) throw new Error('no stream');
+  const f = (cw.fields as readonly string[]).indexOf(field);
+  return cw.oneMinute.data[(row * cw.fields.length + f) * cw.oneMinute.periods + p] ?? Number.NaN;
+}
+
+/**
+ * What the CloudWatch lesson's captions claim of the newest complete minute: its IncomingRecords Sum ÷ 60 s
+ * is under the 1,000 records/s limit while its busiest second asked more and records were throttled.
+ * Returns that period's index.
+ */
+function expectCloudWatchHidesTheBurst(h: Harness): number {
+  const p = (h.snapshot().stream?.cloudWatch.oneMinute.periods ?? 0) - 1;
+  expect(cloudWatchAt(h, 1, 'incomingRecords', p) / 60).toBeGreaterThan(0);
+  expect(cloudWatchAt(h, 1, 'incomingRecords', p) / 60).toBeLessThan(1000);
+  expect(cloudWatchAt(h, 1, 'peakSecondRecords', p)).toBeGreaterThan(1000);
+  expect(cloudWatchAt(h, 1, 'throttledRecords', p)).toBeGreaterThan(0);
+  expect(cloudWatchAt(h, 1, 'throttledSeconds', p)).toBeGreaterThan(0);
+  return p;
+}
 
 function runLesson(lesson: Lesson, claims: Claim[]): Harness {
   const h = lessonHost();

@@ -4,14 +4,17 @@ import { ErrorLog } from '../ErrorLog';
 import { formatCount } from '../format';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
+import { CloudWatchLensPanel, CloudWatchLensSwitch, useLensOn } from './CloudWatchLens';
 import { MAX_LINES, recentSum, seriesCsv, timeRows, topShards } from './chartData';
 import { useChartFontPx } from './chartFont';
-import { useChartHeight } from './chartHeight';
+import { useChartHeight, useOnStage } from './chartHeight';
 import { shardLinesChart } from './ShardLinesChart';
 import { useTimeWindow } from './useTimeWindow';
 
 /** ProvisionedThroughputExceededException per shard per virtual second, and the latest error messages. */
 export const ThrottlingChart = memo(function ThrottlingChart() {
+  const lensOn = useLensOn();
+  const onStage = useOnStage();
   const plotHeight = useChartHeight(220);
   const stream = useViewStream();
   const fontPx = useChartFontPx();
@@ -28,6 +31,9 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
   }, [stream, from]);
   if (!stream || !view || !timeSpan) return null;
   const throttledShards = stream.shards.filter((s) => (view.recent[s.position] ?? 0) > 0).length;
+  // The stage has room for one chart: with the lens on, its CloudWatch view takes the place (see ThroughputChart).
+  if (lensOn && onStage)
+    return <CloudWatchLensPanel metric="WriteProvisionedThroughputExceeded" height={plotHeight} withSwitch />;
   return (
     <>
       <ChartFrame
@@ -55,6 +61,7 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
             <AggregateNote what={AGGREGATE_SHARD_COUNTS} />
           </>
         }
+        actions={<CloudWatchLensSwitch />}
         chart={shardLinesChart({
           stream,
           rows: view.rows,
@@ -88,6 +95,9 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
           </table>
         )}
       />
+      {lensOn ? (
+        <CloudWatchLensPanel metric="WriteProvisionedThroughputExceeded" height={plotHeight} />
+      ) : null}
       <div className="latest-errors">
         <h3 className="subheading">Latest errors, exactly as Kinesis returned them</h3>
         <ErrorLog />

@@ -10,3 +10,8 @@ export const ChartHeightContext = createContext<number | undefined>(undefined);
 export function useChartHeight(normal: number): number {
   return useContext(ChartHeightContext) ?? normal;
 }
+
+/** Whether the chart is drawn where its container decides its height: the presenter stage. */
+export function useOnStage(): boolean {
+  return useContext(ChartHeightContext) !== undefined;
+}
