@@ -1,4 +1,5 @@
 import { errors, type KinesisError } from './errors';
+import { FAULT_ERRORS, FAULT_MAX_DURATION_MS, FAULTS_MAX } from './limits';
 import { SeededRandom } from './random';
 
 /**
@@ -12,11 +13,8 @@ import { SeededRandom } from './random';
  */
 
 /** The errors a fault answers with: Kinesis's throttling error, or its 500 server error. */
-export type FaultError = 'ProvisionedThroughputExceededException' | 'InternalFailure';
-export const FAULT_ERRORS: readonly FaultError[] = [
-  'ProvisionedThroughputExceededException',
-  'InternalFailure',
-];
+export type FaultError = (typeof FAULT_ERRORS)[number];
+export { FAULT_ERRORS, FAULT_MAX_DURATION_MS, FAULTS_MAX };
 
 /**
  * A fault: `sharePercent` (0–100) of PutRecord and PutRecords calls from `startMs` (virtual epoch ms) for
@@ -30,11 +28,6 @@ export interface FaultSpec {
   streamName?: string;
 }
 
-/** The longest fault window, virtual ms (one year: a window past any jump a person makes). */
-export const FAULT_MAX_DURATION_MS = 366 * 24 * 3_600_000;
-/** Faults held at once. */
-export const FAULTS_MAX = 8;
-
 /** A fault and what it did: calls answered with its error, and the records those calls carried. */
 export interface FaultStatus {
   spec: FaultSpec;
@@ -45,7 +38,7 @@ export interface FaultStatus {
 /** Checks a fault spec; returns [field, message] for the first problem, or undefined. */
 export function faultProblem(spec: FaultSpec): [string, string] | undefined {
   if (typeof spec !== 'object' || spec === null) return ['fault', 'a fault must be an object'];
-  if (!FAULT_ERRORS.includes(spec.error))
+  if (!(FAULT_ERRORS as readonly string[]).includes(spec.error))
     return ['error', 'error must be ProvisionedThroughputExceededException or InternalFailure'];
   if (!Number.isFinite(spec.sharePercent) || spec.sharePercent < 0 || spec.sharePercent > 100)
     return ['sharePercent', 'share must be from 0 to 100 %'];

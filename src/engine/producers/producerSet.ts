@@ -488,15 +488,14 @@ export class ProducerSet {
           at,
           this.retryingUntil(at).filter((p) => aggregated.includes(p)),
         );
-      // Retries due in the step go out before the step's new records.
-      for (const p of this.retryingUntil(at)) if (!aggregated.includes(p)) this.sendRetries(p, at);
+      // Producers that only retry (stopped, finished or a burst): their retries due in the step.
+      for (const p of this.retryingUntil(at))
+        if (!aggregated.includes(p) && !steady.includes(p)) this.sendStep(p, 0, at);
       for (const p of steady) {
         if (aggregated.includes(p)) continue;
         const n = this.due(p, at);
-        if (n > 0) {
-          this.setAggregated(p, false);
-          this.sendRecords(p, n);
-        }
+        if (n > 0) this.setAggregated(p, false);
+        this.sendStep(p, n, at);
         if (p.buffered > 0 && at - p.bufferedSinceMs >= PUT_RECORDS_LINGER_MS) this.flush(p);
         this.finishIfDone(p, at);
       }
@@ -893,32 +892,48 @@ export class ProducerSet {
   }
 
   /**
-   * Sends, record by record, the producer's retries due at or before `atMs` (they arrive now): as PutRecord
-   * calls, or PutRecords calls of up to batchSize entries in the order they fell due. Retries waiting as
-   * counts (past RETRY_DETAIL_BUDGET) go out in aggregate.
+   * Sends a step's `n` new records and, record by record, the producer's retries due by `atMs`, interleaved
+   * in proportion: all arrive at this instant, in no particular order (retries first would take every token
+   * a throttled shard earned, new records first every one). Retries go as PutRecord calls, or PutRecords
+   * calls of up to batchSize entries in the order they fell due; those waiting as counts (past
+   * RETRY_DETAIL_BUDGET) go out in aggregate.
    */
-  private sendRetries(p: Running, atMs: number): void {
-    const slots = p.queue.takeDue(atMs);
+  private sendStep(p: Running, n: number, atMs: number): void {
+    const slots = p.queue.nextDueMs <= atMs ? p.queue.takeDue(atMs) : [];
+    if (slots.length === 0) {
+      if (n > 0) this.sendRecords(p, n);
+      return;
+    }
     const records: WaitingRecord[] = [];
     const counts: WaitingCount[] = [];
     for (const slot of slots) {
       for (const w of slot.records) records.push(w);
       for (const c of slot.counts) counts.push(c);
     }
-    if (records.length > 0) this.retryRecords(p, records);
     if (counts.length > 0) this.sendAggregatedCounts([], this.engine.now(), [[p, counts]]);
+    const per = p.spec.api === 'PutRecord' ? 1 : p.spec.batchSize;
+    const chunks = Math.ceil(records.length / per);
+    let sent = 0;
+    for (let j = 0; j < chunks; j++) {
+      const upTo = Math.round((n * (j + 1)) / (chunks + 1));
+      if (upTo > sent) this.sendRecords(p, upTo - sent);
+      sent = Math.max(sent, upTo);
+      this.retryRecords(p, records, j * per, Math.min(records.length, (j + 1) * per));
+    }
+    if (n > sent) this.sendRecords(p, n - sent);
   }
 
-  private retryRecords(p: Running, records: WaitingRecord[]): void {
+  /** Sends waiting records [from, to) as one PutRecords call, or as PutRecord calls. */
+  private retryRecords(p: Running, records: WaitingRecord[], from: number, to: number): void {
     const engine = this.engine;
     const stream = this.stream;
     const t = p.totals;
     const r = t.retries;
     const now = engine.now();
     const putRecord = p.spec.api === 'PutRecord';
-    const per = putRecord ? 1 : p.spec.batchSize;
-    for (let i = 0; i < records.length; i += per) {
-      const end = Math.min(records.length, i + per);
+    const per = putRecord ? 1 : to - from;
+    for (let i = from; i < to; i += per) {
+      const end = Math.min(to, i + per);
       const size = end - i;
       this.attempt(p, size);
       t.requests += 1;
@@ -1117,6 +1132,8 @@ export class ProducerSet {
     for (const [p] of due) producers.push(p);
     for (const [p] of retries) if (!producers.includes(p)) producers.push(p);
     const dueOf = new Map<Running, number>(due);
+    // Records an injected fault failed: queued for a retry once the step's outcomes are known.
+    const faulted: [Running, WaitingCount][] = [];
     for (const p of producers) {
       const n = dueOf.get(p) ?? 0;
       const firstPart = parts;
@@ -1208,7 +1225,7 @@ export class ProducerSet {
           demandBytes[shard] = (demandBytes[shard] as number) - share * bytesEach;
           partCount[i] = count - share;
           const w = partWaiting[i];
-          this.queueCounts(
+          faulted.push([
             p,
             {
               shard,
@@ -1219,8 +1236,7 @@ export class ProducerSet {
               kind,
               bySdk: true,
             },
-            false,
-          );
+          ]);
         }
       }
     }
@@ -1287,6 +1303,9 @@ export class ProducerSet {
       else r.deliveredFirst += acc;
       r.delayCounts[bucket] = (r.delayCounts[bucket] as number) + acc;
     }
+    // A call that succeeded refills the SDK's retry quota (to at least INITIAL_RETRY_TOKENS).
+    for (const p of succeeded) if (p.policy.quota) p.quota.recordSuccess(undefined);
+    for (const [p, failed] of faulted) this.queueCounts(p, failed, succeeded.has(p));
     for (let i = 0; i < parts; i++) {
       const throttled = throttledOf[i] as number;
       if (throttled <= 0) continue;
@@ -1308,10 +1327,30 @@ export class ProducerSet {
     }
     // Heavy keys feed the hot-key counters with their expected share, throttled as their shard was (AUTO
     // records are placed by no key, so none is counted).
-    for (const [p, n] of this.stream.recordDistribution === 'AUTO' ? [] : due) {
+    // Retried records count too, as their shard's share of each key (they kept their keys).
+    const retriedOn = new Map<Running, Map<number, number>>();
+    for (let i = 0; i < parts; i++) {
+      if (partWaiting[i] === undefined) continue;
+      const p = partProducer[i] as Running;
+      const byShard = retriedOn.get(p) ?? new Map<number, number>();
+      const shard = partShard[i] as number;
+      byShard.set(shard, (byShard.get(shard) ?? 0) + (partCount[i] as number));
+      retriedOn.set(p, byShard);
+    }
+    for (const p of this.stream.recordDistribution === 'AUTO' ? [] : producers) {
+      const n = dueOf.get(p) ?? 0;
       const each = p.bytesEach;
+      const byShard = retriedOn.get(p);
+      let shardWeight: Map<number, number> | undefined;
+      if (byShard) {
+        const { shards, weights } = p.sampler.shardWeights();
+        shardWeight = new Map();
+        for (let i = 0; i < shards.length; i++) shardWeight.set(shards[i] as number, weights[i] as number);
+      }
       for (const key of p.sampler.heavyKeys()) {
-        const expected = n * key.weight;
+        const retried = byShard?.get(key.shardIndex) ?? 0;
+        const weightOfShard = shardWeight?.get(key.shardIndex) ?? 0;
+        const expected = n * key.weight + (weightOfShard > 0 ? (retried * key.weight) / weightOfShard : 0);
         const count = Math.floor(expected + random.next());
         const d = demand[key.shardIndex] ?? 0;
         if (count <= 0 || accepted[key.shardIndex] === -1 || d === 0) continue;

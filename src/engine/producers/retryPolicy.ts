@@ -1,3 +1,19 @@
+import {
+  DELAY_BUCKET_BOUNDS_MS,
+  JITTER_KINDS,
+  RETRY_CUSTOM_MAX_ATTEMPTS,
+  RETRY_CUSTOM_MAX_BASE_MS,
+  RETRY_CUSTOM_MAX_CAP_MS,
+  SDK_DEFAULT_MAX_ATTEMPTS,
+  SDK_DEFAULT_RETRY_DELAY_BASE_MS,
+  SDK_INITIAL_RETRY_TOKENS,
+  SDK_MAXIMUM_RETRY_DELAY_MS,
+  SDK_NO_RETRY_INCREMENT,
+  SDK_RETRY_COST,
+  SDK_THROTTLING_RETRY_DELAY_BASE_MS,
+  SDK_TIMEOUT_RETRY_COST,
+} from '../limits';
+
 /**
  * How a simulated producer retries a failed write: the AWS SDK for JavaScript v3's standard retry strategy,
  * no retries, or a custom backoff. Pure functions of a policy and a uniform draw, so the per-record path
@@ -19,26 +35,21 @@
  *   THROTTLING_ERROR_CODE [model §6]; HTTP 500 (InternalFailure) is a TRANSIENT_ERROR_STATUS_CODE.
  */
 
-/** attempts in all (first + retries) of the SDK's standard mode (smithy util-retry config.ts). */
-export const SDK_DEFAULT_MAX_ATTEMPTS = 3;
-/** Delay base of a retry after a non-throttling (transient) error, ms (util-retry constants.ts). */
-export const SDK_DEFAULT_RETRY_DELAY_BASE_MS = 100;
-/** Delay base of a retry after a throttling error, ms (util-retry constants.ts). */
-export const SDK_THROTTLING_RETRY_DELAY_BASE_MS = 500;
-/** The longest delay between attempts, ms (util-retry MAXIMUM_RETRY_DELAY). */
-export const SDK_MAXIMUM_RETRY_DELAY_MS = 20_000;
-/** The retry quota a client starts with (util-retry INITIAL_RETRY_TOKENS). */
-export const SDK_INITIAL_RETRY_TOKENS = 500;
-/** What a retry after a throttling error takes from the quota (util-retry RETRY_COST). */
-export const SDK_RETRY_COST = 5;
-/** What a retry after a transient error (timeout, HTTP 500–504) takes from the quota (TIMEOUT_RETRY_COST). */
-export const SDK_TIMEOUT_RETRY_COST = 10;
-/** What a success without a retry gives back to the quota (util-retry NO_RETRY_INCREMENT). */
-export const SDK_NO_RETRY_INCREMENT = 1;
+export {
+  DELAY_BUCKET_BOUNDS_MS,
+  JITTER_KINDS,
+  SDK_DEFAULT_MAX_ATTEMPTS,
+  SDK_DEFAULT_RETRY_DELAY_BASE_MS,
+  SDK_INITIAL_RETRY_TOKENS,
+  SDK_MAXIMUM_RETRY_DELAY_MS,
+  SDK_NO_RETRY_INCREMENT,
+  SDK_RETRY_COST,
+  SDK_THROTTLING_RETRY_DELAY_BASE_MS,
+  SDK_TIMEOUT_RETRY_COST,
+};
 
 /** How a delay is spread: full jitter (the SDK's), equal jitter (half fixed, half random) or none. */
-export type JitterKind = 'full' | 'equal' | 'none';
-export const JITTER_KINDS: readonly JitterKind[] = ['full', 'equal', 'none'];
+export type JitterKind = (typeof JITTER_KINDS)[number];
 
 /**
  * A producer's retry policy. `sdkDefault` is the AWS SDK for JavaScript v3's standard mode; `custom` is a
@@ -50,12 +61,6 @@ export type RetryPolicy =
   | { kind: 'sdkDefault' }
   | { kind: 'custom'; maxAttempts: number; baseMs: number; capMs: number; jitter: JitterKind };
 
-export const RETRY_POLICY_KINDS = ['none', 'sdkDefault', 'custom'] as const;
-/** Bounds of a custom policy (Shardlab's: enough to compare policies, small enough to bound what waits). */
-export const CUSTOM_MAX_ATTEMPTS = 10;
-export const CUSTOM_MAX_BASE_MS = 10_000;
-export const CUSTOM_MAX_CAP_MS = SDK_MAXIMUM_RETRY_DELAY_MS;
-
 /** Why a write failed, as the SDK classifies it: THROTTLING (PTEE) or TRANSIENT (InternalFailure, HTTP 500). */
 export type FailureKind = 'throttling' | 'transient';
 
@@ -65,13 +70,14 @@ export function retryPolicyProblem(policy: RetryPolicy): [string, string] | unde
   if (policy.kind === 'none' || policy.kind === 'sdkDefault') return undefined;
   if (policy.kind !== 'custom') return ['retry', 'retry policy must be none, sdkDefault or custom'];
   const { maxAttempts, baseMs, capMs, jitter } = policy;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > CUSTOM_MAX_ATTEMPTS)
-    return ['retryMaxAttempts', `attempts must be a whole number from 1 to ${CUSTOM_MAX_ATTEMPTS}`];
-  if (!Number.isFinite(baseMs) || baseMs < 1 || baseMs > CUSTOM_MAX_BASE_MS)
-    return ['retryBaseMs', `backoff base must be from 1 to ${CUSTOM_MAX_BASE_MS} ms`];
-  if (!Number.isFinite(capMs) || capMs < baseMs || capMs > CUSTOM_MAX_CAP_MS)
-    return ['retryCapMs', `backoff cap must be from the base to ${CUSTOM_MAX_CAP_MS} ms`];
-  if (!JITTER_KINDS.includes(jitter)) return ['retryJitter', 'jitter must be full, equal or none'];
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > RETRY_CUSTOM_MAX_ATTEMPTS)
+    return ['retryMaxAttempts', `attempts must be a whole number from 1 to ${RETRY_CUSTOM_MAX_ATTEMPTS}`];
+  if (!Number.isFinite(baseMs) || baseMs < 1 || baseMs > RETRY_CUSTOM_MAX_BASE_MS)
+    return ['retryBaseMs', `backoff base must be from 1 to ${RETRY_CUSTOM_MAX_BASE_MS} ms`];
+  if (!Number.isFinite(capMs) || capMs < baseMs || capMs > RETRY_CUSTOM_MAX_CAP_MS)
+    return ['retryCapMs', `backoff cap must be from the base to ${RETRY_CUSTOM_MAX_CAP_MS} ms`];
+  if (!(JITTER_KINDS as readonly string[]).includes(jitter))
+    return ['retryJitter', 'jitter must be full, equal or none'];
   return undefined;
 }
 
@@ -204,13 +210,6 @@ export class RetryQuota {
   }
 }
 
-/**
- * End-to-end delay histogram bounds (arrival − first attempt), ms: bucket 0 holds delays of 0 (delivered at
- * the first attempt), bucket i (1 ≤ i < length) delays in (bounds[i−1], bounds[i]], the last one above.
- */
-export const DELAY_BUCKET_BOUNDS_MS: readonly number[] = [
-  0, 100, 250, 500, 1_000, 2_000, 5_000, 10_000, 20_000,
-];
 /** Buckets of the delay histogram: one per bound and one above the last. */
 export const DELAY_BUCKETS = DELAY_BUCKET_BOUNDS_MS.length + 1;
 
