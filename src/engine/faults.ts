@@ -79,7 +79,22 @@ export class FaultInjector {
       const problem = faultProblem(spec);
       if (problem) return problem;
     }
-    this.faults = specs.map((spec) => ({ spec: { ...spec }, failedCalls: 0, failedRecords: 0 }));
+    // A fault set again as it was keeps what it did (the page sends the whole list when it adds one).
+    const same = (a: FaultSpec, b: FaultSpec) =>
+      a.error === b.error &&
+      a.sharePercent === b.sharePercent &&
+      a.startMs === b.startMs &&
+      a.durationMs === b.durationMs &&
+      a.streamName === b.streamName;
+    const before = this.faults;
+    this.faults = specs.map((spec) => {
+      const kept = before.find((f) => same(f.spec, spec));
+      return {
+        spec: { ...spec },
+        failedCalls: kept?.failedCalls ?? 0,
+        failedRecords: kept?.failedRecords ?? 0,
+      };
+    });
     return undefined;
   }
 
