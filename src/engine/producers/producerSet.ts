@@ -245,6 +245,8 @@ export class ProducerSet {
   private readonly stream: Stream;
   /** Records per PRODUCER_STEP_MS above which a producer is simulated in aggregate. */
   aggregateThreshold = 2_000;
+  /** Records waiting for a retry kept record by record, across producers (see RETRY_DETAIL_BUDGET). */
+  retryDetailBudget = RETRY_DETAIL_BUDGET;
   // Staging for PutRecords requests whose entries could be refused whole (large records only).
   private readonly stagedData = new Float64Array(PUT_RECORDS_MAX_ENTRIES);
   private readonly stagedKeyBytes = new Float64Array(PUT_RECORDS_MAX_ENTRIES);
@@ -736,7 +738,7 @@ export class ProducerSet {
     r.retried++;
     const dueMs = this.retryAtMs(p, 1, kind);
     const stream = this.stream;
-    if (this.waitingTally.detailed >= RETRY_DETAIL_BUDGET) {
+    if (this.waitingTally.detailed >= this.retryDetailBudget) {
       const keyBytes =
         sample.key === undefined
           ? (stream.keys.utf8Bytes[sample.keyId] as number)

@@ -136,6 +136,24 @@ describe('retries on a throttled shard', () => {
   });
 });
 
+describe('memory stays within a budget', () => {
+  it('past the record-by-record budget, failed records wait as counts per shard, with the same totals', () => {
+    const spec = { ...overLimit, retry: SDK };
+    const detailed = run(spec, 12_000).totals;
+    const { producers } = setup(1, 3);
+    producers.aggregateThreshold = Number.POSITIVE_INFINITY;
+    producers.retryDetailBudget = 50;
+    producers.add(spec);
+    for (let t = 0; t < 12_000; t += 100) producers.advance(100);
+    const [counted] = producers.totals();
+    if (!counted) throw new Error('no producer');
+    expectConserved(counted);
+    expect(counted.retries.waiting).toBe(0);
+    expect(Math.abs(counted.accepted - detailed.accepted)).toBeLessThanOrEqual(0.02 * detailed.accepted);
+    expect(counted.retries.retryAttempts).toBeGreaterThan(0);
+  });
+});
+
 describe('retries in aggregate (a jump)', () => {
   it('agree with record-by-record retries and conserve exactly', () => {
     // A minute over the limit: in aggregate a retry waits for the next whole second (steps are seconds),
