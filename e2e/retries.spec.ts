@@ -60,8 +60,11 @@ test('SDK default retries on a throttled shard: amplification above 1 and fewer 
   expect(sdk.dropped).toBeLessThan(none.dropped);
   expect(none.amplification).toBeGreaterThan(1); // attempts per delivered record: the dropped ones count too
   // The charts come with their data tables.
+  await page.getByText('Retry charts: end-to-end delay and attempts per 100 ms').click();
   await expect(page.getByRole('heading', { name: 'End-to-end delay of delivered records' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Attempts per 100 ms' })).toBeVisible();
+  await page.getByRole('button', { name: 'Show End-to-end delay of delivered records data table' }).click();
+  await expect(page.getByRole('table', { name: 'End-to-end delay data' })).toContainText('0 (first attempt)');
   expect(problems).toEqual([]);
 });
 

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useSim } from '../state/SimStoreProvider';
 import { selectLimits } from '../state/selectors';
 import type { SimState } from '../state/store';
@@ -23,6 +24,7 @@ export function amplificationText(p: ProducerTotals): string {
 export function RetryStats() {
   const producers = useSim(selectProducers);
   const limits = useSim(selectLimits)?.retry;
+  const [chartsOpen, setChartsOpen] = useState(false);
   if (!producers || producers.length === 0 || !limits) return null;
   return (
     <section className="retry-stats" aria-labelledby="retry-stats-heading">
@@ -82,8 +84,16 @@ export function RetryStats() {
         {formatCount(limits.sdkInitialTokens)} tokens ({limits.sdkRetryCost} a throttling retry,{' '}
         {limits.sdkTimeoutRetryCost} a transient one).
       </p>
-      <RetryDelayChart producers={producers} boundsMs={limits.delayBucketBoundsMs} />
-      <AttemptLanesChart producers={producers} laneMs={limits.laneMs} />
+      <details onToggle={(e) => setChartsOpen(e.currentTarget.open)}>
+        <summary>Retry charts: end-to-end delay and attempts per {formatCount(limits.laneMs)} ms</summary>
+        {/* Drawn only while open: two more charts at ten snapshots a second cost the page when unread. */}
+        {chartsOpen ? (
+          <>
+            <RetryDelayChart producers={producers} boundsMs={limits.delayBucketBoundsMs} />
+            <AttemptLanesChart producers={producers} laneMs={limits.laneMs} />
+          </>
+        ) : null}
+      </details>
     </section>
   );
 }

@@ -522,7 +522,7 @@ describe('fault injection through the host', () => {
     host.handle({
       type: 'loadScenario',
       requestId: 5,
-      scenario: { ...scenario, faults: [{ ...scenario.faults[0], sharePercent: -1 }] },
+      scenario: { ...scenario, faults: scenario.faults.map((f) => ({ ...f, sharePercent: -1 })) },
     });
     expect(results().at(-1)).toMatchObject({ ok: false });
     expect(host.snapshot().scenario.faults).toEqual(scenario.faults);
