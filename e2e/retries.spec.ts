@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { digits, open } from './pageHelpers';
+import { axeViolations, digits, open } from './pageHelpers';
 
 // Issue 14: a producer with the AWS SDK's default retries on a throttled shard reaches Kinesis more than
 // once per record (amplification > 1) and drops fewer records than one that sends each record once.
@@ -65,6 +65,9 @@ test('SDK default retries on a throttled shard: amplification above 1 and fewer 
   await expect(page.getByRole('heading', { name: 'Attempts per 100 ms' })).toBeVisible();
   await page.getByRole('button', { name: 'Show End-to-end delay of delivered records data table' }).click();
   await expect(page.getByRole('table', { name: 'End-to-end delay data' })).toContainText('0 (first attempt)');
+  await page.getByRole('button', { name: 'Show Attempts per 100 ms data table' }).click();
+  await expect(page.getByRole('table', { name: 'Attempts per lane data' })).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
   expect(problems).toEqual([]);
 });
 
@@ -96,6 +99,7 @@ test('fault injection: a labelled control that shows its window and how many cal
   await faults.getByRole('button', { name: 'Inject fault' }).click();
   await expect(page.getByText(/Invalid fault.*share must be from 0 to 100 %/)).toBeVisible();
   await expect(table.getByRole('row')).toHaveCount(2);
+  expect(await axeViolations(page)).toEqual([]);
   await faults.getByRole('button', { name: 'Clear faults' }).click();
   await expect(page.getByText('No faults set.')).toBeVisible();
   expect(problems).toEqual([]);
