@@ -493,7 +493,12 @@ export class ProducerSet {
       // Producers that only retry (stopped, finished or a burst): their retries due in the step.
       for (const p of this.retryingUntil(at))
         if (!aggregated.includes(p) && !steady.includes(p)) this.sendStep(p, 0, at);
-      for (const p of steady) {
+      // Producers take turns at going first: a step's records all arrive at one instant, and the first to
+      // write takes every token a shard earned since the last step (producers sharing a throttled shard
+      // would otherwise never share it, and one that retries would lose every retry to one that does not).
+      const first = steady.length > 1 ? this.turn++ % steady.length : 0;
+      for (let i = 0; i < steady.length; i++) {
+        const p = steady[(first + i) % steady.length] as Running;
         if (aggregated.includes(p)) continue;
         const n = this.due(p, at);
         if (n > 0) this.setAggregated(p, false);
@@ -504,6 +509,8 @@ export class ProducerSet {
     }
   }
 
+  /** Which steady producer goes first in the next record-by-record step (they take turns). */
+  private turn = 0;
   /** Virtual ms of the grid retries of a batch fall due on: the current step's length. */
   private stepUnitMs = PRODUCER_STEP_MS;
 

@@ -74,6 +74,26 @@ describe('retries on a throttled shard', () => {
     expect(later.slice(5).reduce((a, b) => a + b, 0)).toBe(0); // none over 2 s (500 + 1,000 ms at most)
   });
 
+  it('side by side on one throttled shard, the producer that retries drops fewer (producers take turns)', () => {
+    for (const order of [
+      ['none', 'sdkDefault'],
+      ['sdkDefault', 'none'],
+    ] as const) {
+      const { producers } = setup(1, 12);
+      producers.aggregateThreshold = Number.POSITIVE_INFINITY;
+      for (const kind of order) producers.add({ ...overLimit, name: kind, retry: { kind } });
+      producers.advance(15_000);
+      const byName = new Map(producers.totals().map((t) => [t.name, t]));
+      const none = byName.get('none');
+      const sdk = byName.get('sdkDefault');
+      if (!none || !sdk) throw new Error('no producers');
+      expectConserved(none);
+      expectConserved(sdk);
+      expect(sdk.retries.dropped).toBeLessThan(none.retries.dropped);
+      expect(sdk.accepted).toBeGreaterThan(none.accepted);
+    }
+  });
+
   it('PutRecords: failed entries are retried by the caller, not the SDK', () => {
     const sdk = run({ ...overLimit, api: 'PutRecords', batchSize: 100, retry: SDK }, 12_000).totals;
     expectConserved(sdk);
