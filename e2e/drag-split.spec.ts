@@ -25,8 +25,7 @@ test('drag on the 2-shard stream’s bar: the exact key while dragging, confirm,
   const y = box.y + box.height / 2;
   await page.mouse.move(box.x + box.width * 0.1, y);
   await page.mouse.down();
-  // A person's drag: the pointer moves over several frames (events all within one frame: see the note on
-  // quick releases in the closing note of stop 16).
+  // A person's drag: the pointer moves over several frames (a quick one is the next test).
   for (let step = 1; step <= 6; step++) {
     await page.mouse.move(box.x + box.width * (0.1 + (0.15 * step) / 6), y);
     await page.waitForTimeout(40);
@@ -75,6 +74,32 @@ test('drag on the 2-shard stream’s bar: the exact key while dragging, confirm,
   await expect(row('shardId-000000000003')).toContainText(`${key}`);
   await expect(row('shardId-000000000003')).toContainText(`${2n ** 127n - 1n}`);
   await expect(keyspace.getByRole('button', { name: /^shardId-00000000000\d: hash keys/ })).toHaveCount(3);
+  expect(problems).toEqual([]);
+});
+
+test('a quick drag (every move and the release within a frame or two) confirms the key under the pointer', async ({
+  page,
+}) => {
+  const problems = await open(page);
+  await page.keyboard.press('k');
+  await expect(page.getByRole('button', { name: '▶ Play' })).toBeVisible();
+  const keyspace = page.getByRole('figure', { name: 'Keyspace' });
+  const segment = keyspace.getByRole('button', { name: /^shardId-000000000000: hash keys 0 to (\d+)/ });
+  await segment.scrollIntoViewIfNeeded();
+  const box = await segment.boundingBox();
+  if (!box) throw new Error('no segment');
+  const end = BigInt(((await segment.getAttribute('aria-label')) ?? '').match(/to (\d+)/)?.[1] ?? '0');
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.1, y);
+  await page.mouse.down();
+  for (let step = 1; step <= 6; step++) await page.mouse.move(box.x + box.width * (0.1 + (0.15 * step) / 6), y);
+  await page.mouse.up();
+  // A quarter of the shard's range, to two pixels.
+  const prompt = keyspace.getByRole('group', { name: 'Confirm split' });
+  await expect(prompt).toContainText('Split shardId-000000000000 at NewStartingHashKey');
+  const key = BigInt(((await prompt.textContent()) ?? '').match(/NewStartingHashKey (\d+)/)?.[1] ?? '0');
+  const pixel = (end + 1n) / BigInt(Math.max(1, Math.floor(box.width)));
+  expect(key > (end + 1n) / 4n - 2n * pixel && key < (end + 1n) / 4n + 2n * pixel).toBe(true);
   expect(problems).toEqual([]);
 });
 

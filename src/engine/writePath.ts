@@ -401,16 +401,15 @@ export class WritePath {
   /** PutRecords [model §4]: whole-request checks first, then each entry; a throttled entry fails alone. */
   putRecords(request: TypedRequest): Record<string, unknown> {
     const stream = this.state.writableStream(request);
-    const entries = (
-      request.Records as { PartitionKey?: string; Data: Uint8Array; ExplicitHashKey?: string }[]
-    ).map((entry) => ({ ...entry, PartitionKey: entry.PartitionKey ?? '' }));
+    const entries = request.Records as { PartitionKey?: string; Data: Uint8Array; ExplicitHashKey?: string }[];
     // Whole-request checks first: one bad entry fails the request, as AWS does.
-    const dataSizes: number[] = [];
-    const keySizes: number[] = [];
-    for (const entry of entries) {
+    const dataSizes: number[] = new Array(entries.length);
+    const keySizes: number[] = new Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as (typeof entries)[number];
       this.checkExplicitHashKey(entry.ExplicitHashKey);
-      dataSizes.push(entry.Data.length);
-      keySizes.push(utf8ByteLength(entry.PartitionKey));
+      dataSizes[i] = entry.Data.length;
+      keySizes[i] = utf8ByteLength(entry.PartitionKey ?? '');
     }
     const refused = this.putRecordsProblem(stream, dataSizes, keySizes, entries.length);
     if (refused) throw refused;
@@ -418,7 +417,7 @@ export class WritePath {
       throw this.state.dryRuns.answer(stream, this.state.nowMs, this.state.accountId);
     let failed = 0;
     const results = entries.map((entry) => {
-      const key = entry.PartitionKey;
+      const key = entry.PartitionKey ?? '';
       const keyBytes = hashKeyAndUtf8Length(key, this.keyWords);
       const shardIndex = this.routeRequestRecord(stream, entry.ExplicitHashKey);
       const shard = stream.shards[shardIndex] as Shard;

@@ -108,4 +108,19 @@ describe('drag-to-split on the keyspace bar', () => {
       `shardId-000000000005 ${key}…${SHARD0_END}`,
     ]);
   });
+
+  it('pointer: a bar that moves under a held pointer (scroll, a scrollbar appearing) still gives the key under it', () => {
+    renderApp({ paused: true });
+    const bar = segment('shardId-000000000000');
+    bar.getBoundingClientRect = () => ({ left: 100, width: 180, top: 0, height: 56 }) as DOMRect;
+    fireEvent.pointerDown(bar, { clientX: 145, button: 0, pointerId: 1 });
+    // The region scrolled 40 px left after the press: the bar now starts at 60 (the shard is 0 … 2^126 − 1).
+    bar.getBoundingClientRect = () => ({ left: 60, width: 180, top: 0, height: 56 }) as DOMRect;
+    fireEvent.pointerMove(bar, { clientX: 105, pointerId: 1 });
+    expect(label()).toHaveTextContent(`NewStartingHashKey ${2n ** 124n}`);
+    fireEvent.pointerUp(bar, { clientX: 150, pointerId: 1 });
+    expect(screen.getByRole('group', { name: 'Confirm split' })).toHaveTextContent(
+      `Split shardId-000000000000 at NewStartingHashKey ${2n ** 125n}?`,
+    );
+  });
 });

@@ -30,6 +30,35 @@ function toWireJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? encodeBase64(v) : v));
 }
 
+/** A PutRecords answer: `{FailedRecordCount, Records}`, each record a success or a failure entry. */
+interface PutRecordsOutput {
+  FailedRecordCount: number;
+  Records: ({ SequenceNumber: string; ShardId: string } | { ErrorCode: string; ErrorMessage: string })[];
+}
+
+/**
+ * The PutRecords answer as JSON, the same text JSON.stringify writes, built by concatenation: a 500-entry
+ * answer is the endpoint's largest per-record cost after parsing, and its success entries hold only digits and
+ * ShardIds (`[a-zA-Z0-9_.-]`), which need no escaping. Failure entries, whose messages carry stream names,
+ * go through JSON.stringify.
+ */
+export function putRecordsJson(output: PutRecordsOutput): string {
+  let json = `{"FailedRecordCount":${output.FailedRecordCount},"Records":[`;
+  const records = output.Records;
+  for (let i = 0; i < records.length; i++) {
+    const entry = records[i] as PutRecordsOutput['Records'][number];
+    if (i > 0) json += ',';
+    json +=
+      'SequenceNumber' in entry && SAFE_TEXT.test(entry.ShardId)
+        ? `{"SequenceNumber":"${entry.SequenceNumber}","ShardId":"${entry.ShardId}"}`
+        : JSON.stringify(entry);
+  }
+  return `${json}]}`;
+}
+
+/** Text JSON writes as it is (no quote, backslash or control character to escape). */
+const SAFE_TEXT = /^[a-zA-Z0-9_.-]*$/;
+
 /** Records a refused request attempted: none for a dry run, which never attempts one. */
 function attemptedRecords(operation: string, parsed: unknown): number {
   if (typeof parsed !== 'object' || parsed === null) return operation === 'PutRecord' ? 1 : 0;
@@ -81,7 +110,12 @@ export function dispatchWire(engine: ShardEngine, target: string, body: string):
     // Only GetRecords returns blobs; the others skip the (slow) replacer.
     return {
       status: 200,
-      body: name === 'GetRecords' ? toWireJson(result.value) : JSON.stringify(result.value),
+      body:
+        name === 'GetRecords'
+          ? toWireJson(result.value)
+          : name === 'PutRecords'
+            ? putRecordsJson(result.value as unknown as PutRecordsOutput)
+            : JSON.stringify(result.value),
     };
   } catch {
     return errorResponse(errors.internalFailure());

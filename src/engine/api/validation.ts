@@ -7,14 +7,17 @@ export type TypedRequest = Record<string, unknown>;
 
 const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
-/** A structure's members as [Name, lowerCamel path segment, shape], computed once per shape. */
-type Member = readonly [string, string, Shape];
+/**
+ * A structure's members as [Name, lowerCamel path segment, shape, the segment after a parent ('.' + it)],
+ * computed once per shape.
+ */
+type Member = readonly [string, string, Shape, string];
 const MEMBERS = new WeakMap<StructureShape, readonly Member[]>();
 function membersOf(shape: StructureShape): readonly Member[] {
   let members = MEMBERS.get(shape);
   if (members === undefined) {
     members = Object.entries(shape.members).map(
-      ([name, member]) => [name, lowerFirst(name), member] as const,
+      ([name, member]) => [name, lowerFirst(name), member, `.${lowerFirst(name)}`] as const,
     );
     MEMBERS.set(shape, members);
   }
@@ -113,7 +116,7 @@ const MAX_ERRORS = 10;
  */
 export function validateRequest(request: TypedRequest, shape: StructureShape): KinesisError | undefined {
   const found: string[] = [];
-  checkMembers(request, shape, '', found);
+  checkMembers(request, shape, false, [], found);
   if (found.length === 0) return undefined;
   const count = Math.min(found.length, MAX_ERRORS);
   return new KinesisError(
@@ -122,9 +125,30 @@ export function validateRequest(request: TypedRequest, shape: StructureShape): K
   );
 }
 
-function checkMembers(value: TypedRequest, shape: StructureShape, parent: string, found: string[]): void {
-  for (const [name, lowered, member] of membersOf(shape)) {
-    checkMember(value[name], member, parent === '' ? lowered : parent + lowered, found);
+/**
+ * A member's path as Coral prints it, kept as segments and joined only when a check fails (a 500-entry
+ * PutRecords would otherwise build 2,000 path strings per call): a string is a member segment, a number n a
+ * list item (`.n.member`).
+ */
+type Path = (string | number)[];
+
+function pathText(path: Path): string {
+  let text = '';
+  for (const segment of path) text += typeof segment === 'number' ? `.${segment}.member` : segment;
+  return text;
+}
+
+function checkMembers(
+  value: TypedRequest,
+  shape: StructureShape,
+  nested: boolean,
+  path: Path,
+  found: string[],
+): void {
+  for (const [name, lowered, member, dotted] of membersOf(shape)) {
+    path.push(nested ? dotted : lowered);
+    checkMember(value[name], member, path, found);
+    path.pop();
   }
 }
 
@@ -152,9 +176,11 @@ function patternOf(pattern: string): RegExp {
 }
 
 /** Records one constraint failure (Coral lists at most MAX_ERRORS). */
-function fail(found: string[], value: unknown, shape: Shape, path: string, rule: string): void {
+function fail(found: string[], value: unknown, shape: Shape, path: Path, rule: string): void {
   if (found.length < MAX_ERRORS)
-    found.push(`Value ${describeValue(value, shape)} at '${path}' failed to satisfy constraint: ${rule}`);
+    found.push(
+      `Value ${describeValue(value, shape)} at '${pathText(path)}' failed to satisfy constraint: ${rule}`,
+    );
 }
 
 // No closures here: validation runs on every call and should not allocate when all is well.
@@ -163,7 +189,7 @@ function checkLength(
   length: number,
   shape: Extract<Shape, { type: 'String' | 'Blob' | 'List' }>,
   value: unknown,
-  path: string,
+  path: Path,
   found: string[],
 ): void {
   if (shape.minLength !== undefined && length < shape.minLength) {
@@ -174,7 +200,7 @@ function checkLength(
   }
 }
 
-function checkMember(value: unknown, shape: Shape, path: string, found: string[]): void {
+function checkMember(value: unknown, shape: Shape, path: Path, found: string[]): void {
   if (value === null || value === undefined) {
     if (shape.notNull) fail(found, value, shape, path, 'Member must not be null');
     return;
@@ -208,12 +234,14 @@ function checkMember(value: unknown, shape: Shape, path: string, found: string[]
       const items = value as unknown[];
       checkLength(items.length, shape, value, path, found);
       for (let i = 0; i < items.length; i++) {
-        checkMember(items[i], shape.member, `${path}.${i + 1}.member`, found);
+        path.push(i + 1);
+        checkMember(items[i], shape.member, path, found);
+        path.pop();
       }
       return;
     }
     case 'Structure':
-      checkMembers(value as TypedRequest, shape, `${path}.`, found);
+      checkMembers(value as TypedRequest, shape, true, path, found);
       return;
     case 'Boolean':
     case 'Timestamp':

@@ -58,7 +58,6 @@ export function useKeyspaceSplit(stream: StreamSnapshot | null | undefined) {
   const [asked, setAsked] = useState<{ shardId: string; key: string } | null>(null);
   const [refused, setRefused] = useState<string | null>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
-  const segmentRect = useRef<DOMRect | null>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
 
   const shard = placing ? stream?.shards.find((s) => s.shardId === placing.shardId && s.isOpen) : undefined;
@@ -91,35 +90,38 @@ export function useKeyspaceSplit(stream: StreamSnapshot | null | undefined) {
     setPlacing({ shardId: target.shardId, f, phase: 'placing', via });
     return true;
   };
-  const fractionAt = (clientX: number) => {
-    const rect = segmentRect.current;
-    if (!rect || !(rect.width > 0)) return 0.5;
-    return Math.min(1, Math.max(0, (clientX - rect.left) / rect.width));
+  // Measured at every event, never kept from the press: focusing the segment, a scrollbar appearing or the
+  // region scrolling moves the bar under a held pointer, and a stale rectangle put the marker at a key the
+  // pointer was not on (seen as an e2e drag whose label never reached the pointer's key).
+  const fractionAt = (e: PointerEvent<HTMLButtonElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    if (!(rect.width > 0)) return 0.5;
+    return Math.min(1, Math.max(0, (e.clientX - rect.left) / rect.width));
   };
 
   const segmentProps = (target: Shard) => ({
     onPointerDown: (e: PointerEvent<HTMLButtonElement>) => {
       if (e.button !== 0) return;
-      segmentRect.current = e.currentTarget.getBoundingClientRect();
       returnFocus.current = e.currentTarget;
-      if (begin(target, fractionAt(e.clientX), 'pointer')) {
+      if (begin(target, fractionAt(e), 'pointer')) {
         e.currentTarget.setPointerCapture?.(e.pointerId);
         e.preventDefault();
-        e.currentTarget.focus();
+        // Focus without scrolling: the pointer is on the bar, so it is in view already.
+        e.currentTarget.focus({ preventScroll: true });
       }
     },
     onPointerMove: (e: PointerEvent<HTMLButtonElement>) => {
       const placing = placingRef.current;
       if (placing?.shardId !== target.shardId || placing.phase !== 'placing' || placing.via !== 'pointer')
         return;
-      const f = fractionAt(e.clientX);
+      const f = fractionAt(e);
       setPlacing((p) => (p ? { ...p, f } : p));
     },
     onPointerUp: (e: PointerEvent<HTMLButtonElement>) => {
       const placing = placingRef.current;
       if (placing?.shardId !== target.shardId || placing.phase !== 'placing' || placing.via !== 'pointer')
         return;
-      const f = fractionAt(e.clientX);
+      const f = fractionAt(e);
       setPlacing((p) => (p ? { ...p, f, phase: 'confirm' } : p));
     },
     onPointerCancel: () => setPlacing(null),
