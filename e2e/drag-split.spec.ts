@@ -92,7 +92,8 @@ test('a quick drag (every move and the release within a frame or two) confirms t
   const y = box.y + box.height / 2;
   await page.mouse.move(box.x + box.width * 0.1, y);
   await page.mouse.down();
-  for (let step = 1; step <= 6; step++) await page.mouse.move(box.x + box.width * (0.1 + (0.15 * step) / 6), y);
+  for (let step = 1; step <= 6; step++)
+    await page.mouse.move(box.x + box.width * (0.1 + (0.15 * step) / 6), y);
   await page.mouse.up();
   // A quarter of the shard's range, to two pixels.
   const prompt = keyspace.getByRole('group', { name: 'Confirm split' });

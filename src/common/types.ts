@@ -3,6 +3,7 @@
  * them imports another for its vocabulary (the protocol and the schema used to import each other).
  * Engine types are named here, never engine code: the UI only draws what the worker sends.
  */
+import type { FaultSpec } from '../engine/faults';
 import type { ThrottleModel } from '../engine/limits';
 import type { ProducerSpec } from '../engine/producers/producerSet';
 import type { LessonStep } from './lesson';
@@ -36,6 +37,8 @@ export interface Scenario {
   speed: Speed;
   stream: StreamConfig;
   producers: { spec: ProducerSpec; running: boolean }[];
+  /** Injected faults; each `startMs` counts virtual ms from the scenario's start (see scenario/schema.ts). */
+  faults?: FaultSpec[];
   /** A lesson's numbered steps (see common/lesson.ts); a scenario without steps is not a lesson. */
   steps?: LessonStep[];
 }

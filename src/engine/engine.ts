@@ -5,6 +5,7 @@ import { EngineClock } from './clock';
 import { ControlPlane } from './controlPlane';
 import { type AttemptCounters, type EngineOptions, EngineState } from './engineState';
 import { errors, KinesisError } from './errors';
+import { type FaultError, FaultInjector, faultError } from './faults';
 import type { ThrottleModel } from './limits';
 import {
   ON_DEMAND_PEAK_FACTOR,
@@ -46,6 +47,8 @@ export class ShardEngine {
   readonly reads: ReadPath;
   readonly resharding: Resharding;
   readonly onDemand: OnDemandCapacity;
+  /** Injected PutRecord(s) failures (faults.ts): set by the host, consulted by call() and the producers. */
+  readonly faults: FaultInjector;
   private readonly handlers: Record<OperationName, Handler>;
   private readonly shapesWithRequiredName = new Map<OperationName, StructureShape>();
   /** PutRecord(s) shapes for an AUTO stream, whose PartitionKey is optional [model §15.2]. */
@@ -53,6 +56,7 @@ export class ShardEngine {
 
   constructor(options: EngineOptions = {}) {
     this.state = new EngineState(options);
+    this.faults = new FaultInjector(options.seed ?? 1);
     this.resharding = new Resharding(this.state, {
       reshardMs: options.reshardMs ?? RESHARD_MS_DEFAULT,
       shardCountUpdateMs: options.shardCountUpdateMs ?? SHARD_COUNT_UPDATE_MS_DEFAULT,
@@ -184,11 +188,42 @@ export class ShardEngine {
           : (this.shapesWithRequiredName.get(operation) as StructureShape);
       const invalid = validateRequest(request, shape);
       if (invalid) throw invalid;
+      if (attempted > 0 && this.faults.any) this.injectFault(request, attempted);
       return { ok: true, value: this.handlers[operation](request) };
     } catch (caught) {
       const error = caught instanceof KinesisError ? caught : errors.internalFailure();
       if (error.type !== 'ProvisionedThroughputExceededException') this.countRejected(attempted, request);
       return { ok: false, error };
+    }
+  }
+
+  /**
+   * Fails a valid PutRecord(s) call on a writable stream when an injected fault picks it (faults.ts): throws
+   * the fault's error. A throttled call's records are counted throttled here (the shards never see them);
+   * an InternalFailure's are counted rejected by call(), as any other refused request's.
+   */
+  private injectFault(request: TypedRequest, records: number): void {
+    const stream = this.state.namedStream(request);
+    if (!stream || (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING')) return;
+    const error = this.faults.decide(stream.name, this.state.nowMs, records);
+    if (error === undefined) return;
+    // call() counts an InternalFailure's records rejected, as any refused request's.
+    if (error === 'ProvisionedThroughputExceededException') this.countFaulted(stream, error, records);
+    throw faultError(error, stream.name, this.state.accountId);
+  }
+
+  /**
+   * Counts `records` records of calls an injected fault failed: a throttling fault's as throttled (engine
+   * and stream totals; no shard saw them), an InternalFailure's as rejected.
+   */
+  countFaulted(stream: Stream, error: FaultError, records: number): void {
+    if (records <= 0) return;
+    if (error === 'ProvisionedThroughputExceededException') {
+      this.state.counters.throttled += records;
+      stream.totals.throttled += records;
+    } else {
+      this.state.counters.rejected += records;
+      stream.totals.rejected += records;
     }
   }
 

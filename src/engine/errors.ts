@@ -291,6 +291,15 @@ export const errors = {
       ? new KinesisError('SerializationException')
       : new KinesisError('SerializationException', message, { capitalMessage: true }),
   internalFailure: () => new KinesisError('InternalFailure'),
+  /**
+   * A whole PutRecord(s) call throttled by an injected fault (faults.ts): Kinesis's stream-level form of the
+   * throttling text [model §5]; the text Fault Injection Service sends is not published.
+   */
+  streamRateExceeded: (stream: string, account: string) =>
+    new KinesisError(
+      'ProvisionedThroughputExceededException',
+      `Rate exceeded for ${streamRef(stream, account)}.`,
+    ),
   /** A request with no SigV4 `Authorization` header (signatures are never verified) [model §11]. */
   missingAuthenticationToken: () =>
     new KinesisError('MissingAuthenticationTokenException', 'Missing Authentication Token'),

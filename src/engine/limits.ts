@@ -187,3 +187,37 @@ export const ENDPOINT_MAX_BODY_BYTES =
 /** The awsJson1_1 and CBOR content types the endpoint speaks [model §11]. */
 export const CONTENT_TYPE_JSON = 'application/x-amz-json-1.1';
 export const CONTENT_TYPE_CBOR = 'application/x-amz-cbor-1.1';
+
+/**
+ * Retries of the AWS SDK for JavaScript v3, standard mode (smithy-typescript `packages/util-retry`:
+ * `config.ts` DEFAULT_MAX_ATTEMPTS; `constants.ts` DEFAULT_RETRY_DELAY_BASE, THROTTLING_RETRY_DELAY_BASE,
+ * MAXIMUM_RETRY_DELAY, INITIAL_RETRY_TOKENS, RETRY_COST, TIMEOUT_RETRY_COST, NO_RETRY_INCREMENT). See
+ * producers/retryPolicy.ts for how they combine. Attempts count the first one; delays are ms.
+ */
+export const SDK_DEFAULT_MAX_ATTEMPTS = 3;
+export const SDK_DEFAULT_RETRY_DELAY_BASE_MS = 100;
+export const SDK_THROTTLING_RETRY_DELAY_BASE_MS = 500;
+export const SDK_MAXIMUM_RETRY_DELAY_MS = 20_000;
+export const SDK_INITIAL_RETRY_TOKENS = 500;
+export const SDK_RETRY_COST = 5;
+export const SDK_TIMEOUT_RETRY_COST = 10;
+export const SDK_NO_RETRY_INCREMENT = 1;
+/** Bounds of a custom retry policy (Shardlab's: enough to compare policies, small enough to bound what waits). */
+export const RETRY_CUSTOM_MAX_ATTEMPTS = 10;
+export const RETRY_CUSTOM_MAX_BASE_MS = 10_000;
+export const RETRY_CUSTOM_MAX_CAP_MS = SDK_MAXIMUM_RETRY_DELAY_MS;
+/** How a backoff delay is spread: full jitter (the SDK's), equal jitter (half fixed, half random), none. */
+export const JITTER_KINDS = ['full', 'equal', 'none'] as const;
+/**
+ * End-to-end delay histogram bounds (arrival − first attempt), ms: bucket 0 holds delays of 0 (delivered at
+ * the first attempt), bucket i delays in (bounds[i−1], bounds[i]], one more bucket above the last bound.
+ */
+export const DELAY_BUCKET_BOUNDS_MS = [0, 100, 250, 500, 1_000, 2_000, 5_000, 10_000, 20_000] as const;
+
+/**
+ * Fault injection (faults.ts), after Fault Injection Service's Kinesis actions [model §15.6]: the errors a
+ * fault answers PutRecord(s) with, how many faults are held at once, and the longest window (virtual ms).
+ */
+export const FAULT_ERRORS = ['ProvisionedThroughputExceededException', 'InternalFailure'] as const;
+export const FAULTS_MAX = 8;
+export const FAULT_MAX_DURATION_MS = 366 * 24 * 3_600_000;

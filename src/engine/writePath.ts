@@ -416,7 +416,11 @@ export class WritePath {
   /** PutRecords [model §4]: whole-request checks first, then each entry; a throttled entry fails alone. */
   putRecords(request: TypedRequest): Record<string, unknown> {
     const stream = this.state.writableStream(request);
-    const entries = request.Records as { PartitionKey?: string; Data: Uint8Array; ExplicitHashKey?: string }[];
+    const entries = request.Records as {
+      PartitionKey?: string;
+      Data: Uint8Array;
+      ExplicitHashKey?: string;
+    }[];
     // Whole-request checks first: one bad entry fails the request, as AWS does.
     const dataSizes: number[] = new Array(entries.length);
     const keySizes: number[] = new Array(entries.length);
@@ -442,7 +446,7 @@ export class WritePath {
   /** PutRecords' entries, each routed, throttled or stored on its own [model §4]. */
   private putRecordsEntries(
     stream: Stream,
-    entries: { PartitionKey: string; Data: Uint8Array; ExplicitHashKey?: string }[],
+    entries: { PartitionKey?: string; Data: Uint8Array; ExplicitHashKey?: string }[],
   ): Record<string, unknown> {
     let failed = 0;
     const results = entries.map((entry) => {

@@ -8,10 +8,15 @@ import {
   type StepAction,
 } from '../common/lesson';
 import { SCENARIO_VERSION, type Scenario, SPEEDS, type StreamConfig } from '../common/types';
+import type { FaultSpec } from '../engine/faults';
 import type { ThrottleModel } from '../engine/limits';
 import {
   DATA_MODEL_MAX_BYTES,
+  FAULT_ERRORS,
+  FAULT_MAX_DURATION_MS,
+  FAULTS_MAX,
   HASH_KEY_PATTERN,
+  JITTER_KINDS,
   PARTITION_KEY_MAX_LENGTH,
   PARTITION_KEY_MIN_LENGTH,
   PUT_RECORDS_MAX_ENTRIES,
@@ -19,11 +24,15 @@ import {
   RECORD_DISTRIBUTION_STRATEGIES,
   RETENTION_HOURS_MAX,
   RETENTION_HOURS_MIN,
+  RETRY_CUSTOM_MAX_ATTEMPTS,
+  RETRY_CUSTOM_MAX_BASE_MS,
+  RETRY_CUSTOM_MAX_CAP_MS,
   STREAM_NAME_MAX_LENGTH,
   STREAM_NAME_MIN_LENGTH,
   THROTTLE_MODELS,
 } from '../engine/limits';
 import type { KeyDistribution } from '../engine/producers/keyDistribution';
+import type { RetryPolicy } from '../engine/producers/retryPolicy';
 
 export { SCENARIO_VERSION, type Scenario } from '../common/types';
 /** Imported files and shared URLs larger than this are refused before parsing. */
@@ -66,6 +75,31 @@ const distributionSchema = z.discriminatedUnion('kind', [
 /** The largest Data blob the API model allows (10 MiB); a stream's own limit is the engine's to enforce. */
 const MAX_DATA_BYTES = DATA_MODEL_MAX_BYTES;
 
+/** How a producer retries (see engine/producers/retryPolicy.ts); the engine checks cap ≥ base. */
+export const retryPolicySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({ kind: z.literal('sdkDefault') }),
+  z.strictObject({
+    kind: z.literal('custom'),
+    maxAttempts: z.number().int().min(1).max(RETRY_CUSTOM_MAX_ATTEMPTS),
+    baseMs: z.number().min(1).max(RETRY_CUSTOM_MAX_BASE_MS),
+    capMs: z.number().min(1).max(RETRY_CUSTOM_MAX_CAP_MS),
+    jitter: z.enum(JITTER_KINDS),
+  }),
+]);
+
+/**
+ * An injected fault in a scenario file (see engine/faults.ts): `startMs` counts virtual ms from the
+ * scenario's start (its stream ACTIVE), so a file replays the same window whenever it is loaded.
+ */
+export const faultSchema = z.strictObject({
+  error: z.enum(FAULT_ERRORS),
+  sharePercent: z.number().min(0).max(100),
+  startMs: z.number().min(0).max(FAULT_MAX_DURATION_MS),
+  durationMs: z.number().gt(0).max(FAULT_MAX_DURATION_MS),
+  streamName: z.string().min(STREAM_NAME_MIN_LENGTH).max(STREAM_NAME_MAX_LENGTH).optional(),
+});
+
 /** A producer as a scenario file or a worker command carries it. */
 export const producerSchema = z.strictObject({
   name: z.string().trim().min(1).max(64),
@@ -98,6 +132,7 @@ export const producerSchema = z.strictObject({
       'rateShape.burstMs must be less than rateShape.periodMs',
     )
     .optional(),
+  retry: retryPolicySchema.optional(),
 });
 
 const shardId = z.string().min(1).max(128);
@@ -208,6 +243,7 @@ export const scenarioSchema = z.strictObject({
     recordDistribution: z.enum(RECORD_DISTRIBUTION_STRATEGIES).optional(),
   }),
   producers: z.array(z.strictObject({ spec: producerSchema, running: z.boolean() })).max(50),
+  faults: z.array(faultSchema).max(FAULTS_MAX).optional(),
   /** A lesson's steps: a scenario with steps is a lesson (same file, same checks). */
   steps: z.array(lessonStepSchema).min(1).max(LESSON_STEPS_MAX).optional(),
 });
@@ -217,6 +253,8 @@ type Parsed = z.infer<typeof scenarioSchema>;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemaMatchesTypes: Same<Parsed['stream'], StreamConfig> &
   Same<z.infer<typeof distributionSchema>, KeyDistribution> &
+  Same<z.infer<typeof retryPolicySchema>, RetryPolicy> &
+  Same<z.infer<typeof faultSchema>, FaultSpec> &
   Same<z.infer<typeof pauseConditionSchema>, PauseCondition> &
   Same<z.infer<typeof stepActionSchema>, StepAction> &
   Same<z.infer<typeof lessonStepSchema>, LessonStep> = true;

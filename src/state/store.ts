@@ -8,6 +8,7 @@ import {
   type Command,
   type CommandResult,
   type EngineLimits,
+  type FaultRequest,
   GENERATION_BOUND_COMMANDS,
   type ManualRecord,
   restoreLayout,
@@ -22,6 +23,8 @@ export type ResultSlot =
   | 'setRetention'
   | 'putRecord'
   | 'addProducer'
+  /** The Fault injection panel (setFaults). */
+  | 'faults'
   | 'loadScenario'
   | 'inspectKey'
   /** SplitShard / MergeShards from the shard table. */
@@ -123,6 +126,8 @@ export interface SimState {
     setRetention(hours: number): void;
     putRecord(record: ManualRecord): void;
     addProducer(spec: ProducerSpec, start?: boolean): void;
+    /** Replaces the injected faults (an empty list clears them); the worker checks each. */
+    setFaults(faults: FaultRequest[]): void;
     /** Loads a scenario; it starts playing unless `paused`. */
     loadScenario(scenario: Scenario, options?: { paused?: boolean }): void;
     inspectKey(partitionKey: string, explicitHashKey?: string): void;
@@ -301,6 +306,8 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
           request('putRecord', (requestId) => send({ type: 'putRecord', requestId, record })),
         addProducer: (spec, start = true) =>
           request('addProducer', (requestId) => send({ type: 'addProducer', requestId, spec, start })),
+        setFaults: (faults) =>
+          request('faults', (requestId) => send({ type: 'setFaults', requestId, faults })),
         loadScenario: (scenario, options) =>
           request('loadScenario', (requestId) =>
             send({ type: 'loadScenario', requestId, scenario, ...(options?.paused ? { paused: true } : {}) }),

@@ -8,6 +8,7 @@ import { RetentionChart } from './charts/RetentionChart';
 import { ThrottlingChart } from './charts/ThrottlingChart';
 import { ThroughputChart } from './charts/ThroughputChart';
 import { EndpointPanel } from './EndpointPanel';
+import { FaultInjectionPanel } from './FaultInjectionPanel';
 import { LargeTypeToggle } from './LargeTypeToggle';
 import { LessonPanel } from './lessons/LessonPanel';
 import { ProducersPanel } from './ProducersPanel';
@@ -105,6 +106,9 @@ export function App() {
               </div>
               <div id="producers" tabIndex={-1}>
                 <ProducersPanel />
+              </div>
+              <div id="faults" tabIndex={-1}>
+                <FaultInjectionPanel />
               </div>
               <PutRecordForm />
               <KeyInspector />

@@ -1,10 +1,11 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { useSim, useSimStore } from '../state/SimStoreProvider';
-import { selectActions, selectResult } from '../state/selectors';
+import { selectActions, selectLimits, selectResult } from '../state/selectors';
 import type { SimState } from '../state/store';
-import type { KeyDistribution, ProducerSpec } from '../worker/engineTypes';
+import type { JitterKind, KeyDistribution, ProducerSpec, RetryPolicy } from '../worker/engineTypes';
 import { formatCount, formatVirtualTime } from './format';
 import { ResultMessage } from './ResultMessage';
+import { RetryStats } from './RetryStats';
 import { ScrollRegion } from './ScrollRegion';
 
 type Kind = KeyDistribution['kind'];
@@ -35,8 +36,35 @@ const initial = {
   hotPercent: '50',
   weighted: 'alpha=5\nbeta=1\ngamma=1',
   hashKeys: '',
+  // Retries: none by default (what the simulator did before retries existed); see retryOf.
+  retryKind: 'none' as RetryPolicy['kind'],
+  retryAttempts: '3',
+  retryBaseMs: '100',
+  retryCapMs: '20000',
+  retryJitter: 'full' as JitterKind,
 };
 type FormState = typeof initial;
+
+/** The form's retry policy (the worker checks the numbers and names the field at fault). */
+function retryOf(f: FormState): RetryPolicy {
+  if (f.retryKind === 'custom')
+    return {
+      kind: 'custom',
+      maxAttempts: Number(f.retryAttempts),
+      baseMs: Number(f.retryBaseMs),
+      capMs: Number(f.retryCapMs),
+      jitter: f.retryJitter,
+    };
+  return { kind: f.retryKind };
+}
+
+/** A retry policy in a few words, for the producer table. */
+export function retryText(policy: RetryPolicy | undefined): string {
+  if (!policy || policy.kind === 'none') return 'none';
+  if (policy.kind === 'sdkDefault') return 'AWS SDK default';
+  const jitter = policy.jitter === 'none' ? 'no jitter' : `${policy.jitter} jitter`;
+  return `${policy.maxAttempts} attempts, ${formatCount(policy.baseMs)}–${formatCount(policy.capMs)} ms, ${jitter}`;
+}
 
 function distributionOf(f: FormState): KeyDistribution {
   const keyCount = Number(f.keyCount);
@@ -81,6 +109,8 @@ function specOf(f: FormState, burst: boolean): ProducerSpec {
     rate: burst ? 'burst' : Number(f.rate),
     distribution: distributionOf(f),
   };
+  // Absent means none: a producer without retries keeps the spec (and share link) it always had.
+  if (f.retryKind !== 'none') spec.retry = retryOf(f);
   if (burst) spec.recordCount = Number(f.burstCount);
   else {
     if (f.recordCount !== '') spec.recordCount = Number(f.recordCount);
@@ -111,6 +141,11 @@ function formOf(spec: ProducerSpec): FormState {
     hotPercent: d.kind === 'hotKey' ? String(d.hotPercent) : initial.hotPercent,
     weighted: d.kind === 'weighted' ? d.keys.map((k) => `${k.key}=${k.weight}`).join('\n') : initial.weighted,
     hashKeys: d.kind === 'explicitHashKeys' ? (d.hashKeys ?? []).join('\n') : initial.hashKeys,
+    retryKind: spec.retry?.kind ?? 'none',
+    retryAttempts: spec.retry?.kind === 'custom' ? String(spec.retry.maxAttempts) : initial.retryAttempts,
+    retryBaseMs: spec.retry?.kind === 'custom' ? String(spec.retry.baseMs) : initial.retryBaseMs,
+    retryCapMs: spec.retry?.kind === 'custom' ? String(spec.retry.capMs) : initial.retryCapMs,
+    retryJitter: spec.retry?.kind === 'custom' ? spec.retry.jitter : initial.retryJitter,
   };
 }
 
@@ -159,6 +194,7 @@ export function burstText(spec: ProducerSpec, at: { nowMs: number; playing: bool
 export function ProducersPanel() {
   const actions = useSim(selectActions);
   const result = useSim(selectResult('addProducer'));
+  const retryLimits = useSim(selectLimits)?.retry;
   const store = useSimStore();
   const [form, setForm] = useState(initial);
   // What the last Add producer / Fire burst sent, to say so in its answer; and the names sent that the
@@ -318,6 +354,65 @@ export function ProducersPanel() {
             <textarea rows={2} value={form.hashKeys} onChange={set('hashKeys')} spellCheck={false} />
           </label>
         ) : null}
+        <fieldset className="wide retry-fields">
+          <legend>Retries</legend>
+          <label>
+            Retry policy
+            <select value={form.retryKind} onChange={set('retryKind')}>
+              <option value="none">None: send each record once</option>
+              <option value="sdkDefault">
+                AWS SDK default
+                {retryLimits
+                  ? ` (${retryLimits.sdkMaxAttempts} attempts, full jitter, ${formatCount(retryLimits.sdkThrottlingBaseMs)} ms base after throttling)`
+                  : ''}
+              </option>
+              <option value="custom">Custom backoff</option>
+            </select>
+          </label>
+          {form.retryKind === 'custom' ? (
+            <>
+              <label>
+                Attempts in all
+                <input
+                  type="number"
+                  min={1}
+                  max={retryLimits?.customMaxAttempts}
+                  value={form.retryAttempts}
+                  onChange={set('retryAttempts')}
+                />
+              </label>
+              <label>
+                Backoff base (ms)
+                <input type="number" min={1} value={form.retryBaseMs} onChange={set('retryBaseMs')} />
+              </label>
+              <label>
+                Backoff cap (ms)
+                <input
+                  type="number"
+                  min={1}
+                  max={retryLimits?.customMaxCapMs}
+                  value={form.retryCapMs}
+                  onChange={set('retryCapMs')}
+                />
+              </label>
+              <label>
+                Jitter
+                <select value={form.retryJitter} onChange={set('retryJitter')}>
+                  <option value="full">Full (random × backoff, as the SDK)</option>
+                  <option value="equal">Equal (half fixed, half random)</option>
+                  <option value="none">None (every record waits the same)</option>
+                </select>
+              </label>
+            </>
+          ) : null}
+          {form.retryKind !== 'none' ? (
+            <p className="muted wide" data-testid="retry-owner">
+              {form.api === 'PutRecords'
+                ? 'PutRecords: failed entries come back inside an HTTP 200, so the SDK does not retry them — they are retried by your code, not by the SDK (here with this policy, failed entries only, in order). The SDK retries only a call that fails whole (an injected fault).'
+                : 'PutRecord: the SDK retries a throttled call (ProvisionedThroughputExceededException) and an InternalFailure (HTTP 500) itself.'}
+            </p>
+          ) : null}
+        </fieldset>
         {editing ? (
           <>
             {editing.rateShape ? (
@@ -378,6 +473,7 @@ export function ProducersPanel() {
         }
       />
       <ProducerTable onEdit={edit} />
+      <RetryStats />
     </section>
   );
 }
@@ -406,6 +502,7 @@ function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec, ge
             <th scope="col">Accepted</th>
             <th scope="col">Throttled</th>
             <th scope="col">Rejected</th>
+            <th scope="col">Retries</th>
             <th scope="col">Actions</th>
           </tr>
         </thead>
@@ -435,6 +532,7 @@ function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec, ge
                   </span>
                 ) : null}
               </td>
+              <td>{retryText(p.spec.retry)}</td>
               <td className="actions">
                 <button
                   type="button"

@@ -2,10 +2,12 @@
 
 export type { CloudWatchField } from '../engine/cloudWatchMetrics';
 export type { KeyRate, ShardDiagnosis } from '../engine/diagnosis';
+export type { FaultError, FaultSpec, FaultStatus } from '../engine/faults';
 export type { KeyInspection } from '../engine/inspect';
 export type { ThrottleModel as ThrottleModelName } from '../engine/limits';
 export type { KeyDistribution } from '../engine/producers/keyDistribution';
-export type { ProducerSpec, ProducerTotals } from '../engine/producers/producerSet';
+export type { ProducerSpec, ProducerTotals, RetryTotals } from '../engine/producers/producerSet';
+export type { JitterKind, RetryPolicy } from '../engine/producers/retryPolicy';
 export type {
   CloudWatchPeriodSeries,
   CloudWatchSnapshot,

@@ -445,3 +445,86 @@ describe('averages over the diagnosis window of a young stream', () => {
     expect(average).toBeLessThanOrEqual(1501);
   });
 });
+
+describe('fault injection through the host', () => {
+  const faultHost = () => {
+    const events: WorkerEvent[] = [];
+    const host = new SimulationHost(
+      (e) => events.push(e),
+      5,
+      () => 0,
+    );
+    const results = () => events.flatMap((e) => (e.type === 'result' ? [e.result] : [])) as CommandResult[];
+    return { host, results };
+  };
+
+  it('sets faults from now, shows them in snapshots and scenarios, and refuses a bad one changing nothing', () => {
+    const { host, results } = faultHost();
+    const now = host.snapshot().nowMs;
+    host.handle({
+      type: 'setFaults',
+      requestId: 1,
+      faults: [{ error: 'InternalFailure', sharePercent: 40, startInMs: 1000, durationMs: 5000 }],
+    });
+    expect(results().at(-1)).toMatchObject({ ok: true, operation: 'SetFaults' });
+    expect(host.snapshot().faults).toEqual([
+      {
+        spec: { error: 'InternalFailure', sharePercent: 40, startMs: now + 1000, durationMs: 5000 },
+        failedCalls: 0,
+        failedRecords: 0,
+      },
+    ]);
+    const scenarioFault = host.snapshot().scenario.faults?.[0];
+    expect(scenarioFault?.durationMs).toBe(5000);
+    host.handle({
+      type: 'setFaults',
+      requestId: 2,
+      faults: [{ error: 'InternalFailure', sharePercent: 140, startInMs: 0, durationMs: 5000 }],
+    });
+    expect(results().at(-1)).toMatchObject({ ok: false, field: 'sharePercent' });
+    expect(host.snapshot().faults).toHaveLength(1);
+    host.handle({ type: 'setFaults', requestId: 3, faults: [] });
+    expect(host.snapshot().faults).toEqual([]);
+  });
+
+  it('a scenario file carries producers’ retry policies and fault windows, and loads them again', () => {
+    const { host, results } = faultHost();
+    const scenario = {
+      ...host.snapshot().scenario,
+      producers: [
+        {
+          spec: {
+            name: 'p',
+            api: 'PutRecord' as const,
+            batchSize: 1,
+            payloadBytes: { min: 10, max: 10 },
+            rate: 100,
+            distribution: { kind: 'uniform' as const, keyCount: 10 },
+            retry: { kind: 'sdkDefault' as const },
+          },
+          running: true,
+        },
+      ],
+      faults: [
+        {
+          error: 'ProvisionedThroughputExceededException' as const,
+          sharePercent: 50,
+          startMs: 0,
+          durationMs: 2000,
+        },
+      ],
+    };
+    host.handle({ type: 'loadScenario', requestId: 4, scenario });
+    expect(results().at(-1)).toMatchObject({ ok: true });
+    const again = host.snapshot().scenario;
+    expect(again.faults).toEqual(scenario.faults);
+    expect(again.producers[0]?.spec.retry).toEqual({ kind: 'sdkDefault' });
+    host.handle({
+      type: 'loadScenario',
+      requestId: 5,
+      scenario: { ...scenario, faults: scenario.faults.map((f) => ({ ...f, sharePercent: -1 })) },
+    });
+    expect(results().at(-1)).toMatchObject({ ok: false });
+    expect(host.snapshot().scenario.faults).toEqual(scenario.faults);
+  });
+});

@@ -1,9 +1,10 @@
 import type { ActionOutcome, LessonStatus, LessonStep, StepAction } from '../common/lesson';
 import { ENGINE_VERSION, limits, type WireResponse } from '../engine';
 import { errors as kinesisErrors } from '../engine/errors';
+import type { FaultSpec } from '../engine/faults';
 import { midpointHashKey } from '../engine/hashKey';
 import { inspectPartitionKey } from '../engine/inspect';
-import { ProducerSet } from '../engine/producers/producerSet';
+import { ProducerSet, RETRY_LANE_MS, RETRY_LANES } from '../engine/producers/producerSet';
 import { parseLessonStep, parseScenario, SCENARIO_VERSION, type Scenario } from '../scenario/schema';
 import { ClockDriver, type Driven, type WallClock } from './clockDriver';
 import {
@@ -20,6 +21,7 @@ import {
   type ClockStatus,
   type Command,
   type CommandResult,
+  type FaultRequest,
   GENERATION_BOUND_COMMANDS,
   type SimulationSnapshot,
   SNAPSHOT_HISTORY_SECONDS,
@@ -120,6 +122,22 @@ export class SimulationHost {
         onDemandPeakFactor: limits.ON_DEMAND_PEAK_FACTOR,
         onDemandSplitBytesPerSecond: limits.ON_DEMAND_SPLIT_BYTES_PER_SECOND,
         onDemandScaleDelayMs: limits.ON_DEMAND_SCALE_DELAY_MS,
+        retry: {
+          sdkMaxAttempts: limits.SDK_DEFAULT_MAX_ATTEMPTS,
+          sdkThrottlingBaseMs: limits.SDK_THROTTLING_RETRY_DELAY_BASE_MS,
+          sdkTransientBaseMs: limits.SDK_DEFAULT_RETRY_DELAY_BASE_MS,
+          sdkMaxDelayMs: limits.SDK_MAXIMUM_RETRY_DELAY_MS,
+          sdkInitialTokens: limits.SDK_INITIAL_RETRY_TOKENS,
+          sdkRetryCost: limits.SDK_RETRY_COST,
+          sdkTimeoutRetryCost: limits.SDK_TIMEOUT_RETRY_COST,
+          customMaxAttempts: limits.RETRY_CUSTOM_MAX_ATTEMPTS,
+          customMaxBaseMs: limits.RETRY_CUSTOM_MAX_BASE_MS,
+          customMaxCapMs: limits.RETRY_CUSTOM_MAX_CAP_MS,
+          delayBucketBoundsMs: [...limits.DELAY_BUCKET_BOUNDS_MS],
+          laneMs: RETRY_LANE_MS,
+          lanes: RETRY_LANES,
+        },
+        faults: { max: limits.FAULTS_MAX, maxDurationMs: limits.FAULT_MAX_DURATION_MS },
       },
     });
   }
@@ -236,6 +254,9 @@ export class SimulationHost {
       case 'removeProducer':
         if (!producers.remove(command.id)) this.refuse('id', `no producer with id ${String(command.id)}`);
         return;
+      case 'setFaults':
+        this.reply(command.requestId, this.setFaults(command.faults));
+        return;
       case 'play':
       case 'pause':
       case 'togglePlay':
@@ -323,6 +344,7 @@ export class SimulationHost {
       scenario: this.currentScenario(),
       diagnosis: stream?.diagnosis ?? [],
       producers: this.sim.producers.totals(),
+      faults: this.sim.engine.core.faults.status(),
       recentErrors: this.errorLog.list(),
       streams: this.sim.engine.core.streamNames().map((streamName) => {
         const s = this.sim.engine.core.stream(streamName);
@@ -571,7 +593,44 @@ export class SimulationHost {
       speed: this.clock.speed,
       stream: { ...this.sim.config },
       producers: this.sim.producers.specs().map((p) => ({ spec: p.spec, running: p.running })),
+      ...this.scenarioFaults(),
     };
+  }
+
+  /** The engine's faults as a scenario carries them: windows from the simulation's start (none before it). */
+  private scenarioFaults(): { faults?: FaultSpec[] } {
+    const faults = this.sim.engine.core.faults
+      .status()
+      .map((f) => ({ ...f.spec, startMs: f.spec.startMs - this.sim.startMs }))
+      .filter((f) => f.startMs >= 0);
+    return faults.length > 0 ? { faults } : {};
+  }
+
+  /**
+   * Replaces the engine's injected faults: each request's window starts `startInMs` from now. A malformed
+   * or out-of-range fault is refused naming its field, and the faults stay as they were.
+   */
+  private setFaults(requests: unknown): CommandResult {
+    const fail = (field: string, message: string) => refused('SetFaults', 'Invalid fault', field, message);
+    if (!Array.isArray(requests)) return fail('faults', 'faults must be a list');
+    const now = this.sim.engine.now();
+    const specs: FaultSpec[] = [];
+    for (const r of requests as Partial<FaultRequest>[]) {
+      if (typeof r !== 'object' || r === null) return fail('faults', 'a fault must be an object');
+      const { startInMs, startMs, ...rest } = r;
+      if (startMs !== undefined) {
+        if (typeof startMs !== 'number' || !Number.isFinite(startMs))
+          return fail('startMs', 'start must be a virtual instant (epoch ms)');
+      } else if (typeof startInMs !== 'number' || !Number.isFinite(startInMs) || startInMs < 0)
+        return fail('startInMs', 'start must be now or later (virtual ms from now)');
+      specs.push({
+        ...(rest as Omit<FaultRequest, 'startInMs' | 'startMs'>),
+        startMs: startMs ?? now + (startInMs as number),
+      });
+    }
+    const problem = this.sim.engine.core.faults.set(specs);
+    if (problem) return fail(...problem);
+    return { ok: true, operation: 'SetFaults', output: { faults: specs.length } };
   }
 
   /**

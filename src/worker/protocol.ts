@@ -5,7 +5,14 @@
  */
 import type { LessonStatus, LessonStep } from '../common/lesson';
 import type { Scenario, Speed, StreamConfig } from '../common/types';
-import type { ProducerSpec, ProducerTotals, ShardDiagnosis, StreamSnapshot } from './engineTypes';
+import type {
+  FaultError,
+  FaultStatus,
+  ProducerSpec,
+  ProducerTotals,
+  ShardDiagnosis,
+  StreamSnapshot,
+} from './engineTypes';
 
 export type { ActionOutcome, LessonStatus, LessonStep, PauseCondition, StepAction } from '../common/lesson';
 export { SPEEDS, type Speed, type StreamConfig } from '../common/types';
@@ -39,6 +46,20 @@ export interface ManualRecord {
 }
 
 /**
+ * A fault to inject (see engine/faults.ts): `sharePercent` of PutRecord(s) calls answered with `error`
+ * from `startInMs` virtual ms after the worker receives it (or from the virtual instant `startMs`, for a
+ * fault already set), for `durationMs`; on one stream if named.
+ */
+export interface FaultRequest {
+  error: FaultError;
+  sharePercent: number;
+  startInMs?: number;
+  startMs?: number;
+  durationMs: number;
+  streamName?: string;
+}
+
+/**
  * Commands that act on the running simulation's streams, producers or clock position carry the generation
  * (see SimulationSnapshot) they were made for; the worker refuses one made for an earlier generation with a
  * message and changes nothing. Absent means "whatever is running" (scripts and tests).
@@ -55,6 +76,8 @@ export type Command =
   | ({ type: 'updateProducer'; requestId: number; id: number; spec: ProducerSpec } & ForGeneration)
   | ({ type: 'setProducerRunning'; id: number; running: boolean } & ForGeneration)
   | ({ type: 'removeProducer'; id: number } & ForGeneration)
+  /** Replaces the engine's injected faults (an empty list clears them); a bad one changes nothing. */
+  | ({ type: 'setFaults'; requestId: number; faults: FaultRequest[] } & ForGeneration)
   | { type: 'loadScenario'; requestId: number; scenario: Scenario; paused?: boolean }
   | ({
       type: 'inspectKey';
@@ -108,6 +131,7 @@ export const GENERATION_BOUND_COMMANDS: ReadonlySet<Command['type']> = new Set([
   'updateProducer',
   'setProducerRunning',
   'removeProducer',
+  'setFaults',
   'inspectKey',
   'step',
   'jump',
@@ -165,6 +189,8 @@ export interface SimulationSnapshot {
   diagnosis: ShardDiagnosis[];
   /** Every producer's totals, per shard. */
   producers: ProducerTotals[];
+  /** The injected faults (absolute virtual window) and how many calls and records each failed. */
+  faults: FaultStatus[];
   /** Distinct recent errors with their exact messages, newest first. */
   recentErrors: { errorType: string; message: string; count: number; lastMs: number }[];
   /** Every stream in the engine (the one on screen and those clients created), in creation order. */
@@ -202,6 +228,26 @@ export interface EngineLimits {
   onDemandPeakFactor: number;
   onDemandSplitBytesPerSecond: number;
   onDemandScaleDelayMs: number;
+  /** The AWS SDK for JavaScript v3's retry figures and the bounds of a custom policy (engine/limits.ts). */
+  retry: {
+    sdkMaxAttempts: number;
+    sdkThrottlingBaseMs: number;
+    sdkTransientBaseMs: number;
+    sdkMaxDelayMs: number;
+    sdkInitialTokens: number;
+    sdkRetryCost: number;
+    sdkTimeoutRetryCost: number;
+    customMaxAttempts: number;
+    customMaxBaseMs: number;
+    customMaxCapMs: number;
+    /** End-to-end delay histogram bounds, ms (bucket 0: delay 0; one more bucket above the last). */
+    delayBucketBoundsMs: number[];
+    /** Attempts-per-lane series: lane length (virtual ms) and how many lanes. */
+    laneMs: number;
+    lanes: number;
+  };
+  /** Fault injection's bounds: faults at once, the longest window (virtual ms). */
+  faults: { max: number; maxDurationMs: number };
 }
 
 export type WorkerEvent =

@@ -11,6 +11,8 @@ export interface Simulation {
   producers: ProducerSet;
   config: StreamConfig;
   seed: number;
+  /** Virtual ms the simulation started at (its stream ACTIVE): scenario fault windows count from here. */
+  startMs: number;
   /** The loaded scenario's name and lesson, kept when it is shared or exported again. */
   label: { name?: string | undefined; lesson?: string | undefined };
 }
@@ -65,6 +67,7 @@ export function buildSimulation(
       producers: new ProducerSet(engine.core, stream),
       config: { ...config },
       seed,
+      startMs: engine.now(),
       label: {},
     },
     result: { ok: true, operation: 'CreateStream', output: {} },
@@ -112,6 +115,14 @@ export function simulationFromScenario(
       scenario: undefined,
       result: { ...built.result, operation: 'LoadScenario' },
     };
+  const sim = built.simulation;
+  const faultProblem = sim.engine.core.faults.set(
+    (scenario.faults ?? []).map((f) => ({ ...f, startMs: sim.startMs + f.startMs })),
+  );
+  if (faultProblem) {
+    const result = refused('LoadScenario', 'Invalid scenario', faultProblem[0], `fault: ${faultProblem[1]}`);
+    return { simulation: undefined, scenario: undefined, result };
+  }
   for (const p of scenario.producers) built.simulation.producers.add(p.spec, p.running, nextId());
   built.simulation.label = { name: scenario.name, lesson: scenario.lesson };
   return {

@@ -10,14 +10,10 @@ describe('putRecordsJson', () => {
     });
     const failure = fc.record({ ErrorCode: fc.string(), ErrorMessage: fc.string() });
     fc.assert(
-      fc.property(
-        fc.array(fc.oneof(success, failure), { maxLength: 20 }),
-        fc.nat(500),
-        (records, failed) => {
-          const output = { FailedRecordCount: failed, Records: records };
-          expect(putRecordsJson(output)).toBe(JSON.stringify(output));
-        },
-      ),
+      fc.property(fc.array(fc.oneof(success, failure), { maxLength: 20 }), fc.nat(500), (records, failed) => {
+        const output = { FailedRecordCount: failed, Records: records };
+        expect(putRecordsJson(output)).toBe(JSON.stringify(output));
+      }),
     );
   });
 });

@@ -7,9 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../scenario/presets';
 import { createEngine } from '../index';
 import { ProducerSet } from './producerSet';
+import type { RetryPolicy } from './retryPolicy';
 
 /** Runs a preset's producers for `virtualMs` in ticks of `tickMs`, record by record or all in aggregate. */
-function run(presetIndex: number, virtualMs: number, tickMs: number, aggregate: boolean) {
+function run(
+  presetIndex: number,
+  virtualMs: number,
+  tickMs: number,
+  aggregate: boolean,
+  retry?: RetryPolicy,
+) {
   const preset = PRESETS[presetIndex];
   if (!preset) throw new Error('no preset');
   const engine = createEngine({ seed: preset.seed, throttle: preset.stream.throttle, transitionMs: 0 });
@@ -31,7 +38,7 @@ function run(presetIndex: number, virtualMs: number, tickMs: number, aggregate: 
   if (!stream) throw new Error('no stream');
   const producers = new ProducerSet(engine.core, stream);
   producers.aggregateThreshold = aggregate ? 0 : Number.POSITIVE_INFINITY;
-  for (const p of preset.producers) producers.add(p.spec, p.running);
+  for (const p of preset.producers) producers.add(retry ? { ...p.spec, retry } : p.spec, p.running);
   for (let t = 0; t < virtualMs; t += tickMs) producers.advance(Math.min(tickMs, virtualMs - t));
   const snapshot = engine.snapshot('s', 60);
   if (!snapshot) throw new Error('no snapshot');
@@ -42,6 +49,9 @@ function run(presetIndex: number, virtualMs: number, tickMs: number, aggregate: 
     throttled: Array.from(snapshot.throttled),
     aggregated: totals.every((p) => p.aggregated || p.attempted === 0),
     hotKeys: snapshot.hotKeys,
+    delivered: totals.reduce((sum, p) => sum + p.accepted, 0),
+    dropped: totals.reduce((sum, p) => sum + p.retries.dropped, 0),
+    attempted: totals.reduce((sum, p) => sum + p.attempted, 0),
   };
 }
 
@@ -103,4 +113,29 @@ describe('aggregate vs record-by-record simulation, every preset', () => {
     expect(timestamp.length).toBeGreaterThan(0);
     expect(timestamp.every((v) => v.endsWith('hot-key on records'))).toBe(true);
   });
+});
+
+/**
+ * With the SDK's retries, throttled records come back 0–1.5 s later. Over 6 minutes on a throttled shard
+ * the two agree on what was delivered and dropped (measured: within 0.6 %), and on the verdicts (retried
+ * records count towards their key's share in aggregate too). They agree less on how many attempts it took:
+ * record by record, PutRecords batches arrive whole at one instant while small groups of retries arrive
+ * between them and take the tokens the shard earns meanwhile, so more first attempts fail and more
+ * retries succeed; aggregate steps treat a second's arrivals as one fluid. Measured: 13–14 % fewer
+ * attempts in aggregate (so retry amplification reads lower in a jump); bounded at 16 %.
+ */
+describe('aggregate vs record-by-record simulation with SDK retries', () => {
+  const sdk: RetryPolicy = { kind: 'sdkDefault' };
+  for (const id of ['celebrity', 'few-keys']) {
+    it(`${id} at 3600×: same verdicts, delivered and dropped within 2 %, attempts within 16 %`, () => {
+      const index = PRESETS.findIndex((p) => p.id === id);
+      const perRecord = run(index, 360_000, 100, false, sdk);
+      const aggregate = run(index, 360_000, 360_000, true, sdk);
+      expect(aggregate.aggregated).toBe(true);
+      expect(aggregate.verdicts).toEqual(perRecord.verdicts);
+      expectClose([aggregate.delivered], [perRecord.delivered], 0.02);
+      expectClose([aggregate.dropped], [perRecord.dropped], 0.02);
+      expectClose([aggregate.attempted], [perRecord.attempted], 0.16);
+    }, 60_000);
+  }
 });

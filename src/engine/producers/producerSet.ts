@@ -1,5 +1,6 @@
 import { type ShardEngine, WRITE_REJECTED, WRITE_THROTTLED } from '../engine';
 import { errors, type KinesisError } from '../errors';
+import { type FaultError, faultError } from '../faults';
 import { ROUTED_BY_EXPLICIT } from '../hotKeys';
 import {
   DATA_MODEL_MAX_BYTES,
@@ -18,6 +19,22 @@ import {
   type ShardWeights,
 } from './keyDistribution';
 import { type RateShape, rateShapeProblem, recordsOwed } from './rateShape';
+import {
+  backoffDelayCdf,
+  backoffDelayMs,
+  DELAY_BUCKETS,
+  delayBucket,
+  type FailureKind,
+  maxBackoffDelayMs,
+  type ResolvedPolicy,
+  type RetryPolicy,
+  RetryQuota,
+  resolvePolicy,
+  retryPolicyProblem,
+  SDK_RETRY_COST,
+  SDK_TIMEOUT_RETRY_COST,
+} from './retryPolicy';
+import { RetryQueue, type WaitingCount, type WaitingRecord } from './retryQueue';
 
 /** What a producer sends. Rates are per virtual second. */
 export interface ProducerSpec {
@@ -35,6 +52,51 @@ export interface ProducerSpec {
   distribution: KeyDistribution;
   /** A rate that changes on a cycle (cwlens: bursts every minute); absent = a steady `rate`. */
   rateShape?: RateShape;
+  /** How it retries a failed write (absent = none, as before retries existed); see retryPolicy.ts. */
+  retry?: RetryPolicy;
+}
+
+/** Lanes of the attempts-per-lane series: RETRY_LANES lanes of RETRY_LANE_MS each, the newest last. */
+export const RETRY_LANE_MS = 100;
+export const RETRY_LANES = 50;
+/**
+ * Records waiting for a retry kept record by record (key and size), across producers; past this, failed
+ * records wait as counts per shard (totals stay exact; those retries feed no hot-key counter).
+ */
+export const RETRY_DETAIL_BUDGET = 500_000;
+
+/**
+ * A producer's retries. Invariants: generated = deliveredFirst + deliveredAfterRetry + dropped + waiting +
+ * buffered, and accepted (attempts that succeeded) = deliveredFirst + deliveredAfterRetry.
+ */
+export interface RetryTotals {
+  /** Records the producer made. */
+  generated: number;
+  /** Delivered at the first attempt. */
+  deliveredFirst: number;
+  /** Records that were retried at least once. */
+  retried: number;
+  /** Delivered by a retry. */
+  deliveredAfterRetry: number;
+  /** Given up: the last attempt failed, the failure was not retryable, or the SDK's retry quota was empty. */
+  dropped: number;
+  /** Waiting for their next attempt. */
+  waiting: number;
+  /** Attempts that were retries (attempted − retryAttempts records were sent once). */
+  retryAttempts: number;
+  /** Retries the SDK made (a whole call failed: PutRecord throttled, or an injected fault). */
+  retriedBySdk: number;
+  /** Retries of failed PutRecords entries: an HTTP 200 the SDK does not retry, so the producer's code does. */
+  retriedByCaller: number;
+  /** Retries the SDK's retry quota refused (counted in dropped). */
+  quotaRefused: number;
+  /** Attempts per delivered record (attempted / accepted), or null before one is delivered. */
+  amplification: number | null;
+  /** Delivered records per end-to-end delay bucket (arrival − first attempt; DELAY_BUCKET_BOUNDS_MS). */
+  delayCounts: number[];
+  /** Attempts per RETRY_LANE_MS lane over the last RETRY_LANES lanes, oldest first, ending at laneEndMs. */
+  lanes: number[];
+  laneEndMs: number;
 }
 
 /** A producer's running totals, per shard (indexed like stream.shards). */
@@ -66,6 +128,8 @@ export interface ProducerTotals {
   throttledByShard: number[];
   /** Why the latest rejected record was refused, as the Kinesis error a PutRecord(s) would get. */
   lastError: { errorType: string; message: string } | undefined;
+  /** Retries: what was delivered at once, after a retry, or dropped, and the end-to-end delays. */
+  retries: RetryTotals;
 }
 
 interface Running {
@@ -85,6 +149,31 @@ interface Running {
   /** Mean bytes (data + key) of its records in the current aggregate step. */
   bytesEach: number;
   totals: ProducerTotals;
+  policy: ResolvedPolicy;
+  quota: RetryQuota;
+  queue: RetryQueue;
+  /** Attempts per lane (a ring indexed by lane number modulo RETRY_LANES) and the newest lane counted. */
+  lanes: Float64Array;
+  lane: number;
+}
+
+function emptyRetryTotals(): RetryTotals {
+  return {
+    generated: 0,
+    deliveredFirst: 0,
+    retried: 0,
+    deliveredAfterRetry: 0,
+    dropped: 0,
+    waiting: 0,
+    retryAttempts: 0,
+    retriedBySdk: 0,
+    retriedByCaller: 0,
+    quotaRefused: 0,
+    amplification: null,
+    delayCounts: new Array(DELAY_BUCKETS).fill(0),
+    lanes: [],
+    laneEndMs: 0,
+  };
 }
 
 /** Checks a producer spec; returns [field, message] for the first problem, or undefined. */
@@ -119,6 +208,10 @@ export function producerProblem(spec: ProducerSpec): [string, string] | undefine
     return ['durationMs', 'duration must be above 0'];
   if (spec.rateShape !== undefined && spec.rate === 'burst')
     return ['rateShape', 'a rate shape needs a steady rate, not a burst'];
+  if (spec.retry !== undefined) {
+    const problem = retryPolicyProblem(spec.retry);
+    if (problem) return problem;
+  }
   return rateShapeProblem(spec.rateShape) ?? distributionProblem(spec.distribution);
 }
 
@@ -157,6 +250,8 @@ export class ProducerSet {
   private readonly stream: Stream;
   /** Records per PRODUCER_STEP_MS above which a producer is simulated in aggregate. */
   aggregateThreshold = 2_000;
+  /** Records waiting for a retry kept record by record, across producers (see RETRY_DETAIL_BUDGET). */
+  retryDetailBudget = RETRY_DETAIL_BUDGET;
   // Staging for PutRecords requests whose entries could be refused whole (large records only).
   private readonly stagedData = new Float64Array(PUT_RECORDS_MAX_ENTRIES);
   private readonly stagedKeyBytes = new Float64Array(PUT_RECORDS_MAX_ENTRIES);
@@ -172,6 +267,9 @@ export class ProducerSet {
   private readonly partProducer: Running[] = [];
   private readonly partShard: number[] = [];
   private readonly partCount: number[] = [];
+  /** A part's waiting records (undefined for a step's new records), and what of it was throttled. */
+  private readonly partWaiting: (WaitingCount | undefined)[] = [];
+  private readonly partThrottled: number[] = [];
   private readonly steadyScratch: Running[] = [];
 
   constructor(engine: ShardEngine, stream: Stream) {
@@ -211,7 +309,13 @@ export class ProducerSet {
         acceptedByShard: [],
         throttledByShard: [],
         lastError: undefined,
+        retries: emptyRetryTotals(),
       },
+      policy: resolvePolicy(spec.retry),
+      quota: new RetryQuota(),
+      queue: new RetryQueue(this.waitingTally),
+      lanes: new Float64Array(RETRY_LANES),
+      lane: Math.floor(this.engine.now() / RETRY_LANE_MS),
     });
     return id;
   }
@@ -257,6 +361,9 @@ export class ProducerSet {
     p.sampler.dispose();
     p.sampler = createKeySampler(this.engine, this.stream, spec.distribution, this.engine.random);
     p.spec = spec;
+    // Records already waiting keep the policy they failed under only for their history: the next attempt
+    // follows the new one (a redeployed producer with the same in-flight sends).
+    p.policy = resolvePolicy(spec.retry);
     this.restartSpell(p);
     p.totals.name = spec.name;
     p.totals.spec = spec;
@@ -267,7 +374,9 @@ export class ProducerSet {
   remove(id: number): boolean {
     const p = this.producers.get(id);
     if (!p) return false;
-    // Removed at once, like a killed process: records it still held were never sent, so never attempted.
+    // Removed at once, like a killed process: records it still held were never sent, so never attempted;
+    // those waiting for a retry are never sent again.
+    for (const slot of p.queue.takeAll()) for (const r of slot.records) this.releaseWaiting(r);
     p.sampler.dispose();
     this.producers.delete(id);
     return true;
@@ -281,12 +390,28 @@ export class ProducerSet {
   /** Every producer's totals, in creation order. */
   totals(): ProducerTotals[] {
     const now = this.engine.now();
-    return [...this.producers.values()].map((p) => ({
-      ...p.totals,
-      runningMs: p.ranMs + (p.running ? this.spellMs(p, now) : 0),
-      acceptedByShard: [...p.totals.acceptedByShard],
-      throttledByShard: [...p.totals.throttledByShard],
-    }));
+    return [...this.producers.values()].map((p) => {
+      const t = p.totals;
+      this.countLane(p, now, 0);
+      const lanes: number[] = [];
+      for (let lane = p.lane - RETRY_LANES + 1; lane <= p.lane; lane++)
+        lanes.push(lane < 0 ? 0 : (p.lanes[lane % RETRY_LANES] as number));
+      return {
+        ...t,
+        runningMs: p.ranMs + (p.running ? this.spellMs(p, now) : 0),
+        acceptedByShard: [...t.acceptedByShard],
+        throttledByShard: [...t.throttledByShard],
+        retries: {
+          ...t.retries,
+          generated: p.generated,
+          waiting: p.queue.waiting,
+          amplification: t.accepted > 0 ? t.attempted / t.accepted : null,
+          delayCounts: [...t.retries.delayCounts],
+          lanes,
+          laneEndMs: (p.lane + 1) * RETRY_LANE_MS,
+        },
+      };
+    });
   }
 
   /** Whether any producer is running with a steady rate (so time moving means records being sent). */
@@ -310,16 +435,18 @@ export class ProducerSet {
     const target = this.engine.now() + ms;
     for (let now = this.engine.now(); now < target; now = this.engine.now()) {
       const steady = this.steady();
-      if (steady.length === 0) {
+      const nextRetryMs = this.nextRetryMs();
+      if (steady.length === 0 && nextRetryMs === Number.POSITIVE_INFINITY) {
         this.engine.advanceTime(target - now);
         return;
       }
       const isAggregated = (p: Running) =>
         options.aggregate === true ||
-        // cwlens: a shaped producer is judged by its fastest rate (its bursts).
-        (Math.max(p.spec.rate as number, p.spec.rateShape?.burstRate ?? 0) * PRODUCER_STEP_MS) / 1000 >
-          this.aggregateThreshold;
-      if (steady.every(isAggregated)) {
+        (p.spec.rate !== 'burst' &&
+          // cwlens: a shaped producer is judged by its fastest rate (its bursts).
+          (Math.max(p.spec.rate as number, p.spec.rateShape?.burstRate ?? 0) * PRODUCER_STEP_MS) / 1000 >
+            this.aggregateThreshold);
+      if (steady.length > 0 ? steady.every(isAggregated) : options.aggregate === true) {
         // Steps up to the next whole second: fixed windows stay exact, and a second's records are one draw.
         // A step never spans a change of the open shards (a resharding or an UpdateStreamMode ending, an
         // on-demand split): records due before it go to the shards open then, the rest to the new ones,
@@ -333,7 +460,9 @@ export class ProducerSet {
           // On-demand scaling judges load second by second: a minute's records in one second would read as a
           // sixty-fold peak.
           this.stream.mode !== 'ON_DEMAND' &&
-          !steady.some((p) => p.sampler.timeVarying || p.spec.rateShape !== undefined);
+          !steady.some((p) => p.sampler.timeVarying || p.spec.rateShape !== undefined) &&
+          // Retries fall due within seconds of a failure: a minute's step would hold them a minute.
+          !this.anyRetries();
         const unit = coarse ? COARSE_STEP_MS : 1000;
         const to = Math.min(
           target,
@@ -347,29 +476,74 @@ export class ProducerSet {
         // spend the shards' allowance at that instant and leave the step's own records none of it.
         for (const p of steady) this.flush(p);
         this.engine.advanceTime(arrive - now);
-        this.sendAggregated(steady, now, to);
+        this.stepUnitMs = 1000;
+        this.sendAggregated(steady, now, to, this.retryingUntil(to));
         this.engine.advanceTime(to - this.engine.now());
         if (this.engine.now() <= now) break;
         continue;
       }
       for (const p of steady) if (isAggregated(p)) this.flush(p);
-      this.engine.advanceTime(Math.min(PRODUCER_STEP_MS, target - now));
+      // With nothing but retries waiting, step straight to the next one due.
+      const stepMs = steady.length > 0 ? PRODUCER_STEP_MS : Math.max(PRODUCER_STEP_MS, nextRetryMs - now);
+      this.engine.advanceTime(Math.min(stepMs, target - now));
       const at = this.engine.now();
       if (at <= now) break;
+      this.stepUnitMs = PRODUCER_STEP_MS;
       const aggregated = steady.filter(isAggregated);
-      if (aggregated.length > 0) this.sendAggregated(aggregated, now, at);
-      for (const p of steady) {
+      if (aggregated.length > 0)
+        this.sendAggregated(
+          aggregated,
+          now,
+          at,
+          this.retryingUntil(at).filter((p) => aggregated.includes(p)),
+        );
+      // Producers that only retry (stopped, finished or a burst): their retries due in the step.
+      for (const p of this.retryingUntil(at))
+        if (!aggregated.includes(p) && !steady.includes(p)) this.sendStep(p, 0, at);
+      // Producers take turns at going first: a step's records all arrive at one instant, and the first to
+      // write takes every token a shard earned since the last step (producers sharing a throttled shard
+      // would otherwise never share it, and one that retries would lose every retry to one that does not).
+      const first = steady.length > 1 ? this.turn++ % steady.length : 0;
+      for (let i = 0; i < steady.length; i++) {
+        const p = steady[(first + i) % steady.length] as Running;
         if (aggregated.includes(p)) continue;
         const n = this.due(p, at);
-        if (n > 0) {
-          this.setAggregated(p, false);
-          this.sendRecords(p, n);
-        }
+        if (n > 0) this.setAggregated(p, false);
+        this.sendStep(p, n, at);
         if (p.buffered > 0 && at - p.bufferedSinceMs >= PUT_RECORDS_LINGER_MS) this.flush(p);
         this.finishIfDone(p, at);
       }
     }
   }
+
+  /** Which steady producer goes first in the next record-by-record step (they take turns). */
+  private turn = 0;
+  /** Virtual ms of the grid retries of a batch fall due on: the current step's length. */
+  private stepUnitMs = PRODUCER_STEP_MS;
+
+  /** When the earliest waiting retry of any producer falls due, or Infinity. */
+  private nextRetryMs(): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const p of this.producers.values()) next = Math.min(next, p.queue.nextDueMs);
+    return next;
+  }
+
+  /** Producers with a retry due at or before `atMs` (a new array). */
+  private retryingUntil(atMs: number): Running[] {
+    const list: Running[] = [];
+    for (const p of this.producers.values()) if (p.queue.nextDueMs <= atMs) list.push(p);
+    return list;
+  }
+
+  /** Whether any producer retries or has records waiting for a retry. */
+  private anyRetries(): boolean {
+    for (const p of this.producers.values())
+      if (p.queue.waiting > 0 || (p.running && p.policy.maxAttempts > 1)) return true;
+    return false;
+  }
+
+  /** Records waiting record by record, across producers (held within RETRY_DETAIL_BUDGET). */
+  private readonly waitingTally = { detailed: 0 };
 
   private even: { epoch: number; weights: ShardWeights } | undefined;
   /** The second standard normal of the last Box–Muller pair, or NaN: each pair serves two draws. */
@@ -527,9 +701,139 @@ export class ProducerSet {
     p.totals.buffered = p.buffered;
   }
 
+  /** Counts `n` attempts at the current instant: in the totals and in the attempts-per-lane series. */
+  private attempt(p: Running, n: number): void {
+    p.totals.attempted += n;
+    this.countLane(p, this.engine.now(), n);
+  }
+
+  /** Adds `n` attempts to the lane of `atMs`, zeroing the lanes passed since the last count. */
+  private countLane(p: Running, atMs: number, n: number): void {
+    const lane = Math.floor(atMs / RETRY_LANE_MS);
+    if (lane > p.lane) {
+      for (let l = Math.max(p.lane + 1, lane - RETRY_LANES + 1); l <= lane; l++) p.lanes[l % RETRY_LANES] = 0;
+      p.lane = lane;
+    }
+    if (n > 0 && lane > p.lane - RETRY_LANES) {
+      const i = lane % RETRY_LANES;
+      p.lanes[i] = (p.lanes[i] as number) + n;
+    }
+  }
+
   /**
-   * Sends `size` records: `size` PutRecord requests, or one PutRecords request of `size` entries — one put
-   * operation for CloudWatch's per-operation statistics (cwlens: engine.beginPut/endPut, see PutOperations).
+   * Whether a record whose `attempts`-th attempt failed with `kind` gets another: attempts left under the
+   * policy, and for the SDK's own retries, room in its retry quota (taken here).
+   */
+  private mayRetry(p: Running, attempts: number, kind: FailureKind, bySdk: boolean): boolean {
+    if (attempts >= p.policy.maxAttempts) return false;
+    if (bySdk && p.policy.quota && !p.quota.tryTake(kind)) {
+      p.totals.retries.quotaRefused++;
+      return false;
+    }
+    return true;
+  }
+
+  /** The virtual instant a record whose `attempts`-th attempt failed with `kind` is tried again. */
+  private retryAtMs(p: Running, attempts: number, kind: FailureKind): number {
+    return this.engine.now() + backoffDelayMs(p.policy, attempts - 1, kind, this.engine.random.next());
+  }
+
+  /** A new record's first attempt failed with `kind`: it waits for a retry, or is dropped. */
+  private newFailed(
+    p: Running,
+    sample: KeySample,
+    dataBytes: number,
+    kind: FailureKind,
+    bySdk: boolean,
+  ): void {
+    const r = p.totals.retries;
+    if (!this.mayRetry(p, 1, kind, bySdk)) {
+      r.dropped++;
+      return;
+    }
+    r.retried++;
+    const dueMs = this.retryAtMs(p, 1, kind);
+    const stream = this.stream;
+    if (this.waitingTally.detailed >= this.retryDetailBudget) {
+      const keyBytes =
+        sample.key === undefined
+          ? (stream.keys.utf8Bytes[sample.keyId] as number)
+          : utf8ByteLength(sample.key);
+      p.queue.addCount(dueMs, {
+        shard: sample.shardIndex,
+        count: 1,
+        bytesEach: dataBytes + keyBytes,
+        firstMs: this.engine.now(),
+        attempts: 1,
+        kind,
+        bySdk,
+      });
+      return;
+    }
+    // The queue holds a reference to the key, so it stays interned until the record is settled.
+    let keyId = sample.keyId;
+    if (sample.key === undefined) stream.keys.retain(keyId);
+    else keyId = this.engine.pinKey(stream, sample.key);
+    p.queue.addRecord(dueMs, {
+      keyId,
+      explicitHashKey: sample.explicitHashKey?.slice(),
+      dataBytes,
+      firstMs: this.engine.now(),
+      attempts: 1,
+      kind,
+      bySdk,
+    });
+  }
+
+  /** A waiting record's retry failed with `kind`: it waits again, or is dropped. */
+  private waitingFailed(p: Running, w: WaitingRecord, kind: FailureKind, bySdk: boolean): void {
+    if (!this.mayRetry(p, w.attempts, kind, bySdk)) {
+      p.totals.retries.dropped++;
+      this.releaseWaiting(w);
+      return;
+    }
+    w.kind = kind;
+    w.bySdk = bySdk;
+    p.queue.addRecord(this.retryAtMs(p, w.attempts, kind), w);
+  }
+
+  /** Drops the queue's reference to a waiting record's key. */
+  private releaseWaiting(w: WaitingRecord): void {
+    this.stream.keys.release(w.keyId);
+  }
+
+  /** Counts a new record's first attempt and what follows from it (delivered, waiting or dropped). */
+  private afterNew(p: Running, outcome: number, sample: KeySample, dataBytes: number, bySdk: boolean): void {
+    this.countOutcome(p, outcome);
+    const r = p.totals.retries;
+    if (outcome === WRITE_THROTTLED) this.newFailed(p, sample, dataBytes, 'throttling', bySdk);
+    else if (outcome === WRITE_REJECTED) r.dropped++;
+    else {
+      r.deliveredFirst++;
+      r.delayCounts[0] = (r.delayCounts[0] as number) + 1;
+      if (bySdk && p.policy.quota) p.quota.recordSuccess(undefined);
+    }
+  }
+
+  /** Counts `n` records of a call an injected fault failed, in the producer's totals and the engine's. */
+  private countFault(p: Running, error: FaultError, n: number): FailureKind {
+    const t = p.totals;
+    this.engine.countFaulted(this.stream, error, n);
+    if (error === 'ProvisionedThroughputExceededException') {
+      t.throttled += n;
+      return 'throttling';
+    }
+    t.rejected += n;
+    const e = faultError(error, this.stream.name, this.engine.accountId);
+    t.lastError = { errorType: e.type, message: e.message };
+    return 'transient';
+  }
+
+  /**
+   * Sends `size` new records: `size` PutRecord requests, or one PutRecords request of `size` entries. The
+   * SDK retries a failed PutRecord and a PutRecords call failed whole (an injected fault); a PutRecords call
+   * with failed entries is an HTTP 200, so the producer's own code resubmits those entries [model §4]. A
+   * PutRecords request is one put operation for CloudWatch's per-operation statistics (engine.beginPut/endPut).
    */
   private sendRequest(p: Running, size: number): void {
     const operation = p.spec.api === 'PutRecords';
@@ -540,18 +844,45 @@ export class ProducerSet {
 
   private sendRequestEntries(p: Running, size: number): void {
     const sample = this.sample;
-    p.totals.attempted += size;
-    p.totals.requests += p.spec.api === 'PutRecords' ? 1 : size;
+    const faults = this.engine.faults;
+    const putRecord = p.spec.api === 'PutRecord';
+    this.attempt(p, size);
+    p.totals.requests += putRecord ? size : 1;
+    if (faults.any) {
+      const now = this.engine.now();
+      const name = this.stream.name;
+      if (putRecord) {
+        for (let i = 0; i < size; i++) {
+          p.sampler.next(sample);
+          const dataBytes = this.payloadSize(p);
+          const fault = faults.decide(name, now, 1);
+          if (fault === undefined)
+            this.afterNew(p, this.writeSample(sample, dataBytes), sample, dataBytes, true);
+          else this.newFailed(p, sample, dataBytes, this.countFault(p, fault, 1), true);
+        }
+        return;
+      }
+      const fault = faults.decide(name, now, size);
+      if (fault !== undefined) {
+        const kind = this.countFault(p, fault, size);
+        for (let i = 0; i < size; i++) {
+          p.sampler.next(sample);
+          this.newFailed(p, sample, this.payloadSize(p), kind, true);
+        }
+        return;
+      }
+    }
     // A request that no draw could make Kinesis refuse whole is written entry by entry as it is drawn.
     const largest = p.spec.payloadBytes.max + KEY_MAX_UTF8_BYTES;
     const safe =
-      p.spec.api === 'PutRecord' ||
-      (largest <= this.stream.maxRecordBytes && size * largest <= PUT_RECORDS_MAX_REQUEST_BYTES);
+      putRecord || (largest <= this.stream.maxRecordBytes && size * largest <= PUT_RECORDS_MAX_REQUEST_BYTES);
     if (safe) {
       for (let i = 0; i < size; i++) {
         p.sampler.next(sample);
-        this.countOutcome(p, this.writeSample(sample, this.payloadSize(p)));
+        const dataBytes = this.payloadSize(p);
+        this.afterNew(p, this.writeSample(sample, dataBytes), sample, dataBytes, putRecord);
       }
+      if (!putRecord && p.policy.quota) p.quota.recordSuccess(undefined);
       return;
     }
     for (let i = 0; i < size; i++) {
@@ -571,6 +902,8 @@ export class ProducerSet {
     if (refused) {
       p.totals.requestsRejected++;
       this.rejectRecords(p, size, refused);
+      // A 400 is not retryable: the SDK gives up at once.
+      p.totals.retries.dropped += size;
       return;
     }
     for (let i = 0; i < size; i++) {
@@ -578,28 +911,217 @@ export class ProducerSet {
       sample.key = this.stagedKeys[i];
       sample.shardIndex = this.stagedShards[i] as number;
       sample.explicitHashKey = this.stagedHashKeys[i];
-      this.countOutcome(p, this.writeSample(sample, this.stagedData[i] as number));
+      const dataBytes = this.stagedData[i] as number;
+      this.afterNew(p, this.writeSample(sample, dataBytes), sample, dataBytes, false);
+    }
+    if (p.policy.quota) p.quota.recordSuccess(undefined);
+  }
+
+  /**
+   * Sends a step's `n` new records and, record by record, the producer's retries due by `atMs`, interleaved
+   * in proportion: all arrive at this instant, in no particular order (retries first would take every token
+   * a throttled shard earned, new records first every one). Retries go as PutRecord calls, or PutRecords
+   * calls of up to batchSize entries in the order they fell due; those waiting as counts (past
+   * RETRY_DETAIL_BUDGET) go out in aggregate.
+   */
+  private sendStep(p: Running, n: number, atMs: number): void {
+    const slots = p.queue.nextDueMs <= atMs ? p.queue.takeDue(atMs) : [];
+    if (slots.length === 0) {
+      if (n > 0) this.sendRecords(p, n);
+      return;
+    }
+    const records: WaitingRecord[] = [];
+    const counts: WaitingCount[] = [];
+    for (const slot of slots) {
+      for (const w of slot.records) records.push(w);
+      for (const c of slot.counts) counts.push(c);
+    }
+    if (counts.length > 0) this.sendAggregatedCounts([], this.engine.now(), [[p, counts]]);
+    const per = p.spec.api === 'PutRecord' ? 1 : p.spec.batchSize;
+    const chunks = Math.ceil(records.length / per);
+    let sent = 0;
+    for (let j = 0; j < chunks; j++) {
+      const upTo = Math.round((n * (j + 1)) / (chunks + 1));
+      if (upTo > sent) this.sendRecords(p, upTo - sent);
+      sent = Math.max(sent, upTo);
+      this.retryRecords(p, records, j * per, Math.min(records.length, (j + 1) * per));
+    }
+    if (n > sent) this.sendRecords(p, n - sent);
+  }
+
+  /** Sends waiting records [from, to) as one PutRecords call, or as PutRecord calls. */
+  private retryRecords(p: Running, records: WaitingRecord[], from: number, to: number): void {
+    const engine = this.engine;
+    const stream = this.stream;
+    const t = p.totals;
+    const r = t.retries;
+    const now = engine.now();
+    const putRecord = p.spec.api === 'PutRecord';
+    const per = putRecord ? 1 : to - from;
+    for (let i = from; i < to; i += per) {
+      const end = Math.min(to, i + per);
+      const size = end - i;
+      this.attempt(p, size);
+      t.requests += 1;
+      r.retryAttempts += size;
+      for (let k = i; k < end; k++) {
+        const w = records[k] as WaitingRecord;
+        w.attempts++;
+        if (w.bySdk) r.retriedBySdk++;
+        else r.retriedByCaller++;
+      }
+      const fault = engine.faults.any ? engine.faults.decide(stream.name, now, size) : undefined;
+      if (fault !== undefined) {
+        const kind = this.countFault(p, fault, size);
+        for (let k = i; k < end; k++) this.waitingFailed(p, records[k] as WaitingRecord, kind, true);
+        continue;
+      }
+      for (let k = i; k < end; k++) {
+        const w = records[k] as WaitingRecord;
+        // Routed again: the shard that refused it may have been split or merged since.
+        const shard = w.explicitHashKey
+          ? engine.routeHashKey(stream, w.explicitHashKey)
+          : engine.routeKey(stream, w.keyId);
+        const outcome = engine.writeRecord(stream, shard, w.keyId, w.dataBytes, undefined, w.explicitHashKey);
+        this.countOutcome(p, outcome);
+        if (outcome === WRITE_THROTTLED) {
+          this.waitingFailed(p, w, 'throttling', putRecord);
+          continue;
+        }
+        if (outcome === WRITE_REJECTED) r.dropped++;
+        else {
+          r.deliveredAfterRetry++;
+          const bucket = delayBucket(now - w.firstMs);
+          r.delayCounts[bucket] = (r.delayCounts[bucket] as number) + 1;
+          if (putRecord && p.policy.quota) p.quota.recordSuccess(w.bySdk ? w.kind : undefined);
+        }
+        this.releaseWaiting(w);
+      }
+      if (!putRecord && p.policy.quota) p.quota.recordSuccess(undefined);
     }
   }
 
-  /** Aggregate step for `producers`: what falls due in (sinceMs, atMs], sent at the engine's current instant. */
-  private sendAggregated(producers: Running[], sinceMs: number, atMs: number): void {
+  /**
+   * Queues `count` records of one shard whose `attempts`-th attempt failed with `kind` (aggregate form):
+   * those the policy and the SDK's quota allow wait, spread over the grid of step ends (stepUnitMs) by the
+   * exact shares of the policy's delay distribution (cumulative rounding, so the parts add up to the
+   * whole); the rest are dropped. `succeeded`: whether a call of the producer succeeded in this step — the
+   * SDK's quota then holds at least INITIAL_RETRY_TOKENS again (StandardRetryStrategy.recordSuccess), so
+   * only a step without one can run it dry.
+   */
+  private queueCounts(p: Running, failed: WaitingCount, succeeded: boolean): void {
+    const r = p.totals.retries;
+    const { attempts, kind } = failed;
+    let n = failed.count;
+    if (n <= 0) return;
+    if (attempts >= p.policy.maxAttempts) {
+      r.dropped += n;
+      return;
+    }
+    if (failed.bySdk && p.policy.quota && !succeeded) {
+      const q = p.quota;
+      const cost = kind === 'transient' ? SDK_TIMEOUT_RETRY_COST : SDK_RETRY_COST;
+      const allowed = Math.min(n, Math.floor(q.capacity / cost));
+      q.capacity -= allowed * cost;
+      r.quotaRefused += n - allowed;
+      r.dropped += n - allowed;
+      n = allowed;
+      if (n <= 0) return;
+    }
+    if (attempts === 1) r.retried += n;
+    const now = this.engine.now();
+    const unit = this.stepUnitMs;
+    const longest = maxBackoffDelayMs(p.policy, attempts - 1, kind);
+    const first = Math.floor(now / unit);
+    let placed = 0;
+    for (let k = 0; placed < n; k++) {
+      const end = (first + k + 1) * unit;
+      // Delays d with now + d < end fall due by this step end.
+      const x = end - now - 1;
+      const share = x >= longest ? 1 : backoffDelayCdf(p.policy, attempts - 1, kind, x);
+      const cumulative = share >= 1 ? n : Math.round(n * share);
+      if (cumulative > placed) p.queue.addCount(end, { ...failed, count: cumulative - placed });
+      placed = cumulative;
+    }
+  }
+
+  /**
+   * Aggregate step for `producers`: what falls due in (sinceMs, atMs], sent at the engine's current instant,
+   * with the retries of `retrying` due by atMs.
+   */
+  private sendAggregated(producers: Running[], sinceMs: number, atMs: number, retrying: Running[]): void {
     const due: [Running, number][] = [];
     for (const p of producers) {
       const n = this.due(p, atMs);
       if (n > 0) due.push([p, n]);
     }
-    this.sendAggregatedCounts(due, sinceMs);
+    const retries: [Running, WaitingCount[]][] = [];
+    for (const p of retrying) {
+      const counts = this.waitingAsCounts(p.queue.takeDue(atMs));
+      if (counts.length > 0) retries.push([p, counts]);
+    }
+    this.sendAggregatedCounts(due, sinceMs, retries);
     for (const p of producers) this.finishIfDone(p, atMs);
+  }
+
+  /** Due slots as counts per shard: record-by-record entries routed now (their keys released). */
+  private waitingAsCounts(slots: { records: WaitingRecord[]; counts: WaitingCount[] }[]): WaitingCount[] {
+    const out: WaitingCount[] = [];
+    const engine = this.engine;
+    const stream = this.stream;
+    for (const slot of slots) {
+      for (const c of slot.counts) out.push(c);
+      for (const w of slot.records) {
+        const shard = w.explicitHashKey
+          ? engine.routeHashKey(stream, w.explicitHashKey)
+          : engine.routeKey(stream, w.keyId);
+        const bytes = w.dataBytes + (stream.keys.utf8Bytes[w.keyId] as number);
+        this.releaseWaiting(w);
+        const same = out.find(
+          (c) =>
+            c.shard === shard &&
+            c.firstMs === w.firstMs &&
+            c.attempts === w.attempts &&
+            c.kind === w.kind &&
+            c.bySdk === w.bySdk,
+        );
+        if (same) {
+          same.bytesEach = (same.bytesEach * same.count + bytes) / (same.count + 1);
+          same.count++;
+        } else
+          out.push({
+            shard,
+            count: 1,
+            bytesEach: bytes,
+            firstMs: w.firstMs,
+            attempts: w.attempts,
+            kind: w.kind,
+            bySdk: w.bySdk,
+          });
+      }
+    }
+    return out;
+  }
+
+  /** The open shard that now holds what `shard` held (itself while open; after a resharding, a child). */
+  private openShardFor(shard: number): number {
+    const s = this.stream.shards[shard];
+    if (!s || s.isOpen) return shard;
+    return this.engine.routeHashKey(this.stream, s.startWords);
   }
 
   /**
    * Sends `n` records per producer in aggregate, spread over (sinceMs, now]: shares of whole requests
    * Kinesis would refuse are rejected, the rest drawn per shard (sequential binomial draws, so counts sum
-   * exactly), each shard's demand from all producers throttled at once, and accepted records apportioned
-   * back to producers by their share of the shard's demand.
+   * exactly), with each producer's `retries` (counts per shard) beside them; an injected fault fails its
+   * share of each producer's calls; each shard's demand from all producers is throttled at once, and
+   * accepted records apportioned back to the parts by their share of the shard's demand.
    */
-  private sendAggregatedCounts(due: [Running, number][], sinceMs: number): void {
+  private sendAggregatedCounts(
+    due: [Running, number][],
+    sinceMs: number,
+    retries: [Running, WaitingCount[]][] = [],
+  ): void {
     const engine = this.engine;
     const random = engine.random;
     const shardCount = this.stream.shards.length;
@@ -613,67 +1135,148 @@ export class ProducerSet {
     const partProducer = this.partProducer;
     const partShard = this.partShard;
     const partCount = this.partCount;
+    const partWaiting = this.partWaiting;
+    const now = engine.now();
     let parts = 0;
-    for (const [p, n] of due) {
-      // Records held for a request went out before the step (see advance); a burst holds none.
-      this.flush(p);
-      this.generate(p, n);
-      p.totals.attempted += n;
-      p.totals.requests += p.spec.api === 'PutRecords' ? Math.ceil(n / p.spec.batchSize) : n;
-      this.setAggregated(p, true);
-      const keyBytes = p.sampler.meanKeyBytes();
-      const { min, max } = p.spec.payloadBytes;
-      const each = (min + max) / 2 + keyBytes;
-      p.bytesEach = each;
-      const refused = this.refusedShare(p, keyBytes);
-      let left = n;
-      if (refused.share > 0) {
-        const rejected = Math.min(n, Math.round(n * refused.share));
-        if (rejected > 0) {
-          this.rejectRecords(p, rejected, refused.error as KinesisError);
-          p.totals.requestsRejected +=
-            p.spec.api === 'PutRecords' ? Math.ceil(rejected / p.spec.batchSize) : rejected;
+    const addPart = (
+      p: Running,
+      shard: number,
+      count: number,
+      bytesEach: number,
+      w: WaitingCount | undefined,
+    ) => {
+      demand[shard] = (demand[shard] as number) + count;
+      demandBytes[shard] = (demandBytes[shard] as number) + count * bytesEach;
+      partProducer[parts] = p;
+      partShard[parts] = shard;
+      partCount[parts] = count;
+      partWaiting[parts] = w;
+      parts++;
+    };
+    const producers: Running[] = [];
+    const retriesOf = new Map<Running, WaitingCount[]>(retries);
+    for (const [p] of due) producers.push(p);
+    for (const [p] of retries) if (!producers.includes(p)) producers.push(p);
+    const dueOf = new Map<Running, number>(due);
+    // Records an injected fault failed: queued for a retry once the step's outcomes are known.
+    const faulted: [Running, WaitingCount][] = [];
+    for (const p of producers) {
+      const n = dueOf.get(p) ?? 0;
+      const firstPart = parts;
+      let calls = 0;
+      let records = 0;
+      if (n > 0) {
+        // Records held for a request went out before the step (see advance); a burst holds none.
+        this.flush(p);
+        this.generate(p, n);
+        this.attempt(p, n);
+        const newCalls = p.spec.api === 'PutRecords' ? Math.ceil(n / p.spec.batchSize) : n;
+        p.totals.requests += newCalls;
+        this.setAggregated(p, true);
+        const keyBytes = p.sampler.meanKeyBytes();
+        const { min, max } = p.spec.payloadBytes;
+        const each = (min + max) / 2 + keyBytes;
+        p.bytesEach = each;
+        const refused = this.refusedShare(p, keyBytes);
+        let left = n;
+        if (refused.share > 0) {
+          const rejected = Math.min(n, Math.round(n * refused.share));
+          if (rejected > 0) {
+            this.rejectRecords(p, rejected, refused.error as KinesisError);
+            p.totals.retries.dropped += rejected;
+            p.totals.requestsRejected +=
+              p.spec.api === 'PutRecords' ? Math.ceil(rejected / p.spec.batchSize) : rejected;
+          }
+          left -= rejected;
         }
-        left -= rejected;
+        calls += left > 0 ? Math.ceil((newCalls * left) / n) : 0;
+        records += Math.max(0, left);
+        if (left > 0) {
+          // AUTO spreads records over the open shards in turn, whatever their keys [model §15.2].
+          const { shards, weights } =
+            this.stream.recordDistribution === 'AUTO' ? this.evenWeights() : p.sampler.shardWeights();
+          let weightLeft = 1;
+          for (let i = 0; i < shards.length && left > 0; i++) {
+            const weight = weights[i] as number;
+            let count: number;
+            if (i === shards.length - 1 || weightLeft <= 0) count = left;
+            else {
+              const q = Math.min(1, weight / weightLeft);
+              const mean = left * q;
+              const sd = Math.sqrt(Math.max(0, mean * (1 - q)));
+              count = Math.min(left, Math.max(0, Math.round(mean + sd * this.gaussian())));
+            }
+            weightLeft -= weight;
+            left -= count;
+            if (count === 0) continue;
+            addPart(p, shards[i] as number, count, each, undefined);
+          }
+        }
       }
-      if (left <= 0) continue;
-      // AUTO spreads records over the open shards in turn, whatever their keys [model §15.2].
-      const { shards, weights } =
-        this.stream.recordDistribution === 'AUTO' ? this.evenWeights() : p.sampler.shardWeights();
-      let weightLeft = 1;
-      for (let i = 0; i < shards.length && left > 0; i++) {
-        const weight = weights[i] as number;
-        let count: number;
-        if (i === shards.length - 1 || weightLeft <= 0) count = left;
-        else {
-          const q = Math.min(1, weight / weightLeft);
-          const mean = left * q;
-          const sd = Math.sqrt(Math.max(0, mean * (1 - q)));
-          count = Math.min(left, Math.max(0, Math.round(mean + sd * this.gaussian())));
+      const waiting = retriesOf.get(p);
+      if (waiting) {
+        let retried = 0;
+        for (const w of waiting) {
+          retried += w.count;
+          if (w.bySdk) p.totals.retries.retriedBySdk += w.count;
+          else p.totals.retries.retriedByCaller += w.count;
+          w.attempts++;
+          addPart(p, this.openShardFor(w.shard), w.count, w.bytesEach, w);
         }
-        weightLeft -= weight;
-        left -= count;
-        if (count === 0) continue;
-        const shard = shards[i] as number;
-        demand[shard] = (demand[shard] as number) + count;
-        demandBytes[shard] = (demandBytes[shard] as number) + count * each;
-        partProducer[parts] = p;
-        partShard[parts] = shard;
-        partCount[parts] = count;
-        parts++;
+        this.attempt(p, retried);
+        p.totals.retries.retryAttempts += retried;
+        const retryCalls = p.spec.api === 'PutRecords' ? Math.ceil(retried / p.spec.batchSize) : retried;
+        p.totals.requests += retryCalls;
+        calls += retryCalls;
+        records += retried;
+      }
+      // An injected fault fails its share of the producer's calls, and so that share of its records.
+      const fault = engine.faults.any
+        ? engine.faults.decideMany(this.stream.name, sinceMs, now, calls)
+        : undefined;
+      if (fault && records > 0) {
+        const failed = Math.min(records, Math.round((records * fault.calls) / calls));
+        engine.faults.countMany(this.stream.name, fault.error, fault.calls, failed);
+        const kind = this.countFault(p, fault.error, failed);
+        let before = 0;
+        for (let i = firstPart; i < parts; i++) {
+          const count = partCount[i] as number;
+          const share =
+            Math.round((failed * (before + count)) / records) - Math.round((failed * before) / records);
+          before += count;
+          if (share <= 0) continue;
+          const shard = partShard[i] as number;
+          const bytesEach = (demandBytes[shard] as number) / (demand[shard] as number);
+          demand[shard] = (demand[shard] as number) - share;
+          demandBytes[shard] = (demandBytes[shard] as number) - share * bytesEach;
+          partCount[i] = count - share;
+          const w = partWaiting[i];
+          faulted.push([
+            p,
+            {
+              shard,
+              count: share,
+              bytesEach,
+              firstMs: w ? w.firstMs : now,
+              attempts: w ? w.attempts : 1,
+              kind,
+              bySdk: true,
+            },
+          ]);
+        }
       }
     }
     // Record by record, records go out in requests every PRODUCER_STEP_MS (PutRecord) or
     // PUT_RECORDS_LINGER_MS (PutRecords): the first arrives that long after the interval starts, so a
     // shard's allowance earns from then on (what an idle shard saved is capped at a full bucket).
     let offset = Number.POSITIVE_INFINITY;
-    for (const [p] of due)
+    for (const p of producers)
       offset = Math.min(offset, p.spec.api === 'PutRecords' ? PUT_RECORDS_LINGER_MS : PRODUCER_STEP_MS);
     const earnFromMs = Math.min(sinceMs + offset, engine.now());
-    // Throttle each shard's whole demand at once, then give every producer its share of what was taken.
+    // Throttle each shard's whole demand at once, then give every part its share of what was taken.
     for (let shard = 0; shard < shardCount; shard++) {
       const d = demand[shard] as number;
-      if (d === 0) continue;
+      if (d <= 0) continue;
       const rejectedBefore = engine.counters.rejected;
       accepted[shard] = engine.writes.writeAggregate(
         this.stream,
@@ -690,13 +1293,19 @@ export class ProducerSet {
         accepted[shard] = -1;
       }
     }
+    // Outcomes: accepted first, so a producer's failures know whether one of its calls succeeded.
+    const throttledOf = this.partThrottled;
+    const succeeded = new Set<Running>();
     for (let i = 0; i < parts; i++) {
       const p = partProducer[i] as Running;
       const shard = partShard[i] as number;
       const count = partCount[i] as number;
       const t = p.totals;
+      throttledOf[i] = 0;
+      if (count <= 0) continue;
       if (accepted[shard] === -1) {
         this.rejectRecords(p, count, engine.lastRejection as KinesisError);
+        t.retries.dropped += count;
         continue;
       }
       // Cumulative rounding: the parts of a shard add up to exactly what it accepted.
@@ -710,13 +1319,64 @@ export class ProducerSet {
       t.throttled += count - acc;
       t.acceptedByShard[shard] = (t.acceptedByShard[shard] ?? 0) + acc;
       t.throttledByShard[shard] = (t.throttledByShard[shard] ?? 0) + count - acc;
+      throttledOf[i] = count - acc;
+      if (acc <= 0) continue;
+      succeeded.add(p);
+      const w = partWaiting[i];
+      const r = t.retries;
+      const bucket = w ? delayBucket(now - w.firstMs) : 0;
+      if (w) r.deliveredAfterRetry += acc;
+      else r.deliveredFirst += acc;
+      r.delayCounts[bucket] = (r.delayCounts[bucket] as number) + acc;
+    }
+    // A call that succeeded refills the SDK's retry quota (to at least INITIAL_RETRY_TOKENS).
+    for (const p of succeeded) if (p.policy.quota) p.quota.recordSuccess(undefined);
+    for (const [p, failed] of faulted) this.queueCounts(p, failed, succeeded.has(p));
+    for (let i = 0; i < parts; i++) {
+      const throttled = throttledOf[i] as number;
+      if (throttled <= 0) continue;
+      const p = partProducer[i] as Running;
+      const w = partWaiting[i];
+      this.queueCounts(
+        p,
+        {
+          shard: partShard[i] as number,
+          count: throttled,
+          bytesEach: w ? w.bytesEach : p.bytesEach,
+          firstMs: w ? w.firstMs : now,
+          attempts: w ? w.attempts : 1,
+          kind: 'throttling',
+          bySdk: p.spec.api === 'PutRecord',
+        },
+        succeeded.has(p),
+      );
     }
     // Heavy keys feed the hot-key counters with their expected share, throttled as their shard was (AUTO
     // records are placed by no key, so none is counted).
-    for (const [p, n] of this.stream.recordDistribution === 'AUTO' ? [] : due) {
+    // Retried records count too, as their shard's share of each key (they kept their keys).
+    const retriedOn = new Map<Running, Map<number, number>>();
+    for (let i = 0; i < parts; i++) {
+      if (partWaiting[i] === undefined) continue;
+      const p = partProducer[i] as Running;
+      const byShard = retriedOn.get(p) ?? new Map<number, number>();
+      const shard = partShard[i] as number;
+      byShard.set(shard, (byShard.get(shard) ?? 0) + (partCount[i] as number));
+      retriedOn.set(p, byShard);
+    }
+    for (const p of this.stream.recordDistribution === 'AUTO' ? [] : producers) {
+      const n = dueOf.get(p) ?? 0;
       const each = p.bytesEach;
+      const byShard = retriedOn.get(p);
+      let shardWeight: Map<number, number> | undefined;
+      if (byShard) {
+        const { shards, weights } = p.sampler.shardWeights();
+        shardWeight = new Map();
+        for (let i = 0; i < shards.length; i++) shardWeight.set(shards[i] as number, weights[i] as number);
+      }
       for (const key of p.sampler.heavyKeys()) {
-        const expected = n * key.weight;
+        const retried = byShard?.get(key.shardIndex) ?? 0;
+        const weightOfShard = shardWeight?.get(key.shardIndex) ?? 0;
+        const expected = n * key.weight + (weightOfShard > 0 ? (retried * key.weight) / weightOfShard : 0);
         const count = Math.floor(expected + random.next());
         const d = demand[key.shardIndex] ?? 0;
         if (count <= 0 || accepted[key.shardIndex] === -1 || d === 0) continue;
@@ -752,6 +1412,7 @@ export class ProducerSet {
       seen[shard] = 0;
     }
     partProducer.length = 0;
+    partWaiting.length = 0;
   }
 
   /**
