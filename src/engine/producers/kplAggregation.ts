@@ -55,7 +55,10 @@ function delimitedSize(length: number): number {
  */
 export function recordEntrySize(keyIndex: number, hashKeyIndex: number, dataBytes: number): number {
   const body =
-    1 + varintSize(keyIndex) + (hashKeyIndex >= 0 ? 1 + varintSize(hashKeyIndex) : 0) + delimitedSize(dataBytes);
+    1 +
+    varintSize(keyIndex) +
+    (hashKeyIndex >= 0 ? 1 + varintSize(hashKeyIndex) : 0) +
+    delimitedSize(dataBytes);
   return delimitedSize(body);
 }
 
@@ -115,26 +118,49 @@ export function encodeAggregatedRecord(records: readonly UserRecord[]): Uint8Arr
   const hashKeyIndex: number[] = [];
   for (const r of records) {
     let k = keys.get(r.partitionKey);
-    if (k === undefined) keys.set(r.partitionKey, (k = keys.size));
+    if (k === undefined) {
+      k = keys.size;
+      keys.set(r.partitionKey, k);
+    }
     keyIndex.push(k);
     let h = -1;
     if (r.explicitHashKey !== undefined) {
       h = hashKeys.get(r.explicitHashKey) ?? -1;
-      if (h < 0) hashKeys.set(r.explicitHashKey, (h = hashKeys.size));
+      if (h < 0) {
+        h = hashKeys.size;
+        hashKeys.set(r.explicitHashKey, h);
+      }
     }
     hashKeyIndex.push(h);
   }
+  return encodeAggregate([...keys.keys()], [...hashKeys.keys()], keyIndex, hashKeyIndex, (i) => {
+    return (records[i] as UserRecord).data;
+  });
+}
+
+/**
+ * Encodes an aggregated record from its tables: `keys` and `hashKeys` (decimal strings) in table order,
+ * and per user record its index into each (-1: no ExplicitHashKey) and its data (`dataOf(i)` may return a
+ * reused buffer: it is copied at once). Returns magic ‖ message ‖ MD5.
+ */
+export function encodeAggregate(
+  keys: readonly string[],
+  hashKeys: readonly string[],
+  keyIndex: ArrayLike<number>,
+  hashKeyIndex: ArrayLike<number>,
+  dataOf: (i: number) => Uint8Array,
+): Uint8Array {
   const w = Writer.create();
-  for (const key of keys.keys()) w.uint32((1 << 3) | 2).string(key);
-  for (const key of hashKeys.keys()) w.uint32((2 << 3) | 2).string(key);
-  records.forEach((r, i) => {
+  for (const key of keys) w.uint32((1 << 3) | 2).string(key);
+  for (const key of hashKeys) w.uint32((2 << 3) | 2).string(key);
+  for (let i = 0; i < keyIndex.length; i++) {
     w.uint32((3 << 3) | 2).fork();
     w.uint32((1 << 3) | 0).uint64(keyIndex[i] as number);
     const h = hashKeyIndex[i] as number;
     if (h >= 0) w.uint32((2 << 3) | 0).uint64(h);
-    w.uint32((3 << 3) | 2).bytes(r.data);
+    w.uint32((3 << 3) | 2).bytes(dataOf(i));
     w.ldelim();
-  });
+  }
   return frameAggregate(w.finish());
 }
 

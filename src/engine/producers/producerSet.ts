@@ -3,6 +3,8 @@ import { errors, type KinesisError } from '../errors';
 import { ROUTED_BY_EXPLICIT } from '../hotKeys';
 import {
   DATA_MODEL_MAX_BYTES,
+  KPL_COLLECTION_MAX_BYTES,
+  KPL_COLLECTION_MAX_COUNT,
   PARTITION_KEY_MAX_LENGTH,
   PUT_RECORDS_MAX_ENTRIES,
   PUT_RECORDS_MAX_REQUEST_BYTES,
@@ -17,6 +19,16 @@ import {
   type KeySampler,
   type ShardWeights,
 } from './keyDistribution';
+// KPL aggregation and collection (kplAggregator.ts).
+import {
+  aggregateShape,
+  KPL_AUTO_REFUSED,
+  KplPipeline,
+  type KplSpec,
+  type KplTotals,
+  kinesisRecordsFor,
+  kplProblem,
+} from './kplAggregator';
 
 /** What a producer sends. Rates are per virtual second. */
 export interface ProducerSpec {
@@ -32,6 +44,11 @@ export interface ProducerSpec {
   recordCount?: number;
   durationMs?: number;
   distribution: KeyDistribution;
+  /**
+   * KPL aggregation and collection [model §12] (kplAggregator.ts): user records packed into aggregated
+   * Kinesis records; `api` and `batchSize` are then not used (collection decides the requests).
+   */
+  kpl?: KplSpec;
 }
 
 /** A producer's running totals, per shard (indexed like stream.shards). */
@@ -63,6 +80,11 @@ export interface ProducerTotals {
   throttledByShard: number[];
   /** Why the latest rejected record was refused, as the Kinesis error a PutRecord(s) would get. */
   lastError: { errorType: string; message: string } | undefined;
+  /**
+   * A KPL producer's Kinesis records against its user records (the counts above are user records, each
+   * counted through the Kinesis record that carried it); undefined for other producers.
+   */
+  kpl?: KplTotals;
 }
 
 interface Running {
@@ -82,6 +104,8 @@ interface Running {
   /** Mean bytes (data + key) of its records in the current aggregate step. */
   bytesEach: number;
   totals: ProducerTotals;
+  /** Its KPL aggregator and collector, when its spec has `kpl`. */
+  kpl: KplPipeline | undefined;
 }
 
 /** Checks a producer spec; returns [field, message] for the first problem, or undefined. */
@@ -114,7 +138,7 @@ export function producerProblem(spec: ProducerSpec): [string, string] | undefine
     return ['recordCount', 'a burst needs a record count'];
   if (spec.durationMs !== undefined && (!Number.isFinite(spec.durationMs) || spec.durationMs <= 0))
     return ['durationMs', 'duration must be above 0'];
-  return distributionProblem(spec.distribution);
+  return kplProblem(spec.kpl) ?? distributionProblem(spec.distribution);
 }
 
 /** Virtual ms per producer step: records of a step share one arrival instant, and go out as one or more requests. */
@@ -167,6 +191,8 @@ export class ProducerSet {
   private readonly partProducer: Running[] = [];
   private readonly partShard: number[] = [];
   private readonly partCount: number[] = [];
+  /** KPL parts: the user records a part's Kinesis records (partCount) carry; -1 for other producers. */
+  private readonly partUsers: number[] = [];
   private readonly steadyScratch: Running[] = [];
 
   constructor(engine: ShardEngine, stream: Stream) {
@@ -177,7 +203,7 @@ export class ProducerSet {
   /** Adds a producer (checked with producerProblem first) with the given id or the next free one; returns its id. */
   add(spec: ProducerSpec, start = true, id = this.nextId): number {
     this.nextId = Math.max(this.nextId, id + 1);
-    this.producers.set(id, {
+    const p: Running = {
       id,
       spec,
       sampler: createKeySampler(this.engine, this.stream, spec.distribution, this.engine.random),
@@ -207,8 +233,40 @@ export class ProducerSet {
         throttledByShard: [],
         lastError: undefined,
       },
-    });
+      kpl: undefined,
+    };
+    this.producers.set(id, p);
+    this.setKpl(p);
     return id;
+  }
+
+  /** What keeps a (checked) spec from running on this stream: KPL options it cannot take [model §12, §15.2]. */
+  streamProblem(spec: ProducerSpec): [string, string] | undefined {
+    return kplProblem(spec.kpl, this.stream);
+  }
+
+  /** Gives a producer the KPL pipeline its spec asks for (replacing any it had). */
+  private setKpl(p: Running): void {
+    p.kpl?.dispose();
+    p.kpl = p.spec.kpl ? new KplPipeline(this.engine, this.stream, p.spec.kpl, p.totals) : undefined;
+    p.totals.kpl = p.kpl?.snapshot();
+  }
+
+  /**
+   * A KPL producer on a stream that became AUTO stops [model §15.2]: what it holds is dropped unsent (never
+   * attempted), and its last error says why.
+   */
+  private refuseKplOnAuto(): void {
+    if (this.stream.recordDistribution !== 'AUTO') return;
+    for (const p of this.producers.values()) {
+      if (!p.kpl || !p.running) continue;
+      p.kpl.dropHeld();
+      p.totals.buffered = 0;
+      this.endSpell(p);
+      p.running = false;
+      p.totals.running = false;
+      p.totals.lastError = { errorType: 'KPL aggregation refused', message: KPL_AUTO_REFUSED };
+    }
   }
 
   /** Starts or stops a producer; false if there is no such producer. */
@@ -252,6 +310,7 @@ export class ProducerSet {
     p.sampler.dispose();
     p.sampler = createKeySampler(this.engine, this.stream, spec.distribution, this.engine.random);
     p.spec = spec;
+    this.setKpl(p);
     this.restartSpell(p);
     p.totals.name = spec.name;
     p.totals.spec = spec;
@@ -264,6 +323,7 @@ export class ProducerSet {
     if (!p) return false;
     // Removed at once, like a killed process: records it still held were never sent, so never attempted.
     p.sampler.dispose();
+    p.kpl?.dispose();
     this.producers.delete(id);
     return true;
   }
@@ -281,6 +341,7 @@ export class ProducerSet {
       runningMs: p.ranMs + (p.running ? this.spellMs(p, now) : 0),
       acceptedByShard: [...p.totals.acceptedByShard],
       throttledByShard: [...p.totals.throttledByShard],
+      kpl: p.kpl?.snapshot(),
     }));
   }
 
@@ -298,6 +359,7 @@ export class ProducerSet {
    * as over sixty seconds, and per-second series are kept only for the last METRICS_HISTORY_SECONDS anyway.
    */
   advance(ms: number, options: { aggregate?: boolean; coarseUntilMs?: number } = {}): void {
+    this.refuseKplOnAuto();
     // Bursts go out at once, at the current instant.
     for (const p of this.producers.values()) if (p.running && p.spec.rate === 'burst') this.sendBurst(p);
     // Steps run to an absolute target: virtual epoch ms are ~1.8e12, where a tiny remainder of a fractional
@@ -358,7 +420,8 @@ export class ProducerSet {
           this.setAggregated(p, false);
           this.sendRecords(p, n);
         }
-        if (p.buffered > 0 && at - p.bufferedSinceMs >= PUT_RECORDS_LINGER_MS) this.flush(p);
+        if (p.kpl) p.kpl.tick();
+        else if (p.buffered > 0 && at - p.bufferedSinceMs >= PUT_RECORDS_LINGER_MS) this.flush(p);
         this.finishIfDone(p, at);
       }
     }
@@ -436,6 +499,10 @@ export class ProducerSet {
 
   /** Sends what a PutRecords producer holds as one last, partial request. */
   private flush(p: Running): void {
+    if (p.kpl) {
+      p.kpl.flushAll();
+      return;
+    }
     if (p.buffered === 0) return;
     const n = p.buffered;
     p.buffered = 0;
@@ -502,6 +569,14 @@ export class ProducerSet {
    */
   private sendRecords(p: Running, n: number): void {
     this.generate(p, n);
+    if (p.kpl) {
+      for (let i = 0; i < n; i++) {
+        p.sampler.next(this.sample);
+        p.kpl.put(this.sample, this.payloadSize(p));
+      }
+      p.totals.buffered = p.kpl.buffered;
+      return;
+    }
     if (p.spec.api === 'PutRecord') {
       this.sendRequest(p, n);
       return;
@@ -600,7 +675,7 @@ export class ProducerSet {
       this.flush(p);
       this.generate(p, n);
       p.totals.attempted += n;
-      p.totals.requests += p.spec.api === 'PutRecords' ? Math.ceil(n / p.spec.batchSize) : n;
+      if (!p.kpl) p.totals.requests += p.spec.api === 'PutRecords' ? Math.ceil(n / p.spec.batchSize) : n;
       this.setAggregated(p, true);
       const keyBytes = p.sampler.meanKeyBytes();
       const { min, max } = p.spec.payloadBytes;
@@ -612,8 +687,17 @@ export class ProducerSet {
         const rejected = Math.min(n, Math.round(n * refused.share));
         if (rejected > 0) {
           this.rejectRecords(p, rejected, refused.error as KinesisError);
+          // KPL: a user record too large for the stream goes alone, and is refused alone.
+          if (p.kpl) {
+            p.totals.requests += rejected;
+            p.kpl.countAggregated(
+              rejected,
+              { sent: rejected, accepted: 0, throttled: 0, rejected },
+              engine.now() - sinceMs,
+            );
+          }
           p.totals.requestsRejected +=
-            p.spec.api === 'PutRecords' ? Math.ceil(rejected / p.spec.batchSize) : rejected;
+            p.spec.api === 'PutRecords' && !p.kpl ? Math.ceil(rejected / p.spec.batchSize) : rejected;
         }
         left -= rejected;
       }
@@ -622,6 +706,12 @@ export class ProducerSet {
       const { shards, weights } =
         this.stream.recordDistribution === 'AUTO' ? this.evenWeights() : p.sampler.shardWeights();
       let weightLeft = 1;
+      // KPL: each shard's user records travel in aggregates (kplAggregator.ts aggregateShape).
+      const shape = p.kpl
+        ? aggregateShape(p.kpl.spec.aggregationMaxBytes, (min + max) / 2, keyBytes)
+        : undefined;
+      let kinesisSent = 0;
+      let kinesisBytes = 0;
       for (let i = 0; i < shards.length && left > 0; i++) {
         const weight = weights[i] as number;
         let count: number;
@@ -636,12 +726,36 @@ export class ProducerSet {
         left -= count;
         if (count === 0) continue;
         const shard = shards[i] as number;
-        demand[shard] = (demand[shard] as number) + count;
-        demandBytes[shard] = (demandBytes[shard] as number) + count * each;
         partProducer[parts] = p;
         partShard[parts] = shard;
-        partCount[parts] = count;
+        if (shape) {
+          const kinesis = kinesisRecordsFor(count, shape);
+          demand[shard] = (demand[shard] as number) + kinesis.records;
+          demandBytes[shard] = (demandBytes[shard] as number) + kinesis.records * kinesis.bytesEach;
+          partCount[parts] = kinesis.records;
+          this.partUsers[parts] = count;
+          kinesisSent += kinesis.records;
+          kinesisBytes += kinesis.records * kinesis.bytesEach;
+        } else {
+          demand[shard] = (demand[shard] as number) + count;
+          demandBytes[shard] = (demandBytes[shard] as number) + count * each;
+          partCount[parts] = count;
+          this.partUsers[parts] = -1;
+        }
         parts++;
+      }
+      if (p.kpl && kinesisSent > 0) {
+        // Collection: PutRecords of ≤ 500 entries and ≤ 5 MiB; else one PutRecord per Kinesis record.
+        const perRequest = p.kpl.spec.collection
+          ? Math.max(
+              1,
+              Math.min(
+                KPL_COLLECTION_MAX_COUNT,
+                Math.floor(KPL_COLLECTION_MAX_BYTES / (kinesisBytes / kinesisSent)),
+              ),
+            )
+          : 1;
+        p.totals.requests += Math.ceil(kinesisSent / perRequest);
       }
     }
     // Record by record, records go out in requests every PRODUCER_STEP_MS (PutRecord) or
@@ -676,8 +790,15 @@ export class ProducerSet {
       const shard = partShard[i] as number;
       const count = partCount[i] as number;
       const t = p.totals;
+      const users = this.partUsers[i] as number;
       if (accepted[shard] === -1) {
-        this.rejectRecords(p, count, engine.lastRejection as KinesisError);
+        this.rejectRecords(p, users >= 0 ? users : count, engine.lastRejection as KinesisError);
+        if (users >= 0)
+          p.kpl?.countAggregated(
+            users,
+            { sent: count, accepted: 0, throttled: 0, rejected: count },
+            engine.now() - sinceMs,
+          );
         continue;
       }
       // Cumulative rounding: the parts of a shard add up to exactly what it accepted.
@@ -687,6 +808,20 @@ export class ProducerSet {
       const acc =
         Math.round(((accepted[shard] as number) * (before + count)) / total) -
         Math.round(((accepted[shard] as number) * before) / total);
+      if (users >= 0) {
+        // A KPL part: its user records share their Kinesis records' fate.
+        const userAcc = Math.min(users, Math.round((users * acc) / count));
+        t.accepted += userAcc;
+        t.throttled += users - userAcc;
+        t.acceptedByShard[shard] = (t.acceptedByShard[shard] ?? 0) + userAcc;
+        t.throttledByShard[shard] = (t.throttledByShard[shard] ?? 0) + users - userAcc;
+        p.kpl?.countAggregated(
+          users,
+          { sent: count, accepted: acc, throttled: count - acc, rejected: 0 },
+          engine.now() - sinceMs,
+        );
+        continue;
+      }
       t.accepted += acc;
       t.throttled += count - acc;
       t.acceptedByShard[shard] = (t.acceptedByShard[shard] ?? 0) + acc;
@@ -695,6 +830,8 @@ export class ProducerSet {
     // Heavy keys feed the hot-key counters with their expected share, throttled as their shard was (AUTO
     // records are placed by no key, so none is counted).
     for (const [p, n] of this.stream.recordDistribution === 'AUTO' ? [] : due) {
+      // A KPL producer's Kinesis records carry the key "a": its user keys are not Kinesis keys.
+      if (p.kpl) continue;
       const each = p.bytesEach;
       for (const key of p.sampler.heavyKeys()) {
         const expected = n * key.weight;
@@ -744,7 +881,7 @@ export class ProducerSet {
     const limit = this.stream.maxRecordBytes;
     const firstTooLarge = Math.max(min, Math.floor(limit - keyBytes) + 1);
     const tooLarge = max >= firstTooLarge ? (max - firstTooLarge + 1) / (max - min + 1) : 0;
-    const batch = p.spec.api === 'PutRecords' ? p.spec.batchSize : 1;
+    const batch = p.spec.api === 'PutRecords' && !p.kpl ? p.spec.batchSize : 1;
     const requestBytes = batch * ((min + max) / 2 + keyBytes);
     if (batch > 1 && requestBytes > PUT_RECORDS_MAX_REQUEST_BYTES)
       return {
