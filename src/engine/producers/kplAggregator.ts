@@ -38,7 +38,10 @@ export interface KplTotals {
   kinesisRejected: number;
   /** User records sent per Kinesis record sent, in all (0 before the first). */
   aggregationRatio: number;
-  /** The last completed virtual second (epoch s; -1 before one): user records and Kinesis records sent in it. */
+  /**
+   * The last completed virtual second (epoch s; -1 before one): user records put in it (the application's
+   * rate) and Kinesis records sent in it.
+   */
   lastSecond: number;
   userRecordsLastSecond: number;
   kinesisRecordsLastSecond: number;
@@ -236,6 +239,7 @@ export class KplPipeline {
     }
     const seq = ++this.userSeq;
     this.buffered++;
+    this.countSecond(1, 0);
     let agg = this.open.get(shard);
     if (agg !== undefined && this.wouldPassLimit(agg, key, keyBytes, hashKey, dataBytes)) {
       this.open.delete(shard);
@@ -440,7 +444,7 @@ export class KplPipeline {
     t.attempted += users;
     k.kinesisRecords += batch.length;
     this.userRecordsSent += users;
-    this.countSecond(users, batch.length);
+    this.countSecond(0, batch.length);
     if (this.spec.collection) {
       t.requests++;
       const data = this.stagedData;
