@@ -12,6 +12,7 @@ import type { ThrottleModel } from '../engine/limits';
 import {
   DATA_MODEL_MAX_BYTES,
   HASH_KEY_PATTERN,
+  KPL_AGGREGATION_MAX_BYTES_MIN,
   PARTITION_KEY_MAX_LENGTH,
   PARTITION_KEY_MIN_LENGTH,
   PUT_RECORDS_MAX_ENTRIES,
@@ -85,6 +86,13 @@ export const producerSchema = z.strictObject({
     .max(366 * 24 * 3_600_000)
     .optional(),
   distribution: distributionSchema,
+  // KPL aggregation and collection [model §12]; the engine checks the size against the stream's maximum.
+  kpl: z
+    .strictObject({
+      aggregationMaxBytes: z.number().int().min(KPL_AGGREGATION_MAX_BYTES_MIN).max(MAX_DATA_BYTES),
+      collection: z.boolean(),
+    })
+    .optional(),
 });
 
 const shardId = z.string().min(1).max(128);

@@ -1,9 +1,11 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { useSim, useSimStore } from '../state/SimStoreProvider';
-import { selectActions, selectResult } from '../state/selectors';
+import { selectActions, selectLimits, selectResult } from '../state/selectors';
 import type { SimState } from '../state/store';
 import type { KeyDistribution, ProducerSpec } from '../worker/engineTypes';
-import { formatCount, formatVirtualTime } from './format';
+import type { EngineLimits } from '../worker/protocol';
+import { formatByteLimit, formatCount, formatVirtualTime } from './format';
+import { KplRates } from './KplRates';
 import { ResultMessage } from './ResultMessage';
 import { ScrollRegion } from './ScrollRegion';
 
@@ -35,6 +37,10 @@ const initial = {
   hotPercent: '50',
   weighted: 'alpha=5\nbeta=1\ngamma=1',
   hashKeys: '',
+  // KPL aggregation and collection (engine/producers/kplAggregator.ts); '' max size = the KPL's default.
+  kpl: false,
+  kplMaxBytes: '',
+  kplCollection: true,
 };
 type FormState = typeof initial;
 
@@ -72,7 +78,7 @@ function distributionOf(f: FormState): KeyDistribution {
   }
 }
 
-function specOf(f: FormState, burst: boolean): ProducerSpec {
+function specOf(f: FormState, burst: boolean, kplDefaultBytes = 0): ProducerSpec {
   const spec: ProducerSpec = {
     name: f.name,
     api: f.api,
@@ -81,6 +87,11 @@ function specOf(f: FormState, burst: boolean): ProducerSpec {
     rate: burst ? 'burst' : Number(f.rate),
     distribution: distributionOf(f),
   };
+  if (f.kpl)
+    spec.kpl = {
+      aggregationMaxBytes: f.kplMaxBytes === '' ? kplDefaultBytes : Number(f.kplMaxBytes),
+      collection: f.kplCollection,
+    };
   if (burst) spec.recordCount = Number(f.burstCount);
   else {
     if (f.recordCount !== '') spec.recordCount = Number(f.recordCount);
@@ -111,6 +122,9 @@ function formOf(spec: ProducerSpec): FormState {
     hotPercent: d.kind === 'hotKey' ? String(d.hotPercent) : initial.hotPercent,
     weighted: d.kind === 'weighted' ? d.keys.map((k) => `${k.key}=${k.weight}`).join('\n') : initial.weighted,
     hashKeys: d.kind === 'explicitHashKeys' ? (d.hashKeys ?? []).join('\n') : initial.hashKeys,
+    kpl: spec.kpl !== undefined,
+    kplMaxBytes: spec.kpl ? String(spec.kpl.aggregationMaxBytes) : initial.kplMaxBytes,
+    kplCollection: spec.kpl ? spec.kpl.collection : initial.kplCollection,
   };
 }
 
@@ -160,6 +174,8 @@ export function ProducersPanel() {
   const actions = useSim(selectActions);
   const result = useSim(selectResult('addProducer'));
   const store = useSimStore();
+  const limits = useSim(selectLimits);
+  const maxRecordKiB = useSim(selectMaxRecordKiB);
   const [form, setForm] = useState(initial);
   // What the last Add producer / Fire burst sent, to say so in its answer; and the names sent that the
   // snapshot may not list yet (fast repeated clicks), per simulation.
@@ -180,10 +196,11 @@ export function ProducersPanel() {
   const freeName = () =>
     nextProducerName(new Set((store.getState().snapshot?.producers ?? []).map((p) => p.spec.name)));
 
+  const kplDefault = limits?.kplAggregationMaxBytesDefault ?? 0;
   const submit = (burst: boolean) => (e?: FormEvent) => {
     e?.preventDefault();
     if (editing) {
-      actions.updateProducer(editing.id, specOf(form, editing.burst), editing.generation);
+      actions.updateProducer(editing.id, specOf(form, editing.burst, kplDefault), editing.generation);
       setEditing(null);
       setForm((f) => ({ ...f, name: freeName() }));
       return;
@@ -206,7 +223,7 @@ export function ProducersPanel() {
       name = nextProducerName(taken);
     }
     setNameError(null);
-    const spec = { ...specOf(form, burst), name };
+    const spec = { ...specOf(form, burst, kplDefault), name };
     taken.add(name);
     sentNames.current.names.add(name);
     setLastAdd({ spec, nowMs: state.clock?.nowMs ?? 0, playing: state.clock?.playing ?? false });
@@ -231,14 +248,16 @@ export function ProducersPanel() {
           Name
           <input value={form.name} onChange={set('name')} />
         </label>
-        <label>
-          API
-          <select value={form.api} onChange={set('api')}>
-            <option value="PutRecords">PutRecords</option>
-            <option value="PutRecord">PutRecord</option>
-          </select>
-        </label>
-        {form.api === 'PutRecords' ? (
+        {form.kpl ? null : (
+          <label>
+            API
+            <select value={form.api} onChange={set('api')}>
+              <option value="PutRecords">PutRecords</option>
+              <option value="PutRecord">PutRecord</option>
+            </select>
+          </label>
+        )}
+        {form.api === 'PutRecords' && !form.kpl ? (
           <label>
             Batch size (entries)
             <input type="number" value={form.batchSize} onChange={set('batchSize')} />
@@ -264,6 +283,7 @@ export function ProducersPanel() {
           Stop after seconds (optional)
           <input type="number" value={form.durationSeconds} onChange={set('durationSeconds')} />
         </label>
+        <KplFields form={form} setForm={setForm} limits={limits} maxRecordKiB={maxRecordKiB} />
         <label className="wide">
           Key distribution
           <select value={form.kind} onChange={set('kind')}>
@@ -362,11 +382,82 @@ export function ProducersPanel() {
         }
       />
       <ProducerTable onEdit={edit} />
+      <KplRates />
     </section>
   );
 }
 
 const selectProducers = (s: SimState) => s.snapshot?.producers;
+const selectMaxRecordKiB = (s: SimState) => s.snapshot?.stream?.maxRecordSizeKiB;
+
+/**
+ * The form's KPL options [model §12]: aggregation (a checkbox and AggregationMaxSize in bytes, at most the
+ * stream's max record size) and collection (PutRecords of up to 500 Kinesis records / 5 MiB).
+ */
+function KplFields({
+  form,
+  setForm,
+  limits,
+  maxRecordKiB,
+}: {
+  form: FormState;
+  setForm: (f: FormState) => void;
+  limits: EngineLimits | null;
+  maxRecordKiB: number | undefined;
+}) {
+  const max = maxRecordKiB === undefined ? undefined : maxRecordKiB * 1024;
+  const defaultBytes = limits?.kplAggregationMaxBytesDefault ?? 0;
+  return (
+    <fieldset className="wide">
+      <legend>KPL (Kinesis Producer Library)</legend>
+      <label>
+        <input
+          type="checkbox"
+          checked={form.kpl}
+          onChange={(e) =>
+            setForm({
+              ...form,
+              kpl: e.target.checked,
+              kplMaxBytes: form.kplMaxBytes === '' ? String(defaultBytes) : form.kplMaxBytes,
+            })
+          }
+        />{' '}
+        KPL aggregation
+      </label>
+      {form.kpl ? (
+        <>
+          <label>
+            Aggregation max size (bytes)
+            <input
+              type="number"
+              min={limits?.kplAggregationMaxBytesMin}
+              max={max}
+              placeholder={formatCount(defaultBytes)}
+              value={form.kplMaxBytes}
+              onChange={(e) => setForm({ ...form, kplMaxBytes: e.target.value })}
+              aria-describedby="kpl-size-hint"
+            />
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={form.kplCollection}
+              onChange={(e) => setForm({ ...form, kplCollection: e.target.checked })}
+            />{' '}
+            Collection (PutRecords batching)
+          </label>
+          <p id="kpl-size-hint" className="muted">
+            User records are packed per predicted shard into aggregated records of at most this size
+            {max !== undefined ? ` (the stream allows ${formatCount(max)} bytes)` : ''}; each goes out with
+            PartitionKey "a" and its first user record's hash key as ExplicitHashKey. Collection sends them in
+            PutRecords of up to {formatCount(limits?.kplCollectionMaxCount ?? 0)} records /{' '}
+            {formatByteLimit(limits?.kplCollectionMaxBytes ?? 0)}; without it, one PutRecord each.
+          </p>
+        </>
+      ) : null}
+    </fieldset>
+  );
+}
 const selectGeneration = (s: SimState) => s.snapshot?.generation ?? 0;
 
 function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec, generation: number) => void }) {

@@ -120,6 +120,10 @@ export class SimulationHost {
         onDemandPeakFactor: limits.ON_DEMAND_PEAK_FACTOR,
         onDemandSplitBytesPerSecond: limits.ON_DEMAND_SPLIT_BYTES_PER_SECOND,
         onDemandScaleDelayMs: limits.ON_DEMAND_SCALE_DELAY_MS,
+        kplAggregationMaxBytesDefault: limits.KPL_AGGREGATION_MAX_BYTES_DEFAULT,
+        kplAggregationMaxBytesMin: limits.KPL_AGGREGATION_MAX_BYTES_MIN,
+        kplCollectionMaxCount: limits.KPL_COLLECTION_MAX_COUNT,
+        kplCollectionMaxBytes: limits.KPL_COLLECTION_MAX_BYTES,
       },
     });
   }
@@ -196,7 +200,7 @@ export class SimulationHost {
         this.inspectKey(command);
         return;
       case 'addProducer': {
-        const problem = producerSpecProblem(command.spec);
+        const problem = producerSpecProblem(command.spec) ?? producers.streamProblem(command.spec);
         if (problem) {
           this.reply(command.requestId, refused('AddProducer', 'Invalid producer', ...problem));
           return;
@@ -212,7 +216,7 @@ export class SimulationHost {
         return;
       }
       case 'updateProducer': {
-        const problem = producerSpecProblem(command.spec);
+        const problem = producerSpecProblem(command.spec) ?? producers.streamProblem(command.spec);
         const noSuch = refused(
           'UpdateProducer',
           'Invalid producer',
@@ -454,7 +458,7 @@ export class SimulationHost {
         return done(action.type === 'step' ? `Stepped ${action.seconds} s` : `Jumping +${action.hours} h`);
       }
       case 'addProducer': {
-        const problem = producerSpecProblem(action.producer);
+        const problem = producerSpecProblem(action.producer) ?? producers.streamProblem(action.producer);
         if (problem) return answered(refused('AddProducer', 'Invalid producer', ...problem));
         producers.add(action.producer, action.running !== false, this.nextProducerId++);
         return done(

@@ -202,6 +202,11 @@ export interface EngineLimits {
   onDemandPeakFactor: number;
   onDemandSplitBytesPerSecond: number;
   onDemandScaleDelayMs: number;
+  /** The KPL's defaults and bounds [model §12]: AggregationMaxSize (default, minimum), collection's request caps. */
+  kplAggregationMaxBytesDefault: number;
+  kplAggregationMaxBytesMin: number;
+  kplCollectionMaxCount: number;
+  kplCollectionMaxBytes: number;
 }
 
 export type WorkerEvent =
