@@ -408,9 +408,9 @@ function KplFields({
   const max = maxRecordKiB === undefined ? undefined : maxRecordKiB * 1024;
   const defaultBytes = limits?.kplAggregationMaxBytesDefault ?? 0;
   return (
-    <fieldset className="wide">
+    <fieldset className="wide form-grid">
       <legend>KPL (Kinesis Producer Library)</legend>
-      <label>
+      <label className="inline-field">
         <input
           type="checkbox"
           checked={form.kpl}
@@ -438,7 +438,7 @@ function KplFields({
               aria-describedby="kpl-size-hint"
             />
           </label>
-          <label>
+          <label className="inline-field">
             <input
               type="checkbox"
               checked={form.kplCollection}
@@ -446,7 +446,7 @@ function KplFields({
             />{' '}
             Collection (PutRecords batching)
           </label>
-          <p id="kpl-size-hint" className="muted">
+          <p id="kpl-size-hint" className="muted wide">
             User records are packed per predicted shard into aggregated records of at most this size
             {max !== undefined ? ` (the stream allows ${formatCount(max)} bytes)` : ''}; each goes out with
             PartitionKey "a" and its first user record's hash key as ExplicitHashKey. Collection sends them in
