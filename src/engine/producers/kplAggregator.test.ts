@@ -216,6 +216,22 @@ describe('KPL aggregation and collection', () => {
     expect(tb?.requests).toBeGreaterThanOrEqual(Math.ceil((tb?.kpl?.kinesisRecords ?? 0) / 500));
   });
 
+  it('keeps its Kinesis totals across an edit, and an edit can turn aggregation off', () => {
+    const { producers } = setup(1);
+    const id = producers.add({ ...kplSpec, rate: 1000 });
+    producers.advance(2000);
+    const before = producers.totals()[0]?.kpl?.kinesisRecords ?? 0;
+    expect(before).toBeGreaterThan(0);
+    producers.update(id, { ...kplSpec, rate: 2000, kpl: { aggregationMaxBytes: 10_000, collection: false } });
+    producers.advance(2000);
+    const t = producers.totals()[0];
+    expect(t?.kpl?.kinesisRecords).toBeGreaterThan(before);
+    expect(t?.attempted).toBe(6000 - (t?.buffered ?? 0));
+    producers.update(id, { ...kplSpec, kpl: undefined });
+    expect(producers.totals()[0]?.kpl).toBeUndefined();
+    expect(producers.totals()[0]?.buffered).toBe(0);
+  });
+
   it('is refused on an AUTO stream, and a running KPL producer stops when its stream becomes AUTO', () => {
     const { producers, engine, stream } = setup(1, 7, { StreamModeDetails: { StreamMode: 'ON_DEMAND' } });
     const id = producers.add({ ...kplSpec, rate: 500 });

@@ -199,6 +199,18 @@ export class KplPipeline {
     this.aggregateKeyId = engine.pinKey(stream, KPL_AGGREGATE_PARTITION_KEY);
   }
 
+  /** Carries on the Kinesis totals of the pipeline this one replaces (the producer was edited). */
+  inherit(from: KplPipeline): void {
+    const t = this.kplTotals;
+    const f = from.kplTotals;
+    t.kinesisRecords = f.kinesisRecords;
+    t.kinesisAccepted = f.kinesisAccepted;
+    t.kinesisThrottled = f.kinesisThrottled;
+    t.kinesisRejected = f.kinesisRejected;
+    this.userRecordsSent = from.userRecordsSent;
+    this.userSeq = from.userSeq;
+  }
+
   /** Releases the pinned aggregate key. Held user records are dropped unsent. */
   dispose(): void {
     this.engine.unpinKey(this.stream, this.aggregateKeyId);

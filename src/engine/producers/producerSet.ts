@@ -247,8 +247,10 @@ export class ProducerSet {
 
   /** Gives a producer the KPL pipeline its spec asks for (replacing any it had). */
   private setKpl(p: Running): void {
-    p.kpl?.dispose();
+    const old = p.kpl;
+    old?.dispose();
     p.kpl = p.spec.kpl ? new KplPipeline(this.engine, this.stream, p.spec.kpl, p.totals) : undefined;
+    if (old && p.kpl) p.kpl.inherit(old);
     p.totals.kpl = p.kpl?.snapshot();
   }
 
