@@ -158,8 +158,10 @@ function keysText(d: KeyDistribution): string {
 /** A burst as its answer tells it: how many records, through which API, keyed how, and when. */
 export function burstText(spec: ProducerSpec, at: { nowMs: number; playing: boolean }): string {
   const count = spec.recordCount ?? 0;
-  const requests =
-    spec.api === 'PutRecord'
+  // A KPL producer's requests depend on how its records aggregate: say how they go, not a count.
+  const requests = spec.kpl
+    ? `KPL-aggregated into records of up to ${formatCount(spec.kpl.aggregationMaxBytes)} bytes, sent ${spec.kpl.collection ? 'in PutRecords' : 'one PutRecord each'}`
+    : spec.api === 'PutRecord'
       ? `${formatCount(count)} PutRecord requests`
       : `${formatCount(Math.ceil(count / Math.max(1, spec.batchSize)))} PutRecords requests of up to ${formatCount(spec.batchSize)}`;
   const keys = keysText(spec.distribution);
