@@ -27,6 +27,8 @@ test('KPL aggregation lets a 1-shard stream take 5,000 user records/s of 100 B w
   await expect(form.getByLabel('API')).toHaveCount(0);
   await form.getByRole('button', { name: 'Add producer' }).click();
 
+  await expect(page.getByRole('img', { name: /user records\/s and Kinesis records\/s/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Show KPL aggregation data table' }).click();
   const rates = page.getByRole('table', { name: 'KPL aggregation: user records/s vs Kinesis records/s' });
   const row = rates.getByRole('row', { name: /kpl-app/ });
   await expect(row.getByRole('cell').nth(0)).toHaveText('5,000', { timeout: 20_000 });
@@ -55,6 +57,9 @@ test('KPL aggregation lets a 1-shard stream take 5,000 user records/s of 100 B w
       .nth(5),
   ).toHaveText('0');
   expect(await axeViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Show KPL aggregation chart' }).click();
+  const chart = page.getByRole('img', { name: /user records\/s and Kinesis records\/s/ });
+  await chart.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'e2e-artifacts/kpl.png', fullPage: false });
   expect(problems).toEqual([]);
 });

@@ -43,6 +43,8 @@ describe('KPL in the producers panel', () => {
       spec: { rate: 5000, kpl: { aggregationMaxBytes: 51200, collection: false } },
     });
     act(() => client.send({ type: 'step', ms: 3000 }));
+    expect(screen.getByRole('img', { name: /user records\/s and Kinesis records\/s/ })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Show KPL aggregation data table' }));
     const table = screen.getByRole('table', { name: 'KPL aggregation: user records/s vs Kinesis records/s' });
     const cells = within(table).getAllByRole('row')[1]?.querySelectorAll('td');
     expect(cells?.[0]?.textContent).toBe('5,000');
