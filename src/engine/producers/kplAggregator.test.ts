@@ -287,6 +287,7 @@ describe('KPL aggregation and collection', () => {
           keys: fc.constantFrom<ProducerSpec['distribution']>(
             { kind: 'uniform', keyCount: 50 },
             { kind: 'sequential' },
+            { kind: 'timestamp' },
             { kind: 'hotKey', hotKey: 'h', hotPercent: 90, keyCount: 10 },
             { kind: 'explicitHashKeys', hashKeys: ['1', '200000000000000000000000000000000000000'] },
           ),

@@ -127,7 +127,7 @@ interface OpenAggregate {
   seq: number[];
   /** Protobuf message bytes so far (without magic and MD5). */
   size: number;
-  /** The first user record as sent alone: its key id (or -1) and key (when not interned) and key size. */
+  /** The first user record as sent alone: its key id (-1 for keys not interned), key and key size. */
   firstKeyId: number;
   firstKey: string;
   firstKeyBytes: number;
@@ -490,8 +490,11 @@ export class KplPipeline {
           undefined,
           agg.firstHash,
         );
-      else if (agg.firstKeyId >= 0)
+      else if (agg.hashKeys.length > 0)
+        // Its ExplicitHashKey places it; the producer's one partition key stays pinned while it lives.
         outcome = engine.writeRecord(stream, shard, agg.firstKeyId, rec.dataBytes, undefined, agg.firstHash);
+      // By its key's MD5, the hash key the KPL sends as its ExplicitHashKey: the same shard. (By string: a
+      // key id drawn a while ago, e.g. a past second's timestamp key, may have been released since.)
       else outcome = engine.putUnpinned(stream, agg.firstKey, rec.dataBytes);
       this.countOutcome(rec, outcome);
     }
