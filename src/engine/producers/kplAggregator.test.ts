@@ -274,6 +274,37 @@ describe('KPL aggregation and collection', () => {
     expect(readAll(engine)).toEqual([]);
   });
 
+  it('aggregate simulation sends about as many Kinesis records, of about the same bytes, as record by record', () => {
+    for (const [rate, shards, maxBytes, bytes] of [
+      [1000, 1, 51_200, 100],
+      [5000, 1, 51_200, 100],
+      [20_000, 2, 51_200, 100],
+      [300, 2, 4096, 500],
+      [40, 1, 51_200, 25_000],
+      [5, 1, 51_200, 100],
+    ] as const) {
+      const spec = {
+        ...kplSpec,
+        rate,
+        payloadBytes: { min: bytes, max: bytes },
+        kpl: { aggregationMaxBytes: maxBytes, collection: true },
+      };
+      const byRecord = setup(shards);
+      byRecord.producers.add(spec);
+      byRecord.producers.advance(20_000);
+      const byCount = setup(shards);
+      byCount.producers.add(spec);
+      byCount.producers.advance(20_000, { aggregate: true });
+      const a = byRecord.producers.totals()[0]?.kpl?.kinesisRecords ?? 0;
+      const b = byCount.producers.totals()[0]?.kpl?.kinesisRecords ?? 0;
+      expect(Math.abs(a - b) / a, `${rate}/s on ${shards}: ${a} vs ${b}`).toBeLessThan(0.15);
+      const bytesOf = (e: ReturnType<typeof setup>) =>
+        e.stream.shards.reduce((n, s) => n + s.log.retainedBytes, 0);
+      const ba = bytesOf(byRecord);
+      expect(Math.abs(ba - bytesOf(byCount)) / ba).toBeLessThan(0.05);
+    }
+  });
+
   it('conserves user records: each accepted, throttled or rejected exactly once through its Kinesis record', () => {
     fc.assert(
       fc.property(

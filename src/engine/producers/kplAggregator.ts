@@ -76,33 +76,47 @@ export const KPL_AUTO_REFUSED =
   '(aggregated records can be silently dropped on de-aggregation). Turn aggregation off, or use ' +
   'USER_PARTITION_KEY.';
 
-/**
- * How aggregate simulation (counts per shard, no single records) shapes a KPL producer's user records:
- * user records per full aggregate and the bytes of one. Every user record is counted with its own key-table
- * entry (the KPL shares a key among the records that repeat it, so this is the aggregate's largest size).
- * A user record that does not fit an aggregate by itself goes alone, as a plain record (perAggregate 1).
- */
-export function aggregateShape(
-  maxBytes: number,
-  dataBytes: number,
-  keyBytes: number,
-): { perAggregate: number; unitBytes: number } {
-  const unit = recordEntrySize(1, -1, Math.round(dataBytes)) + tableEntrySize(Math.round(keyBytes));
-  if (KPL_FIXED_OVERHEAD + unit * 2 > maxBytes) return { perAggregate: 1, unitBytes: dataBytes + keyBytes };
-  return { perAggregate: Math.floor((maxBytes - KPL_FIXED_OVERHEAD) / unit), unitBytes: unit };
+/** How aggregate simulation shapes a KPL producer's user records (see aggregateShape). */
+export interface AggregateShape {
+  /** User records in a full aggregate (1: each goes alone, as a plain record). */
+  perAggregate: number;
+  /** Bytes one user record adds to an aggregate. */
+  unitBytes: number;
+  /** Bytes (data + partition key) of a user record sent alone. */
+  singleBytes: number;
 }
 
 /**
- * Kinesis records that carry `users` user records in aggregate simulation, and their mean size (data +
- * partition key, bytes): full aggregates and one partial, each with magic, MD5 and the one-byte key.
+ * How aggregate simulation (counts per shard, no single records) shapes a KPL producer's user records:
+ * user records per full aggregate and the bytes each adds. Every user record is counted with its own
+ * key-table entry (the KPL shares a key among the records that repeat it, so this is the aggregate's largest
+ * size). A user record that does not fit an aggregate with another goes alone (perAggregate 1).
+ */
+export function aggregateShape(maxBytes: number, dataBytes: number, keyBytes: number): AggregateShape {
+  const unit = recordEntrySize(1, -1, Math.round(dataBytes)) + tableEntrySize(Math.round(keyBytes));
+  const singleBytes = dataBytes + keyBytes;
+  if (KPL_FIXED_OVERHEAD + unit * 2 > maxBytes) return { perAggregate: 1, unitBytes: unit, singleBytes };
+  return { perAggregate: Math.floor((maxBytes - KPL_FIXED_OVERHEAD) / unit), unitBytes: unit, singleBytes };
+}
+
+/**
+ * Kinesis records that carry `users` user records of one shard spread over `spanMs`, in aggregate
+ * simulation, and their mean size (data + partition key, bytes). A group is sent when full or when its
+ * oldest record has waited RecordMaxBufferedTime (100 ms), so it holds a full aggregate's worth or what
+ * arrives in 100 ms, whichever is less. Fewer than one user record per 100 ms go alone, as plain records.
  */
 export function kinesisRecordsFor(
   users: number,
-  shape: { perAggregate: number; unitBytes: number },
+  shape: AggregateShape,
+  spanMs: number,
 ): { records: number; bytesEach: number } {
   if (users <= 0) return { records: 0, bytesEach: 0 };
-  if (shape.perAggregate === 1) return { records: users, bytesEach: shape.unitBytes };
-  const records = Math.ceil(users / shape.perAggregate);
+  const windows = Math.max(1, Math.round(spanMs / KPL_RECORD_MAX_BUFFERED_MS));
+  const perWindow = users / windows;
+  if (shape.perAggregate === 1 || perWindow < 1) return { records: users, bytesEach: shape.singleBytes };
+  // A group holds what fills it, or what arrives within its 100 ms, whichever is less.
+  const records = Math.min(users, Math.ceil(users / Math.min(shape.perAggregate, perWindow)));
+  if (records === users) return { records, bytesEach: shape.singleBytes };
   return {
     records,
     bytesEach: KPL_FIXED_OVERHEAD + (users * shape.unitBytes) / records + KPL_AGGREGATE_PARTITION_KEY.length,

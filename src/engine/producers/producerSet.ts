@@ -731,7 +731,7 @@ export class ProducerSet {
         partProducer[parts] = p;
         partShard[parts] = shard;
         if (shape) {
-          const kinesis = kinesisRecordsFor(count, shape);
+          const kinesis = kinesisRecordsFor(count, shape, engine.now() - sinceMs);
           demand[shard] = (demand[shard] as number) + kinesis.records;
           demandBytes[shard] = (demandBytes[shard] as number) + kinesis.records * kinesis.bytesEach;
           partCount[parts] = kinesis.records;
