@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { axeViolations, digits, loadPreset, open, settled, shardTable } from './pageHelpers';
+import { axeViolations, digits, open, settled, shardTable } from './pageHelpers';
 
 // KPL aggregation (issue 14): a 1-shard stream takes 5,000 user records/s of 100 B with nothing throttled,
 // because the shard sees ~12 aggregated Kinesis records/s, not 5,000 records/s.
@@ -67,26 +67,43 @@ test('KPL aggregation lets a 1-shard stream take 5,000 user records/s of 100 B w
 test('KPL aggregation beyond the max record size, or on an AUTO stream, is refused with the reason', async ({
   page,
 }) => {
+  test.setTimeout(90_000);
   const problems = await open(page);
   const form = page.getByRole('form', { name: 'Add producer' });
+  await form.getByLabel('Name').fill('kpl-app');
+  await form.getByLabel('Rate (records/s)').fill('500');
   await form.getByLabel('KPL aggregation').check();
   await form.getByLabel('Aggregation max size (bytes)').fill('2000000');
   await form.getByRole('button', { name: 'Add producer' }).click();
   await expect(
     page.getByRole('alert').filter({ hasText: "stream's max record size (1,048,576 bytes)" }),
   ).toBeVisible();
+  // A name once sent stays taken in this form, even for a refused add: use another.
+  await form.getByLabel('Name').fill('kpl-run');
+  await form.getByLabel('Aggregation max size (bytes)').fill('51200');
+  await form.getByRole('button', { name: 'Add producer' }).click();
+  const producers = page.getByRole('table', { name: 'Producers' });
+  await expect(producers.getByRole('row', { name: /kpl-run/ })).toContainText('running');
 
-  await loadPreset(page, 'AUTO distribution: no skew, no per-key order');
+  // The stream becomes AUTO while the KPL producer runs: it stops, and says why.
+  await page.getByRole('button', { name: 'Switch to ON_DEMAND' }).click();
+  await page.getByLabel('Speed').selectOption('60');
+  await expect(page.getByTestId('stream-mode')).toHaveText('ON_DEMAND', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Record distribution: switch to AUTO' }).click();
   await expect(page.getByTestId('record-distribution')).toHaveText('AUTO');
+  await expect(producers.getByRole('row', { name: /kpl-run/ })).toContainText(
+    'stopped — KPL aggregation is refused on a stream whose record distribution is AUTO',
+  );
+
+  // A new KPL producer on an AUTO stream is refused.
   await form.getByLabel('Name').fill('kpl-on-auto');
   await expect(form.getByLabel('KPL aggregation')).toBeChecked();
-  await form.getByLabel('Aggregation max size (bytes)').fill('51200');
   await form.getByRole('button', { name: 'Add producer' }).click();
   await expect(
     page
       .getByRole('alert')
       .filter({ hasText: 'KPL aggregation is refused on a stream whose record distribution is AUTO' }),
   ).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Producers' })).not.toContainText('kpl-on-auto');
+  await expect(producers).not.toContainText('kpl-on-auto');
   expect(problems).toEqual([]);
 });

@@ -498,6 +498,9 @@ function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec, ge
                   : p.aggregated
                     ? 'stopped (last records in aggregate)'
                     : 'stopped'}
+                {!p.running && p.kpl?.refusedReason ? (
+                  <span className="muted"> — {p.kpl.refusedReason}</span>
+                ) : null}
               </td>
               <td>{formatCount(p.attempted)}</td>
               <td>{formatCount(p.accepted)}</td>

@@ -246,7 +246,7 @@ describe('KPL aggregation and collection', () => {
     producers.advance(1000);
     const t = producers.totals().find((p) => p.id === id);
     expect(t?.running).toBe(false);
-    expect(t?.lastError?.message).toBe(KPL_AUTO_REFUSED);
+    expect(t?.kpl?.refusedReason).toBe(KPL_AUTO_REFUSED);
     expect(t?.buffered).toBe(0);
     expect((t?.accepted ?? 0) + (t?.throttled ?? 0) + (t?.rejected ?? 0)).toBe(t?.attempted);
     const attempted = t?.attempted;

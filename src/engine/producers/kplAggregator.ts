@@ -45,6 +45,8 @@ export interface KplTotals {
   lastSecond: number;
   userRecordsLastSecond: number;
   kinesisRecordsLastSecond: number;
+  /** Why the producer was stopped (its stream became AUTO), until it is started again. */
+  refusedReason: string | undefined;
 }
 
 /** Why a KPL spec cannot run on a stream, as [field, message], or undefined [model §12, §15.2]. */
@@ -187,6 +189,7 @@ export class KplPipeline {
     lastSecond: -1,
     userRecordsLastSecond: 0,
     kinesisRecordsLastSecond: 0,
+    refusedReason: undefined,
   };
   private readonly open = new Map<number, OpenAggregate>();
   private collected: KinesisRecordOut[] = [];

@@ -256,7 +256,7 @@ export class ProducerSet {
 
   /**
    * A KPL producer on a stream that became AUTO stops [model §15.2]: what it holds is dropped unsent (never
-   * attempted), and its last error says why.
+   * attempted), and its KPL totals say why (`refusedReason`, until it is started again).
    */
   private refuseKplOnAuto(): void {
     if (this.stream.recordDistribution !== 'AUTO') return;
@@ -267,7 +267,7 @@ export class ProducerSet {
       this.endSpell(p);
       p.running = false;
       p.totals.running = false;
-      p.totals.lastError = { errorType: 'KPL aggregation refused', message: KPL_AUTO_REFUSED };
+      p.kpl.kplTotals.refusedReason = KPL_AUTO_REFUSED;
     }
   }
 
@@ -276,6 +276,7 @@ export class ProducerSet {
     const p = this.producers.get(id);
     if (!p) return false;
     if (running && !p.running) this.restartSpell(p);
+    if (running && p.kpl) p.kpl.kplTotals.refusedReason = undefined;
     if (!running && p.running) this.endSpell(p);
     p.running = running;
     p.totals.running = running;
