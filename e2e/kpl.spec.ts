@@ -76,7 +76,9 @@ test('KPL aggregation beyond the max record size, or on an AUTO stream, is refus
   await form.getByLabel('Aggregation max size (bytes)').fill('2000000');
   await form.getByRole('button', { name: 'Add producer' }).click();
   await expect(
-    page.getByRole('alert').filter({ hasText: "stream's max record size (1,048,576 bytes)" }),
+    page
+      .getByRole('alert')
+      .filter({ hasText: "from 64 to 1,048,575 (the stream's max record size, 1,048,576 bytes" }),
   ).toBeVisible();
   // A name once sent stays taken in this form, even for a refused add: use another.
   await form.getByLabel('Name').fill('kpl-run');

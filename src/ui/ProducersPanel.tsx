@@ -407,7 +407,8 @@ function KplFields({
   limits: EngineLimits | null;
   maxRecordKiB: number | undefined;
 }) {
-  const max = maxRecordKiB === undefined ? undefined : maxRecordKiB * 1024;
+  // The aggregate's data plus its 1-byte key "a" fit the stream's max record size.
+  const max = maxRecordKiB === undefined ? undefined : maxRecordKiB * 1024 - 1;
   const defaultBytes = limits?.kplAggregationMaxBytesDefault ?? 0;
   return (
     <fieldset className="wide form-grid">
@@ -450,9 +451,9 @@ function KplFields({
           </label>
           <p id="kpl-size-hint" className="muted wide">
             User records are packed per predicted shard into aggregated records of at most this size
-            {max !== undefined ? ` (the stream allows ${formatCount(max)} bytes)` : ''}; each goes out with
-            PartitionKey "a" and its first user record's hash key as ExplicitHashKey. Collection sends them in
-            PutRecords of up to {formatCount(limits?.kplCollectionMaxCount ?? 0)} records /{' '}
+            {max !== undefined ? ` (at most ${formatCount(max)} bytes on this stream)` : ''}; each goes out
+            with PartitionKey "a" and its first user record's hash key as ExplicitHashKey. Collection sends
+            them in PutRecords of up to {formatCount(limits?.kplCollectionMaxCount ?? 0)} records /{' '}
             {formatByteLimit(limits?.kplCollectionMaxBytes ?? 0)}; without it, one PutRecord each.
           </p>
         </>

@@ -187,6 +187,12 @@ describe('KPL aggregation and collection', () => {
       kplProblem({ aggregationMaxBytes: 2 * 1024 * 1024, collection: true }, engine.core.stream('s'))?.[0],
     ).toBe('aggregationMaxBytes');
     expect(kplProblem({ aggregationMaxBytes: 63, collection: true })?.[0]).toBe('aggregationMaxBytes');
+    // The aggregate's data and its 1-byte key "a" must fit the stream's 1 MiB together.
+    const stream = engine.core.stream('s');
+    expect(kplProblem({ aggregationMaxBytes: 1_048_576, collection: true }, stream)?.[1]).toContain(
+      "from 64 to 1,048,575 (the stream's max record size, 1,048,576 bytes",
+    );
+    expect(kplProblem({ aggregationMaxBytes: 1_048_575, collection: true }, stream)).toBeUndefined();
     expect(
       producerProblem({ ...kplSpec, kpl: { aggregationMaxBytes: 51_200.5, collection: true } })?.[0],
     ).toBe('aggregationMaxBytes');

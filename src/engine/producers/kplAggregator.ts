@@ -2,6 +2,7 @@ import { type ShardEngine, WRITE_REJECTED, WRITE_THROTTLED } from '../engine';
 import type { KinesisError } from '../errors';
 import { hashKeyAndUtf8Length, hashKeyToDecimal } from '../hashKey';
 import {
+  DATA_MODEL_MAX_BYTES,
   KPL_AGGREGATION_MAX_BYTES_MIN,
   KPL_COLLECTION_MAX_BYTES,
   KPL_COLLECTION_MAX_COUNT,
@@ -57,15 +58,21 @@ export function kplProblem(
   if (kpl === undefined) return undefined;
   if (typeof kpl !== 'object' || typeof kpl.collection !== 'boolean')
     return ['kpl', 'KPL options need an aggregation max size and whether to collect'];
-  const max = stream?.maxRecordBytes ?? Number.POSITIVE_INFINITY;
+  // An aggregate's data and its 1-byte key "a" must fit the stream's max record size together.
+  const streamMax = stream?.maxRecordBytes;
+  const max = streamMax === undefined ? DATA_MODEL_MAX_BYTES : streamMax - KPL_AGGREGATE_PARTITION_KEY.length;
   if (
     !Number.isInteger(kpl.aggregationMaxBytes) ||
     kpl.aggregationMaxBytes < KPL_AGGREGATION_MAX_BYTES_MIN ||
-    kpl.aggregationMaxBytes > Math.min(max, 10 * 1024 * 1024)
+    kpl.aggregationMaxBytes > max
   ) {
+    const bound =
+      streamMax === undefined
+        ? `${max.toLocaleString('en-US')} (10 MiB)`
+        : `${max.toLocaleString('en-US')} (the stream's max record size, ${streamMax.toLocaleString('en-US')} bytes, less the aggregate's 1-byte partition key "a")`;
     return [
       'aggregationMaxBytes',
-      `the aggregation max size must be whole bytes from ${KPL_AGGREGATION_MAX_BYTES_MIN} to the stream's max record size${Number.isFinite(max) ? ` (${max.toLocaleString('en-US')} bytes)` : ''}`,
+      `the aggregation max size must be whole bytes from ${KPL_AGGREGATION_MAX_BYTES_MIN} to ${bound}`,
     ];
   }
   if (stream?.recordDistribution === 'AUTO') return ['kpl', KPL_AUTO_REFUSED];
