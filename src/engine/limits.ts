@@ -86,6 +86,28 @@ export const SEQUENCE_COUNTER_MAX = 0x7fffffffffffffffn;
 
 /** How many records per stream keep their detail (key, size, arrival) before the oldest are held as counts. */
 export const RECORD_DETAIL_BUDGET_DEFAULT = 4_000_000;
+/**
+ * Payload bytes (the Data of records a client sent or a KPL producer aggregated) a stream keeps readable:
+ * past it, the oldest records are released early into count-only buckets, as past RECORD_DETAIL_BUDGET_DEFAULT.
+ * Shardlab's own bound, so memory is set by a budget and never by simulated time.
+ */
+export const PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT = 128 * 1024 * 1024;
+/** The share of the payload budget a release brings the stream down to (so releases come in batches). */
+export const PAYLOAD_RELEASE_TO_SHARE = 7 / 8;
+
+/**
+ * The KPL's defaults [model §12] (awslabs/amazon-kinesis-producer `aws/kinesis/core/configuration.h`):
+ * AggregationMaxSize 51200 bytes (settable 64–10485760), AggregationMaxCount 4294967295, CollectionMaxCount
+ * 500 (1–500), CollectionMaxSize 5242880 bytes, RecordMaxBufferedTime 100 ms. The collector also sends at
+ * once when one predicted shard has 256 KiB waiting (`collector.h` should_flush).
+ */
+export const KPL_AGGREGATION_MAX_BYTES_DEFAULT = 51_200;
+export const KPL_AGGREGATION_MAX_BYTES_MIN = 64;
+export const KPL_AGGREGATION_MAX_COUNT = 4_294_967_295;
+export const KPL_COLLECTION_MAX_COUNT = 500;
+export const KPL_COLLECTION_MAX_BYTES = 5_242_880;
+export const KPL_RECORD_MAX_BUFFERED_MS = 100;
+export const KPL_COLLECTION_SHARD_FLUSH_BYTES = 256 * 1024;
 /** Seconds of per-shard metric history kept in fixed-size rings. */
 export const METRICS_HISTORY_SECONDS = 300;
 /** Keys the hot-key sketch monitors individually (its top-k heap) once it has seen too many to count exactly. */

@@ -1,5 +1,5 @@
 import type { KeyTable } from './keyTable';
-import { COUNT_BUCKETS_MAX } from './limits';
+import { COUNT_BUCKETS_MAX, PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT, PAYLOAD_RELEASE_TO_SHARE } from './limits';
 
 /** Records per storage chunk: chunks are dropped whole once every record in them has expired. */
 export const RECORD_CHUNK_SIZE = 4096;
@@ -59,6 +59,59 @@ export interface Removed {
 }
 
 /**
+ * The payload byte budget the record logs of one stream share: the bytes of the payloads they hold, and the
+ * limit past which the oldest records (by arrival, across the logs) are released into count-only buckets
+ * until PAYLOAD_RELEASE_TO_SHARE of the limit is left. Memory is then bounded by `limitBytes`, never by
+ * simulated time: a 1-shard stream taking 1 MiB/s of aggregated records holds at most this much payload.
+ */
+export class PayloadBudget {
+  limitBytes: number;
+  /** Payload bytes the logs hold (each record's Data, where it has one). */
+  heldBytes = 0;
+  /** Records released early because of this budget. */
+  releasedRecords = 0;
+  private readonly logs: RecordLog[] = [];
+  /** Told how many records each release moved to counts (the stream's releasedRecords). */
+  onRelease: ((records: number) => void) | undefined;
+
+  constructor(limitBytes = PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT) {
+    this.limitBytes = limitBytes;
+  }
+
+  /** Makes `log` share this budget (a log joins at most one budget). */
+  join(log: RecordLog): void {
+    if (log.payloadBudget === this) return;
+    log.payloadBudget = this;
+    this.logs.push(log);
+    this.heldBytes += log.payloadBytes;
+    this.enforce();
+  }
+
+  /** Releases the oldest detailed records, log by log, until the held payload is within the budget. */
+  enforce(): void {
+    if (this.heldBytes <= this.limitBytes) return;
+    const target = Math.floor(this.limitBytes * PAYLOAD_RELEASE_TO_SHARE);
+    while (this.heldBytes > target) {
+      let oldest: RecordLog | undefined;
+      let oldestMs = Number.POSITIVE_INFINITY;
+      for (const log of this.logs) {
+        if (log.payloadBytes === 0) continue;
+        const arrival = log.oldestDetailArrivalMs();
+        if (arrival < oldestMs) {
+          oldestMs = arrival;
+          oldest = log;
+        }
+      }
+      if (!oldest) break;
+      const released = oldest.releaseOldestPayloads(this.heldBytes - target);
+      if (released === 0) break;
+      this.releasedRecords += released;
+      this.onRelease?.(released);
+    }
+  }
+}
+
+/**
  * Columnar record storage of one shard, in arrival order (the virtual clock never goes back). About 16 bytes
  * per record: arrival time, key id and data size in typed arrays; a record whose key is not interned holds
  * its key string in a per-chunk array instead (8 more bytes, and the string). Records beyond the stream's detail budget
@@ -82,6 +135,9 @@ export class RecordLog {
   private heldHead = 0;
   countOnlyRecords = 0;
   countOnlyBytes = 0;
+  /** Bytes of the payloads held (see PayloadBudget), and the budget this log shares, if any. */
+  payloadBytes = 0;
+  payloadBudget: PayloadBudget | undefined;
   /**
    * Width of a count bucket (ms): one second to begin with, doubled whenever more than COUNT_BUCKETS_MAX
    * buckets would be held, so memory is bounded by that budget and never by simulated time. A count-only
@@ -202,14 +258,12 @@ export class RecordLog {
     chunk.dataBytes[i] = dataBytes;
     chunk.directKeys ??= new Array<string | undefined>(RECORD_CHUNK_SIZE);
     chunk.directKeys[i] = key;
-    if (payload !== undefined) {
-      chunk.payloads ??= [];
-      chunk.payloads[i] = payload;
-    }
     chunk.length = i + 1;
     this.detailRecords++;
     this.detailBytes += dataBytes + keyBytes;
-    return this.nextOrdinal++;
+    const ordinal = this.nextOrdinal++;
+    if (payload !== undefined) this.storePayload(chunk, i, payload);
+    return ordinal;
   }
 
   /** Appends an accepted record (the caller holds a key reference for it); returns its ordinal. */
@@ -219,14 +273,65 @@ export class RecordLog {
     chunk.arrivalMs[i] = arrivalMs;
     chunk.keyId[i] = keyId;
     chunk.dataBytes[i] = dataBytes;
-    if (payload !== undefined) {
-      chunk.payloads ??= [];
-      chunk.payloads[i] = payload;
-    }
     chunk.length = i + 1;
     this.detailRecords++;
     this.detailBytes += dataBytes + (this.keys.utf8Bytes[keyId] as number);
-    return this.nextOrdinal++;
+    const ordinal = this.nextOrdinal++;
+    if (payload !== undefined) this.storePayload(chunk, i, payload);
+    return ordinal;
+  }
+
+  /**
+   * Gives the newest record (ordinal nextOrdinal − 1) its payload after it was stored without one: a KPL
+   * producer encodes an aggregate only once Kinesis accepted it. False (and nothing changes) if that record
+   * is no longer held in detail or already has a payload.
+   */
+  attachPayload(ordinal: number, payload: Uint8Array): boolean {
+    const chunk = this.last;
+    const i = ordinal - chunk.firstOrdinal;
+    if (ordinal !== this.nextOrdinal - 1 || i < chunk.start || i >= chunk.length) return false;
+    if (chunk.payloads?.[i] !== undefined) return false;
+    this.storePayload(chunk, i, payload);
+    return true;
+  }
+
+  /** Holds a payload for record i of the chunk and charges it to the budget (which may release old records). */
+  private storePayload(chunk: Chunk, i: number, payload: Uint8Array): void {
+    chunk.payloads ??= [];
+    chunk.payloads[i] = payload;
+    this.payloadBytes += payload.length;
+    const budget = this.payloadBudget;
+    if (budget) {
+      budget.heldBytes += payload.length;
+      if (budget.heldBytes > budget.limitBytes) budget.enforce();
+    }
+  }
+
+  /**
+   * Releases the oldest detailed records into count-only buckets, in arrival order, until at least
+   * `bytesToFree` payload bytes are freed or no detail is left; returns how many records it released.
+   */
+  releaseOldestPayloads(bytesToFree: number): number {
+    const before = this.payloadBytes;
+    let released = 0;
+    while (before - this.payloadBytes < bytesToFree) {
+      const chunk = this.chunks[this.chunkHead];
+      if (!chunk || chunk.start >= chunk.length) break;
+      // Up to the record that frees enough: records before it go too (the trim horizon stays contiguous).
+      let end = chunk.start;
+      let freed = before - this.payloadBytes;
+      while (end < chunk.length && freed < bytesToFree) freed += chunk.payloads?.[end++]?.length ?? 0;
+      for (let i = chunk.start; i < end; i++) {
+        const bytes = (chunk.dataBytes[i] as number) + this.keyBytesOf(chunk.keyId[i] as number);
+        this.addHeld(chunk.arrivalMs[i] as number, 1, bytes);
+      }
+      released += this.dropFromChunk(chunk, end).records;
+      if (chunk.start >= chunk.length && chunk.length === RECORD_CHUNK_SIZE) this.retireHeadChunk(chunk);
+      else if (chunk.start < chunk.length) continue;
+      else break;
+    }
+    this.compactChunks();
+    return released;
   }
 
   /** Removes every record that arrived at or before `cutoffMs` (arrival + retention <= now). */
@@ -285,6 +390,7 @@ export class RecordLog {
   /** Drops the chunk's records [start, end) from the detail counts and releases their key references. */
   private dropFromChunk(chunk: Chunk, end: number): Removed {
     let bytes = 0;
+    let payloadBytes = 0;
     const direct = chunk.directKeys;
     for (let i = chunk.start; i < end; i++) {
       const keyId = chunk.keyId[i] as number;
@@ -295,7 +401,15 @@ export class RecordLog {
         bytes += (chunk.dataBytes[i] as number) + (this.keys.utf8Bytes[keyId] as number);
         this.keys.release(keyId);
       }
-      if (chunk.payloads) chunk.payloads[i] = undefined;
+      const payload = chunk.payloads?.[i];
+      if (payload !== undefined) {
+        payloadBytes += payload.length;
+        (chunk.payloads as (Uint8Array | undefined)[])[i] = undefined;
+      }
+    }
+    if (payloadBytes > 0) {
+      this.payloadBytes -= payloadBytes;
+      if (this.payloadBudget) this.payloadBudget.heldBytes -= payloadBytes;
     }
     const records = end - chunk.start;
     chunk.start = end;

@@ -11,7 +11,7 @@ import {
   type StreamMode,
   type ThrottleModel,
 } from './limits';
-import { RecordLog } from './recordLog';
+import { PayloadBudget, RecordLog } from './recordLog';
 import type { ReshardPlan } from './resharding';
 import { formatSequenceNumber, formatWithCounter, type SequenceFields, sequenceBase } from './sequenceNumber';
 import { ShardMetrics } from './shardMetrics';
@@ -188,6 +188,8 @@ export class Stream {
   expiryDueMs = Number.NEGATIVE_INFINITY;
   /** Records released from detail early because of the budget, since creation. */
   releasedRecords = 0;
+  /** The payload bytes its shards' logs may hold in all (PayloadBudget); its releases count in releasedRecords. */
+  readonly payloadBudget = new PayloadBudget();
   /** Attempts the engine saw, by outcome, since creation (PutRecord + each PutRecords entry). */
   totals = { accepted: 0, throttled: 0, rejected: 0 };
   /** Stream-level (basic) CloudWatch periods: IncomingRecords/Bytes and WriteProvisionedThroughputExceeded. */
@@ -257,6 +259,9 @@ export class Stream {
     this.hotKeys = new HotKeySketch(this.keys, { exactKeys: KEY_WINDOW_EXACT_KEYS });
     this.keySecond = Math.floor(createdMs / 1000);
     this.locator = new ShardLocator([{ start: 0n, end: (1n << 128n) - 1n }]);
+    this.payloadBudget.onRelease = (records) => {
+      this.releasedRecords += records;
+    };
   }
 
   /**
@@ -284,6 +289,7 @@ export class Stream {
       adjacentParent,
       openedMs,
     );
+    this.payloadBudget.join(shard.log);
     this.shards.push(shard);
     return shard;
   }

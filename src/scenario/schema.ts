@@ -17,6 +17,7 @@ import {
   FAULTS_MAX,
   HASH_KEY_PATTERN,
   JITTER_KINDS,
+  KPL_AGGREGATION_MAX_BYTES_MIN,
   PARTITION_KEY_MAX_LENGTH,
   PARTITION_KEY_MIN_LENGTH,
   PUT_RECORDS_MAX_ENTRIES,
@@ -133,6 +134,13 @@ export const producerSchema = z.strictObject({
     )
     .optional(),
   retry: retryPolicySchema.optional(),
+  // KPL aggregation and collection [model §12]; the engine checks the size against the stream's maximum.
+  kpl: z
+    .strictObject({
+      aggregationMaxBytes: z.number().int().min(KPL_AGGREGATION_MAX_BYTES_MIN).max(MAX_DATA_BYTES),
+      collection: z.boolean(),
+    })
+    .optional(),
 });
 
 const shardId = z.string().min(1).max(128);

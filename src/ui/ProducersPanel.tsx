@@ -3,7 +3,9 @@ import { useSim, useSimStore } from '../state/SimStoreProvider';
 import { selectActions, selectLimits, selectResult } from '../state/selectors';
 import type { SimState } from '../state/store';
 import type { JitterKind, KeyDistribution, ProducerSpec, RetryPolicy } from '../worker/engineTypes';
-import { formatCount, formatVirtualTime } from './format';
+import type { EngineLimits } from '../worker/protocol';
+import { formatByteLimit, formatCount, formatVirtualTime } from './format';
+import { KplRates } from './KplRates';
 import { ResultMessage } from './ResultMessage';
 import { RetryStats } from './RetryStats';
 import { ScrollRegion } from './ScrollRegion';
@@ -42,6 +44,10 @@ const initial = {
   retryBaseMs: '100',
   retryCapMs: '20000',
   retryJitter: 'full' as JitterKind,
+  // KPL aggregation and collection (engine/producers/kplAggregator.ts); '' max size = the KPL's default.
+  kpl: false,
+  kplMaxBytes: '',
+  kplCollection: true,
 };
 type FormState = typeof initial;
 
@@ -100,7 +106,7 @@ function distributionOf(f: FormState): KeyDistribution {
   }
 }
 
-function specOf(f: FormState, burst: boolean): ProducerSpec {
+function specOf(f: FormState, burst: boolean, kplDefaultBytes = 0): ProducerSpec {
   const spec: ProducerSpec = {
     name: f.name,
     api: f.api,
@@ -110,7 +116,13 @@ function specOf(f: FormState, burst: boolean): ProducerSpec {
     distribution: distributionOf(f),
   };
   // Absent means none: a producer without retries keeps the spec (and share link) it always had.
-  if (f.retryKind !== 'none') spec.retry = retryOf(f);
+  // A KPL producer takes no retry policy (the engine refuses one: the KPL's own retries are not simulated).
+  if (f.retryKind !== 'none' && !f.kpl) spec.retry = retryOf(f);
+  if (f.kpl)
+    spec.kpl = {
+      aggregationMaxBytes: f.kplMaxBytes === '' ? kplDefaultBytes : Number(f.kplMaxBytes),
+      collection: f.kplCollection,
+    };
   if (burst) spec.recordCount = Number(f.burstCount);
   else {
     if (f.recordCount !== '') spec.recordCount = Number(f.recordCount);
@@ -146,6 +158,9 @@ function formOf(spec: ProducerSpec): FormState {
     retryBaseMs: spec.retry?.kind === 'custom' ? String(spec.retry.baseMs) : initial.retryBaseMs,
     retryCapMs: spec.retry?.kind === 'custom' ? String(spec.retry.capMs) : initial.retryCapMs,
     retryJitter: spec.retry?.kind === 'custom' ? spec.retry.jitter : initial.retryJitter,
+    kpl: spec.kpl !== undefined,
+    kplMaxBytes: spec.kpl ? String(spec.kpl.aggregationMaxBytes) : initial.kplMaxBytes,
+    kplCollection: spec.kpl ? spec.kpl.collection : initial.kplCollection,
   };
 }
 
@@ -179,8 +194,10 @@ function keysText(d: KeyDistribution): string {
 /** A burst as its answer tells it: how many records, through which API, keyed how, and when. */
 export function burstText(spec: ProducerSpec, at: { nowMs: number; playing: boolean }): string {
   const count = spec.recordCount ?? 0;
-  const requests =
-    spec.api === 'PutRecord'
+  // A KPL producer's requests depend on how its records aggregate: say how they go, not a count.
+  const requests = spec.kpl
+    ? `KPL-aggregated into records of up to ${formatCount(spec.kpl.aggregationMaxBytes)} bytes, sent ${spec.kpl.collection ? 'in PutRecords' : 'one PutRecord each'}`
+    : spec.api === 'PutRecord'
       ? `${formatCount(count)} PutRecord requests`
       : `${formatCount(Math.ceil(count / Math.max(1, spec.batchSize)))} PutRecords requests of up to ${formatCount(spec.batchSize)}`;
   const keys = keysText(spec.distribution);
@@ -196,6 +213,8 @@ export function ProducersPanel() {
   const result = useSim(selectResult('addProducer'));
   const retryLimits = useSim(selectLimits)?.retry;
   const store = useSimStore();
+  const limits = useSim(selectLimits);
+  const maxRecordKiB = useSim(selectMaxRecordKiB);
   const [form, setForm] = useState(initial);
   // What the last Add producer / Fire burst sent, to say so in its answer; and the names sent that the
   // snapshot may not list yet (fast repeated clicks), per simulation.
@@ -222,10 +241,11 @@ export function ProducersPanel() {
   const freeName = () =>
     nextProducerName(new Set((store.getState().snapshot?.producers ?? []).map((p) => p.spec.name)));
 
+  const kplDefault = limits?.kplAggregationMaxBytesDefault ?? 0;
   const submit = (burst: boolean) => (e?: FormEvent) => {
     e?.preventDefault();
     if (editing) {
-      const spec = specOf(form, editing.burst);
+      const spec = specOf(form, editing.burst, kplDefault);
       if (editing.rateShape && spec.rate !== 'burst') spec.rateShape = editing.rateShape;
       actions.updateProducer(editing.id, spec, editing.generation);
       setEditing(null);
@@ -250,7 +270,7 @@ export function ProducersPanel() {
       name = nextProducerName(taken);
     }
     setNameError(null);
-    const spec = { ...specOf(form, burst), name };
+    const spec = { ...specOf(form, burst, kplDefault), name };
     taken.add(name);
     sentNames.current.names.add(name);
     setLastAdd({ spec, nowMs: state.clock?.nowMs ?? 0, playing: state.clock?.playing ?? false });
@@ -275,14 +295,16 @@ export function ProducersPanel() {
           Name
           <input value={form.name} onChange={set('name')} />
         </label>
-        <label>
-          API
-          <select value={form.api} onChange={set('api')}>
-            <option value="PutRecords">PutRecords</option>
-            <option value="PutRecord">PutRecord</option>
-          </select>
-        </label>
-        {form.api === 'PutRecords' ? (
+        {form.kpl ? null : (
+          <label>
+            API
+            <select value={form.api} onChange={set('api')}>
+              <option value="PutRecords">PutRecords</option>
+              <option value="PutRecord">PutRecord</option>
+            </select>
+          </label>
+        )}
+        {form.api === 'PutRecords' && !form.kpl ? (
           <label>
             Batch size (entries)
             <input type="number" value={form.batchSize} onChange={set('batchSize')} />
@@ -308,6 +330,7 @@ export function ProducersPanel() {
           Stop after seconds (optional)
           <input type="number" value={form.durationSeconds} onChange={set('durationSeconds')} />
         </label>
+        <KplFields form={form} setForm={setForm} limits={limits} maxRecordKiB={maxRecordKiB} />
         <label className="wide">
           Key distribution
           <select value={form.kind} onChange={set('kind')}>
@@ -356,62 +379,72 @@ export function ProducersPanel() {
         ) : null}
         <fieldset className="wide retry-fields">
           <legend>Retries</legend>
-          <label>
-            Retry policy
-            <select value={form.retryKind} onChange={set('retryKind')}>
-              <option value="none">None: send each record once</option>
-              <option value="sdkDefault">
-                AWS SDK default
-                {retryLimits
-                  ? ` (${retryLimits.sdkMaxAttempts} attempts, full jitter, ${formatCount(retryLimits.sdkThrottlingBaseMs)} ms base after throttling)`
-                  : ''}
-              </option>
-              <option value="custom">Custom backoff</option>
-            </select>
-          </label>
-          {form.retryKind === 'custom' ? (
+          {form.kpl ? (
+            <p className="muted wide" data-testid="retry-owner">
+              With KPL aggregation the KPL retries failed records itself (until their RecordTtl, 30 s by
+              default), which Shardlab does not simulate: this producer sends each Kinesis record once, and a
+              throttled one drops the user records it carries.
+            </p>
+          ) : (
             <>
               <label>
-                Attempts in all
-                <input
-                  type="number"
-                  min={1}
-                  max={retryLimits?.customMaxAttempts}
-                  value={form.retryAttempts}
-                  onChange={set('retryAttempts')}
-                />
-              </label>
-              <label>
-                Backoff base (ms)
-                <input type="number" min={1} value={form.retryBaseMs} onChange={set('retryBaseMs')} />
-              </label>
-              <label>
-                Backoff cap (ms)
-                <input
-                  type="number"
-                  min={1}
-                  max={retryLimits?.customMaxCapMs}
-                  value={form.retryCapMs}
-                  onChange={set('retryCapMs')}
-                />
-              </label>
-              <label>
-                Jitter
-                <select value={form.retryJitter} onChange={set('retryJitter')}>
-                  <option value="full">Full (random × backoff, as the SDK)</option>
-                  <option value="equal">Equal (half fixed, half random)</option>
-                  <option value="none">None (every record waits the same)</option>
+                Retry policy
+                <select value={form.retryKind} onChange={set('retryKind')}>
+                  <option value="none">None: send each record once</option>
+                  <option value="sdkDefault">
+                    AWS SDK default
+                    {retryLimits
+                      ? ` (${retryLimits.sdkMaxAttempts} attempts, full jitter, ${formatCount(retryLimits.sdkThrottlingBaseMs)} ms base after throttling)`
+                      : ''}
+                  </option>
+                  <option value="custom">Custom backoff</option>
                 </select>
               </label>
+              {form.retryKind === 'custom' ? (
+                <>
+                  <label>
+                    Attempts in all
+                    <input
+                      type="number"
+                      min={1}
+                      max={retryLimits?.customMaxAttempts}
+                      value={form.retryAttempts}
+                      onChange={set('retryAttempts')}
+                    />
+                  </label>
+                  <label>
+                    Backoff base (ms)
+                    <input type="number" min={1} value={form.retryBaseMs} onChange={set('retryBaseMs')} />
+                  </label>
+                  <label>
+                    Backoff cap (ms)
+                    <input
+                      type="number"
+                      min={1}
+                      max={retryLimits?.customMaxCapMs}
+                      value={form.retryCapMs}
+                      onChange={set('retryCapMs')}
+                    />
+                  </label>
+                  <label>
+                    Jitter
+                    <select value={form.retryJitter} onChange={set('retryJitter')}>
+                      <option value="full">Full (random × backoff, as the SDK)</option>
+                      <option value="equal">Equal (half fixed, half random)</option>
+                      <option value="none">None (every record waits the same)</option>
+                    </select>
+                  </label>
+                </>
+              ) : null}
+              {form.retryKind !== 'none' ? (
+                <p className="muted wide" data-testid="retry-owner">
+                  {form.api === 'PutRecords'
+                    ? 'PutRecords: failed entries come back inside an HTTP 200, so the SDK does not retry them — they are retried by your code, not by the SDK (here with this policy, failed entries only, in order). The SDK retries only a call that fails whole (an injected fault).'
+                    : 'PutRecord: the SDK retries a throttled call (ProvisionedThroughputExceededException) and an InternalFailure (HTTP 500) itself.'}
+                </p>
+              ) : null}
             </>
-          ) : null}
-          {form.retryKind !== 'none' ? (
-            <p className="muted wide" data-testid="retry-owner">
-              {form.api === 'PutRecords'
-                ? 'PutRecords: failed entries come back inside an HTTP 200, so the SDK does not retry them — they are retried by your code, not by the SDK (here with this policy, failed entries only, in order). The SDK retries only a call that fails whole (an injected fault).'
-                : 'PutRecord: the SDK retries a throttled call (ProvisionedThroughputExceededException) and an InternalFailure (HTTP 500) itself.'}
-            </p>
-          ) : null}
+          )}
         </fieldset>
         {editing ? (
           <>
@@ -474,11 +507,83 @@ export function ProducersPanel() {
       />
       <ProducerTable onEdit={edit} />
       <RetryStats />
+      <KplRates />
     </section>
   );
 }
 
 const selectProducers = (s: SimState) => s.snapshot?.producers;
+const selectMaxRecordKiB = (s: SimState) => s.snapshot?.stream?.maxRecordSizeKiB;
+
+/**
+ * The form's KPL options [model §12]: aggregation (a checkbox and AggregationMaxSize in bytes, at most the
+ * stream's max record size) and collection (PutRecords of up to 500 Kinesis records / 5 MiB).
+ */
+function KplFields({
+  form,
+  setForm,
+  limits,
+  maxRecordKiB,
+}: {
+  form: FormState;
+  setForm: (f: FormState) => void;
+  limits: EngineLimits | null;
+  maxRecordKiB: number | undefined;
+}) {
+  // The aggregate's data plus its 1-byte key "a" fit the stream's max record size.
+  const max = maxRecordKiB === undefined ? undefined : maxRecordKiB * 1024 - 1;
+  const defaultBytes = limits?.kplAggregationMaxBytesDefault ?? 0;
+  return (
+    <fieldset className="wide form-grid">
+      <legend>KPL (Kinesis Producer Library)</legend>
+      <label className="inline-field">
+        <input
+          type="checkbox"
+          checked={form.kpl}
+          onChange={(e) =>
+            setForm({
+              ...form,
+              kpl: e.target.checked,
+              kplMaxBytes: form.kplMaxBytes === '' ? String(defaultBytes) : form.kplMaxBytes,
+            })
+          }
+        />{' '}
+        KPL aggregation
+      </label>
+      {form.kpl ? (
+        <>
+          <label>
+            Aggregation max size (bytes)
+            <input
+              type="number"
+              min={limits?.kplAggregationMaxBytesMin}
+              max={max}
+              placeholder={formatCount(defaultBytes)}
+              value={form.kplMaxBytes}
+              onChange={(e) => setForm({ ...form, kplMaxBytes: e.target.value })}
+              aria-describedby="kpl-size-hint"
+            />
+          </label>
+          <label className="inline-field">
+            <input
+              type="checkbox"
+              checked={form.kplCollection}
+              onChange={(e) => setForm({ ...form, kplCollection: e.target.checked })}
+            />{' '}
+            Collection (PutRecords batching)
+          </label>
+          <p id="kpl-size-hint" className="muted wide">
+            User records are packed per predicted shard into aggregated records of at most this size
+            {max !== undefined ? ` (at most ${formatCount(max)} bytes on this stream)` : ''}; each goes out
+            with PartitionKey "a" and its first user record's hash key as ExplicitHashKey. Collection sends
+            them in PutRecords of up to {formatCount(limits?.kplCollectionMaxCount ?? 0)} records /{' '}
+            {formatByteLimit(limits?.kplCollectionMaxBytes ?? 0)}; without it, one PutRecord each.
+          </p>
+        </>
+      ) : null}
+    </fieldset>
+  );
+}
 const selectGeneration = (s: SimState) => s.snapshot?.generation ?? 0;
 
 function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec, generation: number) => void }) {
@@ -518,6 +623,9 @@ function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec, ge
                   : p.aggregated
                     ? 'stopped (last records in aggregate)'
                     : 'stopped'}
+                {!p.running && p.kpl?.refusedReason ? (
+                  <span className="muted"> — {p.kpl.refusedReason}</span>
+                ) : null}
               </td>
               <td>{formatCount(p.attempted)}</td>
               <td>{formatCount(p.accepted)}</td>

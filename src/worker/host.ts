@@ -138,6 +138,10 @@ export class SimulationHost {
           lanes: RETRY_LANES,
         },
         faults: { max: limits.FAULTS_MAX, maxDurationMs: limits.FAULT_MAX_DURATION_MS },
+        kplAggregationMaxBytesDefault: limits.KPL_AGGREGATION_MAX_BYTES_DEFAULT,
+        kplAggregationMaxBytesMin: limits.KPL_AGGREGATION_MAX_BYTES_MIN,
+        kplCollectionMaxCount: limits.KPL_COLLECTION_MAX_COUNT,
+        kplCollectionMaxBytes: limits.KPL_COLLECTION_MAX_BYTES,
       },
     });
   }
@@ -214,7 +218,7 @@ export class SimulationHost {
         this.inspectKey(command);
         return;
       case 'addProducer': {
-        const problem = producerSpecProblem(command.spec);
+        const problem = producerSpecProblem(command.spec) ?? producers.streamProblem(command.spec);
         if (problem) {
           this.reply(command.requestId, refused('AddProducer', 'Invalid producer', ...problem));
           return;
@@ -230,7 +234,7 @@ export class SimulationHost {
         return;
       }
       case 'updateProducer': {
-        const problem = producerSpecProblem(command.spec);
+        const problem = producerSpecProblem(command.spec) ?? producers.streamProblem(command.spec);
         const noSuch = refused(
           'UpdateProducer',
           'Invalid producer',
@@ -476,7 +480,7 @@ export class SimulationHost {
         return done(action.type === 'step' ? `Stepped ${action.seconds} s` : `Jumping +${action.hours} h`);
       }
       case 'addProducer': {
-        const problem = producerSpecProblem(action.producer);
+        const problem = producerSpecProblem(action.producer) ?? producers.streamProblem(action.producer);
         if (problem) return answered(refused('AddProducer', 'Invalid producer', ...problem));
         producers.add(action.producer, action.running !== false, this.nextProducerId++);
         return done(

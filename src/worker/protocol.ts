@@ -248,6 +248,11 @@ export interface EngineLimits {
   };
   /** Fault injection's bounds: faults at once, the longest window (virtual ms). */
   faults: { max: number; maxDurationMs: number };
+  /** The KPL's defaults and bounds [model §12]: AggregationMaxSize (default, minimum), collection's request caps. */
+  kplAggregationMaxBytesDefault: number;
+  kplAggregationMaxBytesMin: number;
+  kplCollectionMaxCount: number;
+  kplCollectionMaxBytes: number;
 }
 
 export type WorkerEvent =

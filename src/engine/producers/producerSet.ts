@@ -4,6 +4,8 @@ import { type FaultError, faultError } from '../faults';
 import { ROUTED_BY_EXPLICIT } from '../hotKeys';
 import {
   DATA_MODEL_MAX_BYTES,
+  KPL_COLLECTION_MAX_BYTES,
+  KPL_COLLECTION_MAX_COUNT,
   PARTITION_KEY_MAX_LENGTH,
   PUT_RECORDS_MAX_ENTRIES,
   PUT_RECORDS_MAX_REQUEST_BYTES,
@@ -18,6 +20,16 @@ import {
   type KeySampler,
   type ShardWeights,
 } from './keyDistribution';
+// KPL aggregation and collection (kplAggregator.ts).
+import {
+  aggregateShape,
+  KPL_AUTO_REFUSED,
+  KplPipeline,
+  type KplSpec,
+  type KplTotals,
+  kinesisRecordsFor,
+  kplProblem,
+} from './kplAggregator';
 import { type RateShape, rateShapeProblem, recordsOwed } from './rateShape';
 import {
   backoffDelayCdf,
@@ -54,6 +66,11 @@ export interface ProducerSpec {
   rateShape?: RateShape;
   /** How it retries a failed write (absent = none, as before retries existed); see retryPolicy.ts. */
   retry?: RetryPolicy;
+  /**
+   * KPL aggregation and collection [model §12] (kplAggregator.ts): user records packed into aggregated
+   * Kinesis records; `api` and `batchSize` are then not used (collection decides the requests).
+   */
+  kpl?: KplSpec;
 }
 
 /** Lanes of the attempts-per-lane series: RETRY_LANES lanes of RETRY_LANE_MS each, the newest last. */
@@ -130,6 +147,11 @@ export interface ProducerTotals {
   lastError: { errorType: string; message: string } | undefined;
   /** Retries: what was delivered at once, after a retry, or dropped, and the end-to-end delays. */
   retries: RetryTotals;
+  /**
+   * A KPL producer's Kinesis records against its user records (the counts above are user records, each
+   * counted through the Kinesis record that carried it); undefined for other producers.
+   */
+  kpl?: KplTotals;
 }
 
 interface Running {
@@ -155,6 +177,8 @@ interface Running {
   /** Attempts per lane (a ring indexed by lane number modulo RETRY_LANES) and the newest lane counted. */
   lanes: Float64Array;
   lane: number;
+  /** Its KPL aggregator and collector, when its spec has `kpl`. */
+  kpl: KplPipeline | undefined;
 }
 
 function emptyRetryTotals(): RetryTotals {
@@ -212,7 +236,14 @@ export function producerProblem(spec: ProducerSpec): [string, string] | undefine
     const problem = retryPolicyProblem(spec.retry);
     if (problem) return problem;
   }
-  return rateShapeProblem(spec.rateShape) ?? distributionProblem(spec.distribution);
+  // The KPL retries failed records itself, until their RecordTtl (30 s by default); Shardlab does not simulate
+  // those retries, so a KPL producer takes no retry policy of the SDK's or a custom one.
+  if (spec.kpl !== undefined && spec.retry !== undefined && spec.retry.kind !== 'none')
+    return [
+      'retry',
+      'a KPL producer retries on its own (until RecordTtl), which Shardlab does not simulate: choose retry policy None with KPL aggregation',
+    ];
+  return rateShapeProblem(spec.rateShape) ?? kplProblem(spec.kpl) ?? distributionProblem(spec.distribution);
 }
 
 /** Virtual ms per producer step: records of a step share one arrival instant, and go out as one or more requests. */
@@ -270,6 +301,8 @@ export class ProducerSet {
   /** A part's waiting records (undefined for a step's new records), and what of it was throttled. */
   private readonly partWaiting: (WaitingCount | undefined)[] = [];
   private readonly partThrottled: number[] = [];
+  /** KPL parts: the user records a part's Kinesis records (partCount) carry; -1 for other producers. */
+  private readonly partUsers: number[] = [];
   private readonly steadyScratch: Running[] = [];
 
   constructor(engine: ShardEngine, stream: Stream) {
@@ -280,7 +313,7 @@ export class ProducerSet {
   /** Adds a producer (checked with producerProblem first) with the given id or the next free one; returns its id. */
   add(spec: ProducerSpec, start = true, id = this.nextId): number {
     this.nextId = Math.max(this.nextId, id + 1);
-    this.producers.set(id, {
+    const p: Running = {
       id,
       spec,
       sampler: createKeySampler(this.engine, this.stream, spec.distribution, this.engine.random),
@@ -316,8 +349,42 @@ export class ProducerSet {
       queue: new RetryQueue(this.waitingTally),
       lanes: new Float64Array(RETRY_LANES),
       lane: Math.floor(this.engine.now() / RETRY_LANE_MS),
-    });
+      kpl: undefined,
+    };
+    this.producers.set(id, p);
+    this.setKpl(p);
     return id;
+  }
+
+  /** What keeps a (checked) spec from running on this stream: KPL options it cannot take [model §12, §15.2]. */
+  streamProblem(spec: ProducerSpec): [string, string] | undefined {
+    return kplProblem(spec.kpl, this.stream);
+  }
+
+  /** Gives a producer the KPL pipeline its spec asks for (replacing any it had). */
+  private setKpl(p: Running): void {
+    const old = p.kpl;
+    old?.dispose();
+    p.kpl = p.spec.kpl ? new KplPipeline(this.engine, this.stream, p.spec.kpl, p.totals) : undefined;
+    if (old && p.kpl) p.kpl.inherit(old);
+    p.totals.kpl = p.kpl?.snapshot();
+  }
+
+  /**
+   * A KPL producer on a stream that became AUTO stops [model §15.2]: what it holds is dropped unsent (never
+   * attempted), and its KPL totals say why (`refusedReason`, until it is started again).
+   */
+  private refuseKplOnAuto(): void {
+    if (this.stream.recordDistribution !== 'AUTO') return;
+    for (const p of this.producers.values()) {
+      if (!p.kpl || !p.running) continue;
+      p.kpl.dropHeld();
+      p.totals.buffered = 0;
+      this.endSpell(p);
+      p.running = false;
+      p.totals.running = false;
+      p.kpl.kplTotals.refusedReason = KPL_AUTO_REFUSED;
+    }
   }
 
   /** Starts or stops a producer; false if there is no such producer. */
@@ -325,6 +392,7 @@ export class ProducerSet {
     const p = this.producers.get(id);
     if (!p) return false;
     if (running && !p.running) this.restartSpell(p);
+    if (running && p.kpl) p.kpl.kplTotals.refusedReason = undefined;
     if (!running && p.running) this.endSpell(p);
     p.running = running;
     p.totals.running = running;
@@ -364,6 +432,7 @@ export class ProducerSet {
     // Records already waiting keep the policy they failed under only for their history: the next attempt
     // follows the new one (a redeployed producer with the same in-flight sends).
     p.policy = resolvePolicy(spec.retry);
+    this.setKpl(p);
     this.restartSpell(p);
     p.totals.name = spec.name;
     p.totals.spec = spec;
@@ -378,6 +447,7 @@ export class ProducerSet {
     // those waiting for a retry are never sent again.
     for (const slot of p.queue.takeAll()) for (const r of slot.records) this.releaseWaiting(r);
     p.sampler.dispose();
+    p.kpl?.dispose();
     this.producers.delete(id);
     return true;
   }
@@ -405,11 +475,15 @@ export class ProducerSet {
           ...t.retries,
           generated: p.generated,
           waiting: p.queue.waiting,
+          // A KPL producer makes no retries here (see producerProblem): each user record is delivered with
+          // its Kinesis record's first attempt, or dropped with it.
+          ...(p.kpl ? { deliveredFirst: t.accepted, dropped: t.throttled + t.rejected } : {}),
           amplification: t.accepted > 0 ? t.attempted / t.accepted : null,
           delayCounts: [...t.retries.delayCounts],
           lanes,
           laneEndMs: (p.lane + 1) * RETRY_LANE_MS,
         },
+        kpl: p.kpl?.snapshot(),
       };
     });
   }
@@ -428,6 +502,7 @@ export class ProducerSet {
    * as over sixty seconds, and per-second series are kept only for the last METRICS_HISTORY_SECONDS anyway.
    */
   advance(ms: number, options: { aggregate?: boolean; coarseUntilMs?: number } = {}): void {
+    this.refuseKplOnAuto();
     // Bursts go out at once, at the current instant.
     for (const p of this.producers.values()) if (p.running && p.spec.rate === 'burst') this.sendBurst(p);
     // Steps run to an absolute target: virtual epoch ms are ~1.8e12, where a tiny remainder of a fractional
@@ -510,7 +585,8 @@ export class ProducerSet {
         const n = this.due(p, at);
         if (n > 0) this.setAggregated(p, false);
         this.sendStep(p, n, at);
-        if (p.buffered > 0 && at - p.bufferedSinceMs >= PUT_RECORDS_LINGER_MS) this.flush(p);
+        if (p.kpl) p.kpl.tick();
+        else if (p.buffered > 0 && at - p.bufferedSinceMs >= PUT_RECORDS_LINGER_MS) this.flush(p);
         this.finishIfDone(p, at);
       }
     }
@@ -619,6 +695,10 @@ export class ProducerSet {
 
   /** Sends what a PutRecords producer holds as one last, partial request. */
   private flush(p: Running): void {
+    if (p.kpl) {
+      p.kpl.flushAll();
+      return;
+    }
     if (p.buffered === 0) return;
     const n = p.buffered;
     p.buffered = 0;
@@ -685,6 +765,14 @@ export class ProducerSet {
    */
   private sendRecords(p: Running, n: number): void {
     this.generate(p, n);
+    if (p.kpl) {
+      for (let i = 0; i < n; i++) {
+        p.sampler.next(this.sample);
+        p.kpl.put(this.sample, this.payloadSize(p));
+      }
+      p.totals.buffered = p.kpl.buffered;
+      return;
+    }
     if (p.spec.api === 'PutRecord') {
       this.sendRequest(p, n);
       return;
@@ -1151,6 +1239,7 @@ export class ProducerSet {
       partShard[parts] = shard;
       partCount[parts] = count;
       partWaiting[parts] = w;
+      this.partUsers[parts] = -1;
       parts++;
     };
     const producers: Running[] = [];
@@ -1170,7 +1259,8 @@ export class ProducerSet {
         this.flush(p);
         this.generate(p, n);
         this.attempt(p, n);
-        const newCalls = p.spec.api === 'PutRecords' ? Math.ceil(n / p.spec.batchSize) : n;
+        // A KPL producer's requests are counted below, from the Kinesis records its user records make.
+        const newCalls = p.kpl ? 0 : p.spec.api === 'PutRecords' ? Math.ceil(n / p.spec.batchSize) : n;
         p.totals.requests += newCalls;
         this.setAggregated(p, true);
         const keyBytes = p.sampler.meanKeyBytes();
@@ -1184,8 +1274,17 @@ export class ProducerSet {
           if (rejected > 0) {
             this.rejectRecords(p, rejected, refused.error as KinesisError);
             p.totals.retries.dropped += rejected;
+            // KPL: a user record too large for the stream goes alone, and is refused alone.
+            if (p.kpl) {
+              p.totals.requests += rejected;
+              p.kpl.countAggregated(
+                rejected,
+                { sent: rejected, accepted: 0, throttled: 0, rejected },
+                engine.now() - sinceMs,
+              );
+            }
             p.totals.requestsRejected +=
-              p.spec.api === 'PutRecords' ? Math.ceil(rejected / p.spec.batchSize) : rejected;
+              p.spec.api === 'PutRecords' && !p.kpl ? Math.ceil(rejected / p.spec.batchSize) : rejected;
           }
           left -= rejected;
         }
@@ -1196,6 +1295,12 @@ export class ProducerSet {
           const { shards, weights } =
             this.stream.recordDistribution === 'AUTO' ? this.evenWeights() : p.sampler.shardWeights();
           let weightLeft = 1;
+          // KPL: each shard's user records travel in aggregates (kplAggregator.ts aggregateShape).
+          const shape = p.kpl
+            ? aggregateShape(p.kpl.spec.aggregationMaxBytes, (min + max) / 2, keyBytes)
+            : undefined;
+          let kinesisSent = 0;
+          let kinesisBytes = 0;
           for (let i = 0; i < shards.length && left > 0; i++) {
             const weight = weights[i] as number;
             let count: number;
@@ -1209,7 +1314,27 @@ export class ProducerSet {
             weightLeft -= weight;
             left -= count;
             if (count === 0) continue;
-            addPart(p, shards[i] as number, count, each, undefined);
+            const shard = shards[i] as number;
+            if (shape) {
+              const kinesis = kinesisRecordsFor(count, shape, engine.now() - sinceMs);
+              addPart(p, shard, kinesis.records, kinesis.bytesEach, undefined);
+              this.partUsers[parts - 1] = count;
+              kinesisSent += kinesis.records;
+              kinesisBytes += kinesis.records * kinesis.bytesEach;
+            } else addPart(p, shard, count, each, undefined);
+          }
+          if (p.kpl && kinesisSent > 0) {
+            // Collection: PutRecords of ≤ 500 entries and ≤ 5 MiB; else one PutRecord per Kinesis record.
+            const perRequest = p.kpl.spec.collection
+              ? Math.max(
+                  1,
+                  Math.min(
+                    KPL_COLLECTION_MAX_COUNT,
+                    Math.floor(KPL_COLLECTION_MAX_BYTES / (kinesisBytes / kinesisSent)),
+                  ),
+                )
+              : 1;
+            p.totals.requests += Math.ceil(kinesisSent / perRequest);
           }
         }
       }
@@ -1231,9 +1356,11 @@ export class ProducerSet {
         records += retried;
       }
       // An injected fault fails its share of the producer's calls, and so that share of its records.
-      const fault = engine.faults.any
-        ? engine.faults.decideMany(this.stream.name, sinceMs, now, calls)
-        : undefined;
+      // A KPL producer's calls are its Kinesis records' requests, which faults do not reach (see README).
+      const fault =
+        engine.faults.any && calls > 0 && !p.kpl
+          ? engine.faults.decideMany(this.stream.name, sinceMs, now, calls)
+          : undefined;
       if (fault && records > 0) {
         const failed = Math.min(records, Math.round((records * fault.calls) / calls));
         engine.faults.countMany(this.stream.name, fault.error, fault.calls, failed);
@@ -1303,9 +1430,16 @@ export class ProducerSet {
       const t = p.totals;
       throttledOf[i] = 0;
       if (count <= 0) continue;
+      const users = this.partUsers[i] as number;
       if (accepted[shard] === -1) {
-        this.rejectRecords(p, count, engine.lastRejection as KinesisError);
-        t.retries.dropped += count;
+        this.rejectRecords(p, users >= 0 ? users : count, engine.lastRejection as KinesisError);
+        if (users >= 0)
+          p.kpl?.countAggregated(
+            users,
+            { sent: count, accepted: 0, throttled: 0, rejected: count },
+            engine.now() - sinceMs,
+          );
+        else t.retries.dropped += count;
         continue;
       }
       // Cumulative rounding: the parts of a shard add up to exactly what it accepted.
@@ -1315,6 +1449,20 @@ export class ProducerSet {
       const acc =
         Math.round(((accepted[shard] as number) * (before + count)) / total) -
         Math.round(((accepted[shard] as number) * before) / total);
+      if (users >= 0) {
+        // A KPL part: its user records share their Kinesis records' fate (and are not retried here).
+        const userAcc = Math.min(users, Math.round((users * acc) / count));
+        t.accepted += userAcc;
+        t.throttled += users - userAcc;
+        t.acceptedByShard[shard] = (t.acceptedByShard[shard] ?? 0) + userAcc;
+        t.throttledByShard[shard] = (t.throttledByShard[shard] ?? 0) + users - userAcc;
+        p.kpl?.countAggregated(
+          users,
+          { sent: count, accepted: acc, throttled: count - acc, rejected: 0 },
+          engine.now() - sinceMs,
+        );
+        continue;
+      }
       t.accepted += acc;
       t.throttled += count - acc;
       t.acceptedByShard[shard] = (t.acceptedByShard[shard] ?? 0) + acc;
@@ -1364,6 +1512,8 @@ export class ProducerSet {
       retriedOn.set(p, byShard);
     }
     for (const p of this.stream.recordDistribution === 'AUTO' ? [] : producers) {
+      // A KPL producer's Kinesis records carry the key "a": its user keys are not Kinesis keys.
+      if (p.kpl) continue;
       const n = dueOf.get(p) ?? 0;
       const each = p.bytesEach;
       const byShard = retriedOn.get(p);
@@ -1424,7 +1574,7 @@ export class ProducerSet {
     const limit = this.stream.maxRecordBytes;
     const firstTooLarge = Math.max(min, Math.floor(limit - keyBytes) + 1);
     const tooLarge = max >= firstTooLarge ? (max - firstTooLarge + 1) / (max - min + 1) : 0;
-    const batch = p.spec.api === 'PutRecords' ? p.spec.batchSize : 1;
+    const batch = p.spec.api === 'PutRecords' && !p.kpl ? p.spec.batchSize : 1;
     const requestBytes = batch * ((min + max) / 2 + keyBytes);
     if (batch > 1 && requestBytes > PUT_RECORDS_MAX_REQUEST_BYTES)
       return {
