@@ -175,6 +175,8 @@ test('each chart is one Tab stop; the keyspace heatmap has labelled axes', async
   await page.keyboard.press('ArrowRight');
   await expect(toolbar.getByRole('button', { name: 'Export Write throughput CSV' })).toBeFocused();
   await page.keyboard.press('End');
+  await expect(toolbar.getByRole('switch', { name: /^CloudWatch lens/ })).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
   await expect(toolbar.getByLabel('Measure')).toBeFocused();
 
   const keyspace = figure(page, 'Keyspace');
