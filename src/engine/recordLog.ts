@@ -20,10 +20,65 @@ interface Chunk {
   /** Key id, or DIRECT_KEY + UTF-8 size for a key held as a string in `directKeys`. */
   keyId: Uint32Array;
   dataBytes: Uint32Array;
-  /** Payloads only where a person typed them or a client sent them; synthetic records have none. */
-  payloads: (Uint8Array | undefined)[] | null;
+  /** Payloads only where a person typed them, a client sent them or a KPL producer encoded them. */
+  payloads: ChunkPayloads | null;
   /** Keys of records written without interning (null until the chunk has one); dropped with the chunk. */
   directKeys: (string | undefined)[] | null;
+}
+
+/**
+ * A chunk's payloads, held without an object per record: each is (buffer, offset, length) in typed columns,
+ * the buffer being the endpoint decoder's shared slab for small records (base64.ts), or the payload's own
+ * otherwise. A retained Uint8Array per record cost the garbage collector ~0.35 µs per record at the
+ * endpoint's rate (measured: 2.2 → 1.85 µs per PutRecords entry); a view is made again only on read.
+ */
+class ChunkPayloads {
+  /** The buffers payloads are views of, each once in a row of records; a slot is emptied when unused. */
+  private readonly buffers: (ArrayBufferLike | undefined)[] = [];
+  /** Records using each buffer slot, so a released payload's memory can go. */
+  private readonly uses: number[] = [];
+  private readonly slot = new Int32Array(RECORD_CHUNK_SIZE).fill(-1);
+  private readonly offset = new Uint32Array(RECORD_CHUNK_SIZE);
+  private readonly length = new Uint32Array(RECORD_CHUNK_SIZE);
+
+  set(i: number, payload: Uint8Array): void {
+    let b = this.buffers.length - 1;
+    if (b < 0 || this.buffers[b] !== payload.buffer) {
+      this.buffers.push(payload.buffer);
+      this.uses.push(0);
+      b++;
+    }
+    this.uses[b] = (this.uses[b] as number) + 1;
+    this.slot[i] = b;
+    this.offset[i] = payload.byteOffset;
+    this.length[i] = payload.length;
+  }
+
+  has(i: number): boolean {
+    return (this.slot[i] as number) >= 0;
+  }
+
+  /** Record i's payload bytes (0 without one). */
+  lengthOf(i: number): number {
+    return (this.slot[i] as number) < 0 ? 0 : (this.length[i] as number);
+  }
+
+  get(i: number): Uint8Array | undefined {
+    const b = this.slot[i] as number;
+    if (b < 0) return undefined;
+    return new Uint8Array(this.buffers[b] as ArrayBufferLike, this.offset[i], this.length[i]);
+  }
+
+  /** Forgets record i's payload; returns its length (0 if it had none). */
+  clear(i: number): number {
+    const b = this.slot[i] as number;
+    if (b < 0) return 0;
+    this.slot[i] = -1;
+    const left = (this.uses[b] as number) - 1;
+    this.uses[b] = left;
+    if (left === 0) this.buffers[b] = undefined;
+    return this.length[i] as number;
+  }
 }
 
 /** Shared empty columns for chunks whose records are all gone, so their memory is freed at once. */
@@ -290,15 +345,15 @@ export class RecordLog {
     const chunk = this.last;
     const i = ordinal - chunk.firstOrdinal;
     if (ordinal !== this.nextOrdinal - 1 || i < chunk.start || i >= chunk.length) return false;
-    if (chunk.payloads?.[i] !== undefined) return false;
+    if (chunk.payloads?.has(i)) return false;
     this.storePayload(chunk, i, payload);
     return true;
   }
 
   /** Holds a payload for record i of the chunk and charges it to the budget (which may release old records). */
   private storePayload(chunk: Chunk, i: number, payload: Uint8Array): void {
-    chunk.payloads ??= [];
-    chunk.payloads[i] = payload;
+    chunk.payloads ??= new ChunkPayloads();
+    chunk.payloads.set(i, payload);
     this.payloadBytes += payload.length;
     const budget = this.payloadBudget;
     if (budget) {
@@ -320,7 +375,7 @@ export class RecordLog {
       // Up to the record that frees enough: records before it go too (the trim horizon stays contiguous).
       let end = chunk.start;
       let freed = before - this.payloadBytes;
-      while (end < chunk.length && freed < bytesToFree) freed += chunk.payloads?.[end++]?.length ?? 0;
+      while (end < chunk.length && freed < bytesToFree) freed += chunk.payloads?.lengthOf(end++) ?? 0;
       for (let i = chunk.start; i < end; i++) {
         const bytes = (chunk.dataBytes[i] as number) + this.keyBytesOf(chunk.keyId[i] as number);
         this.addHeld(chunk.arrivalMs[i] as number, 1, bytes);
@@ -401,11 +456,7 @@ export class RecordLog {
         bytes += (chunk.dataBytes[i] as number) + (this.keys.utf8Bytes[keyId] as number);
         this.keys.release(keyId);
       }
-      const payload = chunk.payloads?.[i];
-      if (payload !== undefined) {
-        payloadBytes += payload.length;
-        (chunk.payloads as (Uint8Array | undefined)[])[i] = undefined;
-      }
+      if (chunk.payloads) payloadBytes += chunk.payloads.clear(i);
     }
     if (payloadBytes > 0) {
       this.payloadBytes -= payloadBytes;
@@ -518,7 +569,7 @@ export class RecordLog {
           keyId >= DIRECT_KEY ? (chunk.directKeys?.[i] as string) : this.keys.keyOf(keyId);
         record.keyBytes = this.keyBytesOf(keyId);
         record.dataBytes = chunk.dataBytes[i] as number;
-        record.payload = chunk.payloads?.[i];
+        record.payload = chunk.payloads?.get(i);
         if (!visit(record)) return record.ordinal;
         ordinal = record.ordinal + 1;
       }

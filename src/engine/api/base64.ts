@@ -5,6 +5,14 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const DECODE = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 const PAD = 61; // '='
+/**
+ * Two ASCII characters' 12 bits at once, indexed by (first << 7) | second, or -1 when either is not in the
+ * alphabet: the hot decode loop looks up half as often.
+ */
+const DECODE_PAIR = new Int16Array(128 * 128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++)
+  for (let j = 0; j < ALPHABET.length; j++)
+    DECODE_PAIR[(ALPHABET.charCodeAt(i) << 7) | ALPHABET.charCodeAt(j)] = (i << 6) | j;
 
 /** Encodes bytes as base64. */
 export function encodeBase64(bytes: Uint8Array): string {
@@ -98,12 +106,10 @@ export function decodeBase64Checked(text: string): Uint8Array | undefined {
     const cc = text.charCodeAt(i + 2);
     const cd = text.charCodeAt(i + 3);
     wide |= ca | cb | cc | cd;
-    const a = DECODE[ca & 127] as number;
-    const b = DECODE[cb & 127] as number;
-    const c = DECODE[cc & 127] as number;
-    const d = DECODE[cd & 127] as number;
-    invalid |= a | b | c | d;
-    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    const high = DECODE_PAIR[((ca & 127) << 7) | (cb & 127)] as number;
+    const low = DECODE_PAIR[((cc & 127) << 7) | (cd & 127)] as number;
+    invalid |= high | low;
+    const n = (high << 12) | low;
     out[o] = n >>> 16;
     out[o + 1] = (n >>> 8) & 255;
     out[o + 2] = n & 255;
