@@ -1,4 +1,6 @@
 import type { LessonStep } from '../../common/lesson';
+import { KPL_AGGREGATION_MAX_BYTES_DEFAULT } from '../../engine/limits';
+import type { ProducerSpec } from '../../worker/engineTypes';
 import { PRESETS } from '../presets';
 import { SCENARIO_VERSION, type Scenario } from '../schema';
 
@@ -27,6 +29,69 @@ const emptyStream = (shardCount: number): Scenario => ({
   stream: { streamName: 'shardlab-demo', shardCount, retentionHours: 24, throttle: 'token-bucket' },
   producers: [],
 });
+
+/** A producer spec for the lessons below (PutRecord of 100-byte records over 1,000 keys unless told). */
+const producerSpec = (spec: Partial<ProducerSpec> & Pick<ProducerSpec, 'name'>): ProducerSpec => ({
+  api: 'PutRecord',
+  batchSize: 1,
+  payloadBytes: { min: 100, max: 100 },
+  rate: 700,
+  distribution: { kind: 'uniform', keyCount: 1000 },
+  ...spec,
+});
+
+/** One shard; "once" and "sdk" running; two stopped burst producers that retry without and with jitter. */
+function retryStream(): Scenario {
+  const burst = (name: string, jitter: 'none' | 'full') => ({
+    running: false,
+    spec: producerSpec({
+      name,
+      rate: 'burst',
+      recordCount: 2000,
+      retry: { kind: 'custom', maxAttempts: 3, baseMs: 1000, capMs: 1000, jitter },
+    }),
+  });
+  return {
+    ...emptyStream(1),
+    seed: 23,
+    producers: [
+      { running: true, spec: producerSpec({ name: 'once', retry: { kind: 'none' } }) },
+      { running: true, spec: producerSpec({ name: 'sdk', retry: { kind: 'sdkDefault' } }) },
+      burst('in-step', 'none'),
+      burst('jittered', 'full'),
+    ],
+  };
+}
+
+/** One shard; "plain" running, "kpl" and "kpl-large" stopped. */
+function kplStream(): Scenario {
+  const kpl = { aggregationMaxBytes: KPL_AGGREGATION_MAX_BYTES_DEFAULT, collection: true };
+  return {
+    ...emptyStream(1),
+    seed: 29,
+    producers: [
+      {
+        running: true,
+        spec: producerSpec({ name: 'plain', api: 'PutRecords', batchSize: 500, rate: 3000 }),
+      },
+      {
+        running: false,
+        spec: producerSpec({ name: 'kpl', api: 'PutRecords', batchSize: 500, rate: 3000, kpl }),
+      },
+      {
+        running: false,
+        spec: producerSpec({
+          name: 'kpl-large',
+          api: 'PutRecords',
+          batchSize: 500,
+          rate: 100,
+          payloadBytes: { min: 10_240, max: 10_240 },
+          kpl,
+        }),
+      },
+    ],
+  };
+}
 
 /**
  * The curriculum. Captions say what to look at and what to predict, naming what is on screen; they state no
@@ -383,6 +448,58 @@ export const LESSONS: readonly Lesson[] = [
         "Why CloudWatch looks calm: a minute's Sum spreads a burst of a few seconds over 60, and IncomingRecords counts accepted records only — the throttled ones are WriteProvisionedThroughputExceeded (the lens on Throttling). Try the Statistic menu: Maximum is the most records in a single put operation, not per second. Then Metrics of: stream (basic) shows what you see without enhanced shard-level metrics.",
       actions: [{ type: 'play' }],
       pauseWhen: { kind: 'afterSeconds', seconds: 60 },
+    },
+  ]),
+
+  lesson('retries-and-jitter', 'Retries: what they deliver, what they cost', retryStream(), [
+    {
+      caption:
+        'One shard and two producers with the same rate and keys: "once" sends each record once; "sdk" retries a throttled PutRecord as the AWS SDK for JavaScript does by default (3 attempts in all, full jitter). Together they ask more than 1,000 records/s. Press Space: the lesson pauses at the first throttled record, {shard} at {time}. Predict: which producer loses fewer records?',
+      actions: [{ type: 'play' }],
+      pauseWhen: { kind: 'shardThrottles' },
+    },
+    {
+      caption:
+        'A virtual minute later, read the Retries table: "sdk" delivers after a retry records that "once" drops, so its Dropped after last attempt is lower. Its Attempts grow faster than its Delivered: Amplification is attempts per delivered record, and every retry is one more attempt on the same full shard.',
+      actions: [{ type: 'play' }],
+      pauseWhen: { kind: 'afterSeconds', seconds: 60 },
+    },
+    {
+      caption:
+        'Stop both. Two producers now fire a burst each at the same instant, far more than the shard holds: "in-step" retries with no jitter (every record waits the same backoff), "jittered" with full jitter. Open Retry charts under the Retries table: in Attempts per 100 ms, the retries of "in-step" come back together in one lane, a retry storm, while those of "jittered" spread over many.',
+      actions: [
+        { type: 'setProducerRunning', producer: 'once', running: false },
+        { type: 'setProducerRunning', producer: 'sdk', running: false },
+        { type: 'setProducerRunning', producer: 'in-step', running: true },
+        { type: 'setProducerRunning', producer: 'jittered', running: true },
+        { type: 'play' },
+      ],
+      pauseWhen: { kind: 'afterSeconds', seconds: 3 },
+    },
+  ]),
+
+  lesson('kpl-aggregation', 'KPL aggregation: many user records per Kinesis record', kplStream(), [
+    {
+      caption:
+        'One shard, and "plain": small records, each its own Kinesis record in PutRecords, more than 1,000 records/s. Press Space: the lesson pauses at the first throttled record, {shard} at {time}. The records limit binds long before the bytes limit.',
+      actions: [{ type: 'play' }],
+      pauseWhen: { kind: 'shardThrottles' },
+    },
+    {
+      caption:
+        'Stop "plain", start "kpl": the same user records, with KPL aggregation and collection. Watch KPL aggregation: user records/s against Kinesis records/s, and the Throttling chart, for ten virtual seconds. Predict: does the shard throttle now? Its limits count Kinesis records (each aggregate is one record, with PartitionKey "a"), and their bytes.',
+      actions: [
+        { type: 'setProducerRunning', producer: 'plain', running: false },
+        { type: 'setProducerRunning', producer: 'kpl', running: true },
+        { type: 'play' },
+      ],
+      pauseWhen: { kind: 'afterSeconds', seconds: 10 },
+    },
+    {
+      caption:
+        'Start "kpl-large": large user records through the same shard, also aggregated. Aggregation packs records, not bytes: the 1 MiB/s limit still binds. The lesson pauses at the next throttled record, {shard} at {time}.',
+      actions: [{ type: 'setProducerRunning', producer: 'kpl-large', running: true }, { type: 'play' }],
+      pauseWhen: { kind: 'shardThrottles' },
     },
   ]),
 ];

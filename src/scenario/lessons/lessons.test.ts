@@ -216,7 +216,53 @@ const CLAIMS: Record<string, Claim[]> = {
       );
     },
   ],
+  'retries-and-jitter': [
+    (h) => expect(pauseOf(h)?.shardId).toBe('shardId-000000000000'),
+    (h) => {
+      const once = producerNamed(h, 'once');
+      const sdk = producerNamed(h, 'sdk');
+      expect(sdk.retries.deliveredAfterRetry).toBeGreaterThan(0);
+      expect(once.retries.deliveredAfterRetry).toBe(0);
+      expect(sdk.retries.dropped).toBeLessThan(once.retries.dropped);
+      expect(sdk.retries.amplification ?? 0).toBeGreaterThan(1);
+      expect(sdk.attempted - sdk.accepted).toBeGreaterThan(0);
+    },
+    (h) => {
+      // The retries of the two bursts: "in-step" all in one lane, "jittered" spread (its busiest lane far
+      // smaller). The bursts themselves went out in the step's first lane; retries come a second later.
+      const peakRetryLane = (name: string) => {
+        const lanes = producerNamed(h, name).retries.lanes;
+        const first = lanes.findIndex((n) => n > 0);
+        return Math.max(...lanes.slice(first + 1));
+      };
+      expect(producerNamed(h, 'in-step').retries.retryAttempts).toBeGreaterThan(0);
+      expect(peakRetryLane('in-step')).toBeGreaterThan(3 * peakRetryLane('jittered'));
+    },
+  ],
+  'kpl-aggregation': [
+    (h) => {
+      expect(pauseOf(h)?.shardId).toBe('shardId-000000000000');
+      expect(h.snapshot().diagnosis[0]?.limit).toBe('records');
+    },
+    (h, b) => {
+      expect(positive(diff(h.throttled(), b.throttled))).toEqual([]);
+      const kpl = producerNamed(h, 'kpl');
+      expect(kpl.accepted).toBeGreaterThan(1000 * 9);
+      expect(kpl.kpl?.kinesisRecords ?? 0).toBeLessThan(kpl.accepted / 10);
+    },
+    (h) => {
+      expect(pauseOf(h)?.shardId).toBe('shardId-000000000000');
+      expect(h.snapshot().diagnosis[0]?.limit).toBe('bytes');
+    },
+  ],
 };
+
+/** A producer's totals by name (the lesson's scenario names them). */
+function producerNamed(h: Harness, name: string) {
+  const p = h.snapshot().producers.find((x) => x.name === name);
+  if (!p) throw new Error(`no producer ${name}`);
+  return p;
+}
 
 /** A field of the snapshot's 1-minute CloudWatch period `p` for row `row` (0 = stream, 1 = first shard carried). */
 function cloudWatchAt(h: Harness, row: number, field: string, p: number): number {
@@ -288,7 +334,7 @@ describe('the curriculum', () => {
   it('states no digits in captions beyond names, settings and documented limits', () => {
     // Numbers a caption may carry: ShardIds, key names, settings the file itself sets, AWS's figures.
     const allowed =
-      /UTF-8|MD5|shardId-\d+|orders-\d|device-\d|\d+-bit|[+]?\d+ h\b|\d+×|1,000 records\/s|10 MiB|100 KiB|2022|\b(5|10|24|60|500|3)\b|ExplicitHashKey 0|StartingHashKey is 0|HTTP 200|above 0|30-day/g;
+      /UTF-8|MD5|shardId-\d+|orders-\d|device-\d|\d+-bit|[+]?\d+ h\b|\d+×|1,000 records\/s|10 MiB|100 KiB|2022|\b(5|10|24|60|500|3)\b|ExplicitHashKey 0|StartingHashKey is 0|HTTP 200|above 0|30-day|per 100 ms|1 MiB\/s/g;
     for (const lesson of LESSONS)
       for (const step of lesson.steps)
         expect(step.caption.replace(allowed, ''), step.caption).not.toMatch(/\d/);
