@@ -418,4 +418,20 @@ describe('KPL producers with retries and faults', () => {
       expect(t[outcome] / t.attempted).toBeLessThan(0.7);
     },
   );
+
+  it('in a jump (aggregate simulation) faults fail KPL requests too, and every user record is counted once', () => {
+    const { engine, producers } = setup(4);
+    engine.core.faults.set([
+      { error: 'InternalFailure', sharePercent: 50, startMs: engine.now(), durationMs: 600_000 },
+    ]);
+    producers.add(kplSpec);
+    producers.advance(300_000, { aggregate: true });
+    const t = producers.totals()[0];
+    if (!t?.kpl) throw new Error('no KPL totals');
+    expect(t.rejected / t.attempted).toBeGreaterThan(0.3);
+    expect(t.rejected / t.attempted).toBeLessThan(0.7);
+    expect(t.accepted + t.throttled + t.rejected).toBe(t.attempted);
+    expect(t.kpl.kinesisAccepted + t.kpl.kinesisThrottled + t.kpl.kinesisRejected).toBe(t.kpl.kinesisRecords);
+    expect(t.lastError?.errorType).toBe('InternalFailure');
+  });
 });

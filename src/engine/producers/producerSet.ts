@@ -1254,6 +1254,9 @@ export class ProducerSet {
       const firstPart = parts;
       let calls = 0;
       let records = 0;
+      // A KPL producer's requests and the Kinesis records in them (its calls, for injected faults).
+      let kplCalls = 0;
+      let kplRecords = 0;
       if (n > 0) {
         // Records held for a request went out before the step (see advance); a burst holds none.
         this.flush(p);
@@ -1334,7 +1337,9 @@ export class ProducerSet {
                   ),
                 )
               : 1;
-            p.totals.requests += Math.ceil(kinesisSent / perRequest);
+            kplCalls = Math.ceil(kinesisSent / perRequest);
+            kplRecords = kinesisSent;
+            p.totals.requests += kplCalls;
           }
         }
       }
@@ -1356,7 +1361,11 @@ export class ProducerSet {
         records += retried;
       }
       // An injected fault fails its share of the producer's calls, and so that share of its records.
-      // A KPL producer's calls are its Kinesis records' requests, which faults do not reach (see README).
+      // A KPL producer's calls are its Kinesis records' requests (failKplParts).
+      if (p.kpl && kplCalls > 0 && engine.faults.any) {
+        const kplFault = engine.faults.decideMany(this.stream.name, sinceMs, now, kplCalls);
+        if (kplFault) this.failKplParts(p, kplFault, kplCalls, kplRecords, firstPart, parts, sinceMs);
+      }
       const fault =
         engine.faults.any && calls > 0 && !p.kpl
           ? engine.faults.decideMany(this.stream.name, sinceMs, now, calls)
@@ -1563,6 +1572,63 @@ export class ProducerSet {
     }
     partProducer.length = 0;
     partWaiting.length = 0;
+  }
+
+  /**
+   * In an aggregate step, an injected fault failed `fault.calls` of a KPL producer's `calls` requests: that
+   * share of its Kinesis records (parts [from, to)) never reaches a shard, and the user records in them end
+   * throttled (ProvisionedThroughputExceededException) or rejected (InternalFailure) — the KPL's own
+   * retries are not simulated, as record by record (kplAggregator.ts).
+   */
+  private failKplParts(
+    p: Running,
+    fault: { error: FaultError; calls: number },
+    calls: number,
+    kinesisRecords: number,
+    from: number,
+    to: number,
+    sinceMs: number,
+  ): void {
+    const engine = this.engine;
+    const { demand, demandBytes, partCount, partShard, partUsers } = this;
+    const failed = Math.min(kinesisRecords, Math.round((kinesisRecords * fault.calls) / calls));
+    if (failed <= 0) return;
+    engine.faults.countMany(this.stream.name, fault.error, fault.calls, failed);
+    engine.countFaulted(this.stream, fault.error, failed);
+    let before = 0;
+    let usersFailed = 0;
+    for (let i = from; i < to; i++) {
+      const count = partCount[i] as number;
+      const users = partUsers[i] as number;
+      if (users < 0 || count <= 0) continue;
+      // Cumulative rounding: the parts' shares add up to exactly `failed`.
+      const share =
+        Math.round((failed * (before + count)) / kinesisRecords) -
+        Math.round((failed * before) / kinesisRecords);
+      before += count;
+      if (share <= 0) continue;
+      const shard = partShard[i] as number;
+      const bytesEach = (demandBytes[shard] as number) / (demand[shard] as number);
+      demand[shard] = (demand[shard] as number) - share;
+      demandBytes[shard] = (demandBytes[shard] as number) - share * bytesEach;
+      partCount[i] = count - share;
+      const lost = share === count ? users : Math.min(users, Math.round((users * share) / count));
+      partUsers[i] = users - lost;
+      usersFailed += lost;
+    }
+    const t = p.totals;
+    const throttled = fault.error === 'ProvisionedThroughputExceededException';
+    if (throttled) t.throttled += usersFailed;
+    else {
+      t.rejected += usersFailed;
+      const e = faultError(fault.error, this.stream.name, engine.accountId);
+      t.lastError = { errorType: e.type, message: e.message };
+    }
+    p.kpl?.countAggregated(
+      usersFailed,
+      { sent: failed, accepted: 0, throttled: throttled ? failed : 0, rejected: throttled ? 0 : failed },
+      engine.now() - sinceMs,
+    );
   }
 
   /**
