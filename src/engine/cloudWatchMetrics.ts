@@ -136,6 +136,16 @@ export class PeriodRing {
     this.add(slot, F.maxThrottled, maxThrottled);
   }
 
+  /** What CloudWatchPeriods summed for minute `minute`, one value per field (sums, or maxima). */
+  addPending(minute: number, pending: Float64Array): void {
+    const slot = this.slotOf(minute);
+    if (slot < 0) return;
+    for (let f = 0; f < FIELDS; f++) {
+      const value = pending[f] as number;
+      if (value !== 0) this.add(slot, f, value);
+    }
+  }
+
   /** Attempts simulated in aggregate in minute `minute`: exact sums, unknown put operations. */
   addAggregate(minute: number, records: number, bytes: number, throttled: number): void {
     const slot = this.slotOf(minute);
@@ -191,34 +201,39 @@ export class PeriodRing {
 }
 
 /**
- * The CloudWatch periods of one shard or one stream: 1-minute and 5-minute rings fed together. Put operations
- * (the per-record and per-request hot path) are summed in a few numbers first and moved into the rings when
- * their minute ends, another kind of fact arrives or the rings are read: sums add and maxima take the larger
+ * The CloudWatch periods of one shard or one stream: 1-minute and 5-minute rings fed together. What arrives
+ * (put operations, aggregate steps, completed seconds) is summed per field for the current minute first, and
+ * moved into both rings when the minute changes or the rings are read: sums add and maxima take the larger
  * in any order, so the facts are the same, at a fraction of the cost (a 500-entry PutRecords over 500 shards
- * is 500 operations of one record).
+ * is 500 operations of one record; a jump's aggregate step touches every shard every second).
  */
 export class CloudWatchPeriods {
   private readonly one = new PeriodRing(1, ONE_MINUTE_PERIODS_KEPT);
   private readonly five = new PeriodRing(5, FIVE_MINUTE_PERIODS_KEPT);
   private pendingMinute = 0;
-  private pendingOperations = 0;
-  private pendingRecords = 0;
-  private pendingBytes = 0;
-  private pendingThrottled = 0;
-  private pendingMaxRecords = 0;
-  private pendingMaxBytes = 0;
-  private pendingMaxThrottled = 0;
+  private pendingAny = false;
+  private readonly pending = new Float64Array(FIELDS);
 
-  /** The 1-minute periods (reading them moves pending operations in first). */
+  /** The 1-minute periods (reading them moves the pending minute in first). */
   get oneMinute(): PeriodRing {
     this.flush();
     return this.one;
   }
 
-  /** The 5-minute periods (reading them moves pending operations in first). */
+  /** The 5-minute periods (reading them moves the pending minute in first). */
   get fiveMinutes(): PeriodRing {
     this.flush();
     return this.five;
+  }
+
+  /** The pending sums of minute `minute` (the previous minute's moved into the rings first). */
+  private at(minute: number): Float64Array {
+    if (minute !== this.pendingMinute) {
+      this.flush();
+      this.pendingMinute = minute;
+    }
+    this.pendingAny = true;
+    return this.pending;
   }
 
   /** A PutRecord of one record in minute `minute`: accepted (`bytes` = data + key) or throttled. */
@@ -229,53 +244,41 @@ export class CloudWatchPeriods {
 
   /** One put operation in minute `minute`: records and bytes accepted, records throttled. */
   addOperation(minute: number, records: number, bytes: number, throttled: number): void {
-    if (minute !== this.pendingMinute) {
-      this.flush();
-      this.pendingMinute = minute;
-    }
-    this.pendingOperations++;
-    this.pendingRecords += records;
-    this.pendingBytes += bytes;
-    this.pendingThrottled += throttled;
-    if (records > this.pendingMaxRecords) this.pendingMaxRecords = records;
-    if (bytes > this.pendingMaxBytes) this.pendingMaxBytes = bytes;
-    if (throttled > this.pendingMaxThrottled) this.pendingMaxThrottled = throttled;
+    const p = this.at(minute);
+    p[F.putOperations] = (p[F.putOperations] as number) + 1;
+    p[F.incomingRecords] = (p[F.incomingRecords] as number) + records;
+    p[F.incomingBytes] = (p[F.incomingBytes] as number) + bytes;
+    p[F.throttledRecords] = (p[F.throttledRecords] as number) + throttled;
+    if (records > (p[F.maxRecords] as number)) p[F.maxRecords] = records;
+    if (bytes > (p[F.maxBytes] as number)) p[F.maxBytes] = bytes;
+    if (throttled > (p[F.maxThrottled] as number)) p[F.maxThrottled] = throttled;
+  }
+
+  /** Attempts simulated in aggregate in minute `minute`: exact sums, unknown put operations. */
+  addAggregate(minute: number, records: number, bytes: number, throttled: number): void {
+    const p = this.at(minute);
+    p[F.incomingRecords] = (p[F.incomingRecords] as number) + records;
+    p[F.incomingBytes] = (p[F.incomingBytes] as number) + bytes;
+    p[F.throttledRecords] = (p[F.throttledRecords] as number) + throttled;
+    p[F.aggregatedAttempts] = (p[F.aggregatedAttempts] as number) + records + throttled;
+  }
+
+  /** One completed second of minute `minute`: its demand (records, bytes) and whether it throttled. */
+  addSecond(minute: number, demandRecords: number, demandBytes: number, throttled: boolean): void {
+    // A second without demand adds nothing (and throttles nothing).
+    if (demandRecords === 0 && !throttled) return;
+    const p = this.at(minute);
+    if (demandRecords > (p[F.peakSecondRecords] as number)) p[F.peakSecondRecords] = demandRecords;
+    if (demandBytes > (p[F.peakSecondBytes] as number)) p[F.peakSecondBytes] = demandBytes;
+    if (throttled) p[F.throttledSeconds] = (p[F.throttledSeconds] as number) + 1;
   }
 
   private flush(): void {
-    const operations = this.pendingOperations;
-    if (operations === 0) return;
-    const args = [
-      this.pendingMinute,
-      operations,
-      this.pendingRecords,
-      this.pendingBytes,
-      this.pendingThrottled,
-      this.pendingMaxRecords,
-      this.pendingMaxBytes,
-      this.pendingMaxThrottled,
-    ] as const;
-    this.one.addOperations(...args);
-    this.five.addOperations(...args);
-    this.pendingOperations = 0;
-    this.pendingRecords = 0;
-    this.pendingBytes = 0;
-    this.pendingThrottled = 0;
-    this.pendingMaxRecords = 0;
-    this.pendingMaxBytes = 0;
-    this.pendingMaxThrottled = 0;
-  }
-
-  addAggregate(minute: number, records: number, bytes: number, throttled: number): void {
-    this.flush();
-    this.one.addAggregate(minute, records, bytes, throttled);
-    this.five.addAggregate(minute, records, bytes, throttled);
-  }
-
-  addSecond(minute: number, demandRecords: number, demandBytes: number, throttled: boolean): void {
-    this.flush();
-    this.one.addSecond(minute, demandRecords, demandBytes, throttled);
-    this.five.addSecond(minute, demandRecords, demandBytes, throttled);
+    if (!this.pendingAny) return;
+    this.one.addPending(this.pendingMinute, this.pending);
+    this.five.addPending(this.pendingMinute, this.pending);
+    this.pending.fill(0);
+    this.pendingAny = false;
   }
 }
 

@@ -1478,7 +1478,7 @@ export class ProducerSet {
       t.throttledByShard[shard] = (t.throttledByShard[shard] ?? 0) + count - acc;
       throttledOf[i] = count - acc;
       if (acc <= 0) continue;
-      succeeded.add(p);
+      if (!succeeded.has(p)) succeeded.add(p);
       const w = partWaiting[i];
       const r = t.retries;
       const bucket = w ? delayBucket(now - w.firstMs) : 0;
@@ -1494,6 +1494,12 @@ export class ProducerSet {
       if (throttled <= 0) continue;
       const p = partProducer[i] as Running;
       const w = partWaiting[i];
+      // A record that has had all its attempts is dropped: no waiting entry to build (the common case of a
+      // producer without retries on a throttled shard, every part of every step).
+      if ((w ? w.attempts : 1) >= p.policy.maxAttempts) {
+        p.totals.retries.dropped += throttled;
+        continue;
+      }
       this.queueCounts(
         p,
         {
