@@ -286,3 +286,28 @@ describe('CloudWatch periods fed by the engine', () => {
     expect(five.periods).toBe(FIVE_MINUTE_PERIODS_KEPT);
   });
 });
+
+describe('CloudWatchPeriods, summed per minute before the rings', () => {
+  it('keeps the largest operation whatever the order: single records after a large PutRecords do not lower it', () => {
+    const periods = new CloudWatchPeriods();
+    periods.addOperation(10, 500, 50_000, 20);
+    periods.addSingle(10, 100, false);
+    periods.addSingle(10, 100, true);
+    periods.addSecond(10, 1_200, 120_000, true);
+    periods.addAggregate(10, 30, 3_000, 5);
+    periods.addSingle(11, 90, false);
+    const one = periods.oneMinute;
+    expect(one.valueAt('putOperations', 10)).toBe(3);
+    expect(one.valueAt('incomingRecords', 10)).toBe(531);
+    expect(one.valueAt('incomingBytes', 10)).toBe(53_100);
+    expect(one.valueAt('throttledRecords', 10)).toBe(26);
+    expect(one.valueAt('maxRecords', 10)).toBe(500);
+    expect(one.valueAt('maxBytes', 10)).toBe(50_000);
+    expect(one.valueAt('maxThrottled', 10)).toBe(20);
+    expect(one.valueAt('aggregatedAttempts', 10)).toBe(35);
+    expect(one.valueAt('peakSecondRecords', 10)).toBe(1_200);
+    expect(one.valueAt('throttledSeconds', 10)).toBe(1);
+    expect(one.valueAt('incomingRecords', 11)).toBe(1);
+    expect(periods.fiveMinutes.valueAt('incomingRecords', 10)).toBe(532);
+  });
+});

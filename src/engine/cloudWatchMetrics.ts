@@ -200,6 +200,19 @@ export class PeriodRing {
   }
 }
 
+// Field indexes as constants: the per-record path reads them on every write.
+const OPS = F.putOperations;
+const RECORDS = F.incomingRecords;
+const BYTES = F.incomingBytes;
+const THROTTLED = F.throttledRecords;
+const MAX_RECORDS = F.maxRecords;
+const MAX_BYTES = F.maxBytes;
+const MAX_THROTTLED = F.maxThrottled;
+const AGGREGATED = F.aggregatedAttempts;
+const PEAK_RECORDS = F.peakSecondRecords;
+const PEAK_BYTES = F.peakSecondBytes;
+const THROTTLED_SECONDS = F.throttledSeconds;
+
 /**
  * The CloudWatch periods of one shard or one stream: 1-minute and 5-minute rings fed together. What arrives
  * (put operations, aggregate steps, completed seconds) is summed per field for the current minute first, and
@@ -238,29 +251,38 @@ export class CloudWatchPeriods {
 
   /** A PutRecord of one record in minute `minute`: accepted (`bytes` = data + key) or throttled. */
   addSingle(minute: number, bytes: number, throttled: boolean): void {
-    if (throttled) this.addOperation(minute, 0, 0, 1);
-    else this.addOperation(minute, 1, bytes, 0);
+    const p = this.at(minute);
+    p[OPS] = (p[OPS] as number) + 1;
+    if (throttled) {
+      p[THROTTLED] = (p[THROTTLED] as number) + 1;
+      if ((p[MAX_THROTTLED] as number) < 1) p[MAX_THROTTLED] = 1;
+    } else {
+      p[RECORDS] = (p[RECORDS] as number) + 1;
+      p[BYTES] = (p[BYTES] as number) + bytes;
+      if ((p[MAX_RECORDS] as number) < 1) p[MAX_RECORDS] = 1;
+      if (bytes > (p[MAX_BYTES] as number)) p[MAX_BYTES] = bytes;
+    }
   }
 
   /** One put operation in minute `minute`: records and bytes accepted, records throttled. */
   addOperation(minute: number, records: number, bytes: number, throttled: number): void {
     const p = this.at(minute);
-    p[F.putOperations] = (p[F.putOperations] as number) + 1;
-    p[F.incomingRecords] = (p[F.incomingRecords] as number) + records;
-    p[F.incomingBytes] = (p[F.incomingBytes] as number) + bytes;
-    p[F.throttledRecords] = (p[F.throttledRecords] as number) + throttled;
-    if (records > (p[F.maxRecords] as number)) p[F.maxRecords] = records;
-    if (bytes > (p[F.maxBytes] as number)) p[F.maxBytes] = bytes;
-    if (throttled > (p[F.maxThrottled] as number)) p[F.maxThrottled] = throttled;
+    p[OPS] = (p[OPS] as number) + 1;
+    p[RECORDS] = (p[RECORDS] as number) + records;
+    p[BYTES] = (p[BYTES] as number) + bytes;
+    p[THROTTLED] = (p[THROTTLED] as number) + throttled;
+    if (records > (p[MAX_RECORDS] as number)) p[MAX_RECORDS] = records;
+    if (bytes > (p[MAX_BYTES] as number)) p[MAX_BYTES] = bytes;
+    if (throttled > (p[MAX_THROTTLED] as number)) p[MAX_THROTTLED] = throttled;
   }
 
   /** Attempts simulated in aggregate in minute `minute`: exact sums, unknown put operations. */
   addAggregate(minute: number, records: number, bytes: number, throttled: number): void {
     const p = this.at(minute);
-    p[F.incomingRecords] = (p[F.incomingRecords] as number) + records;
-    p[F.incomingBytes] = (p[F.incomingBytes] as number) + bytes;
-    p[F.throttledRecords] = (p[F.throttledRecords] as number) + throttled;
-    p[F.aggregatedAttempts] = (p[F.aggregatedAttempts] as number) + records + throttled;
+    p[RECORDS] = (p[RECORDS] as number) + records;
+    p[BYTES] = (p[BYTES] as number) + bytes;
+    p[THROTTLED] = (p[THROTTLED] as number) + throttled;
+    p[AGGREGATED] = (p[AGGREGATED] as number) + records + throttled;
   }
 
   /** One completed second of minute `minute`: its demand (records, bytes) and whether it throttled. */
@@ -268,9 +290,9 @@ export class CloudWatchPeriods {
     // A second without demand adds nothing (and throttles nothing).
     if (demandRecords === 0 && !throttled) return;
     const p = this.at(minute);
-    if (demandRecords > (p[F.peakSecondRecords] as number)) p[F.peakSecondRecords] = demandRecords;
-    if (demandBytes > (p[F.peakSecondBytes] as number)) p[F.peakSecondBytes] = demandBytes;
-    if (throttled) p[F.throttledSeconds] = (p[F.throttledSeconds] as number) + 1;
+    if (demandRecords > (p[PEAK_RECORDS] as number)) p[PEAK_RECORDS] = demandRecords;
+    if (demandBytes > (p[PEAK_BYTES] as number)) p[PEAK_BYTES] = demandBytes;
+    if (throttled) p[THROTTLED_SECONDS] = (p[THROTTLED_SECONDS] as number) + 1;
   }
 
   private flush(): void {
