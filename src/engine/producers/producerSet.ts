@@ -249,6 +249,11 @@ export function producerProblem(spec: ProducerSpec): [string, string] | undefine
 /** Virtual ms per producer step: records of a step share one arrival instant, and go out as one or more requests. */
 export const PRODUCER_STEP_MS = 10;
 /**
+ * Rounds a record-by-record step is sent in when producers share it: each round a share of every producer's
+ * records, so their requests interleave as they would arrive within the step (1 ms apart at most).
+ */
+export const INTERLEAVE_ROUNDS = PRODUCER_STEP_MS;
+/**
  * How long a PutRecords producer holds records before it sends a request that is not full, virtual ms: the
  * KPL's default RecordMaxBufferedTime (100 ms).
  */
@@ -575,16 +580,36 @@ export class ProducerSet {
       // Producers that only retry (stopped, finished or a burst): their retries due in the step.
       for (const p of this.retryingUntil(at))
         if (!aggregated.includes(p) && !steady.includes(p)) this.sendStep(p, 0, at);
-      // Producers take turns at going first: a step's records all arrive at one instant, and the first to
-      // write takes every token a shard earned since the last step (producers sharing a throttled shard
-      // would otherwise never share it, and one that retries would lose every retry to one that does not).
-      const first = steady.length > 1 ? this.turn++ % steady.length : 0;
-      for (let i = 0; i < steady.length; i++) {
-        const p = steady[(first + i) % steady.length] as Running;
-        if (aggregated.includes(p)) continue;
-        const n = this.due(p, at);
-        if (n > 0) this.setAggregated(p, false);
-        this.sendStep(p, n, at);
+      // A step's records all arrive at one instant; on a real shard they would arrive interleaved, each
+      // producer's requests spread over the step. So producers send in rounds, each round a share of every
+      // producer's records (and a producer's due retries in its first), the first producer of each round
+      // taking turns: a shard's tokens go to producers in proportion to what they send, as arrival order
+      // would give them (whole producers one after the other gave the first every token, and strict turns
+      // gave producers equal shares whatever they sent).
+      const record = steady.filter((p) => !aggregated.includes(p));
+      const due = record.map((p) => this.due(p, at));
+      const retries = record.map((p) => this.takeDueRetries(p, at));
+      const rounds = record.length > 1 ? INTERLEAVE_ROUNDS : 1;
+      const part = (total: number, round: number) => Math.floor((total * round) / rounds);
+      for (let round = 0; round < rounds; round++) {
+        const first = record.length > 1 ? this.turn++ % record.length : 0;
+        for (let i = 0; i < record.length; i++) {
+          const k = (first + i) % record.length;
+          const p = record[k] as Running;
+          const n = due[k] as number;
+          const waiting = retries[k] as WaitingRecord[];
+          const share = part(n, round + 1) - part(n, round);
+          if (share > 0) this.setAggregated(p, false);
+          // Retried PutRecords entries go out in whole requests of up to batchSize, as the code resubmitting
+          // them would send them; PutRecord retries one by one.
+          const per = p.spec.api === 'PutRecords' ? p.spec.batchSize : 1;
+          const chunks = Math.ceil(waiting.length / per);
+          const from = Math.min(waiting.length, part(chunks, round) * per);
+          const to = Math.min(waiting.length, part(chunks, round + 1) * per);
+          this.sendMixed(p, share, waiting, from, to);
+        }
+      }
+      for (const p of record) {
         if (p.kpl) p.kpl.tick();
         else if (p.buffered > 0 && at - p.bufferedSinceMs >= PUT_RECORDS_LINGER_MS) this.flush(p);
         this.finishIfDone(p, at);
@@ -1013,26 +1038,40 @@ export class ProducerSet {
    * RETRY_DETAIL_BUDGET) go out in aggregate.
    */
   private sendStep(p: Running, n: number, atMs: number): void {
-    const slots = p.queue.nextDueMs <= atMs ? p.queue.takeDue(atMs) : [];
-    if (slots.length === 0) {
-      if (n > 0) this.sendRecords(p, n);
-      return;
-    }
+    const records = this.takeDueRetries(p, atMs);
+    this.sendMixed(p, n, records, 0, records.length);
+  }
+
+  /**
+   * Takes the producer's retries due by `atMs`: those kept record by record are returned, in the order they
+   * fell due; those waiting as counts (past RETRY_DETAIL_BUDGET) go out in aggregate now.
+   */
+  private takeDueRetries(p: Running, atMs: number): WaitingRecord[] {
     const records: WaitingRecord[] = [];
+    if (p.queue.nextDueMs > atMs) return records;
     const counts: WaitingCount[] = [];
-    for (const slot of slots) {
+    for (const slot of p.queue.takeDue(atMs)) {
       for (const w of slot.records) records.push(w);
       for (const c of slot.counts) counts.push(c);
     }
     if (counts.length > 0) this.sendAggregatedCounts([], this.engine.now(), [[p, counts]]);
+    return records;
+  }
+
+  /** Sends `n` new records and the waiting records [from, to), interleaved in proportion (see sendStep). */
+  private sendMixed(p: Running, n: number, records: WaitingRecord[], from: number, to: number): void {
+    if (to <= from) {
+      if (n > 0) this.sendRecords(p, n);
+      return;
+    }
     const per = p.spec.api === 'PutRecord' ? 1 : p.spec.batchSize;
-    const chunks = Math.ceil(records.length / per);
+    const chunks = Math.ceil((to - from) / per);
     let sent = 0;
     for (let j = 0; j < chunks; j++) {
       const upTo = Math.round((n * (j + 1)) / (chunks + 1));
       if (upTo > sent) this.sendRecords(p, upTo - sent);
       sent = Math.max(sent, upTo);
-      this.retryRecords(p, records, j * per, Math.min(records.length, (j + 1) * per));
+      this.retryRecords(p, records, from + j * per, Math.min(to, from + (j + 1) * per));
     }
     if (n > sent) this.sendRecords(p, n - sent);
   }

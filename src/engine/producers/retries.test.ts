@@ -309,3 +309,31 @@ describe('conservation, over random policies, specs, faults and jumps', () => {
     );
   }, 120_000);
 });
+
+describe('producers sharing a throttled shard', () => {
+  it('share its tokens in proportion to what they send, record by record as in a jump (a retrying producer wins)', () => {
+    const run = (aggregate: boolean) => {
+      const { producers } = setup(1, 5);
+      producers.aggregateThreshold = aggregate ? 0 : Number.POSITIVE_INFINITY;
+      const spec = { ...overLimit, rate: 1000, durationMs: undefined };
+      producers.add({ ...spec, name: 'none', retry: { kind: 'none' } });
+      producers.add({ ...spec, name: 'sdk', retry: SDK });
+      producers.advance(60_000, { aggregate });
+      const [none, sdk] = producers.totals() as [ProducerTotals, ProducerTotals];
+      return {
+        noneDropped: none.retries.dropped / none.retries.generated,
+        sdkDropped: sdk.retries.dropped / sdk.retries.generated,
+        sdkShare: sdk.accepted / (sdk.accepted + none.accepted),
+        attemptShare: sdk.attempted / (sdk.attempted + none.attempted),
+      };
+    };
+    const played = run(false);
+    const jumped = run(true);
+    // Arrival order gives each the shard's tokens in proportion to its attempts (not half each).
+    expect(Math.abs(played.sdkShare - played.attemptShare)).toBeLessThan(0.05);
+    expect(played.sdkDropped).toBeLessThan(played.noneDropped / 1.5);
+    // And record by record agrees with the aggregate simulation of a jump.
+    expect(Math.abs(played.noneDropped - jumped.noneDropped)).toBeLessThan(0.03);
+    expect(Math.abs(played.sdkDropped - jumped.sdkDropped)).toBeLessThan(0.03);
+  });
+});
