@@ -323,7 +323,7 @@ export const PRESETS: readonly (Scenario & { id: string; name: string; lesson: s
     id: 'cloudwatch-40-percent',
     name: 'Throttled while CloudWatch says 40 %',
     lesson:
-      "One shard; \"app\" sends a steady 350 records/s, plus a batch job's burst of 3,000 records/s for the first 3 s of every virtual minute. The burst throttles (Throttling, per second), yet CloudWatch's 1-minute IncomingRecords Sum ÷ 60 s stays near 40 % of 1,000 records/s: a minute's sum hides its seconds, and it counts accepted records only. Turn on the CloudWatch lens and wait for a whole virtual minute.",
+      "One shard; \"app\" sends 350 records/s, except for the first 3 s of every virtual minute, when a batch job's burst takes it to 3,000 records/s. The burst throttles (Throttling, per second), yet CloudWatch's 1-minute IncomingRecords Sum ÷ 60 s stays near 40 % of 1,000 records/s: a minute's sum hides its seconds, and it counts accepted records only. Turn on the CloudWatch lens and wait for a whole virtual minute.",
     version: SCENARIO_VERSION,
     seed: 14,
     speed: 1,

@@ -120,7 +120,7 @@ export const producerSchema = z.strictObject({
     .max(366 * 24 * 3_600_000)
     .optional(),
   distribution: distributionSchema,
-  /** A burst every cycle on top of `rate` (engine/producers/rateShape.ts checks the rest). */
+  /** A burst rate for the start of every cycle, `rate` the rest of it (engine/producers/rateShape.ts checks the rest). */
   rateShape: z
     .strictObject({
       kind: z.literal('periodicBurst'),

@@ -1,6 +1,6 @@
 /**
  * Rate shapes: a producer whose rate changes on a fixed cycle of virtual time, such as a batch job that
- * fires for a few seconds at the top of every minute on top of a steady load — the "micro-burst" AWS names
+ * takes a steady load to a burst rate for a few seconds at the top of every minute — the "micro-burst" AWS names
  * as why a stream throttles while its 1-minute CloudWatch metrics look under quota (repost.aws
  * knowledge-center kinesis-data-stream-throttling, "Hidden micro spikes in the CloudWatch metrics").
  */

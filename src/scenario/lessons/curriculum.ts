@@ -433,7 +433,7 @@ export const LESSONS: readonly Lesson[] = [
   lesson('cloudwatch-40-percent', 'Throttled while CloudWatch says 40 %', preset('cloudwatch-40-percent'), [
     {
       caption:
-        "One shard and one producer: a steady load, plus a burst at the top of every virtual minute, as a batch job would send. Press Space and watch Write throughput. The lesson pauses at the first throttled record: {shard} at {time}. Predict: what will CloudWatch's one-minute metrics say about this minute?",
+        "One shard and one producer: a steady load that bursts for a few seconds at the top of every virtual minute, as a batch job would. Press Space and watch Write throughput. The lesson pauses at the first throttled record: {shard} at {time}. Predict: what will CloudWatch's one-minute metrics say about this minute?",
       actions: [{ type: 'play' }],
       pauseWhen: { kind: 'shardThrottles' },
     },
