@@ -289,6 +289,27 @@ describe('SimulationHost producer commands', () => {
     expect(serialise(host.snapshot())).toBe(before);
   });
 
+  it("refuses a KPL aggregation size out of range with this stream's own limit in the message", () => {
+    const { host, events } = hostWithEvents();
+    const before = serialise(host.snapshot());
+    for (const aggregationMaxBytes of [0, -1, 99_999_999, 1_048_576]) {
+      host.handle({
+        type: 'addProducer',
+        requestId: 1,
+        spec: { ...spec, kpl: { aggregationMaxBytes, collection: true } },
+        start: true,
+      });
+      expect(events.at(-1)).toMatchObject({
+        type: 'result',
+        result: { ok: false, field: 'aggregationMaxBytes' },
+      });
+      const last = events.at(-1);
+      const message = last?.type === 'result' && !last.result.ok ? last.result.message : '';
+      expect(message).toContain('from 64 to 1,048,575');
+    }
+    expect(serialise(host.snapshot())).toBe(before);
+  });
+
   it("reports records too large for the stream with Kinesis's error, not as throttling", () => {
     const { host } = hostWithEvents();
     host.handle({

@@ -218,7 +218,7 @@ export class SimulationHost {
         this.inspectKey(command);
         return;
       case 'addProducer': {
-        const problem = producerSpecProblem(command.spec) ?? producers.streamProblem(command.spec);
+        const problem = producers.streamProblem(command.spec) ?? producerSpecProblem(command.spec);
         if (problem) {
           this.reply(command.requestId, refused('AddProducer', 'Invalid producer', ...problem));
           return;
@@ -234,7 +234,7 @@ export class SimulationHost {
         return;
       }
       case 'updateProducer': {
-        const problem = producerSpecProblem(command.spec) ?? producers.streamProblem(command.spec);
+        const problem = producers.streamProblem(command.spec) ?? producerSpecProblem(command.spec);
         const noSuch = refused(
           'UpdateProducer',
           'Invalid producer',
@@ -480,7 +480,7 @@ export class SimulationHost {
         return done(action.type === 'step' ? `Stepped ${action.seconds} s` : `Jumping +${action.hours} h`);
       }
       case 'addProducer': {
-        const problem = producerSpecProblem(action.producer) ?? producers.streamProblem(action.producer);
+        const problem = producers.streamProblem(action.producer) ?? producerSpecProblem(action.producer);
         if (problem) return answered(refused('AddProducer', 'Invalid producer', ...problem));
         producers.add(action.producer, action.running !== false, this.nextProducerId++);
         return done(

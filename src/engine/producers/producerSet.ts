@@ -361,8 +361,12 @@ export class ProducerSet {
     return id;
   }
 
-  /** What keeps a (checked) spec from running on this stream: KPL options it cannot take [model §12, §15.2]. */
+  /**
+   * What keeps a spec from running on this stream: KPL options it cannot take, with this stream's own limit
+   * in the message [model §12, §15.2]. Safe on an unchecked spec (the host asks this first).
+   */
   streamProblem(spec: ProducerSpec): [string, string] | undefined {
+    if (typeof spec !== 'object' || spec === null) return undefined;
     return kplProblem(spec.kpl, this.stream);
   }
 
