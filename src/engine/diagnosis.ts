@@ -1,4 +1,5 @@
 import { hashKeyFraction, hashKeyToDecimal } from './hashKey';
+import { KPL_AGGREGATE_PARTITION_KEY } from './producers/kplAggregation';
 import {
   DIAGNOSIS_WINDOW_SECONDS,
   SHARD_WRITE_BYTES_PER_SECOND,
@@ -122,7 +123,12 @@ export function diagnoseShards(
           topKey: hottest,
           topKeyShare: share,
           suggestedNewStartingHashKey: undefined,
-          explanation: `Hot key: "${hottest.partitionKey}"${hottest.explicit ? ' (with its ExplicitHashKey)' : ''} alone asks for ${asked} one shard takes. Every record of a hash key goes to one shard, so more shards will not help: add a random suffix to the key (e.g. "${hottest.partitionKey}-0" … "-9"), spread it with ExplicitHashKey, or aggregate records (KPL) so fewer, larger records carry it${kind === 'bytes' ? ' — though aggregation does not reduce bytes' : ''}.`,
+          explanation:
+            hottest.explicit && hottest.partitionKey === KPL_AGGREGATE_PARTITION_KEY
+              ? // The KPL's aggregates all carry PartitionKey "a" and the hash key of their first user record
+                // [model §12]: the hot key is a user key inside them, which Kinesis never sees.
+                `Hot key inside KPL aggregates: records with PartitionKey "a" and one ExplicitHashKey (the hash key of their first user record) ask for ${asked} one shard takes. The KPL keeps each user key on the shard its hash key names, and aggregation packs records, not bytes: spread the hot user key (e.g. a random suffix on it) — more shards will not help.`
+              : `Hot key: "${hottest.partitionKey}"${hottest.explicit ? ' (with its ExplicitHashKey)' : ''} alone asks for ${asked} one shard takes. Every record of a hash key goes to one shard, so more shards will not help: add a random suffix to the key (e.g. "${hottest.partitionKey}-0" … "-9"), spread it with ExplicitHashKey, or aggregate records (KPL) so fewer, larger records carry it${kind === 'bytes' ? ' — though aggregation does not reduce bytes' : ''}.`,
         };
       }
       const [, kind] = load(shard.demandPerSecond, shardBytes);

@@ -162,6 +162,11 @@ describe('KPL aggregation and collection', () => {
     const snap = engine.snapshot('s');
     expect(snap).toBeDefined();
     expect(stream.totals.throttled).toBe(t?.kpl?.kinesisThrottled);
+    // The diagnosis names the aggregates for what they are, not a key "a" to add a suffix to.
+    const [d] = snap?.diagnosis ?? [];
+    expect(d).toMatchObject({ verdict: 'hot-key', limit: 'bytes' });
+    expect(d?.explanation).toContain('Hot key inside KPL aggregates');
+    expect(d?.explanation).not.toContain('"a-0"');
   });
 
   it('respects the max size the user sets and the stream maximum; a user record larger than it goes alone', () => {
