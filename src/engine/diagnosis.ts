@@ -1,10 +1,10 @@
 import { hashKeyFraction, hashKeyToDecimal } from './hashKey';
-import { KPL_AGGREGATE_PARTITION_KEY } from './producers/kplAggregation';
 import {
   DIAGNOSIS_WINDOW_SECONDS,
   SHARD_WRITE_BYTES_PER_SECOND,
   SHARD_WRITE_RECORDS_PER_SECOND,
 } from './limits';
+import { KPL_AGGREGATE_PARTITION_KEY } from './producers/kplAggregation';
 import type { Stream } from './stream';
 
 /** A key's write rate over the diagnosis window, as the engine counted it (attempts: accepted + throttled). */
