@@ -211,18 +211,25 @@ export const CONTENT_TYPE_JSON = 'application/x-amz-json-1.1';
 export const CONTENT_TYPE_CBOR = 'application/x-amz-cbor-1.1';
 
 /**
- * Retries of the AWS SDK for JavaScript v3, standard mode (smithy-typescript `packages/util-retry`:
- * `config.ts` DEFAULT_MAX_ATTEMPTS; `constants.ts` DEFAULT_RETRY_DELAY_BASE, THROTTLING_RETRY_DELAY_BASE,
- * MAXIMUM_RETRY_DELAY, INITIAL_RETRY_TOKENS, RETRY_COST, TIMEOUT_RETRY_COST, NO_RETRY_INCREMENT). See
+ * Retries of the AWS SDK for JavaScript v3, standard mode, as the pinned client (@aws-sdk/client-kinesis
+ * 3.1143.0, whose retry strategy is @smithy/core 3.41.1 `submodules/retry`) has them: DEFAULT_MAX_ATTEMPTS
+ * = 3 (`config`); the delay bases and retry costs of its `retries-2026-config` (`Retry.v2026`: delay() = 50
+ * ms, throttlingDelay() = 1,000 ms, cost() = 14, throttlingCost() = 5 — these replaced the older 100 ms /
+ * 500 ms bases and 5 / 10 costs of `constants.ts`, which the strategy no longer reads for them);
+ * MAXIMUM_RETRY_DELAY = 20 s, INITIAL_RETRY_TOKENS = 500, NO_RETRY_INCREMENT = 1 (`constants`). See
  * producers/retryPolicy.ts for how they combine. Attempts count the first one; delays are ms.
  */
 export const SDK_DEFAULT_MAX_ATTEMPTS = 3;
-export const SDK_DEFAULT_RETRY_DELAY_BASE_MS = 100;
-export const SDK_THROTTLING_RETRY_DELAY_BASE_MS = 500;
+/** Delay base after a transient error (HTTP 500/502/503/504, timeouts): Retry.delay(). */
+export const SDK_DEFAULT_RETRY_DELAY_BASE_MS = 50;
+/** Delay base after a throttling error (ProvisionedThroughputExceededException is one): Retry.throttlingDelay(). */
+export const SDK_THROTTLING_RETRY_DELAY_BASE_MS = 1_000;
 export const SDK_MAXIMUM_RETRY_DELAY_MS = 20_000;
 export const SDK_INITIAL_RETRY_TOKENS = 500;
+/** Quota cost of a retry after a throttling error: Retry.throttlingCost(). */
 export const SDK_RETRY_COST = 5;
-export const SDK_TIMEOUT_RETRY_COST = 10;
+/** Quota cost of a retry after any other retryable (transient) error: Retry.cost(). */
+export const SDK_TIMEOUT_RETRY_COST = 14;
 export const SDK_NO_RETRY_INCREMENT = 1;
 /** Bounds of a custom retry policy (Shardlab's: enough to compare policies, small enough to bound what waits). */
 export const RETRY_CUSTOM_MAX_ATTEMPTS = 10;

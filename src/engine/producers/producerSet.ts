@@ -43,6 +43,7 @@ import {
   RetryQuota,
   resolvePolicy,
   retryPolicyProblem,
+  SDK_NO_RETRY_INCREMENT,
   SDK_RETRY_COST,
   SDK_TIMEOUT_RETRY_COST,
 } from './retryPolicy';
@@ -596,7 +597,9 @@ export class ProducerSet {
       const rounds = record.length > 1 ? INTERLEAVE_ROUNDS : 1;
       const part = (total: number, round: number) => Math.floor((total * round) / rounds);
       for (let round = 0; round < rounds; round++) {
-        const first = record.length > 1 ? this.turn++ % record.length : 0;
+        // Who goes first in a round is drawn: a fixed rotation, against a shard's tokens running out at the
+        // same round every step, handed the last tokens to the same producer every time.
+        const first = record.length > 1 ? this.engine.random.nextInt(record.length) : 0;
         for (let i = 0; i < record.length; i++) {
           const k = (first + i) % record.length;
           const p = record[k] as Running;
@@ -621,8 +624,6 @@ export class ProducerSet {
     }
   }
 
-  /** Which steady producer goes first in the next record-by-record step (they take turns). */
-  private turn = 0;
   /** Virtual ms of the grid retries of a batch fall due on: the current step's length. */
   private stepUnitMs = PRODUCER_STEP_MS;
 
@@ -1136,11 +1137,10 @@ export class ProducerSet {
    * Queues `count` records of one shard whose `attempts`-th attempt failed with `kind` (aggregate form):
    * those the policy and the SDK's quota allow wait, spread over the grid of step ends (stepUnitMs) by the
    * exact shares of the policy's delay distribution (cumulative rounding, so the parts add up to the
-   * whole); the rest are dropped. `succeeded`: whether a call of the producer succeeded in this step — the
-   * SDK's quota then holds at least INITIAL_RETRY_TOKENS again (StandardRetryStrategy.recordSuccess), so
-   * only a step without one can run it dry.
+   * whole); the rest are dropped. The SDK's retries take their cost from its retry quota, which the step's
+   * successful calls have paid back first (sendAggregatedCounts): a fluid form of the quota over the step.
    */
-  private queueCounts(p: Running, failed: WaitingCount, succeeded: boolean): void {
+  private queueCounts(p: Running, failed: WaitingCount): void {
     const r = p.totals.retries;
     const { attempts, kind } = failed;
     let n = failed.count;
@@ -1149,7 +1149,7 @@ export class ProducerSet {
       r.dropped += n;
       return;
     }
-    if (failed.bySdk && p.policy.quota && !succeeded) {
+    if (failed.bySdk && p.policy.quota) {
       const q = p.quota;
       const cost = kind === 'transient' ? SDK_TIMEOUT_RETRY_COST : SDK_RETRY_COST;
       const allowed = Math.min(n, Math.floor(q.capacity / cost));
@@ -1290,6 +1290,8 @@ export class ProducerSet {
     for (const [p] of due) producers.push(p);
     for (const [p] of retries) if (!producers.includes(p)) producers.push(p);
     const dueOf = new Map<Running, number>(due);
+    // Calls each producer makes in the step (a PutRecords producer's successful calls pay back its quota).
+    const callsOf = new Map<Running, number>();
     // Records an injected fault failed: queued for a retry once the step's outcomes are known.
     const faulted: [Running, WaitingCount][] = [];
     for (const p of producers) {
@@ -1404,6 +1406,7 @@ export class ProducerSet {
         records += retried;
       }
       // An injected fault fails its share of the producer's calls, and so that share of its records.
+      callsOf.set(p, calls);
       // A KPL producer's calls are its Kinesis records' requests (failKplParts).
       if (p.kpl && kplCalls > 0 && engine.faults.any) {
         const kplFault = engine.faults.decideMany(this.stream.name, sinceMs, now, kplCalls);
@@ -1474,7 +1477,10 @@ export class ProducerSet {
     }
     // Outcomes: accepted first, so a producer's failures know whether one of its calls succeeded.
     const throttledOf = this.partThrottled;
-    const succeeded = new Set<Running>();
+    // The SDK's retry quota is paid back by every successful call (StandardRetryStrategy.recordSuccess: the
+    // last retry's cost, or NO_RETRY_INCREMENT for a call that needed none), before the step's failures
+    // draw on it.
+    const payback = new Map<Running, number>();
     for (let i = 0; i < parts; i++) {
       const p = partProducer[i] as Running;
       const shard = partShard[i] as number;
@@ -1521,17 +1527,32 @@ export class ProducerSet {
       t.throttledByShard[shard] = (t.throttledByShard[shard] ?? 0) + count - acc;
       throttledOf[i] = count - acc;
       if (acc <= 0) continue;
-      if (!succeeded.has(p)) succeeded.add(p);
       const w = partWaiting[i];
+      if (p.policy.quota) {
+        const paid = payback.get(p);
+        if (p.spec.api === 'PutRecord')
+          // Each record its own call: a retried one pays back its retry's cost.
+          payback.set(
+            p,
+            (paid ?? 0) +
+              acc *
+                (w
+                  ? w.kind === 'transient'
+                    ? SDK_TIMEOUT_RETRY_COST
+                    : SDK_RETRY_COST
+                  : SDK_NO_RETRY_INCREMENT),
+          );
+        // PutRecords: its calls succeeded (HTTP 200, whatever their entries did), each once.
+        else if (paid === undefined) payback.set(p, (callsOf.get(p) ?? 0) * SDK_NO_RETRY_INCREMENT);
+      }
       const r = t.retries;
       const bucket = w ? delayBucket(now - w.firstMs) : 0;
       if (w) r.deliveredAfterRetry += acc;
       else r.deliveredFirst += acc;
       r.delayCounts[bucket] = (r.delayCounts[bucket] as number) + acc;
     }
-    // A call that succeeded refills the SDK's retry quota (to at least INITIAL_RETRY_TOKENS).
-    for (const p of succeeded) if (p.policy.quota) p.quota.recordSuccess(undefined);
-    for (const [p, failed] of faulted) this.queueCounts(p, failed, succeeded.has(p));
+    for (const [p, tokens] of payback) p.quota.payBack(tokens);
+    for (const [p, failed] of faulted) this.queueCounts(p, failed);
     for (let i = 0; i < parts; i++) {
       const throttled = throttledOf[i] as number;
       if (throttled <= 0) continue;
@@ -1543,20 +1564,17 @@ export class ProducerSet {
         p.totals.retries.dropped += throttled;
         continue;
       }
-      this.queueCounts(
-        p,
-        {
-          shard: partShard[i] as number,
-          count: throttled,
-          bytesEach: w ? w.bytesEach : p.bytesEach,
-          firstMs: w ? w.firstMs : now,
-          attempts: w ? w.attempts : 1,
-          kind: 'throttling',
-          bySdk: p.spec.api === 'PutRecord',
-        },
-        succeeded.has(p),
-      );
+      this.queueCounts(p, {
+        shard: partShard[i] as number,
+        count: throttled,
+        bytesEach: w ? w.bytesEach : p.bytesEach,
+        firstMs: w ? w.firstMs : now,
+        attempts: w ? w.attempts : 1,
+        kind: 'throttling',
+        bySdk: p.spec.api === 'PutRecord',
+      });
     }
+    for (const p of payback.keys()) p.quota.settle();
     // Heavy keys feed the hot-key counters with their expected share, throttled as their shard was (AUTO
     // records are placed by no key, so none is counted).
     // Retried records count too, as their shard's share of each key (they kept their keys).

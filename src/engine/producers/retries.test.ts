@@ -66,23 +66,24 @@ describe('retries on a throttled shard', () => {
     expect(sdk.retries.amplification ?? 0).toBeGreaterThan(1);
     expect(sdk.retries.dropped).toBeLessThan(none.retries.dropped);
     expect(sdk.retries.deliveredAfterRetry).toBeGreaterThan(0);
-    // PutRecord: every retry is the SDK's; delivered retries waited (0, 1.5 s].
+    // PutRecord: every retry is the SDK's; delivered retries waited (0, 3 s].
     expect(sdk.retries.retriedByCaller).toBe(0);
     expect(sdk.retries.retriedBySdk).toBe(sdk.retries.retryAttempts);
     const [first, ...later] = sdk.retries.delayCounts;
     expect(first).toBe(sdk.retries.deliveredFirst);
-    expect(later.slice(5).reduce((a, b) => a + b, 0)).toBe(0); // none over 2 s (500 + 1,000 ms at most)
+    expect(later.slice(6).reduce((a, b) => a + b, 0)).toBe(0); // none over 5 s (1,000 + 2,000 ms at most)
   });
 
-  it('side by side on one throttled shard, the producer that retries drops fewer (producers take turns)', () => {
+  it('side by side through a burst on one shard, the producer that retries drops fewer (it retries into the quiet after)', () => {
     for (const order of [
       ['none', 'sdkDefault'],
       ['sdkDefault', 'none'],
     ] as const) {
       const { producers } = setup(1, 12);
       producers.aggregateThreshold = Number.POSITIVE_INFINITY;
-      for (const kind of order) producers.add({ ...overLimit, name: kind, retry: { kind } });
-      producers.advance(15_000);
+      for (const kind of order)
+        producers.add({ ...overLimit, name: kind, rate: 1500, durationMs: 2000, retry: { kind } });
+      producers.advance(8000);
       const byName = new Map(producers.totals().map((t) => [t.name, t]));
       const none = byName.get('none');
       const sdk = byName.get('sdkDefault');
@@ -150,8 +151,8 @@ describe('retries on a throttled shard', () => {
     producers.advance(1);
     const [t] = producers.totals();
     if (!t) throw new Error('no producer');
-    // Successes came first (the bucket was full), so the quota was at 500 + 1,000 × 1 when failures began.
-    expect(t.retries.quotaRefused).toBe(3000 - 300);
+    // Successes came first (the bucket was full), but the quota holds at most 500 tokens: 100 retries.
+    expect(t.retries.quotaRefused).toBe(3000 - 100);
     expectConserved(t);
   });
 });
@@ -204,11 +205,13 @@ describe('fault injection and producers', () => {
     durationMs: 5000,
   });
 
-  it('InternalFailure on 30 % of calls: SDK retries deliver most of them, no retries drop them', () => {
+  it('InternalFailure on 5 % of calls: SDK retries deliver most of them, no retries drop them', () => {
     const compare = (retry: RetryPolicy, aggregate: boolean) => {
       const { producers, engine } = setup(4, 6);
       producers.aggregateThreshold = aggregate ? 0 : Number.POSITIVE_INFINITY;
-      engine.core.faults.set([fault('InternalFailure', 30, engine.now())]);
+      // 5 %: a transient retry costs 14 of the quota and a success gives 1 back, so 380 successes a second
+      // pay for the 20 retries (at 30 % the quota runs dry, as the SDK's does).
+      engine.core.faults.set([fault('InternalFailure', 5, engine.now())]);
       producers.add({ ...overLimit, rate: 400, durationMs: 5000, retry });
       for (let t = 0; t < 8000; t += 100) producers.advance(100);
       const [t] = producers.totals();
@@ -221,7 +224,7 @@ describe('fault injection and producers', () => {
     for (const aggregate of [false, true]) {
       const none = compare({ kind: 'none' }, aggregate);
       const sdk = compare(SDK, aggregate);
-      expect(none.t.rejected).toBeGreaterThan(400);
+      expect(none.t.rejected).toBeGreaterThan(50);
       expect(none.t.retries.dropped).toBe(none.t.rejected);
       expect(none.status?.failedRecords).toBe(none.t.rejected);
       expect(sdk.t.retries.dropped).toBeLessThan(none.t.retries.dropped / 5);
@@ -311,7 +314,7 @@ describe('conservation, over random policies, specs, faults and jumps', () => {
 });
 
 describe('producers sharing a throttled shard', () => {
-  it('share its tokens in proportion to what they send, record by record as in a jump (a retrying producer wins)', () => {
+  it('share its tokens in proportion to what they send, record by record as in a jump', () => {
     const run = (aggregate: boolean) => {
       const { producers } = setup(1, 5);
       producers.aggregateThreshold = aggregate ? 0 : Number.POSITIVE_INFINITY;
@@ -331,7 +334,9 @@ describe('producers sharing a throttled shard', () => {
     const jumped = run(true);
     // Arrival order gives each the shard's tokens in proportion to its attempts (not half each).
     expect(Math.abs(played.sdkShare - played.attemptShare)).toBeLessThan(0.05);
-    expect(played.sdkDropped).toBeLessThan(played.noneDropped / 1.5);
+    // Under sustained overload the SDK's retry quota (5 a throttling retry, 1 back per success) allows few
+    // retries: retrying barely changes what a producer loses.
+    expect(played.sdkDropped).toBeLessThanOrEqual(played.noneDropped + 0.01);
     // And record by record agrees with the aggregate simulation of a jump.
     expect(Math.abs(played.noneDropped - jumped.noneDropped)).toBeLessThan(0.03);
     expect(Math.abs(played.sdkDropped - jumped.sdkDropped)).toBeLessThan(0.03);

@@ -19,20 +19,19 @@ import {
  * no retries, or a custom backoff. Pure functions of a policy and a uniform draw, so the per-record path
  * (one draw per retry) and the aggregate path (exact shares of a batch per delay bin) share one definition.
  *
- * The SDK's figures, from smithy-typescript (the runtime of the AWS SDK for JavaScript v3):
- * - `packages/util-retry/src/config.ts`: DEFAULT_MAX_ATTEMPTS = 3 (attempts in all, the first included).
- * - `packages/util-retry/src/constants.ts`: DEFAULT_RETRY_DELAY_BASE = 100 ms, THROTTLING_RETRY_DELAY_BASE =
- *   500 ms, MAXIMUM_RETRY_DELAY = 20 s, INITIAL_RETRY_TOKENS = 500, RETRY_COST = 5, TIMEOUT_RETRY_COST = 10,
- *   NO_RETRY_INCREMENT = 1.
- * - `packages/util-retry/src/defaultRetryBackoffStrategy.ts`: the delay before retry n (n = retries made so
- *   far, 0 for the first) is `floor(min(MAXIMUM_RETRY_DELAY, random() × 2^n × base))`: full jitter.
- * - `packages/util-retry/src/StandardRetryStrategy.ts`: THROTTLING and TRANSIENT errors are retried while
- *   attempts < maxAttempts and the retry quota holds the retry's cost (TRANSIENT costs TIMEOUT_RETRY_COST,
- *   anything else RETRY_COST); throttling uses the 500 ms base, the others the 100 ms base; a success gives
- *   back the last retry's cost (NO_RETRY_INCREMENT when there was none) as `max(INITIAL_RETRY_TOKENS,
- *   capacity + cost)`.
- * - `packages/service-error-classification/src/constants.ts`: ProvisionedThroughputExceededException is a
- *   THROTTLING_ERROR_CODE [model §6]; HTTP 500 (InternalFailure) is a TRANSIENT_ERROR_STATUS_CODE.
+ * The SDK's figures, from the pinned client's retry strategy (@aws-sdk/client-kinesis 3.1143.0 →
+ * @smithy/core 3.41.1, `submodules/retry`; limits.ts names each):
+ * - DEFAULT_MAX_ATTEMPTS = 3 attempts in all, the first included.
+ * - `DefaultRetryBackoffStrategy.computeNextBackoffDelay(n)` = `floor(random() × min(base × 2^n,
+ *   MAXIMUM_RETRY_DELAY))`, n the retries made so far (0 before the first): full jitter.
+ * - `StandardRetryStrategy.refreshRetryTokenForRetry`: THROTTLING and TRANSIENT errors are retried while
+ *   attempts < maxAttempts and the quota holds the retry's cost; the base is Retry.throttlingDelay() (1,000 ms)
+ *   after a THROTTLING error, else Retry.delay() (50 ms); the cost Retry.throttlingCost() (5) for THROTTLING,
+ *   else Retry.cost() (14) (`retries-2026-config`, which replaced the older 100 / 500 ms bases and 5 / 10
+ *   costs). `recordSuccess`: capacity = min(INITIAL_RETRY_TOKENS, capacity + the last retry's cost, or
+ *   NO_RETRY_INCREMENT after a call that needed none).
+ * - THROTTLING_ERROR_CODES include ProvisionedThroughputExceededException [model §6]; HTTP 500
+ *   (InternalFailure) is a TRANSIENT_ERROR_STATUS_CODE.
  */
 
 export {
@@ -130,9 +129,9 @@ function ceilingMs(policy: ResolvedPolicy, retriesMade: number, kind: FailureKin
 }
 
 /**
- * The delay before the next attempt, whole ms, for a uniform draw `u` in [0, 1): full jitter is the SDK's
- * `floor(min(cap, u × base × 2^n))`; equal jitter `floor(c/2 + u × c/2)` and none `floor(c)` with
- * c = min(cap, base × 2^n). `retriesMade` is 0 before the first retry.
+ * The delay before the next attempt, whole ms, for a uniform draw `u` in [0, 1), with c = min(cap, base ×
+ * 2^n): full jitter is the SDK's `floor(u × c)`; equal jitter `floor(c/2 + u × c/2)`; none `floor(c)`.
+ * `retriesMade` is 0 before the first retry.
  */
 export function backoffDelayMs(
   policy: ResolvedPolicy,
@@ -140,9 +139,8 @@ export function backoffDelayMs(
   kind: FailureKind,
   u: number,
 ): number {
-  const ceiling = ceilingMs(policy, retriesMade, kind);
-  if (policy.jitter === 'full') return Math.floor(Math.min(policy.capMs, u * ceiling));
-  const c = Math.min(policy.capMs, ceiling);
+  const c = Math.min(policy.capMs, ceilingMs(policy, retriesMade, kind));
+  if (policy.jitter === 'full') return Math.floor(u * c);
   if (policy.jitter === 'equal') return Math.floor(c / 2 + (u * c) / 2);
   return Math.floor(c);
 }
@@ -158,14 +156,13 @@ export function backoffDelayCdf(
   x: number,
 ): number {
   if (x < 0) return 0;
-  const ceiling = ceilingMs(policy, retriesMade, kind);
+  const c = Math.min(policy.capMs, ceilingMs(policy, retriesMade, kind));
   const k = Math.floor(x);
   if (policy.jitter === 'full') {
-    // floor(min(cap, u·M)) ≤ k ⟺ k ≥ cap, or u·M < k + 1.
-    if (k >= policy.capMs || ceiling <= 0) return 1;
-    return Math.min(1, (k + 1) / ceiling);
+    // floor(u·c) ≤ k ⟺ u·c < k + 1.
+    if (c <= 0) return 1;
+    return Math.min(1, (k + 1) / c);
   }
-  const c = Math.min(policy.capMs, ceiling);
   if (policy.jitter === 'none') return k >= Math.floor(c) ? 1 : 0;
   // floor(c/2 + u·c/2) ≤ k ⟺ u < (k + 1 − c/2) / (c/2).
   const half = c / 2;
@@ -198,6 +195,19 @@ export class RetryQuota {
     return true;
   }
 
+  /**
+   * Aggregate form of recordSuccess over a step: successful calls paid back `tokens` in all. Within the step
+   * paybacks and retries interleave, so the capacity may pass INITIAL_RETRY_TOKENS until `settle` caps it.
+   */
+  payBack(tokens: number): void {
+    this.capacity += tokens;
+  }
+
+  /** Ends an aggregate step: the capacity never stays above INITIAL_RETRY_TOKENS. */
+  settle(): void {
+    this.capacity = Math.min(SDK_INITIAL_RETRY_TOKENS, this.capacity);
+  }
+
   /** A call succeeded: after a retry of `lastKind` its cost comes back, else NO_RETRY_INCREMENT. */
   recordSuccess(lastKind: FailureKind | undefined): void {
     const payback =
@@ -206,7 +216,7 @@ export class RetryQuota {
         : lastKind === 'transient'
           ? SDK_TIMEOUT_RETRY_COST
           : SDK_RETRY_COST;
-    this.capacity = Math.max(SDK_INITIAL_RETRY_TOKENS, this.capacity + payback);
+    this.capacity = Math.min(SDK_INITIAL_RETRY_TOKENS, this.capacity + payback);
   }
 }
 
