@@ -97,7 +97,7 @@ test('fault injection: a labelled control that shows its window and how many cal
   // A bad share is refused with its field named, and the fault set stays as it was.
   await faults.getByLabel('Share of calls (%)').fill('150');
   await faults.getByRole('button', { name: 'Inject fault' }).click();
-  await expect(page.getByText(/Invalid fault.*share must be from 0 to 100 %/)).toBeVisible();
+  await expect(page.getByText(/Invalid fault.*share must be above 0 and at most 100 %/)).toBeVisible();
   await expect(table.getByRole('row')).toHaveCount(2);
   expect(await axeViolations(page)).toEqual([]);
   await faults.getByRole('button', { name: 'Clear faults' }).click();
