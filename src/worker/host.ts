@@ -137,7 +137,11 @@ export class SimulationHost {
           laneMs: RETRY_LANE_MS,
           lanes: RETRY_LANES,
         },
-        faults: { max: limits.FAULTS_MAX, maxDurationMs: limits.FAULT_MAX_DURATION_MS },
+        faults: {
+          max: limits.FAULTS_MAX,
+          maxDurationMs: limits.FAULT_MAX_DURATION_MS,
+          maxStartMs: limits.FAULT_MAX_START_MS,
+        },
         kplAggregationMaxBytesDefault: limits.KPL_AGGREGATION_MAX_BYTES_DEFAULT,
         kplAggregationMaxBytesMin: limits.KPL_AGGREGATION_MAX_BYTES_MIN,
         kplCollectionMaxCount: limits.KPL_COLLECTION_MAX_COUNT,
@@ -632,7 +636,7 @@ export class SimulationHost {
         startMs: startMs ?? now + (startInMs as number),
       });
     }
-    const problem = this.sim.engine.core.faults.set(specs);
+    const problem = this.sim.engine.core.faults.set(specs, now);
     if (problem) return fail(...problem);
     return { ok: true, operation: 'SetFaults', output: { faults: specs.length } };
   }
