@@ -94,10 +94,19 @@ test('fault injection: a labelled control that shows its window and how many cal
       timeout: 20_000,
     })
     .toBeGreaterThan(0);
+  // Every call it failed is in the error list, InternalFailure shown as Kinesis sends it: with no message.
+  await expect(page.getByRole('list', { name: 'Latest errors' })).toContainText(
+    'InternalFailure (no message)',
+  );
+  // An empty share is refused in the form, naming the field; nothing is sent.
+  await faults.getByLabel('Share of calls (%)').fill('');
+  await faults.getByRole('button', { name: 'Inject fault' }).click();
+  await expect(page.getByText('Share of calls: type a share above 0 and at most 100 %.')).toBeVisible();
+  await expect(table.getByRole('row')).toHaveCount(2);
   // A bad share is refused with its field named, and the fault set stays as it was.
   await faults.getByLabel('Share of calls (%)').fill('150');
   await faults.getByRole('button', { name: 'Inject fault' }).click();
-  await expect(page.getByText(/Invalid fault.*share must be from 0 to 100 %/)).toBeVisible();
+  await expect(page.getByText(/Invalid fault.*share must be above 0 and at most 100 %/)).toBeVisible();
   await expect(table.getByRole('row')).toHaveCount(2);
   expect(await axeViolations(page)).toEqual([]);
   await faults.getByRole('button', { name: 'Clear faults' }).click();

@@ -245,8 +245,10 @@ export const DELAY_BUCKET_BOUNDS_MS = [0, 100, 250, 500, 1_000, 2_000, 5_000, 10
 
 /**
  * Fault injection (faults.ts), after Fault Injection Service's Kinesis actions [model §15.6]: the errors a
- * fault answers PutRecord(s) with, how many faults are held at once, and the longest window (virtual ms).
+ * fault answers PutRecord(s) with, how many faults are held at once, the longest window (virtual ms), and how
+ * far ahead of now (or, in a scenario file, of the simulation's start) a window may start (virtual ms).
  */
 export const FAULT_ERRORS = ['ProvisionedThroughputExceededException', 'InternalFailure'] as const;
 export const FAULTS_MAX = 8;
 export const FAULT_MAX_DURATION_MS = 366 * 24 * 3_600_000;
+export const FAULT_MAX_START_MS = 366 * 24 * 3_600_000;

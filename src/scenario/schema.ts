@@ -14,6 +14,7 @@ import {
   DATA_MODEL_MAX_BYTES,
   FAULT_ERRORS,
   FAULT_MAX_DURATION_MS,
+  FAULT_MAX_START_MS,
   FAULTS_MAX,
   HASH_KEY_PATTERN,
   JITTER_KINDS,
@@ -95,8 +96,8 @@ export const retryPolicySchema = z.discriminatedUnion('kind', [
  */
 export const faultSchema = z.strictObject({
   error: z.enum(FAULT_ERRORS),
-  sharePercent: z.number().min(0).max(100),
-  startMs: z.number().min(0).max(FAULT_MAX_DURATION_MS),
+  sharePercent: z.number().gt(0).max(100),
+  startMs: z.number().min(0).max(FAULT_MAX_START_MS),
   durationMs: z.number().gt(0).max(FAULT_MAX_DURATION_MS),
   streamName: z.string().min(STREAM_NAME_MIN_LENGTH).max(STREAM_NAME_MAX_LENGTH).optional(),
 });

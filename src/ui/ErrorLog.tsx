@@ -9,8 +9,10 @@ export function ErrorLog() {
   return (
     <ul className="error-log" aria-label="Latest errors">
       {errors.map((e) => (
-        <li key={e.message}>
-          <strong>{e.errorType}</strong>: {e.message}{' '}
+        <li key={`${e.errorType}|${e.message}`}>
+          {/* Kinesis sends some errors (InternalFailure) with no message: the type alone, said so. */}
+          <strong>{e.errorType}</strong>
+          {e.message === '' ? <span className="muted"> (no message)</span> : `: ${e.message}`}{' '}
           <span className="muted">
             ×{formatCount(e.count)}, last at {formatVirtualTime(e.lastMs)}
           </span>

@@ -19,6 +19,13 @@ const requestOf = (f: FaultStatus): FaultRequest => ({
   ...(f.spec.streamName !== undefined ? { streamName: f.spec.streamName } : {}),
 });
 
+/** A form field's number, or undefined when it is empty or not a finite number. */
+function numberOf(text: string): number | undefined {
+  if (text.trim() === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
 /** Whether a fault's window is ahead, open or over at `nowMs`. */
 function phase(f: FaultStatus, nowMs: number): string {
   if (nowMs < f.spec.startMs) return 'scheduled';
@@ -38,7 +45,9 @@ export function FaultInjectionPanel() {
   const faults = useSim(selectFaults);
   const nowMs = useSim(selectNowMs) ?? 0;
   const streamName = useSim(selectStreamName);
-  const max = useSim(selectLimits)?.faults.max ?? 0;
+  const limits = useSim(selectLimits)?.faults;
+  const max = limits?.max ?? 0;
+  const [formError, setFormError] = useState<string | null>(null);
   const [form, setForm] = useState({
     error: 'ProvisionedThroughputExceededException' as FaultError,
     share: '25',
@@ -51,11 +60,31 @@ export function FaultInjectionPanel() {
   const list = faults ?? [];
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    // An empty field is refused here, naming it (Number('') is 0: it would become a 0 % fault, or "now");
+    // the share's range is the worker's check, bounds the form can read are checked here too.
+    const share = numberOf(form.share);
+    const startIn = numberOf(form.startIn);
+    const duration = numberOf(form.duration);
+    const maxStartS = (limits?.maxStartMs ?? Number.POSITIVE_INFINITY) / 1000;
+    const maxDurationS = (limits?.maxDurationMs ?? Number.POSITIVE_INFINITY) / 1000;
+    const problem =
+      share === undefined
+        ? 'Share of calls: type a share above 0 and at most 100 %.'
+        : startIn === undefined || startIn < 0 || startIn > maxStartS
+          ? `Starts in: type 0 for now, or virtual seconds from now up to ${formatCount(maxStartS)}.`
+          : duration === undefined || duration <= 0 || duration > maxDurationS
+            ? `Lasts: type virtual seconds above 0, up to ${formatCount(maxDurationS)}.`
+            : null;
+    setFormError(problem);
+    if (problem || share === undefined || startIn === undefined || duration === undefined) {
+      actions.clearResult('faults');
+      return;
+    }
     const fault: FaultRequest = {
       error: form.error,
-      sharePercent: Number(form.share),
-      startInMs: Number(form.startIn) * 1000,
-      durationMs: Number(form.duration) * 1000,
+      sharePercent: share,
+      startInMs: startIn * 1000,
+      durationMs: duration * 1000,
       ...(form.scope === 'stream' && streamName ? { streamName } : {}),
     };
     actions.setFaults([...list.map(requestOf), fault]);
@@ -82,15 +111,29 @@ export function FaultInjectionPanel() {
         </label>
         <label>
           Share of calls (%)
-          <input type="number" min={0} max={100} value={form.share} onChange={set('share')} />
+          <input type="number" min={0} max={100} required value={form.share} onChange={set('share')} />
         </label>
         <label>
-          Starts in (virtual s)
-          <input type="number" min={0} value={form.startIn} onChange={set('startIn')} />
+          Starts in (virtual s, 0 = now)
+          <input
+            type="number"
+            min={0}
+            max={limits ? limits.maxStartMs / 1000 : undefined}
+            required
+            value={form.startIn}
+            onChange={set('startIn')}
+          />
         </label>
         <label>
           Lasts (virtual s)
-          <input type="number" min={0} value={form.duration} onChange={set('duration')} />
+          <input
+            type="number"
+            min={0}
+            max={limits ? limits.maxDurationMs / 1000 : undefined}
+            required
+            value={form.duration}
+            onChange={set('duration')}
+          />
         </label>
         <label>
           Calls to
@@ -106,6 +149,12 @@ export function FaultInjectionPanel() {
           Clear faults
         </button>
       </form>
+      {formError ? (
+        <p className="result error" role="alert">
+          <span aria-hidden="true">✗ </span>
+          {formError}
+        </p>
+      ) : null}
       <ResultMessage
         result={result}
         success={(o) =>

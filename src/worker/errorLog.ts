@@ -1,4 +1,5 @@
 import { errors as kinesisErrors } from '../engine/errors';
+import type { FaultInjector } from '../engine/faults';
 import type { ProducerTotals } from '../engine/producers/producerSet';
 import type { Stream } from '../engine/stream';
 import type { SimulationSnapshot } from './protocol';
@@ -10,8 +11,9 @@ export type RecentError = SimulationSnapshot['recentErrors'][number];
 
 /**
  * The recent distinct errors the page shows, with the engine's exact texts and how often each happened:
- * throttles per shard (producers', hand-put and real clients' records alike) and producers' rejections are
- * turned into entries as their totals grow.
+ * throttles per shard (producers', hand-put and real clients' records alike), calls injected faults failed
+ * (whoever made them) and producers' other rejections are turned into entries as their totals grow. An
+ * error Kinesis sends without a message (InternalFailure) is kept with an empty message, whoever met it.
  */
 export class ErrorLog {
   private entries: RecentError[] = [];
@@ -22,15 +24,21 @@ export class ErrorLog {
   private readonly throttledSeen = new WeakMap<Stream, Map<string, number>>();
   /** Rejected totals per producer already reported. */
   private readonly rejectedSeen = new Map<number, number>();
+  /** Calls faults failed per stream name already reported, [throttling, InternalFailure]. */
+  private readonly faultSeen = new Map<string, [number, number]>();
 
-  /** Counts `count` occurrences of an error at virtual time `nowMs` (epoch ms). */
+  /**
+   * Counts `count` occurrences of an error at virtual time `nowMs` (epoch ms). A message that is only the
+   * error's type (a KinesisError made without one) is the same as none: one entry with an empty message.
+   */
   note(errorType: string, message: string, nowMs: number, count = 1): void {
-    const existing = this.entries.find((e) => e.message === message);
+    const text = message === errorType ? '' : message;
+    const existing = this.entries.find((e) => e.errorType === errorType && e.message === text);
     if (existing) {
       existing.count += count;
       existing.lastMs = nowMs;
     } else {
-      this.entries.unshift({ errorType, message, count, lastMs: nowMs });
+      this.entries.unshift({ errorType, message: text, count, lastMs: nowMs });
       this.entries.length = Math.min(this.entries.length, RECENT_ERRORS);
     }
     this.entries.sort((a, b) => b.lastMs - a.lastMs);
@@ -54,12 +62,45 @@ export class ErrorLog {
       }
     }
     // Records a producer could not send at all (too large for the stream) show with Kinesis's own error.
+    // A producer meets InternalFailure only from an injected fault: noteFaults counts those, per call.
     for (const producer of producers) {
       const seen = this.rejectedSeen.get(producer.id) ?? 0;
       if (producer.rejected > seen && producer.lastError) {
-        this.note(producer.lastError.errorType, producer.lastError.message, nowMs, producer.rejected - seen);
+        if (producer.lastError.errorType !== 'InternalFailure')
+          this.note(
+            producer.lastError.errorType,
+            producer.lastError.message,
+            nowMs,
+            producer.rejected - seen,
+          );
         this.rejectedSeen.set(producer.id, producer.rejected);
       }
+    }
+  }
+
+  /**
+   * Notes the calls on `stream` that injected faults failed since the last call, whoever made them (the
+   * page's producers, records put by hand, endpoint clients), once per call as Kinesis answers a whole
+   * call: ProvisionedThroughputExceededException with its stream-level text (no shard saw these calls, so
+   * the per-shard tally never counts them), InternalFailure with no message.
+   */
+  noteFaults(stream: Stream | undefined, faults: FaultInjector, nowMs: number): void {
+    if (!stream) return;
+    let seen = this.faultSeen.get(stream.name);
+    if (!seen) {
+      seen = [0, 0];
+      this.faultSeen.set(stream.name, seen);
+    }
+    const throttled = faults.failedCallsOn(stream.name, 'ProvisionedThroughputExceededException');
+    if (throttled > seen[0]) {
+      const e = kinesisErrors.streamRateExceeded(stream.name, stream.accountId);
+      this.note(e.type, e.message, nowMs, throttled - seen[0]);
+      seen[0] = throttled;
+    }
+    const internal = faults.failedCallsOn(stream.name, 'InternalFailure');
+    if (internal > seen[1]) {
+      this.note('InternalFailure', '', nowMs, internal - seen[1]);
+      seen[1] = internal;
     }
   }
 

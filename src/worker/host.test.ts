@@ -479,6 +479,96 @@ describe('fault injection through the host', () => {
     return { host, results };
   };
 
+  const put = (host: SimulationHost, key: string) =>
+    host.dispatchWire(
+      'Kinesis_20131202.PutRecord',
+      JSON.stringify({ StreamName: 'shardlab-demo', PartitionKey: key, Data: 'aGk=' }),
+    );
+  const producer = {
+    name: 'p',
+    api: 'PutRecord' as const,
+    batchSize: 1,
+    payloadBytes: { min: 10, max: 10 },
+    rate: 200,
+    distribution: { kind: 'uniform' as const, keyCount: 1000 },
+  };
+
+  it('lists each call a throttling fault failed once, with the stream-level text, for clients and producers', () => {
+    const { host } = faultHost();
+    host.handle({ type: 'step', ms: 1000 });
+    host.handle({
+      type: 'setFaults',
+      requestId: 1,
+      faults: [
+        {
+          error: 'ProvisionedThroughputExceededException',
+          sharePercent: 40,
+          startInMs: 0,
+          durationMs: 60_000,
+        },
+      ],
+    });
+    host.handle({ type: 'addProducer', requestId: 2, start: true, spec: producer });
+    // 2,500 calls in one instant on one key's shard: real shard throttles as well.
+    let injected = 0;
+    let shardThrottled = 0;
+    for (let i = 0; i < 2500; i++) {
+      const answer = put(host, 'celebrity');
+      if (answer.body.includes('Rate exceeded for stream')) injected++;
+      else if (answer.body.includes('Rate exceeded for shard')) shardThrottled++;
+    }
+    host.handle({ type: 'step', ms: 2000 });
+    expect(injected).toBeGreaterThan(100);
+    expect(shardThrottled).toBeGreaterThan(0);
+    const failedCalls = host.snapshot().faults.reduce((n, f) => n + f.failedCalls, 0);
+    // The producer's calls failed too: more than the client's.
+    expect(failedCalls).toBeGreaterThan(injected + 100);
+    const errors = host.snapshot().recentErrors;
+    const stream = errors.filter((e) => e.message.startsWith('Rate exceeded for stream'));
+    expect(stream).toEqual([
+      expect.objectContaining({
+        errorType: 'ProvisionedThroughputExceededException',
+        message: 'Rate exceeded for stream shardlab-demo under account 000000000000.',
+        count: failedCalls,
+      }),
+    ]);
+    // Real shard throttles are still counted once each, by the per-shard tally (clients' and producer's).
+    const shards = errors.filter((e) => e.message.startsWith('Rate exceeded for shard'));
+    const tally = host.snapshot().stream?.throttled.reduce((n, t) => n + t, 0);
+    expect(shards.reduce((n, e) => n + e.count, 0)).toBe(tally);
+  });
+
+  it('lists InternalFailure once per failed call, the same entry (no message) for clients and producers', () => {
+    const { host } = faultHost();
+    host.handle({ type: 'step', ms: 1000 });
+    host.handle({
+      type: 'setFaults',
+      requestId: 1,
+      faults: [{ error: 'InternalFailure', sharePercent: 30, startInMs: 0, durationMs: 60_000 }],
+    });
+    host.handle({ type: 'addProducer', requestId: 2, start: true, spec: producer });
+    host.handle({ type: 'step', ms: 1000 });
+    let clientFailed = 0;
+    for (let i = 0; i < 100; i++) if (put(host, `k${i}`).status === 500) clientFailed++;
+    host.handle({ type: 'step', ms: 1000 });
+    expect(clientFailed).toBeGreaterThan(10);
+    const failedCalls = host.snapshot().faults.reduce((n, f) => n + f.failedCalls, 0);
+    expect(failedCalls).toBeGreaterThan(clientFailed + 50);
+    const internal = host.snapshot().recentErrors.filter((e) => e.errorType === 'InternalFailure');
+    expect(internal).toEqual([expect.objectContaining({ message: '', count: failedCalls })]);
+  });
+
+  it('refuses a window starting past FAULT_MAX_START_MS from now, naming the start', () => {
+    const { host, results } = faultHost();
+    host.handle({
+      type: 'setFaults',
+      requestId: 1,
+      faults: [{ error: 'InternalFailure', sharePercent: 30, startInMs: 1e15, durationMs: 60_000 }],
+    });
+    expect(results().at(-1)).toMatchObject({ ok: false, field: 'startMs' });
+    expect(host.snapshot().faults).toEqual([]);
+  });
+
   it('sets faults from now, shows them in snapshots and scenarios, and refuses a bad one changing nothing', () => {
     const { host, results } = faultHost();
     const now = host.snapshot().nowMs;

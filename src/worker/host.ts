@@ -137,7 +137,11 @@ export class SimulationHost {
           laneMs: RETRY_LANE_MS,
           lanes: RETRY_LANES,
         },
-        faults: { max: limits.FAULTS_MAX, maxDurationMs: limits.FAULT_MAX_DURATION_MS },
+        faults: {
+          max: limits.FAULTS_MAX,
+          maxDurationMs: limits.FAULT_MAX_DURATION_MS,
+          maxStartMs: limits.FAULT_MAX_START_MS,
+        },
         kplAggregationMaxBytesDefault: limits.KPL_AGGREGATION_MAX_BYTES_DEFAULT,
         kplAggregationMaxBytesMin: limits.KPL_AGGREGATION_MAX_BYTES_MIN,
         kplCollectionMaxCount: limits.KPL_COLLECTION_MAX_COUNT,
@@ -559,10 +563,15 @@ export class SimulationHost {
    * screen while the page follows clients (see followClients).
    */
   dispatchWire(target: string, body: string): WireResponse {
+    const faultedBefore = this.faultedCalls();
     const answer = this.sim.engine.dispatch(target, body);
     this.version++;
     const operation = typeof target === 'string' ? target.slice(target.indexOf('.') + 1) : '';
-    if (answer.status >= 400) this.noteWireError(operation, body, answer);
+    // A call an injected fault failed is noted by noteFaults (as the page's producers' are), once.
+    if (answer.status >= 400) {
+      if (this.faultedCalls() === faultedBefore) this.noteWireError(operation, body, answer);
+      else this.noteProducerErrors();
+    }
     // A client's new stream comes on screen only while the page has no producers of its own: a workshop's
     // attendees creating streams must not pull the presenter's producers onto theirs.
     else if (operation === 'CreateStream' && this.followClients && this.sim.producers.specs().length === 0) {
@@ -632,7 +641,7 @@ export class SimulationHost {
         startMs: startMs ?? now + (startInMs as number),
       });
     }
-    const problem = this.sim.engine.core.faults.set(specs);
+    const problem = this.sim.engine.core.faults.set(specs, now);
     if (problem) return fail(...problem);
     return { ok: true, operation: 'SetFaults', output: { faults: specs.length } };
   }
@@ -708,7 +717,8 @@ export class SimulationHost {
   /**
    * A client's refused call, or the failed entries of its PutRecords, in the error log with their texts —
    * for the stream on screen (or a call naming no stream). Write throttling is left to the per-shard tally
-   * (noteProducerErrors), which counts every throttled record once, whoever sent it.
+   * (noteProducerErrors), which counts every throttled record once, whoever sent it; calls injected faults
+   * failed never come here (dispatchWire), noteFaults counts them.
    */
   private noteWireError(operation: string, body: string, answer: WireResponse): void {
     const named = wireStreamName(body);
@@ -759,7 +769,20 @@ export class SimulationHost {
 
   /** Producers' throttled and rejected records become error-log entries with the engine's exact texts. */
   private noteProducerErrors(): void {
-    this.errorLog.noteProducers(streamOf(this.sim), this.sim.producers.totals(), this.sim.engine.now());
+    const stream = streamOf(this.sim);
+    const now = this.sim.engine.now();
+    this.errorLog.noteProducers(stream, this.sim.producers.totals(), now);
+    this.errorLog.noteFaults(stream, this.sim.engine.core.faults, now);
+  }
+
+  /** Calls on the stream on screen that injected faults failed so far (noteFaults notes them). */
+  private faultedCalls(): number {
+    const faults = this.sim.engine.core.faults;
+    const name = this.sim.config.streamName;
+    return (
+      faults.failedCallsOn(name, 'ProvisionedThroughputExceededException') +
+      faults.failedCallsOn(name, 'InternalFailure')
+    );
   }
 
   /** Goes through IncreaseStreamRetentionPeriod or DecreaseStreamRetentionPeriod, as on AWS. */
@@ -836,8 +859,14 @@ export class SimulationHost {
     };
     if (record.explicitHashKey !== undefined && record.explicitHashKey !== '')
       request.ExplicitHashKey = record.explicitHashKey;
+    const faultedBefore = this.faultedCalls();
     const result = this.sim.engine.call('PutRecord', request);
-    if (!result.ok && result.error.type === 'ProvisionedThroughputExceededException')
+    // Throttles go through the per-shard tally, calls a fault failed through noteFaults: each once.
+    if (
+      !result.ok &&
+      (result.error.type === 'ProvisionedThroughputExceededException' ||
+        this.faultedCalls() !== faultedBefore)
+    )
       this.noteProducerErrors();
     else if (!result.ok) this.errorLog.note(result.error.type, result.error.message, this.sim.engine.now());
     return toCommandResult('PutRecord', result);

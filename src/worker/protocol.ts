@@ -246,8 +246,8 @@ export interface EngineLimits {
     laneMs: number;
     lanes: number;
   };
-  /** Fault injection's bounds: faults at once, the longest window (virtual ms). */
-  faults: { max: number; maxDurationMs: number };
+  /** Fault injection's bounds: faults at once, the longest window, the latest start from now (virtual ms). */
+  faults: { max: number; maxDurationMs: number; maxStartMs: number };
   /** The KPL's defaults and bounds [model §12]: AggregationMaxSize (default, minimum), collection's request caps. */
   kplAggregationMaxBytesDefault: number;
   kplAggregationMaxBytesMin: number;

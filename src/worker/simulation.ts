@@ -118,6 +118,7 @@ export function simulationFromScenario(
   const sim = built.simulation;
   const faultProblem = sim.engine.core.faults.set(
     (scenario.faults ?? []).map((f) => ({ ...f, startMs: sim.startMs + f.startMs })),
+    sim.startMs,
   );
   if (faultProblem) {
     const result = refused('LoadScenario', 'Invalid scenario', faultProblem[0], `fault: ${faultProblem[1]}`);

@@ -439,4 +439,35 @@ describe('KPL producers with retries and faults', () => {
     expect(t.kpl.kinesisAccepted + t.kpl.kinesisThrottled + t.kpl.kinesisRejected).toBe(t.kpl.kinesisRecords);
     expect(t.lastError?.errorType).toBe('InternalFailure');
   });
+
+  it('in a jump two faults at once both fail KPL requests, each credited the Kinesis records it failed', () => {
+    const { engine, producers } = setup(4);
+    const stream = engine.core.stream('s');
+    engine.core.faults.set([
+      { error: 'InternalFailure', sharePercent: 25, startMs: engine.now(), durationMs: 600_000 },
+      {
+        error: 'ProvisionedThroughputExceededException',
+        sharePercent: 25,
+        startMs: engine.now(),
+        durationMs: 600_000,
+      },
+    ]);
+    // Without collection each Kinesis record is a call: thousands of calls to fail.
+    producers.add({
+      ...kplSpec,
+      kpl: { aggregationMaxBytes: KPL_AGGREGATION_MAX_BYTES_DEFAULT, collection: false },
+    });
+    for (let i = 0; i < 10; i++) producers.advance(30_000, { aggregate: true });
+    const t = producers.totals()[0];
+    if (!t?.kpl) throw new Error('no KPL totals');
+    const [internal, throttling] = engine.core.faults.status();
+    const failed = (internal?.failedRecords ?? 0) + (throttling?.failedRecords ?? 0);
+    expect(failed / t.kpl.kinesisRecords).toBeGreaterThan(0.38);
+    expect(failed / t.kpl.kinesisRecords).toBeLessThan(0.5);
+    expect(internal?.failedRecords).toBe(t.kpl.kinesisRejected);
+    expect(internal?.failedRecords).toBe(stream?.totals.rejected);
+    expect(throttling?.failedRecords).toBeGreaterThan(0);
+    expect(t.accepted + t.throttled + t.rejected).toBe(t.attempted);
+    expect(t.kpl.kinesisAccepted + t.kpl.kinesisThrottled + t.kpl.kinesisRejected).toBe(t.kpl.kinesisRecords);
+  });
 });

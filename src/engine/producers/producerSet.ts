@@ -1,6 +1,6 @@
 import { type ShardEngine, WRITE_REJECTED, WRITE_THROTTLED } from '../engine';
 import { errors, type KinesisError } from '../errors';
-import { type FaultError, faultError } from '../faults';
+import { type FaultError, type FaultShare, faultError } from '../faults';
 import { ROUTED_BY_EXPLICIT } from '../hotKeys';
 import {
   DATA_MODEL_MAX_BYTES,
@@ -1408,23 +1408,34 @@ export class ProducerSet {
       // An injected fault fails its share of the producer's calls, and so that share of its records.
       callsOf.set(p, calls);
       // A KPL producer's calls are its Kinesis records' requests (failKplParts).
+      // Each fault that failed calls (decideMany) takes its share of what the faults before it left.
       if (p.kpl && kplCalls > 0 && engine.faults.any) {
-        const kplFault = engine.faults.decideMany(this.stream.name, sinceMs, now, kplCalls);
-        if (kplFault) this.failKplParts(p, kplFault, kplCalls, kplRecords, firstPart, parts, sinceMs);
+        let callsLeft = kplCalls;
+        let recordsLeft = kplRecords;
+        for (const hit of engine.faults.decideMany(this.stream.name, sinceMs, now, kplCalls)) {
+          recordsLeft -= this.failKplParts(p, hit, callsLeft, recordsLeft, firstPart, parts, sinceMs);
+          callsLeft -= hit.calls;
+        }
       }
-      const fault =
+      const hits =
         engine.faults.any && calls > 0 && !p.kpl
           ? engine.faults.decideMany(this.stream.name, sinceMs, now, calls)
-          : undefined;
-      if (fault && records > 0) {
-        const failed = Math.min(records, Math.round((records * fault.calls) / calls));
-        engine.faults.countMany(this.stream.name, fault.error, fault.calls, failed);
-        const kind = this.countFault(p, fault.error, failed);
+          : [];
+      let callsLeft = calls;
+      let recordsLeft = records;
+      for (const hit of hits) {
+        if (recordsLeft <= 0 || callsLeft <= 0) break;
+        const failed = Math.min(recordsLeft, Math.round((recordsLeft * hit.calls) / callsLeft));
+        callsLeft -= hit.calls;
+        engine.faults.countMany(this.stream.name, hit, failed);
+        const kind = this.countFault(p, hit.error, failed);
+        const among = recordsLeft;
+        recordsLeft -= failed;
         let before = 0;
         for (let i = firstPart; i < parts; i++) {
           const count = partCount[i] as number;
           const share =
-            Math.round((failed * (before + count)) / records) - Math.round((failed * before) / records);
+            Math.round((failed * (before + count)) / among) - Math.round((failed * before) / among);
           before += count;
           if (share <= 0) continue;
           const shard = partShard[i] as number;
@@ -1642,25 +1653,27 @@ export class ProducerSet {
   }
 
   /**
-   * In an aggregate step, an injected fault failed `fault.calls` of a KPL producer's `calls` requests: that
-   * share of its Kinesis records (parts [from, to)) never reaches a shard, and the user records in them end
-   * throttled (ProvisionedThroughputExceededException) or rejected (InternalFailure) — the KPL's own
-   * retries are not simulated, as record by record (kplAggregator.ts).
+   * In an aggregate step, an injected fault failed `fault.calls` of a KPL producer's `calls` requests
+   * (carrying `kinesisRecords` Kinesis records, those still in parts [from, to)): that share of the records
+   * never reaches a shard, and the user records in them end throttled
+   * (ProvisionedThroughputExceededException) or rejected (InternalFailure) — the KPL's own retries are not
+   * simulated, as record by record (kplAggregator.ts). Returns the Kinesis records failed.
    */
   private failKplParts(
     p: Running,
-    fault: { error: FaultError; calls: number },
+    fault: FaultShare,
     calls: number,
     kinesisRecords: number,
     from: number,
     to: number,
     sinceMs: number,
-  ): void {
+  ): number {
     const engine = this.engine;
     const { demand, demandBytes, partCount, partShard, partUsers } = this;
+    if (calls <= 0 || kinesisRecords <= 0) return 0;
     const failed = Math.min(kinesisRecords, Math.round((kinesisRecords * fault.calls) / calls));
-    if (failed <= 0) return;
-    engine.faults.countMany(this.stream.name, fault.error, fault.calls, failed);
+    if (failed <= 0) return 0;
+    engine.faults.countMany(this.stream.name, fault, failed);
     engine.countFaulted(this.stream, fault.error, failed);
     let before = 0;
     let usersFailed = 0;
@@ -1696,6 +1709,7 @@ export class ProducerSet {
       { sent: failed, accepted: 0, throttled: throttled ? failed : 0, rejected: throttled ? 0 : failed },
       engine.now() - sinceMs,
     );
+    return failed;
   }
 
   /**

@@ -233,6 +233,54 @@ describe('fault injection and producers', () => {
     }
   });
 
+  it('two faults at once in a jump: both apply (25 % + 25 % ≈ 43.75 % of calls), each credited its own', () => {
+    // 400 records/s over 4 shards is far under their limits: every failure is a fault's.
+    const { producers, engine, stream } = setup(4, 6);
+    producers.aggregateThreshold = 0;
+    engine.core.faults.set([
+      fault('ProvisionedThroughputExceededException', 25, engine.now()),
+      fault('InternalFailure', 25, engine.now()),
+    ]);
+    producers.add({ ...overLimit, rate: 400, durationMs: 5000, retry: { kind: 'none' } });
+    for (let t = 0; t < 5000; t += 1000) producers.advance(1000, { aggregate: true });
+    const [t] = producers.totals();
+    if (!t) throw new Error('no producer');
+    expect(t.aggregated).toBe(true);
+    expectConserved(t);
+    const failedShare = (t.throttled + t.rejected) / t.attempted;
+    expect(failedShare).toBeGreaterThan(0.41);
+    expect(failedShare).toBeLessThan(0.465);
+    const [ptee, internal] = engine.core.faults.status();
+    // The first in list order wins a call both pick: 25 % for it, 0.75 × 25 % = 18.75 % for the second.
+    expect(ptee?.failedRecords).toBe(stream.totals.throttled);
+    expect(internal?.failedRecords).toBe(stream.totals.rejected);
+    expect((ptee?.failedRecords ?? 0) / t.attempted).toBeCloseTo(0.25, 1);
+    expect((internal?.failedRecords ?? 0) / t.attempted).toBeCloseTo(0.1875, 1);
+    expect((ptee?.failedCalls ?? 0) + (internal?.failedCalls ?? 0)).toBe(t.throttled + t.rejected);
+  });
+
+  it('after a jump, failed calls are credited to the faults whose windows overlap each step only', () => {
+    const { producers, engine, stream } = setup(4, 6);
+    producers.aggregateThreshold = 0;
+    const t0 = engine.now();
+    engine.core.faults.set([
+      { ...fault('InternalFailure', 50, t0), durationMs: 1000 },
+      { ...fault('InternalFailure', 50, t0 + 3000), durationMs: 2000 },
+    ]);
+    producers.add({ ...overLimit, rate: 400, durationMs: 5000, retry: { kind: 'none' } });
+    for (let t = 0; t < 5000; t += 1000) producers.advance(1000, { aggregate: true });
+    const [t] = producers.totals();
+    if (!t) throw new Error('no producer');
+    const [ended, later] = engine.core.faults.status();
+    // One second of 400 calls at 50 %, then two seconds of them.
+    expect(ended?.failedCalls).toBeGreaterThan(150);
+    expect(ended?.failedCalls).toBeLessThan(250);
+    expect(later?.failedCalls).toBeGreaterThan(330);
+    expect(later?.failedCalls).toBeLessThan(470);
+    expect((ended?.failedRecords ?? 0) + (later?.failedRecords ?? 0)).toBe(stream.totals.rejected);
+    expect(stream.totals.rejected).toBe(t.rejected);
+  });
+
   it('same seed, same faults, same retries', () => {
     const once = () => {
       const { producers, engine } = setup(2, 8);
@@ -274,27 +322,29 @@ describe('conservation, over random policies, specs, faults and jumps', () => {
           }),
           { minLength: 1, maxLength: 3 },
         ),
-        fc.option(
+        // Up to three faults, overlapping or not: all apply at once.
+        fc.array(
           fc.record({
             error: fc.constantFrom(
               'ProvisionedThroughputExceededException' as const,
               'InternalFailure' as const,
             ),
-            sharePercent: fc.integer({ min: 0, max: 100 }),
+            sharePercent: fc.integer({ min: 1, max: 100 }),
             startOffsetMs: fc.integer({ min: 0, max: 5000 }),
             durationMs: fc.integer({ min: 1, max: 10_000 }),
           }),
-          { nil: undefined },
+          { maxLength: 3 },
         ),
         fc.array(step, { minLength: 1, maxLength: 4 }),
         fc.integer({ min: 1, max: 1000 }),
-        (specs, faultSpec, steps, seed) => {
+        (specs, faultSpecs, steps, seed) => {
           const { producers, engine } = setup(2, seed);
           producers.aggregateThreshold = 200;
-          if (faultSpec) {
-            const { startOffsetMs, ...rest } = faultSpec;
-            engine.core.faults.set([{ ...rest, startMs: engine.now() + startOffsetMs }]);
-          }
+          const now = engine.now();
+          const problem = engine.core.faults.set(
+            faultSpecs.map(({ startOffsetMs, ...rest }) => ({ ...rest, startMs: now + startOffsetMs })),
+          );
+          expect(problem).toBeUndefined();
           specs.forEach((s, i) => {
             producers.add({ ...overLimit, ...s, name: `p${i}`, durationMs: 4000 });
           });
@@ -306,6 +356,14 @@ describe('conservation, over random policies, specs, faults and jumps', () => {
           }
           const c = engine.core.counters;
           expect(c.accepted + c.throttled + c.rejected).toBe(attempted);
+          // What the faults say they failed is part of what the engine counted throttled or rejected.
+          const faulted = (error: string) =>
+            engine.core.faults
+              .status()
+              .filter((f) => f.spec.error === error)
+              .reduce((n, f) => n + f.failedRecords, 0);
+          expect(faulted('ProvisionedThroughputExceededException')).toBeLessThanOrEqual(c.throttled);
+          expect(faulted('InternalFailure')).toBeLessThanOrEqual(c.rejected);
         },
       ),
       { numRuns: 40 },
