@@ -460,7 +460,7 @@ export const LESSONS: readonly Lesson[] = [
     },
     {
       caption:
-        'A virtual minute later, read the Retries table: "sdk" delivers after a retry records that "once" drops, so its Dropped after last attempt is lower. Its Attempts grow faster than its Delivered: Amplification is attempts per delivered record, and every retry is one more attempt on the same full shard.',
+        'A virtual minute later, read the Retries table: "sdk" delivers after a retry records that "once" drops, so it drops fewer — but not all: its Refused by retry quota column counts the retries the SDK\'s retry quota (500 tokens, 5 for a throttling retry, one token back per successful call) turned down while the shard stayed full. Amplification is attempts per delivered record: every retry is one more attempt on the same full shard.',
       actions: [{ type: 'play' }],
       pauseWhen: { kind: 'afterSeconds', seconds: 60 },
     },

@@ -223,6 +223,7 @@ const CLAIMS: Record<string, Claim[]> = {
       const sdk = producerNamed(h, 'sdk');
       expect(sdk.retries.deliveredAfterRetry).toBeGreaterThan(0);
       expect(once.retries.deliveredAfterRetry).toBe(0);
+      expect(sdk.retries.quotaRefused).toBeGreaterThan(sdk.retries.deliveredAfterRetry);
       expect(sdk.retries.dropped).toBeLessThan(once.retries.dropped);
       expect(sdk.retries.amplification ?? 0).toBeGreaterThan(1);
       expect(sdk.attempted - sdk.accepted).toBeGreaterThan(0);
