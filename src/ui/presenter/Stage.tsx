@@ -87,13 +87,12 @@ function StageScroll({
   label: string;
   children: ReactNode;
 }) {
-  const box = useRef<HTMLDivElement>(null);
+  const box = useRef<HTMLElement>(null);
   const [more, setMore] = useState(false);
   useLayoutEffect(() => {
     const element = box.current;
     if (!element) return;
-    const check = () =>
-      setMore(element.scrollTop + element.clientHeight < element.scrollHeight - 2);
+    const check = () => setMore(element.scrollTop + element.clientHeight < element.scrollHeight - 2);
     const observer = new ResizeObserver(check);
     observer.observe(element);
     for (const child of Array.from(element.children)) observer.observe(child);
@@ -109,14 +108,14 @@ function StageScroll({
   }, []);
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable to scroll by keyboard (WCAG 2.1.1).
-    <div ref={box} className={`${className} stage-scroll`} role="region" aria-label={label} tabIndex={0}>
+    <section ref={box} className={`${className} stage-scroll`} aria-label={label} tabIndex={0}>
       {children}
       {more ? (
         <p className="stage-more" data-testid="stage-more">
           ↓ more below: scroll
         </p>
       ) : null}
-    </div>
+    </section>
   );
 }
 
