@@ -58,8 +58,12 @@ export function Stage({ lesson }: { lesson?: ReactNode }) {
       </StageScroll>
       <div className="stage-chart" ref={chartArea}>
         <label className="inline-field stage-chart-choice">
-          Chart on stage
-          <select value={chart} onChange={(e) => setChart(e.target.value as StageChart)}>
+          Chart
+          <select
+            aria-label="Chart on stage"
+            value={chart}
+            onChange={(e) => setChart(e.target.value as StageChart)}
+          >
             {STAGE_CHARTS.map((c) => (
               <option key={c} value={c}>
                 {CHART_NAMES[c]}
