@@ -145,6 +145,13 @@ test('the CloudWatch lesson on the stage at 1280×720: the chart, with or withou
       for (const selector of regions)
         expect(await inViewport(page, selector), `${tag}: ${selector}`).toBe(true);
       expect(await noScroll(page)).toEqual({ x: 0, y: 0 });
+      // The shard load table stays inside its region (its Throttled column in sight).
+      const shardsOver = await page.evaluate(() => {
+        const table = document.querySelector('.stage-shards table')?.getBoundingClientRect();
+        const area = document.querySelector('.stage-shards-area')?.getBoundingClientRect();
+        return table && area ? table.right - area.right : 1;
+      });
+      expect(shardsOver, tag).toBeLessThanOrEqual(0);
       // The diagnosis is never cut silently: when its text goes on below the edge, a cue says so.
       const overflows = await diagnosis.evaluate((e) => e.scrollTop + e.clientHeight < e.scrollHeight - 2);
       await expect(stage.getByTestId('stage-more')).toHaveCount(overflows ? 1 : 0);
