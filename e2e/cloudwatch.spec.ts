@@ -28,6 +28,14 @@ test('the CloudWatch lens shows a 1-minute average under the limit while the per
   await lensSwitch.focus();
   await page.keyboard.press('Enter');
   await expect(lensSwitch).toHaveAttribute('aria-checked', 'true');
+  // One setting shown on both charts, and each switch says so.
+  const switches = page.getByRole('switch', { name: 'CloudWatch lens (both charts): on' });
+  await expect(switches).toHaveCount(2);
+  await expect(
+    page
+      .getByRole('figure', { name: 'Throttling' })
+      .getByRole('switch', { name: 'CloudWatch lens (both charts): on' }),
+  ).toHaveAttribute('aria-checked', 'true');
   const lens = page.getByRole('figure', { name: 'CloudWatch IncomingRecords' });
   await expect(lens).toBeVisible();
   await expect(lens.getByRole('combobox', { name: /^Period/ })).toHaveValue('1');

@@ -98,6 +98,72 @@ test('a lesson on the stage: every part in sight at 1280×720, run with only Pag
   expect(problems).toEqual([]);
 });
 
+test('the CloudWatch lesson on the stage at 1280×720: the chart, with or without the lens, fits its region; the diagnosis scrolls with a cue', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const problems = await open(page, '/?presenter=1#lesson=cloudwatch-40-percent&step=1');
+  const stage = page.getByRole('main', { name: 'Presenter stage' });
+  await expect(stage.getByRole('heading', { name: /Step 1 of 3/ })).toBeVisible();
+  const pause = page.getByTestId('lesson-pause');
+  await expect(pause).toContainText(/Paused|Waiting/, { timeout: 20_000 });
+  if (/Waiting/.test((await pause.textContent()) ?? '') && !(await isPlaying(page)))
+    await page.keyboard.press(' ');
+  await expect(pause).toContainText('Paused', { timeout: 30_000 });
+  // What the step's play action answered ("Playing") is not shown under "Paused".
+  await expect(stage.getByText('Playing', { exact: true })).toBeHidden();
+  /** The chart on stage: its drawing ends inside the chart region, and the plot is readable (≥ 110 px). */
+  const chartFits = () =>
+    page.evaluate(() => {
+      const area = document.querySelector('.stage-chart')?.getBoundingClientRect();
+      const wrapper = document.querySelector('.stage-chart .recharts-wrapper')?.getBoundingClientRect();
+      return area && wrapper ? { over: wrapper.bottom - area.bottom, height: wrapper.height } : null;
+    });
+  const diagnosis = stage.getByRole('region', { name: 'Diagnosis (scrolls)' });
+  const regions = [
+    '.stage-time',
+    '.stage-lesson',
+    '.stage-shards-area',
+    '.stage-keyspace',
+    '.stage-diagnosis',
+    '.stage-chart',
+  ];
+  for (const large of [false, true]) {
+    if (large) await page.getByRole('button', { name: 'Large type' }).click();
+    for (const lens of [false, true]) {
+      const lensSwitch = stage.getByRole('switch', { name: /CloudWatch lens \(both charts\)/ });
+      if ((await lensSwitch.getAttribute('aria-checked')) !== String(lens)) await lensSwitch.click();
+      await expect(
+        stage.getByRole('figure', { name: lens ? 'CloudWatch IncomingRecords' : 'Write throughput' }),
+      ).toBeVisible();
+      await page.waitForTimeout(1500);
+      const fit = await chartFits();
+      const tag = `${large ? 'Large type, ' : ''}lens ${lens ? 'on' : 'off'}`;
+      expect(fit, tag).not.toBeNull();
+      expect(fit?.over ?? 1, tag).toBeLessThanOrEqual(1);
+      expect(fit?.height ?? 0, tag).toBeGreaterThanOrEqual(110);
+      for (const selector of regions)
+        expect(await inViewport(page, selector), `${tag}: ${selector}`).toBe(true);
+      expect(await noScroll(page)).toEqual({ x: 0, y: 0 });
+      // The shard load table stays inside its region (its Throttled column in sight).
+      const shardsOver = await page.evaluate(() => {
+        const table = document.querySelector('.stage-shards table')?.getBoundingClientRect();
+        const area = document.querySelector('.stage-shards-area')?.getBoundingClientRect();
+        return table && area ? table.right - area.right : 1;
+      });
+      expect(shardsOver, tag).toBeLessThanOrEqual(0);
+      // The diagnosis is never cut silently: when its text goes on below the edge, a cue says so.
+      const overflows = await diagnosis.evaluate((e) => e.scrollTop + e.clientHeight < e.scrollHeight - 2);
+      await expect(stage.getByTestId('stage-more')).toHaveCount(overflows ? 1 : 0);
+      await page.screenshot({
+        path: `e2e-artifacts/presenter-cloudwatch-${large ? 'large-' : ''}lens-${lens ? 'on' : 'off'}.png`,
+      });
+    }
+  }
+  expect(await axeViolations(page)).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
 test("the remote's keys work whatever has focus: Space and k play/pause, . steps, b blanks, ? helps", async ({
   page,
 }) => {
@@ -220,5 +286,17 @@ for (const [width, height] of [
     expect(await stop.isVisible()).toBe(true);
     const box = await stop.boundingBox();
     expect(box && box.x + box.width <= width).toBe(true);
+    // The producers', retries' and faults' tables are readable without scrolling sideways.
+    await page
+      .getByRole('form', { name: 'Inject a fault' })
+      .getByRole('button', { name: 'Inject fault' })
+      .click();
+    await expect(page.getByRole('table', { name: 'Injected faults' })).toBeVisible();
+    for (const name of ['Producers', 'Retries per producer', 'Injected faults']) {
+      const table = page.getByRole('table', { name });
+      const sideways = await table.evaluate((t) => t.scrollWidth - (t.parentElement?.clientWidth ?? 0));
+      expect(sideways, `${name} at ${width} px`).toBeLessThanOrEqual(1);
+    }
+    expect((await noScroll(page)).x).toBeLessThanOrEqual(0);
   });
 }

@@ -36,7 +36,8 @@ const SKIP_TARGETS: readonly [string, string][] = [
 ];
 
 /**
- * The simulator page: time controls, stream and producers on the left, charts and shards on the right — or,
+ * The simulator page: time controls; the shards; the stream on the left, diagnosis and charts on the right;
+ * then, at the page's full width, the producers (with their retries) and the injected faults — or,
  * in presenter mode, the stage (one screen, no scrolling). The presenter's keys work on both.
  */
 export function App() {
@@ -104,12 +105,6 @@ export function App() {
               <div id="stream" tabIndex={-1}>
                 <StreamPanel />
               </div>
-              <div id="producers" tabIndex={-1}>
-                <ProducersPanel />
-              </div>
-              <div id="faults" tabIndex={-1}>
-                <FaultInjectionPanel />
-              </div>
               <PutRecordForm />
               <KeyInspector />
             </div>
@@ -127,6 +122,14 @@ export function App() {
                 <ThrottlingChart />
                 <RetentionChart />
               </section>
+            </div>
+            {/* Full width: the producers', retries' and faults' tables have a column per figure, and the
+                retry charts a legend entry per producer; a side column would scroll them sideways. */}
+            <div className="full-width" id="producers" tabIndex={-1}>
+              <ProducersPanel />
+            </div>
+            <div className="full-width" id="faults" tabIndex={-1}>
+              <FaultInjectionPanel />
             </div>
           </main>
         </>

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, Fragment, type ReactNode, useState } from 'react';
 import { useSim } from '../state/SimStoreProvider';
 import { selectActions, selectLimits, selectNowMs, selectResult, selectStreamName } from '../state/selectors';
 import type { SimState } from '../state/store';
@@ -185,7 +185,7 @@ export function FaultInjectionPanel() {
                 <tr
                   key={`${f.spec.startMs}|${f.spec.durationMs}|${f.spec.error}|${f.spec.sharePercent}|${f.spec.streamName ?? ''}`}
                 >
-                  <th scope="row">{f.spec.error}</th>
+                  <th scope="row">{withWordBreaks(f.spec.error)}</th>
                   <td>{f.spec.sharePercent} %</td>
                   <td>
                     {formatVirtualTime(f.spec.startMs)} for {formatSpan(f.spec.durationMs)}
@@ -211,4 +211,19 @@ export function FaultInjectionPanel() {
       )}
     </section>
   );
+}
+
+/**
+ * An error type with a line-break opportunity (<wbr>) before each capital, so a long one
+ * (ProvisionedThroughputExceededException) wraps in a narrow cell; its text is unchanged.
+ */
+function withWordBreaks(name: string): ReactNode {
+  const parts = name.split(/(?=[A-Z])/);
+  return parts.map((part, i) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed name, in order
+    <Fragment key={i}>
+      {i > 0 ? <wbr /> : null}
+      {part}
+    </Fragment>
+  ));
 }

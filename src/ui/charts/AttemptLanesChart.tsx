@@ -20,6 +20,30 @@ export function peakToMean(lanes: readonly number[]): number | null {
 }
 
 /**
+ * What the caption says of the busiest lane: the peak-to-mean ratio of the producers simulated record by
+ * record, and which producers' lanes came from aggregate simulation (attempts on whole seconds, so their
+ * spikes say nothing of retry storms). `ratio` is peakToMean of the record-by-record producers' lanes.
+ */
+export function aggregatedLanesText(
+  aggregated: readonly Pick<ProducerTotals, 'name'>[],
+  byRecord: number,
+  ratio: number | null,
+): string {
+  const names = aggregated.map((p) => p.name).join(', ');
+  const note =
+    aggregated.length === 0
+      ? ''
+      : ` Simulated in aggregate during a jump (or past record-by-record speed): ${names} — attempts land on whole seconds, one lane a second, so their spikes are not a retry storm.`;
+  if (byRecord === 0 && aggregated.length > 0)
+    return `Busiest lane: not measured, no producer was simulated record by record.${note}`;
+  const peak =
+    ratio === null
+      ? 'No attempts in this window.'
+      : `Busiest lane: ${ratio.toFixed(1)}× the mean lane since the first attempt in the window${aggregated.length > 0 ? ', among producers simulated record by record' : ''}.`;
+  return peak + note;
+}
+
+/**
  * Attempts (first attempts and retries) per lane of virtual time over the last few seconds, stacked per
  * producer: retries without jitter come back in step, as spikes a lane wide (a retry storm); with jitter
  * they spread over the backoff window.
@@ -48,8 +72,12 @@ export const AttemptLanesChart = memo(function AttemptLanesChart({
     return row;
   });
   const max = rows.reduce((most, r) => Math.max(most, Number(r.sum)), 0);
+  // A storm is claimed from record-by-record lanes only: in aggregate simulation (a jump, or a producer past
+  // what record-by-record simulation keeps up with) a second's attempts land in one lane whatever the policy.
+  const aggregated = producers.filter((p) => p.aggregated);
+  const byRecord = producers.filter((p) => !p.aggregated);
   const total = Array.from({ length: lanes }, (_, i) =>
-    producers.reduce((sum, p) => sum + (p.retries.lanes[i] ?? 0), 0),
+    byRecord.reduce((sum, p) => sum + (p.retries.lanes[i] ?? 0), 0),
   );
   const ratio = peakToMean(total);
   return (
@@ -60,12 +88,7 @@ export const AttemptLanesChart = memo(function AttemptLanesChart({
           PutRecord(s) records sent (first attempts and retries) per {formatCount(laneMs)} ms of virtual time
           over the last {formatCount((lanes * laneMs) / 1000)} s, ending now, stacked per producer. Producers
           that retry without jitter send their retries in step: a spike one lane wide, a retry storm.{' '}
-          <span data-testid="lane-peak">
-            {ratio === null
-              ? 'No attempts in this window.'
-              : `Busiest lane: ${ratio.toFixed(1)}× the mean lane since the first attempt in the window.`}
-          </span>{' '}
-          In a jump (aggregate simulation) a second's attempts fall in one lane.
+          <span data-testid="lane-peak">{aggregatedLanesText(aggregated, byRecord.length, ratio)}</span>
         </>
       }
       csv={() => ({

@@ -34,9 +34,9 @@ export function CloudWatchLensSwitch() {
       aria-checked={on}
       className="link cloudwatch-switch"
       onClick={() => setOn(!on)}
-      title="Show each chart as Amazon CloudWatch would: 1- or 5-minute periods, next to the per-second truth"
+      title="One switch for Write throughput and Throttling: each shows what Amazon CloudWatch would, in 1- or 5-minute periods, next to the per-second truth"
     >
-      CloudWatch lens: {on ? 'on' : 'off'}
+      CloudWatch lens (both charts): {on ? 'on' : 'off'}
     </button>
   );
 }

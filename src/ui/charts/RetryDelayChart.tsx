@@ -37,6 +37,8 @@ export const RetryDelayChart = memo(function RetryDelayChart({
   const fontPx = useChartFontPx();
   const labels = useMemo(() => delayBucketLabels(boundsMs), [boundsMs]);
   const drawn = producers.slice(0, MAX_PRODUCERS);
+  // The engine flags a producer whose latest records were simulated in aggregate; its delays count since it started.
+  const aggregated = producers.filter((p) => p.aggregated);
   const rows = labels.slice(1).map((label, i) => {
     const row: Record<string, string | number> = { bucket: label };
     for (const p of drawn) row[`p${p.id}`] = p.retries.delayCounts[i + 1] ?? 0;
@@ -53,6 +55,14 @@ export const RetryDelayChart = memo(function RetryDelayChart({
           {producers.length > drawn.length
             ? ` The chart draws the first ${MAX_PRODUCERS} producers; the table and CSV have all.`
             : ''}
+          {aggregated.length > 0 ? (
+            <strong data-testid="delay-aggregate">
+              {' '}
+              Simulated in aggregate during a jump (or past record-by-record speed):{' '}
+              {aggregated.map((p) => p.name).join(', ')} — their retries wait at least until the next virtual
+              second, so their delays are rounded up to the second, whatever the policy’s backoff.
+            </strong>
+          ) : null}
         </>
       }
       csv={() => ({

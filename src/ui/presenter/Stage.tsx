@@ -53,13 +53,17 @@ export function Stage({ lesson }: { lesson?: ReactNode }) {
       <div className="stage-keyspace">
         <KeyspaceView />
       </div>
-      <div className="stage-diagnosis">
+      <StageScroll className="stage-diagnosis" label="Diagnosis (scrolls)">
         <DiagnosisPanel />
-      </div>
+      </StageScroll>
       <div className="stage-chart" ref={chartArea}>
         <label className="inline-field stage-chart-choice">
-          Chart on stage
-          <select value={chart} onChange={(e) => setChart(e.target.value as StageChart)}>
+          Chart
+          <select
+            aria-label="Chart on stage"
+            value={chart}
+            onChange={(e) => setChart(e.target.value as StageChart)}
+          >
             {STAGE_CHARTS.map((c) => (
               <option key={c} value={c}>
                 {CHART_NAMES[c]}
@@ -70,6 +74,52 @@ export function Stage({ lesson }: { lesson?: ReactNode }) {
         <ChartHeightContext.Provider value={plotHeight}>{CHARTS[chart]()}</ChartHeightContext.Provider>
       </div>
     </main>
+  );
+}
+
+/**
+ * A stage region whose text may be longer than its place (a diagnosis of several throttling shards): it
+ * scrolls inside itself, is focusable so the keyboard can scroll it, and while text is hidden below it says so
+ * at its bottom edge ("↓ more"), so nothing looks cut mid-sentence by accident.
+ */
+function StageScroll({
+  className,
+  label,
+  children,
+}: {
+  className: string;
+  label: string;
+  children: ReactNode;
+}) {
+  const box = useRef<HTMLElement>(null);
+  const [more, setMore] = useState(false);
+  useLayoutEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const check = () => setMore(element.scrollTop + element.clientHeight < element.scrollHeight - 2);
+    const observer = new ResizeObserver(check);
+    observer.observe(element);
+    for (const child of Array.from(element.children)) observer.observe(child);
+    // The text changes with every snapshot without resizing the box: look again every second too.
+    const timer = window.setInterval(check, 1000);
+    element.addEventListener('scroll', check, { passive: true });
+    check();
+    return () => {
+      observer.disconnect();
+      window.clearInterval(timer);
+      element.removeEventListener('scroll', check);
+    };
+  }, []);
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable to scroll by keyboard (WCAG 2.1.1).
+    <section ref={box} className={`${className} stage-scroll`} aria-label={label} tabIndex={0}>
+      {children}
+      {more ? (
+        <p className="stage-more" data-testid="stage-more">
+          ↓ more below: scroll
+        </p>
+      ) : null}
+    </section>
   );
 }
 
