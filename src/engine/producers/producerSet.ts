@@ -112,9 +112,16 @@ export interface RetryTotals {
   amplification: number | null;
   /** Delivered records per end-to-end delay bucket (arrival − first attempt; DELAY_BUCKET_BOUNDS_MS). */
   delayCounts: number[];
+  /**
+   * Of delayCounts, records delivered after a retry in aggregate simulation (a jump): their retries waited
+   * at least until the next whole virtual second, so their delays are rounded up to it.
+   */
+  delaysAggregated: number;
   /** Attempts per RETRY_LANE_MS lane over the last RETRY_LANES lanes, oldest first, ending at laneEndMs. */
   lanes: number[];
   laneEndMs: number;
+  /** Whether any of those lanes holds attempts simulated in aggregate (they land on whole seconds). */
+  lanesAggregated: boolean;
 }
 
 /** A producer's running totals, per shard (indexed like stream.shards). */
@@ -180,6 +187,8 @@ interface Running {
   lane: number;
   /** Its KPL aggregator and collector, when its spec has `kpl`. */
   kpl: KplPipeline | undefined;
+  /** The last virtual instant it made attempts in aggregate (−Infinity: never). */
+  aggregateAttemptMs: number;
 }
 
 function emptyRetryTotals(): RetryTotals {
@@ -196,8 +205,10 @@ function emptyRetryTotals(): RetryTotals {
     quotaRefused: 0,
     amplification: null,
     delayCounts: new Array(DELAY_BUCKETS).fill(0),
+    delaysAggregated: 0,
     lanes: [],
     laneEndMs: 0,
+    lanesAggregated: false,
   };
 }
 
@@ -356,6 +367,7 @@ export class ProducerSet {
       lanes: new Float64Array(RETRY_LANES),
       lane: Math.floor(this.engine.now() / RETRY_LANE_MS),
       kpl: undefined,
+      aggregateAttemptMs: Number.NEGATIVE_INFINITY,
     };
     this.producers.set(id, p);
     this.setKpl(p);
@@ -492,6 +504,7 @@ export class ProducerSet {
           delayCounts: [...t.retries.delayCounts],
           lanes,
           laneEndMs: (p.lane + 1) * RETRY_LANE_MS,
+          lanesAggregated: p.aggregateAttemptMs > (p.lane + 1 - RETRY_LANES) * RETRY_LANE_MS - 1,
         },
         kpl: p.kpl?.snapshot(),
       };
@@ -1307,6 +1320,7 @@ export class ProducerSet {
         this.flush(p);
         this.generate(p, n);
         this.attempt(p, n);
+        if (this.stepUnitMs >= 1000) p.aggregateAttemptMs = now;
         // A KPL producer's requests are counted below, from the Kinesis records its user records make.
         const newCalls = p.kpl ? 0 : p.spec.api === 'PutRecords' ? Math.ceil(n / p.spec.batchSize) : n;
         p.totals.requests += newCalls;
@@ -1399,6 +1413,7 @@ export class ProducerSet {
           addPart(p, this.openShardFor(w.shard), w.count, w.bytesEach, w);
         }
         this.attempt(p, retried);
+        if (this.stepUnitMs >= 1000) p.aggregateAttemptMs = now;
         p.totals.retries.retryAttempts += retried;
         const retryCalls = p.spec.api === 'PutRecords' ? Math.ceil(retried / p.spec.batchSize) : retried;
         p.totals.requests += retryCalls;
@@ -1558,8 +1573,12 @@ export class ProducerSet {
       }
       const r = t.retries;
       const bucket = w ? delayBucket(now - w.firstMs) : 0;
-      if (w) r.deliveredAfterRetry += acc;
-      else r.deliveredFirst += acc;
+      if (w) {
+        r.deliveredAfterRetry += acc;
+        // Whole-second steps (a jump) round retry delays up to the second; counts waiting past the
+        // record-by-record budget keep the 10 ms step grid.
+        if (this.stepUnitMs >= 1000) r.delaysAggregated += acc;
+      } else r.deliveredFirst += acc;
       r.delayCounts[bucket] = (r.delayCounts[bucket] as number) + acc;
     }
     for (const [p, tokens] of payback) p.quota.payBack(tokens);

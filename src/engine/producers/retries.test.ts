@@ -186,6 +186,10 @@ describe('retries in aggregate (a jump)', () => {
     expectConserved(perRecord);
     expectConserved(aggregate);
     expect(aggregate.aggregated).toBe(true);
+    // Which delays and lanes were measured in whole-second steps: all of the jump's, none record by record.
+    expect(aggregate.retries.delaysAggregated).toBe(aggregate.retries.deliveredAfterRetry);
+    expect(perRecord.retries.delaysAggregated).toBe(0);
+    expect(perRecord.retries.lanesAggregated).toBe(false);
     expect(aggregate.retries.waiting).toBe(0);
     expect(perRecord.retries.waiting).toBe(0);
     const close = (a: number, b: number, share: number) =>

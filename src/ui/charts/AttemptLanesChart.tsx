@@ -74,8 +74,9 @@ export const AttemptLanesChart = memo(function AttemptLanesChart({
   const max = rows.reduce((most, r) => Math.max(most, Number(r.sum)), 0);
   // A storm is claimed from record-by-record lanes only: in aggregate simulation (a jump, or a producer past
   // what record-by-record simulation keeps up with) a second's attempts land in one lane whatever the policy.
-  const aggregated = producers.filter((p) => p.aggregated);
-  const byRecord = producers.filter((p) => !p.aggregated);
+  const inAggregate = (p: ProducerTotals) => p.aggregated || p.retries.lanesAggregated;
+  const aggregated = producers.filter(inAggregate);
+  const byRecord = producers.filter((p) => !inAggregate(p));
   const total = Array.from({ length: lanes }, (_, i) =>
     byRecord.reduce((sum, p) => sum + (p.retries.lanes[i] ?? 0), 0),
   );

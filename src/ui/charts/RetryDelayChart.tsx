@@ -37,8 +37,8 @@ export const RetryDelayChart = memo(function RetryDelayChart({
   const fontPx = useChartFontPx();
   const labels = useMemo(() => delayBucketLabels(boundsMs), [boundsMs]);
   const drawn = producers.slice(0, MAX_PRODUCERS);
-  // The engine flags a producer whose latest records were simulated in aggregate; its delays count since it started.
-  const aggregated = producers.filter((p) => p.aggregated);
+  // The engine counts the delays it measured in aggregate (whole-second steps of a jump), since the start.
+  const aggregated = producers.filter((p) => p.retries.delaysAggregated > 0);
   const rows = labels.slice(1).map((label, i) => {
     const row: Record<string, string | number> = { bucket: label };
     for (const p of drawn) row[`p${p.id}`] = p.retries.delayCounts[i + 1] ?? 0;
@@ -58,9 +58,12 @@ export const RetryDelayChart = memo(function RetryDelayChart({
           {aggregated.length > 0 ? (
             <strong data-testid="delay-aggregate">
               {' '}
-              Simulated in aggregate during a jump (or past record-by-record speed):{' '}
-              {aggregated.map((p) => p.name).join(', ')} — their retries wait at least until the next virtual
-              second, so their delays are rounded up to the second, whatever the policy’s backoff.
+              Simulated in aggregate during a jump:{' '}
+              {aggregated
+                .map((p) => `${p.name} (${formatCount(p.retries.delaysAggregated)} of its delays)`)
+                .join(', ')}{' '}
+              — those retries waited at least until the next virtual second, so those delays are rounded up to
+              the second, whatever the policy’s backoff.
             </strong>
           ) : null}
         </>
