@@ -10,6 +10,7 @@ import { createEngine, type Engine, encodeBase64 } from '../src/engine/index';
 import { md5Utf8Words } from '../src/engine/md5';
 import type { Stream } from '../src/engine/stream';
 import { endpointBenchRows } from './endpoint';
+import { kplBenchRows } from './kpl';
 import { retryBenchRows } from './retries';
 import { simulationBenchRows } from './simulation';
 
@@ -362,6 +363,7 @@ async function main(): Promise<void> {
   // Producers on the virtual clock and snapshot building (bench/simulation.ts).
   rows.push(...simulationBenchRows());
   rows.push(...retryBenchRows());
+  rows.push(...kplBenchRows());
 
   // The Kinesis endpoint over loopback, against a null server (bench/endpoint.ts; servers in child processes).
   rows.push(...(await endpointBenchRows()));
