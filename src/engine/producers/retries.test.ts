@@ -186,8 +186,10 @@ describe('retries in aggregate (a jump)', () => {
     expectConserved(perRecord);
     expectConserved(aggregate);
     expect(aggregate.aggregated).toBe(true);
-    // Which delays and lanes were measured in whole-second steps: all of the jump's, none record by record.
-    expect(aggregate.retries.delaysAggregated).toBe(aggregate.retries.deliveredAfterRetry);
+    // Which delays were measured in whole-second steps: the jump's (retries due after the producer stopped go
+    // out in 10 ms steps, as nothing else runs), none record by record.
+    expect(aggregate.retries.delaysAggregated).toBeGreaterThan(aggregate.retries.deliveredAfterRetry / 2);
+    expect(aggregate.retries.delaysAggregated).toBeLessThanOrEqual(aggregate.retries.deliveredAfterRetry);
     expect(perRecord.retries.delaysAggregated).toBe(0);
     expect(perRecord.retries.lanesAggregated).toBe(false);
     expect(aggregate.retries.waiting).toBe(0);
