@@ -1,9 +1,12 @@
 import { act, render, screen } from '@testing-library/react';
+import type { ReactNode } from 'react';
 import { PRESETS } from '../scenario/presets';
 import { SimStoreProvider } from '../state/SimStoreProvider';
 import { createSimStore, type SimStore } from '../state/store';
 import { App } from '../ui/App';
+import type { SimClient } from '../worker/client';
 import { createInProcessClient } from '../worker/inProcessClient';
+import type { Command } from '../worker/protocol';
 
 // The whole page against the real host and engine, in process, for component tests: time moves only by steps.
 
@@ -21,6 +24,26 @@ export function renderApp(options: { paused?: boolean } = {}) {
   );
   if (options.paused) act(() => store.getState().actions.pause());
   return { client, store };
+}
+
+/**
+ * Renders `ui` (a panel) on an in-process simulation whose client also records every command sent, for
+ * tests that check what a form sends; returns the client, the commands sent so far and the store.
+ */
+export function renderRecording(ui: ReactNode) {
+  const inner = createInProcessClient();
+  const sent: Command[] = [];
+  const client: SimClient = {
+    send: (command) => {
+      sent.push(command);
+      inner.send(command);
+    },
+    subscribe: (listener) => inner.subscribe(listener),
+    dispose: () => inner.dispose(),
+  };
+  const store = createSimStore(client, { throttleFrames: false });
+  render(<SimStoreProvider store={store}>{ui}</SimStoreProvider>);
+  return { client, sent, store };
 }
 
 /** Loads the preset with this id, paused. Throws when there is none. */

@@ -1,31 +1,12 @@
 // @vitest-environment jsdom
-import { act, render, screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { SimStoreProvider } from '../state/SimStoreProvider';
-import { createSimStore } from '../state/store';
-import type { SimClient } from '../worker/client';
-import { createInProcessClient } from '../worker/inProcessClient';
-import type { Command } from '../worker/protocol';
+import { renderRecording } from '../test/appHarness';
 import { FaultInjectionPanel } from './FaultInjectionPanel';
 
 function renderPanel() {
-  const inner = createInProcessClient();
-  const sent: Command[] = [];
-  const client: SimClient = {
-    send: (command) => {
-      sent.push(command);
-      inner.send(command);
-    },
-    subscribe: (listener) => inner.subscribe(listener),
-    dispose: () => inner.dispose(),
-  };
-  const store = createSimStore(client, { throttleFrames: false });
-  render(
-    <SimStoreProvider store={store}>
-      <FaultInjectionPanel />
-    </SimStoreProvider>,
-  );
+  const { client, sent } = renderRecording(<FaultInjectionPanel />);
   act(() => client.send({ type: 'pause' }));
   const form = screen.getByRole('form', { name: 'Inject a fault' });
   const setFaults = () => sent.filter((c) => c.type === 'setFaults').length;

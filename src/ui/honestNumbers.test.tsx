@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { SimStoreProvider } from '../state/SimStoreProvider';
 import { createSimStore } from '../state/store';
+import { renderRecording } from '../test/appHarness';
 import { listeners, type SimClient } from '../worker/client';
 import { createInProcessClient } from '../worker/inProcessClient';
 import type { ClockStatus, Command } from '../worker/protocol';
@@ -149,22 +150,7 @@ describe('shard table', () => {
 describe('producers panel', () => {
   it('sends the generation of the rows it shows with stop, edit and remove', async () => {
     const user = userEvent.setup();
-    const inner = createInProcessClient();
-    const sent: Command[] = [];
-    const client: SimClient = {
-      send: (command) => {
-        sent.push(command);
-        inner.send(command);
-      },
-      subscribe: (listener) => inner.subscribe(listener),
-      dispose: () => inner.dispose(),
-    };
-    const store = createSimStore(client, { throttleFrames: false });
-    render(
-      <SimStoreProvider store={store}>
-        <ProducersPanel />
-      </SimStoreProvider>,
-    );
+    const { sent, store } = renderRecording(<ProducersPanel />);
     const form = screen.getByRole('form', { name: 'Add producer' });
     await user.clear(within(form).getByLabelText('Name'));
     await user.type(within(form).getByLabelText('Name'), 'orders');

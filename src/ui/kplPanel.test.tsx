@@ -1,33 +1,14 @@
 // @vitest-environment jsdom
-import { act, render, screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { SimStoreProvider } from '../state/SimStoreProvider';
-import { createSimStore } from '../state/store';
-import type { SimClient } from '../worker/client';
-import { createInProcessClient } from '../worker/inProcessClient';
-import type { Command } from '../worker/protocol';
+import { renderRecording } from '../test/appHarness';
 import { burstText, ProducersPanel } from './ProducersPanel';
 
 describe('KPL in the producers panel', () => {
   it('sends KPL options from the form, and shows user records/s against Kinesis records/s', async () => {
     const user = userEvent.setup();
-    const inner = createInProcessClient();
-    const sent: Command[] = [];
-    const client: SimClient = {
-      send: (command) => {
-        sent.push(command);
-        inner.send(command);
-      },
-      subscribe: (listener) => inner.subscribe(listener),
-      dispose: () => inner.dispose(),
-    };
-    const store = createSimStore(client, { throttleFrames: false });
-    render(
-      <SimStoreProvider store={store}>
-        <ProducersPanel />
-      </SimStoreProvider>,
-    );
+    const { client, sent } = renderRecording(<ProducersPanel />);
     act(() => client.send({ type: 'pause' }));
     const form = screen.getByRole('form', { name: 'Add producer' });
     expect(within(form).queryByLabelText('Aggregation max size (bytes)')).toBeNull();
