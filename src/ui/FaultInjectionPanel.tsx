@@ -5,7 +5,7 @@ import type { SimState } from '../state/store';
 import type { FaultError, FaultStatus } from '../worker/engineTypes';
 import type { FaultRequest } from '../worker/protocol';
 import { formatCount, formatSpan, formatVirtualTime } from './format';
-import { ResultMessage } from './ResultMessage';
+import { FormError, ResultMessage } from './ResultMessage';
 import { ScrollRegion } from './ScrollRegion';
 
 const selectFaults = (s: SimState) => s.snapshot?.faults;
@@ -149,12 +149,7 @@ export function FaultInjectionPanel() {
           Clear faults
         </button>
       </form>
-      {formError ? (
-        <p className="result error" role="alert">
-          <span aria-hidden="true">✗ </span>
-          {formError}
-        </p>
-      ) : null}
+      <FormError message={formError} />
       <ResultMessage
         result={result}
         success={(o) =>

@@ -24,3 +24,14 @@ export function ResultMessage({
     </p>
   );
 }
+
+/** A form's own refusal (checked on the page before anything is sent), as an alert; nothing when undefined. */
+export function FormError({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="result error" role="alert">
+      <span aria-hidden="true">✗ </span>
+      {message}
+    </p>
+  );
+}

@@ -6,7 +6,7 @@ import type { SimState } from '../state/store';
 import type { StreamConfig } from '../worker/protocol';
 import { formatShardLimits } from './format';
 import { ON_DEMAND_SOURCE, peakText, scalingText } from './onDemand';
-import { ResultMessage } from './ResultMessage';
+import { FormError, ResultMessage } from './ResultMessage';
 
 const selectGeneration = (s: SimState) => s.snapshot?.generation ?? null;
 
@@ -201,12 +201,7 @@ export function StreamPanel() {
           spreads records evenly whatever their key: no skew, but per-key order is lost.
         </p>
       ) : null}
-      {formError && (
-        <p className="result error" role="alert">
-          <span aria-hidden="true">✗ </span>
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <ResultMessage result={createResult} success={() => 'Stream created afresh.'} />
       {name ? (
         <dl className="facts">

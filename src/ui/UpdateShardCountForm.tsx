@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useSim } from '../state/SimStoreProvider';
 import { selectActions, selectResult } from '../state/selectors';
 import type { SimState } from '../state/store';
-import { ResultMessage } from './ResultMessage';
+import { FormError, ResultMessage } from './ResultMessage';
 
 const selectOpenShards = (s: SimState) =>
   s.snapshot?.stream?.shards.reduce((n, shard) => n + (shard.isOpen ? 1 : 0), 0) ?? null;
@@ -55,12 +55,7 @@ export function UpdateShardCountForm() {
         UNIFORM_SCALING to equal hash ranges on all-new shards: from half to double the open shards, at most
         10 calls in a rolling 24 hours.
       </p>
-      {formError ? (
-        <p className="result error" role="alert">
-          <span aria-hidden="true">✗ </span>
-          {formError}
-        </p>
-      ) : null}
+      <FormError message={formError} />
       <ResultMessage
         result={result}
         success={(output) =>
