@@ -9,6 +9,9 @@ import {
   PARTITION_KEY_MAX_LENGTH,
   PUT_RECORDS_MAX_ENTRIES,
   PUT_RECORDS_MAX_REQUEST_BYTES,
+  SDK_NO_RETRY_INCREMENT,
+  SDK_RETRY_COST,
+  SDK_TIMEOUT_RETRY_COST,
 } from '../limits';
 import { utf8ByteLength } from '../md5';
 import type { Stream } from '../stream';
@@ -43,9 +46,6 @@ import {
   RetryQuota,
   resolvePolicy,
   retryPolicyProblem,
-  SDK_NO_RETRY_INCREMENT,
-  SDK_RETRY_COST,
-  SDK_TIMEOUT_RETRY_COST,
 } from './retryPolicy';
 import { RetryQueue, type WaitingCount, type WaitingRecord } from './retryQueue';
 

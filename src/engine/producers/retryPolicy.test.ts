@@ -2,13 +2,7 @@
 import * as smithy from '@smithy/core/retry';
 import { describe, expect, it } from 'vitest';
 import {
-  backoffDelayCdf,
-  backoffDelayMs,
   DELAY_BUCKET_BOUNDS_MS,
-  delayBucket,
-  RetryQuota,
-  resolvePolicy,
-  retryPolicyProblem,
   SDK_DEFAULT_MAX_ATTEMPTS,
   SDK_DEFAULT_RETRY_DELAY_BASE_MS,
   SDK_INITIAL_RETRY_TOKENS,
@@ -17,6 +11,14 @@ import {
   SDK_RETRY_COST,
   SDK_THROTTLING_RETRY_DELAY_BASE_MS,
   SDK_TIMEOUT_RETRY_COST,
+} from '../limits';
+import {
+  backoffDelayCdf,
+  backoffDelayMs,
+  delayBucket,
+  RetryQuota,
+  resolvePolicy,
+  retryPolicyProblem,
 } from './retryPolicy';
 
 describe('the AWS SDK for JavaScript v3 standard retry strategy', () => {

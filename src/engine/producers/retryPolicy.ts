@@ -34,19 +34,6 @@ import {
  *   (InternalFailure) is a TRANSIENT_ERROR_STATUS_CODE.
  */
 
-export {
-  DELAY_BUCKET_BOUNDS_MS,
-  JITTER_KINDS,
-  SDK_DEFAULT_MAX_ATTEMPTS,
-  SDK_DEFAULT_RETRY_DELAY_BASE_MS,
-  SDK_INITIAL_RETRY_TOKENS,
-  SDK_MAXIMUM_RETRY_DELAY_MS,
-  SDK_NO_RETRY_INCREMENT,
-  SDK_RETRY_COST,
-  SDK_THROTTLING_RETRY_DELAY_BASE_MS,
-  SDK_TIMEOUT_RETRY_COST,
-};
-
 /** How a delay is spread: full jitter (the SDK's), equal jitter (half fixed, half random) or none. */
 export type JitterKind = (typeof JITTER_KINDS)[number];
 
