@@ -82,6 +82,32 @@ export function faultError(error: FaultError, streamName: string, account: strin
     : errors.streamRateExceeded(streamName, account);
 }
 
+/**
+ * Counts `records` records of a call an injected fault failed in a producer's totals: throttled for a
+ * ProvisionedThroughputExceededException, rejected (with the error as its last one) for an InternalFailure.
+ * Returns whether they were throttled. The engine's and stream's own counts are `ShardEngine.countFaulted`.
+ */
+export function chargeFault(
+  totals: {
+    throttled: number;
+    rejected: number;
+    lastError: { errorType: string; message: string } | undefined;
+  },
+  error: FaultError,
+  records: number,
+  streamName: string,
+  account: string,
+): boolean {
+  if (error === 'ProvisionedThroughputExceededException') {
+    totals.throttled += records;
+    return true;
+  }
+  totals.rejected += records;
+  const e = faultError(error, streamName, account);
+  totals.lastError = { errorType: e.type, message: e.message };
+  return false;
+}
+
 /** The engine's fault injector (see the module comment). */
 export class FaultInjector {
   private readonly random: SeededRandom;

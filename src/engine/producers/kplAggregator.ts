@@ -1,6 +1,6 @@
 import { type ShardEngine, WRITE_REJECTED, WRITE_THROTTLED } from '../engine';
 import type { KinesisError } from '../errors';
-import { type FaultError, faultError } from '../faults';
+import { chargeFault, type FaultError } from '../faults';
 import { hashKeyAndUtf8Length, hashKeyToDecimal } from '../hashKey';
 import {
   DATA_MODEL_MAX_BYTES,
@@ -548,15 +548,8 @@ export class KplPipeline {
     const t = this.totals;
     const k = this.kplTotals;
     this.engine.countFaulted(this.stream, error, records);
-    if (error === 'ProvisionedThroughputExceededException') {
-      t.throttled += users;
-      k.kinesisThrottled += records;
-      return;
-    }
-    t.rejected += users;
-    k.kinesisRejected += records;
-    const e = faultError(error, this.stream.name, this.engine.accountId);
-    t.lastError = { errorType: e.type, message: e.message };
+    if (chargeFault(t, error, users, this.stream.name, this.engine.accountId)) k.kinesisThrottled += records;
+    else k.kinesisRejected += records;
   }
 
   private countOutcome(rec: KinesisRecordOut, outcome: number): void {

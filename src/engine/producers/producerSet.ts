@@ -1,6 +1,6 @@
 import { type ShardEngine, WRITE_REJECTED, WRITE_THROTTLED } from '../engine';
 import { errors, type KinesisError } from '../errors';
-import { type FaultError, type FaultShare, faultError } from '../faults';
+import { chargeFault, type FaultError, type FaultShare } from '../faults';
 import { ROUTED_BY_EXPLICIT } from '../hotKeys';
 import {
   DATA_MODEL_MAX_BYTES,
@@ -948,16 +948,10 @@ export class ProducerSet {
 
   /** Counts `n` records of a call an injected fault failed, in the producer's totals and the engine's. */
   private countFault(p: Running, error: FaultError, n: number): FailureKind {
-    const t = p.totals;
     this.engine.countFaulted(this.stream, error, n);
-    if (error === 'ProvisionedThroughputExceededException') {
-      t.throttled += n;
-      return 'throttling';
-    }
-    t.rejected += n;
-    const e = faultError(error, this.stream.name, this.engine.accountId);
-    t.lastError = { errorType: e.type, message: e.message };
-    return 'transient';
+    return chargeFault(p.totals, error, n, this.stream.name, this.engine.accountId)
+      ? 'throttling'
+      : 'transient';
   }
 
   /**
@@ -1716,13 +1710,7 @@ export class ProducerSet {
       usersFailed += lost;
     }
     const t = p.totals;
-    const throttled = fault.error === 'ProvisionedThroughputExceededException';
-    if (throttled) t.throttled += usersFailed;
-    else {
-      t.rejected += usersFailed;
-      const e = faultError(fault.error, this.stream.name, engine.accountId);
-      t.lastError = { errorType: e.type, message: e.message };
-    }
+    const throttled = chargeFault(t, fault.error, usersFailed, this.stream.name, engine.accountId);
     p.kpl?.countAggregated(
       usersFailed,
       { sent: failed, accepted: 0, throttled: throttled ? failed : 0, rejected: throttled ? 0 : failed },
