@@ -258,6 +258,9 @@ export function producerProblem(spec: ProducerSpec): [string, string] | undefine
   return rateShapeProblem(spec.rateShape) ?? kplProblem(spec.kpl) ?? distributionProblem(spec.distribution);
 }
 
+/** What a producer with no retries due has waiting in a step (shared, never written). */
+const NO_WAITING: readonly WaitingRecord[] = [];
+
 /** Virtual ms per producer step: records of a step share one arrival instant, and go out as one or more requests. */
 export const PRODUCER_STEP_MS = 10;
 /**
@@ -617,7 +620,7 @@ export class ProducerSet {
           const k = (first + i) % record.length;
           const p = record[k] as Running;
           const n = due[k] as number;
-          const waiting = retries[k] as WaitingRecord[];
+          const waiting = retries[k] as readonly WaitingRecord[];
           const share = part(n, round + 1) - part(n, round);
           if (share > 0) this.setAggregated(p, false);
           // Retried PutRecords entries go out in whole requests of up to batchSize, as the code resubmitting
@@ -1058,9 +1061,10 @@ export class ProducerSet {
    * Takes the producer's retries due by `atMs`: those kept record by record are returned, in the order they
    * fell due; those waiting as counts (past RETRY_DETAIL_BUDGET) go out in aggregate now.
    */
-  private takeDueRetries(p: Running, atMs: number): WaitingRecord[] {
+  private takeDueRetries(p: Running, atMs: number): readonly WaitingRecord[] {
+    // Nothing due (most steps): no array to allocate.
+    if (p.queue.nextDueMs > atMs) return NO_WAITING;
     const records: WaitingRecord[] = [];
-    if (p.queue.nextDueMs > atMs) return records;
     const counts: WaitingCount[] = [];
     for (const slot of p.queue.takeDue(atMs)) {
       for (const w of slot.records) records.push(w);
@@ -1071,7 +1075,13 @@ export class ProducerSet {
   }
 
   /** Sends `n` new records and the waiting records [from, to), interleaved in proportion (see sendStep). */
-  private sendMixed(p: Running, n: number, records: WaitingRecord[], from: number, to: number): void {
+  private sendMixed(
+    p: Running,
+    n: number,
+    records: readonly WaitingRecord[],
+    from: number,
+    to: number,
+  ): void {
     if (to <= from) {
       if (n > 0) this.sendRecords(p, n);
       return;
@@ -1089,7 +1099,7 @@ export class ProducerSet {
   }
 
   /** Sends waiting records [from, to) as one PutRecords call, or as PutRecord calls. */
-  private retryRecords(p: Running, records: WaitingRecord[], from: number, to: number): void {
+  private retryRecords(p: Running, records: readonly WaitingRecord[], from: number, to: number): void {
     const engine = this.engine;
     const stream = this.stream;
     const t = p.totals;
