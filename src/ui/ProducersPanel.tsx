@@ -530,8 +530,11 @@ function KplFields({
   limits: EngineLimits | null;
   maxRecordKiB: number | undefined;
 }) {
-  // The aggregate's data plus its 1-byte key "a" fit the stream's max record size.
-  const max = maxRecordKiB === undefined ? undefined : maxRecordKiB * 1024 - 1;
+  // The aggregate's data plus its key "a" fit the stream's max record size (the engine's figures).
+  const max =
+    maxRecordKiB === undefined || !limits
+      ? undefined
+      : maxRecordKiB * 1024 - limits.kplAggregatePartitionKeyBytes;
   const defaultBytes = limits?.kplAggregationMaxBytesDefault ?? 0;
   return (
     <fieldset className="wide form-grid">

@@ -4,6 +4,7 @@ import { errors as kinesisErrors } from '../engine/errors';
 import type { FaultSpec } from '../engine/faults';
 import { midpointHashKey } from '../engine/hashKey';
 import { inspectPartitionKey } from '../engine/inspect';
+import { KPL_AGGREGATE_PARTITION_KEY } from '../engine/producers/kplAggregation';
 import { ProducerSet, RETRY_LANE_MS, RETRY_LANES } from '../engine/producers/producerSet';
 import { parseLessonStep, parseScenario, SCENARIO_VERSION, type Scenario } from '../scenario/schema';
 import { ClockDriver, type Driven, type WallClock } from './clockDriver';
@@ -146,6 +147,7 @@ export class SimulationHost {
         kplAggregationMaxBytesMin: limits.KPL_AGGREGATION_MAX_BYTES_MIN,
         kplCollectionMaxCount: limits.KPL_COLLECTION_MAX_COUNT,
         kplCollectionMaxBytes: limits.KPL_COLLECTION_MAX_BYTES,
+        kplAggregatePartitionKeyBytes: KPL_AGGREGATE_PARTITION_KEY.length,
       },
     });
   }

@@ -253,6 +253,8 @@ export interface EngineLimits {
   kplAggregationMaxBytesMin: number;
   kplCollectionMaxCount: number;
   kplCollectionMaxBytes: number;
+  /** UTF-8 bytes of the partition key every aggregate carries ("a"): an aggregate's data is at most the stream's max record size less this. */
+  kplAggregatePartitionKeyBytes: number;
 }
 
 export type WorkerEvent =
