@@ -116,3 +116,35 @@ describe('RecordLog payload byte budget', () => {
     );
   });
 });
+
+describe('keys held without interning', () => {
+  it('reads back every key as it was written, ASCII or not, across chunks and buffer growth', () => {
+    const utf8 = (key: string) => new TextEncoder().encode(key).length;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.string({ minLength: 1, maxLength: 256 }),
+            fc.string({ unit: 'binary', minLength: 1, maxLength: 256 }),
+            fc.constantFrom('\ud800', 'a\udfffb', '😀', 'é'),
+          ),
+          { minLength: 1, maxLength: 9000 },
+        ),
+        (keys) => {
+          const log = new RecordLog(new KeyTable());
+          keys.forEach((key, i) => log.appendDirect(i, key, utf8(key), 1));
+          const read: string[] = [];
+          const sizes: number[] = [];
+          log.read(0, (r) => {
+            read.push(r.partitionKey);
+            sizes.push(r.keyBytes);
+            return true;
+          });
+          expect(read).toEqual(keys);
+          expect(sizes).toEqual(keys.map(utf8));
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+});
