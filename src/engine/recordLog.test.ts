@@ -132,7 +132,7 @@ describe('keys held without interning', () => {
         ),
         (keys) => {
           const log = new RecordLog(new KeyTable());
-          keys.forEach((key, i) => log.appendDirect(i, key, utf8(key), 1));
+          for (const [i, key] of keys.entries()) log.appendDirect(i, key, utf8(key), 1);
           const read: string[] = [];
           const sizes: number[] = [];
           log.read(0, (r) => {
