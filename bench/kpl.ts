@@ -36,7 +36,7 @@ function run(shards: number, spec: ProducerSpec) {
   producers.advance(SECONDS * 1000);
   const msPerSecond = (performance.now() - start) / SECONDS;
   const [t] = producers.totals();
-  return { msPerSecond, t, heldMiB: stream.payloadBudget.heldBytes / 1024 / 1024 };
+  return { msPerSecond, t, heldMiB: stream.budget.payloadBytes / 1024 / 1024 };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -97,7 +97,7 @@ export class EngineClock {
   completeTransition(stream: Stream): void {
     const atMs = stream.transitionAtMs;
     stream.transitionAtMs = Number.POSITIVE_INFINITY;
-    if (stream.status === 'DELETING') this.state.streams.delete(stream.name);
+    if (stream.status === 'DELETING') this.state.removeStream(stream);
     else {
       if (stream.status === 'CREATING') stream.writableSinceMs = atMs;
       if (stream.status === 'UPDATING') this.hooks.completeUpdate(stream);

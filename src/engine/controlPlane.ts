@@ -74,7 +74,7 @@ export class ControlPlane {
       {
         retentionHours: RETENTION_HOURS_DEFAULT,
         maxRecordSizeKiB: (request.MaxRecordSizeInKiB as number | undefined) ?? MAX_RECORD_SIZE_KIB_DEFAULT,
-        detailBudget: this.state.detailBudget,
+        budget: this.state.budget,
         transitionMs: this.state.transitionMs,
         sequenceTag: this.newStreamTag(name),
       },

@@ -5,11 +5,13 @@ import { errors } from './errors';
 import {
   DEFAULT_ACCOUNT_ID,
   DEFAULT_REGION,
+  PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT,
   RECORD_DETAIL_BUDGET_DEFAULT,
   type ThrottleModel,
   TRANSITION_MS_DEFAULT,
 } from './limits';
 import { SeededRandom } from './random';
+import { DetailBudget } from './recordLog';
 import type { Shard, Stream } from './stream';
 
 /** Options of createEngine. */
@@ -26,8 +28,16 @@ export interface EngineOptions {
   transitionMs?: number;
   /** Write throttling model, default 'token-bucket'. */
   throttle?: ThrottleModel;
-  /** Records per stream kept in detail before the oldest are held as counts only (default 4,000,000). */
+  /**
+   * Records the engine keeps in detail, all streams together, before the oldest (by arrival, across streams)
+   * are held as counts only (default RECORD_DETAIL_BUDGET_DEFAULT, 4,000,000).
+   */
   recordDetailBudget?: number;
+  /**
+   * Payload bytes the engine keeps readable, all streams together, before the oldest records (by arrival,
+   * across streams) are held as counts only (default PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT, 128 MiB).
+   */
+  payloadBudgetBytes?: number;
   /**
    * The account's quotas [model §7, §15], for teaching: `shardLimit` (open shards of PROVISIONED streams,
    * default 20,000), `onDemandStreamCountLimit` (default 50), `creatingOrDeletingLimit` (streams CREATING or
@@ -77,7 +87,8 @@ export class EngineState {
   readonly region: string;
   readonly throttleModel: ThrottleModel;
   readonly transitionMs: number;
-  readonly detailBudget: number;
+  /** What all streams together hold in detail: records and payload bytes (see DetailBudget). */
+  readonly budget: DetailBudget;
   readonly random: SeededRandom;
   /** The account's quotas, from EngineOptions.accountLimits and the defaults. */
   readonly accountLimits: AccountLimits;
@@ -96,9 +107,24 @@ export class EngineState {
     this.random = new SeededRandom(options.seed ?? 1);
     this.transitionMs = Math.max(0, options.transitionMs ?? TRANSITION_MS_DEFAULT);
     this.throttleModel = options.throttle ?? 'token-bucket';
-    this.detailBudget = options.recordDetailBudget ?? RECORD_DETAIL_BUDGET_DEFAULT;
+    this.budget = new DetailBudget(
+      options.recordDetailBudget ?? RECORD_DETAIL_BUDGET_DEFAULT,
+      options.payloadBudgetBytes ?? PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT,
+    );
     this.accountLimits = resolveAccountLimits(options.accountLimits);
     this.tokenSecret = this.random.nextUint32();
+  }
+
+  /** Records the engine keeps in detail, all streams together (EngineOptions.recordDetailBudget). */
+  get detailBudget(): number {
+    return this.budget.recordLimit;
+  }
+
+  /** Forgets a stream whose deletion ended; what it held goes back to the engine's budget. */
+  removeStream(stream: Stream): void {
+    if (this.streams.get(stream.name) !== stream) return;
+    this.streams.delete(stream.name);
+    stream.leaveBudget();
   }
 
   /**

@@ -84,16 +84,33 @@ export const TRANSITION_MS_DEFAULT = 500;
 /** Sequence numbers [2]: closed shards end at this counter. */
 export const SEQUENCE_COUNTER_MAX = 0x7fffffffffffffffn;
 
-/** How many records per stream keep their detail (key, size, arrival) before the oldest are held as counts. */
+/**
+ * Records the whole engine keeps in detail (key, size, arrival: readable by GetRecords), shared by every
+ * stream: past it, the oldest records across all streams are released early into count-only buckets (still
+ * retained and counted until their retention ends, no longer readable). Shardlab's own bound, engine-wide so
+ * that the number of streams (a workshop's attendees creating them through `npm start`'s endpoint) does not
+ * multiply memory. 4,000,000 records take ~16.5 B each in columns plus their keys when not interned (~20 B
+ * more for a 16-character key): ~150 MB at most, what one stream alone could hold before the budget was
+ * shared, so one stream behaves as it did.
+ */
 export const RECORD_DETAIL_BUDGET_DEFAULT = 4_000_000;
 /**
- * Payload bytes (the Data of records a client sent or a KPL producer aggregated) a stream keeps readable:
- * past it, the oldest records are released early into count-only buckets, as past RECORD_DETAIL_BUDGET_DEFAULT.
- * Shardlab's own bound, so memory is set by a budget and never by simulated time.
+ * Payload bytes (the Data of records a client sent or a KPL producer aggregated) the whole engine keeps
+ * readable, shared by every stream: past it, the oldest records by arrival across all streams are released
+ * early into count-only buckets, as past RECORD_DETAIL_BUDGET_DEFAULT. Shardlab's own bound, so memory is set
+ * by a budget and never by simulated time or the number of streams. 128 MiB, what one stream alone could
+ * hold before the budget was shared: a 1-shard stream at its 1 MiB/s limit keeps 2 minutes readable, and a
+ * workshop of 30 attendees writing a few KB/s each never reaches it; with the detail budget the engine's
+ * records then stay under ~300 MB whatever the streams (30 streams each held up to 128 MiB before).
  */
 export const PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT = 128 * 1024 * 1024;
-/** The share of the payload budget a release brings the stream down to (so releases come in batches). */
+/** The share of the payload budget a release brings the engine down to (so releases come in batches). */
 export const PAYLOAD_RELEASE_TO_SHARE = 7 / 8;
+/**
+ * The share of the record detail budget a release brings the engine down to: a release costs a pass over
+ * every shard, so it comes in batches of an eighth of the budget, never a record at a time.
+ */
+export const DETAIL_RELEASE_TO_SHARE = 7 / 8;
 
 /**
  * The KPL's defaults [model §12] (awslabs/amazon-kinesis-producer `aws/kinesis/core/configuration.h`):

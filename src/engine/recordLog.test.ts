@@ -3,23 +3,26 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyTable } from './keyTable';
 import { PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT } from './limits';
-import { PayloadBudget, RecordLog } from './recordLog';
+import { DetailBudget, RecordLog } from './recordLog';
 
 const MiB = 1024 * 1024;
 
-function logs(n: number, limit: number) {
+/** `n` logs sharing one budget of `payloadLimit` payload bytes and `recordLimit` records held in detail. */
+function logs(n: number, payloadLimit: number, recordLimit = Number.POSITIVE_INFINITY) {
   const keys = new KeyTable();
-  const budget = new PayloadBudget(limit);
-  let released = 0;
-  budget.onRelease = (records) => {
-    released += records;
-  };
+  const budget = new DetailBudget(recordLimit, payloadLimit);
   const all = Array.from({ length: n }, () => {
     const log = new RecordLog(keys);
     budget.join(log);
     return log;
   });
-  return { keys, budget, logs: all, released: () => released };
+  return { keys, budget, logs: all, released: () => budget.releasedRecords };
+}
+
+/** Appends as the write path does: the record, then the budget's O(1) check of records held in detail. */
+function write(budget: DetailBudget, log: RecordLog, nowMs: number, bytes: number, payload: boolean): void {
+  log.appendDirect(nowMs, 'k', 1, bytes, payload ? new Uint8Array(bytes) : undefined);
+  if (++budget.records > budget.recordLimit) budget.enforceRecords();
 }
 
 /** Payload bytes a log still lets readers see. */
@@ -43,14 +46,14 @@ describe('RecordLog payload byte budget', () => {
     let peak = 0;
     for (let s = 0; s < 24 * 3600; s++) {
       log?.appendDirect(s * 1000, 'a', 1, payload.length, payload);
-      peak = Math.max(peak, budget.heldBytes);
+      peak = Math.max(peak, budget.payloadBytes);
     }
     expect(peak).toBeLessThanOrEqual(64 * MiB);
-    expect(log?.payloadBytes).toBe(budget.heldBytes);
+    expect(log?.payloadBytes).toBe(budget.payloadBytes);
     // Released records still count as retained (as counts), until their retention ends.
     expect(log?.retainedRecords).toBe(24 * 3600);
     expect(released()).toBe(24 * 3600 - (log?.detailRecords ?? 0));
-    expect(readablePayload(log as RecordLog)).toBe(budget.heldBytes);
+    expect(readablePayload(log as RecordLog)).toBe(budget.payloadBytes);
     expect(PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT).toBeGreaterThanOrEqual(64 * MiB);
   });
 
@@ -65,7 +68,7 @@ describe('RecordLog payload byte budget', () => {
     const second = log?.appendDirect(2, 'k', 1, 10) as number;
     expect(log?.attachPayload(first, new Uint8Array(10))).toBe(false); // no longer the newest
     expect(log?.attachPayload(second, new Uint8Array(10))).toBe(true);
-    expect(budget.heldBytes).toBe(20);
+    expect(budget.payloadBytes).toBe(20);
   });
 
   it('releases oldest first across shards, keeps retained counts, and stays within budget (property)', () => {
@@ -99,7 +102,7 @@ describe('RecordLog payload byte budget', () => {
             } else {
               for (const log of all) expired += log.expire(now - op.back).records;
             }
-            expect(budget.heldBytes).toBeLessThanOrEqual(limit);
+            expect(budget.payloadBytes).toBeLessThanOrEqual(limit);
             let held = 0;
             let retained = 0;
             for (const log of all) {
@@ -107,13 +110,123 @@ describe('RecordLog payload byte budget', () => {
               retained += log.retainedRecords;
               expect(log.payloadBytes).toBe(readablePayload(log));
             }
-            expect(held).toBe(budget.heldBytes);
+            expect(held).toBe(budget.payloadBytes);
             expect(retained).toBe(appended - expired);
           }
         },
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('DetailBudget: one budget shared by many logs (every shard of every stream)', () => {
+  it('never holds more than its records and payload bytes, releases strictly oldest first across logs, and counts each record once (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 20 })),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 20_000 }),
+        fc.boolean(),
+        fc.array(
+          fc.oneof(
+            {
+              weight: 8,
+              arbitrary: fc.record({
+                kind: fc.constant('append' as const),
+                log: fc.nat(19),
+                bytes: fc.integer({ min: 1, max: 600 }),
+                payload: fc.boolean(),
+                // A PutRecords call's entries to one shard arrive at one instant.
+                count: fc.integer({ min: 1, max: 6 }),
+                dt: fc.nat(3),
+              }),
+            },
+            { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const), back: fc.nat(200) }) },
+          ),
+          { maxLength: 400 },
+        ),
+        (n, recordLimit, payloadLimit, mixed, ops) => {
+          const { budget, logs: all } = logs(n, payloadLimit, recordLimit);
+          // What each log was given: arrival by ordinal; and the records that expired while still in detail.
+          const arrivals: number[][] = all.map(() => []);
+          const expiredDetail = all.map(() => 0);
+          let now = 0;
+          let cutoff = Number.NEGATIVE_INFINITY;
+          let appended = 0;
+          let expired = 0;
+          for (const op of ops) {
+            if (op.kind === 'append') {
+              now += op.dt;
+              const i = op.log % n;
+              for (let k = 0; k < op.count; k++) {
+                write(budget, all[i] as RecordLog, now, op.bytes, op.payload || !mixed);
+                arrivals[i]?.push(now);
+                appended++;
+              }
+            } else {
+              cutoff = Math.max(cutoff, now - op.back);
+              all.forEach((log, i) => {
+                const list = arrivals[i] as number[];
+                for (let o = log.firstReadableOrdinal; o < list.length && (list[o] as number) <= cutoff; o++)
+                  expiredDetail[i] = (expiredDetail[i] as number) + 1;
+                expired += log.expire(cutoff).records;
+              });
+            }
+            let detail = 0;
+            let payload = 0;
+            let retained = 0;
+            let newestReleased = Number.NEGATIVE_INFINITY;
+            let oldestHeld = Number.POSITIVE_INFINITY;
+            all.forEach((log, i) => {
+              const list = arrivals[i] as number[];
+              detail += log.detailRecords;
+              payload += readablePayload(log);
+              retained += log.retainedRecords;
+              expect(log.payloadBytes).toBe(readablePayload(log));
+              // Each record is held in detail, released into counts, or expired from detail: exactly one.
+              expect(log.detailRecords).toBe(list.length - log.firstReadableOrdinal);
+              expect(log.releasedRecords + (expiredDetail[i] as number)).toBe(log.firstReadableOrdinal);
+              for (let o = 0; o < log.firstReadableOrdinal; o++) {
+                const at = list[o] as number;
+                if (at > cutoff) newestReleased = Math.max(newestReleased, at);
+              }
+              oldestHeld = Math.min(oldestHeld, log.oldestDetailArrivalMs());
+            });
+            expect(detail).toBeLessThanOrEqual(recordLimit);
+            expect(budget.payloadBytes).toBeLessThanOrEqual(payloadLimit);
+            expect(payload).toBe(budget.payloadBytes);
+            expect(retained).toBe(appended - expired);
+            // Released oldest first: no record still retained as a count arrived after one held in detail
+            // (when every record has a payload, so both limits choose among all logs).
+            if (!mixed) expect(newestReleased).toBeLessThanOrEqual(oldestHeld);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a log that leaves the budget (its stream is gone) gives back its payload bytes and records', () => {
+    const { budget, logs: all } = logs(3, 1000, 100);
+    const [a, b, c] = all as [RecordLog, RecordLog, RecordLog];
+    for (let t = 0; t < 30; t++) {
+      write(budget, a, t, 10, true);
+      write(budget, b, t, 20, true);
+    }
+    expect(budget.payloadBytes).toBe(900);
+    budget.leave(b);
+    expect(budget.payloadBytes).toBe(300);
+    expect(b.budget).toBeUndefined();
+    // What `b` held no longer counts: `c` may now hold 700 more bytes before anything is released.
+    for (let t = 30; t < 100; t++) write(budget, c, t, 10, true);
+    expect(budget.payloadBytes).toBe(1000);
+    expect(a.releasedRecords + c.releasedRecords).toBe(0);
+    write(budget, c, 100, 10, true);
+    expect(budget.payloadBytes).toBeLessThanOrEqual(875);
+    // The oldest went first: `a`'s records (arrived 0…29) before any of `c`'s.
+    expect(a.releasedRecords).toBeGreaterThan(0);
+    expect(budget.payloadBytes + (a.releasedRecords + c.releasedRecords) * 10).toBe(1010);
   });
 });
 

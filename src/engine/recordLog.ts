@@ -1,5 +1,11 @@
 import type { KeyTable } from './keyTable';
-import { COUNT_BUCKETS_MAX, PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT, PAYLOAD_RELEASE_TO_SHARE } from './limits';
+import {
+  COUNT_BUCKETS_MAX,
+  DETAIL_RELEASE_TO_SHARE,
+  PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT,
+  PAYLOAD_RELEASE_TO_SHARE,
+  RECORD_DETAIL_BUDGET_DEFAULT,
+} from './limits';
 
 /** Records per storage chunk: chunks are dropped whole once every record in them has expired. */
 export const RECORD_CHUNK_SIZE = 4096;
@@ -164,64 +170,177 @@ export interface Removed {
 }
 
 /**
- * The payload byte budget the record logs of one stream share: the bytes of the payloads they hold, and the
- * limit past which the oldest records (by arrival, across the logs) are released into count-only buckets
- * until PAYLOAD_RELEASE_TO_SHARE of the limit is left. Memory is then bounded by `limitBytes`, never by
- * simulated time: a 1-shard stream taking 1 MiB/s of aggregated records holds at most this much payload.
+ * What the record logs of the whole engine may hold in detail, shared by every stream's shards: records
+ * (`recordLimit`) and payload bytes (`payloadLimitBytes`). Past either limit the oldest records by arrival,
+ * across all logs, are released into count-only buckets (still retained and counted until retention ends,
+ * no longer readable) until a share of the limit is left (DETAIL_RELEASE_TO_SHARE, PAYLOAD_RELEASE_TO_SHARE),
+ * so releases come in batches. Memory is then bounded by these limits, never by simulated time nor by the
+ * number of streams. Each log counts the records it released (RecordLog.releasedRecords), so each stream
+ * counts its own.
  */
-export class PayloadBudget {
-  limitBytes: number;
+export class DetailBudget {
+  recordLimit: number;
+  /**
+   * An upper bound of the records the logs hold in detail: exact after each check (enforceRecords), then +1
+   * per record the write path appends (expiry and release only lower the true count), so the write path
+   * checks the budget with one compare.
+   */
+  records = 0;
+  payloadLimitBytes: number;
   /** Payload bytes the logs hold (each record's Data, where it has one). */
-  heldBytes = 0;
-  /** Records released early because of this budget. */
-  releasedRecords = 0;
+  payloadBytes = 0;
   private readonly logs: RecordLog[] = [];
-  /** Told how many records each release moved to counts (the stream's releasedRecords). */
-  onRelease: ((records: number) => void) | undefined;
 
-  constructor(limitBytes = PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT) {
-    this.limitBytes = limitBytes;
+  constructor(
+    recordLimit = RECORD_DETAIL_BUDGET_DEFAULT,
+    payloadLimitBytes = PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT,
+  ) {
+    this.recordLimit = recordLimit;
+    this.payloadLimitBytes = payloadLimitBytes;
+  }
+
+  /** Records released early by this budget, over the logs that share it now. */
+  get releasedRecords(): number {
+    let n = 0;
+    for (const log of this.logs) n += log.releasedRecords;
+    return n;
   }
 
   /** Makes `log` share this budget (a log joins at most one budget). */
   join(log: RecordLog): void {
-    if (log.payloadBudget === this) return;
-    log.payloadBudget = this;
+    if (log.budget === this) return;
+    log.budget = this;
     this.logs.push(log);
-    this.heldBytes += log.payloadBytes;
-    this.enforce();
+    this.records += log.detailRecords;
+    this.payloadBytes += log.payloadBytes;
+    this.enforcePayload();
   }
 
-  /** Releases the oldest detailed records, log by log, until the held payload is within the budget. */
-  enforce(): void {
-    if (this.heldBytes <= this.limitBytes) return;
-    const target = Math.floor(this.limitBytes * PAYLOAD_RELEASE_TO_SHARE);
-    while (this.heldBytes > target) {
-      let oldest: RecordLog | undefined;
-      let oldestMs = Number.POSITIVE_INFINITY;
-      for (const log of this.logs) {
-        if (log.payloadBytes === 0) continue;
-        const arrival = log.oldestDetailArrivalMs();
-        if (arrival < oldestMs) {
-          oldestMs = arrival;
-          oldest = log;
-        }
-      }
-      if (!oldest) break;
-      const released = oldest.releaseOldestPayloads(this.heldBytes - target);
-      if (released === 0) break;
-      this.releasedRecords += released;
-      this.onRelease?.(released);
+  /** Takes `log` out of this budget (its stream is gone): what it holds no longer counts. */
+  leave(log: RecordLog): void {
+    const at = this.logs.indexOf(log);
+    if (at < 0) return;
+    this.logs[at] = this.logs[this.logs.length - 1] as RecordLog;
+    this.logs.pop();
+    log.budget = undefined;
+    this.records = Math.max(0, this.records - log.detailRecords);
+    this.payloadBytes -= log.payloadBytes;
+  }
+
+  /**
+   * Counts the records held in detail exactly; past `recordLimit`, releases the oldest across all logs until
+   * DETAIL_RELEASE_TO_SHARE of it is left. Costs a pass over every log: the write path calls it only when
+   * the upper bound `records` passes the limit.
+   */
+  enforceRecords(): void {
+    let detail = 0;
+    for (const log of this.logs) detail += log.detailRecords;
+    if (detail > this.recordLimit) {
+      const target = Math.floor(this.recordLimit * DETAIL_RELEASE_TO_SHARE);
+      detail -= this.releaseOldest(false, detail - target);
     }
+    this.records = detail;
+  }
+
+  /**
+   * Past `payloadLimitBytes`, releases the oldest records across the logs holding payloads until
+   * PAYLOAD_RELEASE_TO_SHARE of it is left.
+   */
+  enforcePayload(): void {
+    if (this.payloadBytes <= this.payloadLimitBytes) return;
+    const target = Math.floor(this.payloadLimitBytes * PAYLOAD_RELEASE_TO_SHARE);
+    this.releaseOldest(true, this.payloadBytes - target);
+  }
+
+  /**
+   * Releases the oldest records held in detail across the logs, strictly by arrival (a k-way merge over the
+   * logs' heads: no record is released while an older one is held), until `amount` records are released
+   * or, with `payload`, `amount` payload bytes are freed (then only logs holding payloads take part).
+   * Returns the records released. Costs O(logs + released runs × log(logs)).
+   */
+  private releaseOldest(payload: boolean, amount: number): number {
+    const heap = new LogHeap();
+    for (const log of this.logs) {
+      if (payload ? log.payloadBytes > 0 : log.detailRecords > 0) heap.push(log, log.oldestDetailArrivalMs());
+    }
+    let released = 0;
+    let freed = 0;
+    while (heap.size > 0 && (payload ? freed : released) < amount) {
+      const log = heap.pop();
+      // Up to the next log's oldest record: past it, that log's records are older.
+      const untilMs = heap.size > 0 ? heap.topKey : Number.POSITIVE_INFINITY;
+      const bytesBefore = log.payloadBytes;
+      const left = amount - (payload ? freed : released);
+      released += log.releaseOldest(
+        untilMs,
+        payload ? Number.POSITIVE_INFINITY : left,
+        payload ? left : Number.POSITIVE_INFINITY,
+      );
+      freed += bytesBefore - log.payloadBytes;
+      if (payload ? log.payloadBytes > 0 : log.detailRecords > 0) heap.push(log, log.oldestDetailArrivalMs());
+    }
+    return released;
+  }
+}
+
+/** A binary min-heap of logs by a key (their oldest detail arrival, ms), for DetailBudget.releaseOldest. */
+class LogHeap {
+  private readonly logs: RecordLog[] = [];
+  private readonly keys: number[] = [];
+
+  get size(): number {
+    return this.logs.length;
+  }
+
+  /** The smallest key (the heap must not be empty). */
+  get topKey(): number {
+    return this.keys[0] as number;
+  }
+
+  push(log: RecordLog, key: number): void {
+    let i = this.logs.length;
+    this.logs.push(log);
+    this.keys.push(key);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((this.keys[parent] as number) <= key) break;
+      this.logs[i] = this.logs[parent] as RecordLog;
+      this.keys[i] = this.keys[parent] as number;
+      i = parent;
+    }
+    this.logs[i] = log;
+    this.keys[i] = key;
+  }
+
+  /** Removes and returns the log with the smallest key (the heap must not be empty). */
+  pop(): RecordLog {
+    const top = this.logs[0] as RecordLog;
+    const log = this.logs.pop() as RecordLog;
+    const key = this.keys.pop() as number;
+    const n = this.logs.length;
+    if (n === 0) return top;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && (this.keys[child + 1] as number) < (this.keys[child] as number)) child++;
+      if ((this.keys[child] as number) >= key) break;
+      this.logs[i] = this.logs[child] as RecordLog;
+      this.keys[i] = this.keys[child] as number;
+      i = child;
+    }
+    this.logs[i] = log;
+    this.keys[i] = key;
+    return top;
   }
 }
 
 /**
  * Columnar record storage of one shard, in arrival order (the virtual clock never goes back). About 16 bytes
  * per record: arrival time, key id and data size in typed arrays; a record whose key is not interned holds
- * its key string in a per-chunk array instead (8 more bytes, and the string). Records beyond the stream's detail budget
- * are released early into per-second counts: they still count as retained until their retention ends, but
- * can no longer be read.
+ * its key in the chunk's DirectKeys instead. Past the engine's DetailBudget the oldest records are released
+ * early into per-second counts: they still count as retained until their retention ends, but can no longer
+ * be read.
  */
 export class RecordLog {
   private chunks: Chunk[] = [];
@@ -240,9 +359,11 @@ export class RecordLog {
   private heldHead = 0;
   countOnlyRecords = 0;
   countOnlyBytes = 0;
-  /** Bytes of the payloads held (see PayloadBudget), and the budget this log shares, if any. */
+  /** Bytes of the payloads held, and the engine's budget this log shares, if any (see DetailBudget). */
   payloadBytes = 0;
-  payloadBudget: PayloadBudget | undefined;
+  budget: DetailBudget | undefined;
+  /** Records released early into counts by the budget, since the log began. */
+  releasedRecords = 0;
   /**
    * Width of a count bucket (ms): one second to begin with, doubled whenever more than COUNT_BUCKETS_MAX
    * buckets would be held, so memory is bounded by that budget and never by simulated time. A count-only
@@ -405,38 +526,64 @@ export class RecordLog {
     chunk.payloads ??= new ChunkPayloads();
     chunk.payloads.set(i, payload);
     this.payloadBytes += payload.length;
-    const budget = this.payloadBudget;
+    const budget = this.budget;
     if (budget) {
-      budget.heldBytes += payload.length;
-      if (budget.heldBytes > budget.limitBytes) budget.enforce();
+      budget.payloadBytes += payload.length;
+      if (budget.payloadBytes > budget.payloadLimitBytes) budget.enforcePayload();
     }
   }
 
   /**
-   * Releases the oldest detailed records into count-only buckets, in arrival order, until at least
-   * `bytesToFree` payload bytes are freed or no detail is left; returns how many records it released.
+   * Releases the oldest records held in detail into count-only buckets, in arrival order: those that arrived
+   * at or before `untilMs`, stopping once `maxRecords` are released or at least `payloadBytesToFree` payload
+   * bytes are freed (the record that frees enough goes too; records without a payload before it go as well,
+   * so the trim horizon stays contiguous). Returns how many records it released (also added to
+   * `releasedRecords`).
    */
-  releaseOldestPayloads(bytesToFree: number): number {
+  releaseOldest(untilMs: number, maxRecords: number, payloadBytesToFree: number): number {
     const before = this.payloadBytes;
     let released = 0;
-    while (before - this.payloadBytes < bytesToFree) {
+    while (released < maxRecords && before - this.payloadBytes < payloadBytesToFree) {
       const chunk = this.chunks[this.chunkHead];
       if (!chunk || chunk.start >= chunk.length) break;
-      // Up to the record that frees enough: records before it go too (the trim horizon stays contiguous).
+      const payloads = chunk.payloads;
       let end = chunk.start;
       let freed = before - this.payloadBytes;
-      while (end < chunk.length && freed < bytesToFree) freed += chunk.payloads?.lengthOf(end++) ?? 0;
-      for (let i = chunk.start; i < end; i++) {
-        const bytes = (chunk.dataBytes[i] as number) + this.keyBytesOf(chunk.keyId[i] as number);
-        this.addHeld(chunk.arrivalMs[i] as number, 1, bytes);
+      let n = released;
+      while (
+        end < chunk.length &&
+        n < maxRecords &&
+        freed < payloadBytesToFree &&
+        (chunk.arrivalMs[end] as number) <= untilMs
+      ) {
+        if (payloads) freed += payloads.lengthOf(end);
+        end++;
+        n++;
       }
+      if (end === chunk.start) break;
+      this.holdAsCounts(chunk, end);
       released += this.dropFromChunk(chunk, end).records;
-      if (chunk.start >= chunk.length && chunk.length === RECORD_CHUNK_SIZE) this.retireHeadChunk(chunk);
-      else if (chunk.start < chunk.length) continue;
-      else break;
+      if (chunk.start < chunk.length) break;
+      if (chunk.length < RECORD_CHUNK_SIZE) break;
+      this.retireHeadChunk(chunk);
     }
     this.compactChunks();
+    this.releasedRecords += released;
     return released;
+  }
+
+  /** Adds the chunk's records [start, end) to the count buckets, a run of equal arrivals at a time. */
+  private holdAsCounts(chunk: Chunk, end: number): void {
+    let i = chunk.start;
+    while (i < end) {
+      const arrival = chunk.arrivalMs[i] as number;
+      let bytes = 0;
+      let j = i;
+      for (; j < end && chunk.arrivalMs[j] === arrival; j++)
+        bytes += (chunk.dataBytes[j] as number) + this.keyBytesOf(chunk.keyId[j] as number);
+      this.addHeld(arrival, j - i, bytes);
+      i = j;
+    }
   }
 
   /** Removes every record that arrived at or before `cutoffMs` (arrival + retention <= now). */
@@ -477,21 +624,6 @@ export class RecordLog {
     return { records, bytes };
   }
 
-  /** Releases the oldest detailed chunk into per-second counts; returns how many records it released. */
-  releaseOldestChunk(): number {
-    const chunk = this.chunks[this.chunkHead];
-    if (!chunk) return 0;
-    for (let i = chunk.start; i < chunk.length; i++) {
-      const bytes = (chunk.dataBytes[i] as number) + this.keyBytesOf(chunk.keyId[i] as number);
-      this.addHeld(chunk.arrivalMs[i] as number, 1, bytes);
-    }
-    const released = this.dropFromChunk(chunk, chunk.length);
-    // A released chunk that is still being filled keeps receiving records after its start.
-    if (chunk.length === RECORD_CHUNK_SIZE) this.retireHeadChunk(chunk);
-    this.compactChunks();
-    return released.records;
-  }
-
   /** Drops the chunk's records [start, end) from the detail counts and releases their key references. */
   private dropFromChunk(chunk: Chunk, end: number): Removed {
     let bytes = 0;
@@ -510,7 +642,7 @@ export class RecordLog {
     }
     if (payloadBytes > 0) {
       this.payloadBytes -= payloadBytes;
-      if (this.payloadBudget) this.payloadBudget.heldBytes -= payloadBytes;
+      if (this.budget) this.budget.payloadBytes -= payloadBytes;
     }
     const records = end - chunk.start;
     chunk.start = end;

@@ -142,7 +142,7 @@ export interface StreamSnapshot {
   expired: Float64Array;
   retainedRecords: Float64Array;
   retainedBytes: Float64Array;
-  /** Retained records held only as counts (released early by the detail budget, or aggregate simulation). */
+  /** Retained records held only as counts (released early by the engine's budget, or aggregate simulation). */
   countOnly: Float64Array;
   seconds: number;
   /** The virtual second (epoch s) of series index 0. */
@@ -177,8 +177,14 @@ export interface StreamSnapshot {
   totals: { accepted: number; throttled: number; rejected: number };
   /** CloudWatch's 1- and 5-minute periods of the stream and of each shard in `shards` (the CloudWatch lens). */
   cloudWatch: CloudWatchSnapshot;
+  /** This stream's records released early from detail by the engine's budget, since the stream was created. */
   releasedRecords: number;
+  /**
+   * The engine's budget, shared by all streams: records held in detail (`detailBudget`) and payload bytes
+   * (`payloadBudgetBytes`); past either, the oldest records across all streams are held as counts only.
+   */
   detailBudget: number;
+  payloadBudgetBytes: number;
 }
 
 const SERIES_FIELDS: readonly (keyof ShardSeries)[] = [
@@ -460,7 +466,8 @@ export function buildStreamSnapshot(
       ),
     },
     releasedRecords: stream.releasedRecords,
-    detailBudget: stream.detailBudget,
+    detailBudget: stream.budget.recordLimit,
+    payloadBudgetBytes: stream.budget.payloadLimitBytes,
   };
   const seriesCopies: SeriesCopy[] = (Object.keys(SERIES) as (keyof ShardSeries)[]).map((field) => ({
     index: SHARD_SERIES.indexOf(SERIES[field]),

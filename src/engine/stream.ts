@@ -11,7 +11,7 @@ import {
   type StreamMode,
   type ThrottleModel,
 } from './limits';
-import { PayloadBudget, RecordLog } from './recordLog';
+import { type DetailBudget, RecordLog } from './recordLog';
 import type { ReshardPlan } from './resharding';
 import { formatSequenceNumber, formatWithCounter, type SequenceFields, sequenceBase } from './sequenceNumber';
 import { ShardMetrics } from './shardMetrics';
@@ -173,23 +173,17 @@ export class Stream {
   retentionHours: number;
   maxRecordSizeKiB: number;
   encryptionType: 'NONE' | 'KMS' = 'NONE';
-  /** Records per stream whose detail is kept before the oldest are held as counts only. */
-  detailBudget: number;
   /**
-   * An upper bound of detailRecords: exact after each budget check, then +1 per appended record (expiry and
-   * release only lower the true count), so the write path checks the budget in O(1).
+   * The engine's budget of records and payload bytes held in detail, which every stream's shards share:
+   * past it the oldest records across all streams are held as counts only.
    */
-  detailUpperBound = 0;
+  readonly budget: DetailBudget;
   /** The resharding the stream is UPDATING for, applied when that ends (Resharding.complete). */
   pendingReshard: ReshardPlan | undefined;
   /** Virtual ms of this stream's UpdateShardCount calls in the last 24 hours (oldest first). */
   shardCountUpdates: number[] = [];
   /** No retained record expires before this virtual instant (a lower bound kept by the engine's expiry pass). */
   expiryDueMs = Number.NEGATIVE_INFINITY;
-  /** Records released from detail early because of the budget, since creation. */
-  releasedRecords = 0;
-  /** The payload bytes its shards' logs may hold in all (PayloadBudget); its releases count in releasedRecords. */
-  readonly payloadBudget = new PayloadBudget();
   /** Attempts the engine saw, by outcome, since creation (PutRecord + each PutRecords entry). */
   totals = { accepted: 0, throttled: 0, rejected: 0 };
   /** Stream-level (basic) CloudWatch periods: IncomingRecords/Bytes and WriteProvisionedThroughputExceeded. */
@@ -239,7 +233,7 @@ export class Stream {
     options: {
       retentionHours: number;
       maxRecordSizeKiB: number;
-      detailBudget: number;
+      budget: DetailBudget;
       transitionMs: number;
       sequenceTag: number;
     },
@@ -253,15 +247,12 @@ export class Stream {
     this.arn = `arn:aws:kinesis:${region}:${accountId}:stream/${name}`;
     this.retentionHours = options.retentionHours;
     this.maxRecordSizeKiB = options.maxRecordSizeKiB;
-    this.detailBudget = options.detailBudget;
+    this.budget = options.budget;
     this.sequenceTag = options.sequenceTag;
     this.transitionAtMs = createdMs + options.transitionMs;
     this.hotKeys = new HotKeySketch(this.keys, { exactKeys: KEY_WINDOW_EXACT_KEYS });
     this.keySecond = Math.floor(createdMs / 1000);
     this.locator = new ShardLocator([{ start: 0n, end: (1n << 128n) - 1n }]);
-    this.payloadBudget.onRelease = (records) => {
-      this.releasedRecords += records;
-    };
   }
 
   /**
@@ -289,7 +280,7 @@ export class Stream {
       adjacentParent,
       openedMs,
     );
-    this.payloadBudget.join(shard.log);
+    this.budget.join(shard.log);
     this.shards.push(shard);
     return shard;
   }
@@ -355,5 +346,24 @@ export class Stream {
     let n = 0;
     for (const shard of this.shards) n += shard.log.detailRecords;
     return n;
+  }
+
+  /** Records of this stream released from detail early by the engine's budget, since creation. */
+  get releasedRecords(): number {
+    let n = 0;
+    for (const shard of this.shards) n += shard.log.releasedRecords;
+    return n;
+  }
+
+  /** Payload bytes its shards' logs hold (its share of the engine's payload budget). */
+  get payloadBytes(): number {
+    let n = 0;
+    for (const shard of this.shards) n += shard.log.payloadBytes;
+    return n;
+  }
+
+  /** Gives what its shards hold back to the engine's budget: the stream is gone (DeleteStream ended). */
+  leaveBudget(): void {
+    for (const shard of this.shards) this.budget.leave(shard.log);
   }
 }

@@ -6,6 +6,7 @@ import { hashKeyAndUtf8Length, hashKeyFromDecimal, MAX_HASH_KEY } from './hashKe
 import { ROUTED_BY_EXPLICIT } from './hotKeys';
 import { PUT_RECORDS_MAX_REQUEST_BYTES } from './limits';
 import { utf8ByteLength } from './md5';
+import type { DetailBudget } from './recordLog';
 import { parseSequenceNumber } from './sequenceNumber';
 import type { Shard, Stream } from './stream';
 
@@ -24,6 +25,11 @@ export class WritePath {
   private readonly state: EngineState;
   /** The engine-wide counters (state.counters), held here for the hot path. */
   private readonly counters: AttemptCounters;
+  /**
+   * The engine's detail budget (state.budget), held here for the hot path: each accepted record adds one to
+   * its upper bound, and only when that passes the limit are records counted and the oldest released.
+   */
+  private readonly budget: DetailBudget;
   private readonly routeScratch = new Uint32Array(4);
   /** The hash key of the record being written by putRecordFast or the API. */
   private readonly keyWords = new Uint32Array(4);
@@ -37,6 +43,7 @@ export class WritePath {
   constructor(state: EngineState) {
     this.state = state;
     this.counters = state.counters;
+    this.budget = state.budget;
   }
 
   /** Interns a partition key for repeated fast writes and pins it; returns its key id. */
@@ -109,7 +116,7 @@ export class WritePath {
     else stream.hotKeys.addKey(keyId, 1, 0, bytes);
     stream.totals.accepted++;
     this.counters.accepted++;
-    if (++stream.detailUpperBound > stream.detailBudget) this.enforceDetailBudget(stream);
+    if (++this.budget.records > this.budget.recordLimit) this.budget.enforceRecords();
     return target;
   }
 
@@ -199,7 +206,7 @@ export class WritePath {
     else stream.hotKeys.addHash(words, 0, partitionKey, 1, 0, bytes);
     stream.totals.accepted++;
     this.counters.accepted++;
-    if (++stream.detailUpperBound > stream.detailBudget) this.enforceDetailBudget(stream);
+    if (++this.budget.records > this.budget.recordLimit) this.budget.enforceRecords();
     return shardIndex;
   }
 
@@ -300,28 +307,6 @@ export class WritePath {
     this.counters.accepted += accepted;
     this.counters.throttled += throttled;
     return accepted;
-  }
-
-  /** Releases the oldest detailed records (chunk by chunk, across shards) until the stream is within budget. */
-  private enforceDetailBudget(stream: Stream): void {
-    let detail = stream.detailRecords;
-    while (detail > stream.detailBudget) {
-      let oldest: Shard | undefined;
-      let oldestMs = Number.POSITIVE_INFINITY;
-      for (const shard of stream.shards) {
-        const arrival = shard.log.oldestDetailArrivalMs();
-        if (arrival < oldestMs) {
-          oldestMs = arrival;
-          oldest = shard;
-        }
-      }
-      if (!oldest) break;
-      const released = oldest.log.releaseOldestChunk();
-      if (released === 0) break;
-      stream.releasedRecords += released;
-      detail -= released;
-    }
-    stream.detailUpperBound = detail;
   }
 
   /** Routes a request record: ExplicitHashKey when given, else MD5 of the partition key (in `keyWords`). */

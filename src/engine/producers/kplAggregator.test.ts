@@ -370,12 +370,12 @@ describe('KPL aggregation and collection', () => {
 
   it('keeps payload memory within the byte budget at 1 MiB/s, and what stays readable is whole aggregates', () => {
     const { producers, engine, stream } = setup(1);
-    stream.payloadBudget.limitBytes = 4 * 1024 * 1024;
+    stream.budget.payloadLimitBytes = 4 * 1024 * 1024;
     producers.add({ ...kplSpec, rate: 40, payloadBytes: { min: 25_000, max: 25_000 } });
     let peak = 0;
     for (let s = 0; s < 120; s++) {
       producers.advance(1000);
-      peak = Math.max(peak, stream.payloadBudget.heldBytes);
+      peak = Math.max(peak, stream.budget.payloadBytes);
     }
     expect(peak).toBeLessThanOrEqual(4 * 1024 * 1024);
     expect(stream.releasedRecords).toBeGreaterThan(0);
@@ -388,7 +388,7 @@ describe('KPL aggregation and collection', () => {
       held += r.data.length;
       expect(deaggregate(r).length).toBeGreaterThan(0);
     }
-    expect(held).toBe(stream.payloadBudget.heldBytes);
+    expect(held).toBe(stream.budget.payloadBytes);
   });
 });
 
