@@ -3,7 +3,14 @@ import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip } from 'recha
 import { useSim } from '../../state/SimStoreProvider';
 import type { SimState } from '../../state/store';
 import { AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
-import { formatBytes, formatCount, formatDuration, formatSpan, formatVirtualTime } from '../format';
+import {
+  formatByteLimit,
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatSpan,
+  formatVirtualTime,
+} from '../format';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, recentSum, timeRows, topShards } from './chartData';
@@ -81,6 +88,15 @@ export const RetentionChart = memo(function RetentionChart() {
               {formatCount(totals.countOnly)} of the retained records are held as counts only. Records held as
               counts expire in {countBucketText(stream.countBucketMs)} buckets: up to{' '}
               {formatSpan(stream.countBucketMs)} late, never early.
+            </span>
+          ) : null}
+          {stream.releasedRecords > 0 ? (
+            <span data-testid="released-early">
+              {' '}
+              Since the stream was created, {formatCount(stream.releasedRecords)} of its records became counts
+              before their retention ended (still counted, no longer readable), the oldest of all streams
+              first: the simulation keeps at most {formatCount(stream.detailBudget)} records and{' '}
+              {formatByteLimit(stream.payloadBudgetBytes)} of their data readable, all streams together.
             </span>
           ) : null}
           <span className="chart-window">

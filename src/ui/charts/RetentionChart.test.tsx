@@ -1,0 +1,33 @@
+// @vitest-environment jsdom
+import { act, render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { SimStoreProvider } from '../../state/SimStoreProvider';
+import { createSimStore } from '../../state/store';
+import { createInProcessClient } from '../../worker/inProcessClient';
+import { RetentionChart } from './RetentionChart';
+
+describe('RetentionChart: records released early by the engine-wide budget', () => {
+  it('says how many of the stream’s records were released, and the budget all streams share', () => {
+    const client = createInProcessClient();
+    const store = createSimStore(client, { throttleFrames: false });
+    render(
+      <SimStoreProvider store={store}>
+        <RetentionChart />
+      </SimStoreProvider>,
+    );
+    act(() => client.send({ type: 'pause' }));
+    act(() => store.getState().actions.step(1000));
+    const stream = store.getState().viewStream;
+    if (!stream) throw new Error('no stream on screen');
+    // Nothing was released: nothing is said.
+    expect(stream.releasedRecords).toBe(0);
+    expect(screen.queryByTestId('released-early')).toBeNull();
+    // The figures drawn are the snapshot's: the count this stream had released, and the budget the engine
+    // keeps (its defaults: 4,000,000 records, 128 MiB).
+    expect([stream.detailBudget, stream.payloadBudgetBytes]).toEqual([4_000_000, 128 * 1024 * 1024]);
+    act(() => store.setState({ viewStream: { ...stream, releasedRecords: 12_345 } }));
+    expect(screen.getByTestId('released-early').textContent).toBe(
+      ' Since the stream was created, 12,345 of its records became counts before their retention ended (still counted, no longer readable), the oldest of all streams first: the simulation keeps at most 4,000,000 records and 128 MiB of their data readable, all streams together.',
+    );
+  });
+});
