@@ -207,6 +207,21 @@ describe('DetailBudget: one budget shared by many logs (every shard of every str
     );
   });
 
+  it('past the record limit releases exactly down to 7/8 of it, oldest first, even when all arrived at one instant', () => {
+    for (const paused of [false, true]) {
+      const { budget, logs: all } = logs(3, Number.POSITIVE_INFINITY, 80);
+      // 81 records over three logs, interleaved; with the clock paused they all arrive at one instant.
+      for (let i = 0; i < 81; i++) write(budget, all[i % 3] as RecordLog, paused ? 5 : i, 1, false);
+      const detail = all.reduce((n, log) => n + log.detailRecords, 0);
+      expect(detail).toBe(70); // floor(80 × 7/8)
+      expect(budget.releasedRecords).toBe(11);
+      if (!paused) {
+        // The 11 oldest went: records 0…10, i.e. 4, 4 and 3 of the three logs.
+        expect(all.map((log) => log.releasedRecords)).toEqual([4, 4, 3]);
+      }
+    }
+  });
+
   it('a log that leaves the budget (its stream is gone) gives back its payload bytes and records', () => {
     const { budget, logs: all } = logs(3, 1000, 100);
     const [a, b, c] = all as [RecordLog, RecordLog, RecordLog];

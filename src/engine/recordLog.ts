@@ -237,7 +237,7 @@ export class DetailBudget {
     for (const log of this.logs) detail += log.detailRecords;
     if (detail > this.recordLimit) {
       const target = Math.floor(this.recordLimit * DETAIL_RELEASE_TO_SHARE);
-      detail -= this.releaseOldest(false, detail - target);
+      detail -= this.releaseOldestRecords(detail - target);
     }
     this.records = detail;
   }
@@ -249,35 +249,68 @@ export class DetailBudget {
   enforcePayload(): void {
     if (this.payloadBytes <= this.payloadLimitBytes) return;
     const target = Math.floor(this.payloadLimitBytes * PAYLOAD_RELEASE_TO_SHARE);
-    this.releaseOldest(true, this.payloadBytes - target);
+    this.releaseOldestPayloads(this.payloadBytes - target);
   }
 
   /**
-   * Releases the oldest records held in detail across the logs, strictly by arrival (a k-way merge over the
-   * logs' heads: no record is released while an older one is held), until `amount` records are released
-   * or, with `payload`, `amount` payload bytes are freed (then only logs holding payloads take part).
-   * Returns the records released. Costs O(logs + released runs × log(logs)).
+   * Releases the `amount` oldest records held in detail across all logs (1 ≤ amount ≤ what they hold). Finds
+   * the arrival cutoff by bisection on exact counts (each a binary search per log), then releases every
+   * record before it and, at the cutoff instant, as many as are still due: O(logs × ~50 + released),
+   * however the records interleave across logs (a merge would take a step per log and instant).
    */
-  private releaseOldest(payload: boolean, amount: number): number {
-    const heap = new LogHeap();
-    for (const log of this.logs) {
-      if (payload ? log.payloadBytes > 0 : log.detailRecords > 0) heap.push(log, log.oldestDetailArrivalMs());
+  private releaseOldestRecords(amount: number): number {
+    const logs = this.logs.filter((log) => log.detailRecords > 0);
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const log of logs) {
+      lo = Math.min(lo, log.oldestDetailArrivalMs());
+      hi = Math.max(hi, log.newestDetailArrivalMs());
+    }
+    // Fewer than `amount` records arrived at or before lo; at least `amount` at or before hi.
+    lo -= 1;
+    for (let step = 0; step < 200; step++) {
+      const mid = lo + (hi - lo) / 2;
+      if (mid <= lo || mid >= hi) break;
+      let count = 0;
+      for (const log of logs) count += log.detailAtOrBefore(mid);
+      if (count < amount) lo = mid;
+      else if (count > amount) hi = mid;
+      else {
+        lo = mid;
+        hi = mid;
+      }
     }
     let released = 0;
+    for (const log of logs)
+      released += log.releaseOldest(lo, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+    // Records in (lo, hi] arrived at one instant (lo and hi are adjacent): release as many as are still due.
+    for (const log of logs) {
+      if (released >= amount) break;
+      released += log.releaseOldest(hi, amount - released, Number.POSITIVE_INFINITY);
+    }
+    return released;
+  }
+
+  /**
+   * Releases the oldest records held in detail across the logs holding payloads, strictly by arrival (a
+   * merge over the logs' oldest records: none is released while an older one is held), until at least
+   * `bytes` payload bytes are freed. Payload sizes are not indexed, so the cutoff cannot be found by
+   * counting as releaseOldestRecords does; a step takes a log's run of records up to the next log's oldest:
+   * O(logs + runs × log(logs)). Returns the records released.
+   */
+  private releaseOldestPayloads(bytes: number): number {
+    const heap = new LogHeap();
+    for (const log of this.logs) if (log.payloadBytes > 0) heap.push(log, log.oldestDetailArrivalMs());
+    let released = 0;
     let freed = 0;
-    while (heap.size > 0 && (payload ? freed : released) < amount) {
+    while (heap.size > 0 && freed < bytes) {
       const log = heap.pop();
       // Up to the next log's oldest record: past it, that log's records are older.
       const untilMs = heap.size > 0 ? heap.topKey : Number.POSITIVE_INFINITY;
-      const bytesBefore = log.payloadBytes;
-      const left = amount - (payload ? freed : released);
-      released += log.releaseOldest(
-        untilMs,
-        payload ? Number.POSITIVE_INFINITY : left,
-        payload ? left : Number.POSITIVE_INFINITY,
-      );
-      freed += bytesBefore - log.payloadBytes;
-      if (payload ? log.payloadBytes > 0 : log.detailRecords > 0) heap.push(log, log.oldestDetailArrivalMs());
+      const before = log.payloadBytes;
+      released += log.releaseOldest(untilMs, Number.POSITIVE_INFINITY, bytes - freed);
+      freed += before - log.payloadBytes;
+      if (log.payloadBytes > 0) heap.push(log, log.oldestDetailArrivalMs());
     }
     return released;
   }
@@ -406,6 +439,36 @@ export class RecordLog {
     return chunk && chunk.start < chunk.length
       ? (chunk.arrivalMs[chunk.start] as number)
       : Number.POSITIVE_INFINITY;
+  }
+
+  /** Arrival time of the newest record held in detail, or -Infinity. */
+  newestDetailArrivalMs(): number {
+    const chunk = this.last;
+    return this.detailRecords > 0 ? (chunk.arrivalMs[chunk.length - 1] as number) : Number.NEGATIVE_INFINITY;
+  }
+
+  /** How many records held in detail arrived at or before `timeMs` (binary searches: chunks, then records). */
+  detailAtOrBefore(timeMs: number): number {
+    // The first chunk whose newest record arrived after timeMs (chunks past chunkHead are not retired).
+    let lo = this.chunkHead;
+    let hi = this.chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const chunk = this.chunks[mid] as Chunk;
+      if ((chunk.arrivalMs[chunk.length - 1] as number) <= timeMs) lo = mid + 1;
+      else hi = mid;
+    }
+    const chunk = this.chunks[lo];
+    if (!chunk) return this.detailRecords;
+    let a = chunk.start;
+    let b = chunk.length;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if ((chunk.arrivalMs[mid] as number) <= timeMs) a = mid + 1;
+      else b = mid;
+    }
+    // Ordinals are contiguous across chunks: those from the trim horizon up to the first later record.
+    return chunk.firstOrdinal + a - this.firstReadableOrdinal;
   }
 
   /** When the next retained record expires, given the retention period; Infinity if none. */
