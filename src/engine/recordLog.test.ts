@@ -139,7 +139,7 @@ describe('DetailBudget: one budget shared by many logs (every shard of every str
                 payload: fc.boolean(),
                 // A PutRecords call's entries to one shard arrive at one instant.
                 count: fc.integer({ min: 1, max: 6 }),
-                dt: fc.nat(3),
+                dt: fc.oneof(fc.nat(3), fc.double({ min: 0, max: 2, noNaN: true })),
               }),
             },
             { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const), back: fc.nat(200) }) },
@@ -200,6 +200,33 @@ describe('DetailBudget: one budget shared by many logs (every shard of every str
             // Released oldest first: no record still retained as a count arrived after one held in detail
             // (when every record has a payload, so both limits choose among all logs).
             if (!mixed) expect(newestReleased).toBeLessThanOrEqual(oldestHeld);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('past the payload limit frees just enough: down to 7/8 of it, less at most one record (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 600, max: 30_000 }),
+        fc.array(fc.record({ log: fc.nat(11), bytes: fc.integer({ min: 1, max: 600 }), dt: fc.nat(2) }), {
+          maxLength: 300,
+        }),
+        (n, limit, ops) => {
+          const { budget, logs: all } = logs(n, limit);
+          const target = Math.floor((limit * 7) / 8);
+          let now = 0;
+          for (const op of ops) {
+            now += op.dt;
+            const before = budget.releasedRecords;
+            write(budget, all[op.log % n] as RecordLog, now, op.bytes, true);
+            if (budget.releasedRecords > before) {
+              expect(budget.payloadBytes).toBeLessThanOrEqual(target);
+              expect(budget.payloadBytes).toBeGreaterThan(target - 600);
+            } else expect(budget.payloadBytes).toBeLessThanOrEqual(limit);
           }
         },
       ),

@@ -237,7 +237,7 @@ export class DetailBudget {
     for (const log of this.logs) detail += log.detailRecords;
     if (detail > this.recordLimit) {
       const target = Math.floor(this.recordLimit * DETAIL_RELEASE_TO_SHARE);
-      detail -= this.releaseOldestRecords(detail - target);
+      detail -= this.releaseOldest(false, detail - target);
     }
     this.records = detail;
   }
@@ -249,122 +249,190 @@ export class DetailBudget {
   enforcePayload(): void {
     if (this.payloadBytes <= this.payloadLimitBytes) return;
     const target = Math.floor(this.payloadLimitBytes * PAYLOAD_RELEASE_TO_SHARE);
-    this.releaseOldestPayloads(this.payloadBytes - target);
+    this.releaseOldest(true, this.payloadBytes - target);
   }
 
   /**
-   * Releases the `amount` oldest records held in detail across all logs (1 ≤ amount ≤ what they hold). Finds
-   * the arrival cutoff by bisection on exact counts (each a binary search per log), then releases every
-   * record before it and, at the cutoff instant, as many as are still due: O(logs × ~50 + released),
-   * however the records interleave across logs (a merge would take a step per log and instant).
+   * Releases the oldest records held in detail across the logs, strictly by arrival (no record is released
+   * while an older one of any log is held), until `amount` records are released or, with `payload`,
+   * `amount` payload bytes are freed (then only logs holding payloads take part): finds the arrival cutoff
+   * (CutoffSearch), releases every record before it and, at the cutoff instant itself, as many as are still
+   * due. Returns the records released.
    */
-  private releaseOldestRecords(amount: number): number {
-    const logs = this.logs.filter((log) => log.detailRecords > 0);
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (const log of logs) {
-      lo = Math.min(lo, log.oldestDetailArrivalMs());
-      hi = Math.max(hi, log.newestDetailArrivalMs());
-    }
-    // Fewer than `amount` records arrived at or before lo; at least `amount` at or before hi.
-    lo -= 1;
-    for (let step = 0; step < 200; step++) {
-      const mid = lo + (hi - lo) / 2;
-      if (mid <= lo || mid >= hi) break;
-      let count = 0;
-      for (const log of logs) count += log.detailAtOrBefore(mid);
-      if (count < amount) lo = mid;
-      else if (count > amount) hi = mid;
-      else {
-        lo = mid;
-        hi = mid;
-      }
-    }
-    let released = 0;
-    for (const log of logs)
-      released += log.releaseOldest(lo, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
-    // Records in (lo, hi] arrived at one instant (lo and hi are adjacent): release as many as are still due.
-    for (const log of logs) {
-      if (released >= amount) break;
-      released += log.releaseOldest(hi, amount - released, Number.POSITIVE_INFINITY);
-    }
-    return released;
-  }
-
-  /**
-   * Releases the oldest records held in detail across the logs holding payloads, strictly by arrival (a
-   * merge over the logs' oldest records: none is released while an older one is held), until at least
-   * `bytes` payload bytes are freed. Payload sizes are not indexed, so the cutoff cannot be found by
-   * counting as releaseOldestRecords does; a step takes a log's run of records up to the next log's oldest:
-   * O(logs + runs × log(logs)). Returns the records released.
-   */
-  private releaseOldestPayloads(bytes: number): number {
-    const heap = new LogHeap();
-    for (const log of this.logs) if (log.payloadBytes > 0) heap.push(log, log.oldestDetailArrivalMs());
+  private releaseOldest(payload: boolean, amount: number): number {
+    const logs = this.logs.filter((log) => (payload ? log.payloadBytes > 0 : log.detailRecords > 0));
+    const { beforeMs, atMs, oneInstant } = new CutoffSearch(logs, payload).find(amount);
     let released = 0;
     let freed = 0;
-    while (heap.size > 0 && freed < bytes) {
-      const log = heap.pop();
-      // Up to the next log's oldest record: past it, that log's records are older.
-      const untilMs = heap.size > 0 ? heap.topKey : Number.POSITIVE_INFINITY;
+    const releaseFrom = (log: RecordLog, untilMs: number, left: number) => {
       const before = log.payloadBytes;
-      released += log.releaseOldest(untilMs, Number.POSITIVE_INFINITY, bytes - freed);
+      released += log.releaseOldest(
+        untilMs,
+        payload ? Number.POSITIVE_INFINITY : left,
+        payload ? left : Number.POSITIVE_INFINITY,
+      );
       freed += before - log.payloadBytes;
-      if (log.payloadBytes > 0) heap.push(log, log.oldestDetailArrivalMs());
+    };
+    for (const log of logs) releaseFrom(log, beforeMs, Number.POSITIVE_INFINITY);
+    if (oneInstant) {
+      for (const log of logs) {
+        const done = payload ? freed : released;
+        if (done >= amount) break;
+        releaseFrom(log, atMs, amount - done);
+      }
+      return released;
+    }
+    // The search stopped short (instants closer than it could tell apart): merge the rest, the log holding
+    // the oldest record up to the next log's oldest at a time.
+    for (;;) {
+      const done = payload ? freed : released;
+      if (done >= amount) break;
+      let oldest: RecordLog | undefined;
+      let oldestMs = Number.POSITIVE_INFINITY;
+      let nextMs = Number.POSITIVE_INFINITY;
+      for (const log of logs) {
+        if (payload ? log.payloadBytes === 0 : log.detailRecords === 0) continue;
+        const at = log.oldestDetailArrivalMs();
+        if (at < oldestMs) {
+          nextMs = oldestMs;
+          oldestMs = at;
+          oldest = log;
+        } else if (at < nextMs) nextMs = at;
+      }
+      if (!oldest) break;
+      releaseFrom(oldest, nextMs, amount - done);
     }
     return released;
   }
 }
 
-/** A binary min-heap of logs by a key (their oldest detail arrival, ms), for DetailBudget.releaseOldest. */
-class LogHeap {
-  private readonly logs: RecordLog[] = [];
-  private readonly keys: number[] = [];
+/**
+ * Finds where the oldest `amount` records (or payload bytes) held in detail across some logs end, by
+ * arrival: `beforeMs` with less than `amount` held at or before it, and `atMs`, at least `amount` at or
+ * before it, with nothing held in between (the records in (beforeMs, atMs] arrived at one instant). A search
+ * on the instant (see find); each probe counts what each log holds at or before it by a binary search on
+ * the log's ordinals, within the window earlier probes left it, and payload bytes from prefix sums built as
+ * far as probes reach. A release then costs O(logs × probes + released), a handful of probes at a steady
+ * rate (~50 at worst), however the records interleave across logs: a merge over the logs' oldest records
+ * would take a step per log and instant, one per record when each request spreads over the shards
+ * (measured on 500 shards, one PutRecords of 500 entries a millisecond: 3× slower).
+ */
+class CutoffSearch {
+  private readonly logs: RecordLog[];
+  private readonly payload: boolean;
+  /** Per log: ordinals held at or before the low instant begin at `first`, end at `low`; at the high, `high`. */
+  private readonly first: Float64Array;
+  private readonly low: Float64Array;
+  private readonly high: Float64Array;
+  private readonly probe: Float64Array;
+  private probeNewestMs = Number.NEGATIVE_INFINITY;
+  /** Per log, with `payload`: prefix sums of payload bytes from `first` (index 0 = none), built on demand. */
+  private readonly sums: number[][];
 
-  get size(): number {
-    return this.logs.length;
+  constructor(logs: RecordLog[], payload: boolean) {
+    this.logs = logs;
+    this.payload = payload;
+    const n = logs.length;
+    this.first = Float64Array.from(logs, (log) => log.firstReadableOrdinal);
+    this.low = Float64Array.from(this.first);
+    this.high = Float64Array.from(logs, (log) => log.nextOrdinal);
+    this.probe = new Float64Array(n);
+    this.sums = payload ? logs.map(() => [0]) : [];
   }
 
-  /** The smallest key (the heap must not be empty). */
-  get topKey(): number {
-    return this.keys[0] as number;
-  }
-
-  push(log: RecordLog, key: number): void {
-    let i = this.logs.length;
-    this.logs.push(log);
-    this.keys.push(key);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if ((this.keys[parent] as number) <= key) break;
-      this.logs[i] = this.logs[parent] as RecordLog;
-      this.keys[i] = this.keys[parent] as number;
-      i = parent;
+  /**
+   * The cutoff for `amount`; `oneInstant` says the records in (beforeMs, atMs] arrived at one instant (else
+   * the search stopped short, at instants closer than it can tell apart, and they must be merged).
+   */
+  find(amount: number): { beforeMs: number; atMs: number; oneInstant: boolean } {
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    let heldHi = 0;
+    for (const log of this.logs) {
+      lo = Math.min(lo, log.oldestDetailArrivalMs());
+      hi = Math.max(hi, log.newestDetailArrivalMs());
+      heldHi += this.payload ? log.payloadBytes : log.detailRecords;
     }
-    this.logs[i] = log;
-    this.keys[i] = key;
+    // Less than `amount` is held at or before lo (nothing); at least `amount` at or before hi (or all).
+    lo -= 1;
+    let heldLo = 0;
+    // Probes interpolate where `amount` falls between what lo and hi hold (the oldest eighth, at a steady
+    // rate, is found in a probe or two). A probe that did not halve the interval makes the next one gallop
+    // up from lo (twice as far as the last) when it fell short, or bisect when it went past: so probes, and
+    // the payload sums they need, go little past the cutoff, and at worst the search is a bisection.
+    let next: 'interpolate' | 'gallop' | 'bisect' = 'interpolate';
+    let step = 0;
+    for (let probes = 0; probes < 400; probes++) {
+      const width = hi - lo;
+      const mid =
+        next === 'gallop'
+          ? lo + Math.min(2 * step, width / 2)
+          : next === 'bisect'
+            ? lo + width / 2
+            : lo + width * Math.min(Math.max((amount - heldLo) / (heldHi - heldLo), 1 / 1024), 1023 / 1024);
+      if (!(mid > lo && mid < hi)) {
+        // lo and hi are adjacent (nothing lies between), or a step was too small to move: bisect once more.
+        if (next === 'bisect') break;
+        next = 'bisect';
+        continue;
+      }
+      step = mid - lo;
+      const held = this.heldAtOrBefore(lo, mid);
+      const fellShort = held < amount;
+      if (fellShort) {
+        lo = mid;
+        heldLo = held;
+        this.low.set(this.probe);
+      } else {
+        // Down to the newest arrival at or before mid: the same records are held at or before it.
+        hi = this.probeNewestMs;
+        heldHi = held;
+        this.high.set(this.probe);
+        if (held === amount) return { beforeMs: hi, atMs: hi, oneInstant: true };
+      }
+      if (this.oldestAfterLow() >= hi) break;
+      next = hi - lo <= width / 2 ? 'interpolate' : fellShort ? 'gallop' : 'bisect';
+    }
+    return { beforeMs: lo, atMs: hi, oneInstant: this.oldestAfterLow() >= hi };
   }
 
-  /** Removes and returns the log with the smallest key (the heap must not be empty). */
-  pop(): RecordLog {
-    const top = this.logs[0] as RecordLog;
-    const log = this.logs.pop() as RecordLog;
-    const key = this.keys.pop() as number;
-    const n = this.logs.length;
-    if (n === 0) return top;
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      if (child + 1 < n && (this.keys[child + 1] as number) < (this.keys[child] as number)) child++;
-      if ((this.keys[child] as number) >= key) break;
-      this.logs[i] = this.logs[child] as RecordLog;
-      this.keys[i] = this.keys[child] as number;
-      i = child;
+  /** The oldest arrival of a record after the low instant (at or before the high one), or Infinity. */
+  private oldestAfterLow(): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.logs.length; i++) {
+      const low = this.low[i] as number;
+      if (low < (this.high[i] as number))
+        oldest = Math.min(oldest, (this.logs[i] as RecordLog).arrivalAt(low));
     }
-    this.logs[i] = log;
-    this.keys[i] = key;
-    return top;
+    return oldest;
+  }
+
+  /**
+   * Records (or payload bytes) the logs hold at or before `timeMs` (after `lowMs`, within the windows);
+   * sets `probe`, and `probeNewestMs` to the newest arrival in (lowMs, timeMs] (-Infinity if none).
+   */
+  private heldAtOrBefore(lowMs: number, timeMs: number): number {
+    let held = 0;
+    let newest = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < this.logs.length; i++) {
+      const log = this.logs[i] as RecordLog;
+      const low = this.low[i] as number;
+      const high = this.high[i] as number;
+      const end = low === high ? low : log.ordinalAfter(timeMs, low, high);
+      if (end > low) newest = Math.max(newest, log.arrivalAt(end - 1));
+      this.probe[i] = end;
+      const records = end - (this.first[i] as number);
+      held += this.payload ? this.payloadOf(i, log, records) : records;
+    }
+    this.probeNewestMs = newest > lowMs ? newest : Number.NEGATIVE_INFINITY;
+    return held;
+  }
+
+  /** Payload bytes of log i's `records` oldest held records. */
+  private payloadOf(i: number, log: RecordLog, records: number): number {
+    const sums = this.sums[i] as number[];
+    if (records >= sums.length) log.addPayloadSums(sums, records);
+    return sums[records] as number;
   }
 }
 
@@ -447,28 +515,53 @@ export class RecordLog {
     return this.detailRecords > 0 ? (chunk.arrivalMs[chunk.length - 1] as number) : Number.NEGATIVE_INFINITY;
   }
 
-  /** How many records held in detail arrived at or before `timeMs` (binary searches: chunks, then records). */
-  detailAtOrBefore(timeMs: number): number {
-    // The first chunk whose newest record arrived after timeMs (chunks past chunkHead are not retired).
-    let lo = this.chunkHead;
-    let hi = this.chunks.length;
+  /** The chunk holding a held record's ordinal: chunks are contiguous, all full but the newest. */
+  private chunkOf(ordinal: number): Chunk {
+    const head = this.chunks[this.chunkHead] as Chunk;
+    return this.chunks[
+      this.chunkHead + Math.floor((ordinal - head.firstOrdinal) / RECORD_CHUNK_SIZE)
+    ] as Chunk;
+  }
+
+  /** Arrival time of a record held in detail, by its ordinal. */
+  arrivalAt(ordinal: number): number {
+    const chunk = this.chunkOf(ordinal);
+    return chunk.arrivalMs[ordinal - chunk.firstOrdinal] as number;
+  }
+
+  /**
+   * The first ordinal in [from, to) whose record arrived after `timeMs`, or `to`: a binary search over held
+   * records (firstReadableOrdinal ≤ from ≤ to ≤ nextOrdinal).
+   */
+  ordinalAfter(timeMs: number, from: number, to: number): number {
+    let lo = from;
+    let hi = to;
     while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const chunk = this.chunks[mid] as Chunk;
-      if ((chunk.arrivalMs[chunk.length - 1] as number) <= timeMs) lo = mid + 1;
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.arrivalAt(mid) <= timeMs) lo = mid + 1;
       else hi = mid;
     }
-    const chunk = this.chunks[lo];
-    if (!chunk) return this.detailRecords;
-    let a = chunk.start;
-    let b = chunk.length;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if ((chunk.arrivalMs[mid] as number) <= timeMs) a = mid + 1;
-      else b = mid;
+    return lo;
+  }
+
+  /**
+   * Extends `sums`, prefix sums of the payload bytes of the records held in detail (`sums[k]`: the k oldest),
+   * to cover at least `records` of them (or all there are).
+   */
+  addPayloadSums(sums: number[], records: number): void {
+    const to = Math.min(this.firstReadableOrdinal + records, this.nextOrdinal);
+    let ordinal = this.firstReadableOrdinal + sums.length - 1;
+    let sum = sums[sums.length - 1] as number;
+    while (ordinal < to) {
+      const chunk = this.chunkOf(ordinal);
+      const payloads = chunk.payloads;
+      const end = Math.min(to - chunk.firstOrdinal, chunk.length);
+      for (let i = ordinal - chunk.firstOrdinal; i < end; i++) {
+        if (payloads) sum += payloads.lengthOf(i);
+        sums.push(sum);
+      }
+      ordinal = chunk.firstOrdinal + end;
     }
-    // Ordinals are contiguous across chunks: those from the trim horizon up to the first later record.
-    return chunk.firstOrdinal + a - this.firstReadableOrdinal;
   }
 
   /** When the next retained record expires, given the retention period; Infinity if none. */
