@@ -167,18 +167,35 @@ function diffItems(a: unknown[], b: unknown[]): ValuePatch | undefined {
   if (b.length > 0 && allNumbers(a) && allNumbers(b)) return diffNumbers(a, b);
   const at: number[] = [];
   const patches: ValuePatch[] = [];
-  let whole = 0;
   for (let i = 0; i < b.length; i++) {
     const patch = diffValue(a[i], b[i]);
     if (!patch) continue;
     at.push(i);
     patches.push(patch);
-    if (patch.op === 'set') whole++;
   }
   if (at.length === 0) return undefined;
-  // Mostly new values (a list of numbers that all moved): the list itself is smaller.
-  if (whole === at.length && at.length * 2 > b.length) return { op: 'set', value: b };
-  return { op: 'items', at, patches };
+  // A list remade (the hot keys, each second): the list itself is smaller than patches of every item.
+  const patch: ValuePatch = { op: 'items', at, patches };
+  return cborBytes(patch) < cborBytes(b) ? patch : { op: 'set', value: b };
+}
+
+/** About how many bytes CBOR takes for a value (RFC 8949: heads, UTF-16 length for text): to compare forms. */
+function cborBytes(value: unknown): number {
+  const head = (n: number) => (n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5);
+  if (typeof value === 'number') return cborNumberBytes(value);
+  if (typeof value === 'string') return head(value.length) + value.length;
+  if (typeof value !== 'object' || value === null) return typeof value === 'bigint' ? 9 : 1;
+  if (ArrayBuffer.isView(value)) return 4 + head(value.byteLength) + value.byteLength;
+  if (Array.isArray(value)) {
+    let bytes = head(value.length);
+    for (const item of value) bytes += cborBytes(item);
+    return bytes;
+  }
+  const fields = value as Fields;
+  const keys = Object.keys(fields);
+  let bytes = head(keys.length);
+  for (const key of keys) bytes += head(key.length) + key.length + cborBytes(fields[key]);
+  return bytes;
 }
 
 function allNumbers(values: unknown[]): values is number[] {
