@@ -359,6 +359,8 @@ describe("a page's snapshots as deltas: what the relay rebuilds is what the host
       vi.advanceTimersByTime(FULL_SNAPSHOT_EVERY_MS);
       expect(whole(a)).toBe(2);
       session.command(b, { type: 'snapshotResync' });
+      session.command(b, { type: 'snapshotResync' });
+      vi.advanceTimersByTime(100);
       expect(whole(b)).toBe(3);
       expect(whole(a)).toBe(2);
       expect(a.mismatches).toEqual([]);

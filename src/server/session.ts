@@ -111,14 +111,13 @@ export class Session {
 
   /**
    * A command from a page: viewers may only ask questions; a refused command changes nothing. A page's
-   * request for a whole snapshot (its relay could not apply a delta) is answered at once, to it alone.
+   * request for a whole snapshot (its relay could not apply a delta) is answered by the next tick's
+   * broadcast: however often pages ask, a snapshot is encoded whole at most once per tick.
    */
   command(page: PageConnection, command: Command | PageRequest): void {
     if (command.type === 'snapshotResync') {
       const state = this.pages.get(page);
-      if (!state) return;
-      state.sent = undefined;
-      this.sendSnapshot(page, state, this.latestSnapshot());
+      if (state) state.sent = undefined;
       return;
     }
     if (!page.canControl && !VIEWER_COMMANDS.has(command.type)) {

@@ -14,7 +14,8 @@
  *
  * Snapshots are treated as immutable once built (the host builds new objects and arrays for every one, and
  * the engine's cached parts — shard layout, lineage, diagnosis — are replaced, never changed in place): a
- * part identical to the base's is not compared further.
+ * part identical to the base's is not compared further. The server's periodic whole snapshot bounds what a
+ * breach of that could cost a page; pageSnapshots.test.ts checks every snapshot of random runs.
  */
 import type { SimulationSnapshot } from './protocol';
 
@@ -35,7 +36,7 @@ export type IntegerSteps = Int8Array | Int16Array | Int32Array;
 
 /**
  * How one value changed. A value left out of a `fields` or `items` patch did not change.
- * - `set`: the new value, whole (new, of another shape, or mostly changed).
+ * - `set`: the new value, whole (new, of another shape, or smaller whole than patched).
  * - `fields`: a plain object; `set` patches its changed keys (new keys included), `drop` lists keys gone.
  * - `items`: an array of the same length; element `at[i]` changed by `patches[i]`.
  * - `elements`: a typed array of the same kind and length; element `at[i]` is now `values[i]`.
