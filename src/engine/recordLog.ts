@@ -1,6 +1,6 @@
+import { CountBuckets } from './countBuckets';
 import type { KeyTable } from './keyTable';
 import {
-  COUNT_BUCKETS_MAX,
   DETAIL_RELEASE_TO_SHARE,
   PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT,
   PAYLOAD_RELEASE_TO_SHARE,
@@ -452,25 +452,25 @@ export class RecordLog {
   nextOrdinal = 0;
   detailRecords = 0;
   detailBytes = 0;
-  // Records held as counts only, aggregated per arrival-time bucket (its start, ms), oldest first.
-  private heldStartMs: number[] = [];
-  private heldNewestMs: number[] = [];
-  private heldCount: number[] = [];
-  private heldBytes: number[] = [];
-  private heldHead = 0;
-  countOnlyRecords = 0;
-  countOnlyBytes = 0;
+  /** Records held as counts only, per arrival-time bucket (see CountBuckets). */
+  private readonly held = new CountBuckets();
   /** Bytes of the payloads held, and the engine's budget this log shares, if any (see DetailBudget). */
   payloadBytes = 0;
   budget: DetailBudget | undefined;
   /** Records released early into counts by the budget, since the log began. */
   releasedRecords = 0;
-  /**
-   * Width of a count bucket (ms): one second to begin with, doubled whenever more than COUNT_BUCKETS_MAX
-   * buckets would be held, so memory is bounded by that budget and never by simulated time. A count-only
-   * record expires with its bucket's newest record: late by less than this width, never early.
-   */
-  countBucketMs = 1000;
+  /** Width of a count bucket (ms), see CountBuckets: a count-only record expires late by less than this. */
+  get countBucketMs(): number {
+    return this.held.widthMs;
+  }
+
+  /** Records held as counts only (no detail), and their bytes (data + key). */
+  get countOnlyRecords(): number {
+    return this.held.records;
+  }
+  get countOnlyBytes(): number {
+    return this.held.bytes;
+  }
 
   private readonly keys: KeyTable;
 
@@ -494,11 +494,7 @@ export class RecordLog {
 
   /** Arrival time of the oldest retained record (detail or count), or Infinity. */
   oldestArrivalMs(): number {
-    const held =
-      this.heldHead < this.heldStartMs.length
-        ? (this.heldStartMs[this.heldHead] as number)
-        : Number.POSITIVE_INFINITY;
-    return Math.min(held, this.oldestDetailArrivalMs());
+    return Math.min(this.held.oldestStartMs(), this.oldestDetailArrivalMs());
   }
 
   /** Arrival time of the oldest record still held in detail, or Infinity. */
@@ -566,11 +562,7 @@ export class RecordLog {
 
   /** When the next retained record expires, given the retention period; Infinity if none. */
   nextExpiryMs(retentionMs: number): number {
-    const held =
-      this.heldHead < this.heldStartMs.length
-        ? (this.heldNewestMs[this.heldHead] as number)
-        : Number.POSITIVE_INFINITY;
-    return Math.min(held, this.oldestDetailArrivalMs()) + retentionMs;
+    return Math.min(this.held.oldestNewestMs(), this.oldestDetailArrivalMs()) + retentionMs;
   }
 
   /**
@@ -579,25 +571,7 @@ export class RecordLog {
    * records contiguous within their chunk (Kinesis sequence numbers may have gaps; only order matters).
    */
   appendCounts(arrivalMs: number, records: number, bytes: number): void {
-    this.addHeld(arrivalMs, records, bytes);
-  }
-
-  private addHeld(arrivalMs: number, records: number, bytes: number): void {
-    const start = Math.floor(arrivalMs / this.countBucketMs) * this.countBucketMs;
-    const last = this.heldStartMs.length - 1;
-    if (last >= this.heldHead && this.heldStartMs[last] === start) {
-      this.heldCount[last] = (this.heldCount[last] as number) + records;
-      this.heldBytes[last] = (this.heldBytes[last] as number) + bytes;
-      this.heldNewestMs[last] = arrivalMs;
-    } else {
-      this.heldStartMs.push(start);
-      this.heldCount.push(records);
-      this.heldBytes.push(bytes);
-      this.heldNewestMs.push(arrivalMs);
-      if (this.heldStartMs.length - this.heldHead > COUNT_BUCKETS_MAX) this.coarsenHeld();
-    }
-    this.countOnlyRecords += records;
-    this.countOnlyBytes += bytes;
+    this.held.add(arrivalMs, records, bytes);
   }
 
   /** The chunk being filled: a full one means the next record starts a new chunk. */
@@ -737,27 +711,14 @@ export class RecordLog {
       let j = i;
       for (; j < end && chunk.arrivalMs[j] === arrival; j++)
         bytes += (chunk.dataBytes[j] as number) + this.keyBytesOf(chunk.keyId[j] as number);
-      this.addHeld(arrival, j - i, bytes);
+      this.held.add(arrival, j - i, bytes);
       i = j;
     }
   }
 
   /** Removes every record that arrived at or before `cutoffMs` (arrival + retention <= now). */
   expire(cutoffMs: number): Removed {
-    let records = 0;
-    let bytes = 0;
-    while (
-      this.heldHead < this.heldStartMs.length &&
-      (this.heldNewestMs[this.heldHead] as number) <= cutoffMs
-    ) {
-      records += this.heldCount[this.heldHead] as number;
-      bytes += this.heldBytes[this.heldHead] as number;
-      this.heldHead++;
-    }
-    if (this.heldHead > 1024 && this.heldHead * 2 > this.heldStartMs.length) this.compactHeld();
-    this.countOnlyRecords -= records;
-    this.countOnlyBytes -= bytes;
-    if (this.countOnlyRecords === 0) this.countOnlyBytes = 0;
+    let { records, bytes } = this.held.expire(cutoffMs);
 
     while (this.chunkHead < this.chunks.length) {
       const chunk = this.chunks[this.chunkHead] as Chunk;
@@ -830,42 +791,6 @@ export class RecordLog {
   }
 
   /** Doubles the bucket width and merges the held buckets into it (they stay in arrival order). */
-  private coarsenHeld(): void {
-    this.countBucketMs *= 2;
-    const width = this.countBucketMs;
-    const starts: number[] = [];
-    const counts: number[] = [];
-    const bytes: number[] = [];
-    const newest: number[] = [];
-    for (let i = this.heldHead; i < this.heldStartMs.length; i++) {
-      const start = Math.floor((this.heldStartMs[i] as number) / width) * width;
-      const last = starts.length - 1;
-      if (last >= 0 && starts[last] === start) {
-        counts[last] = (counts[last] as number) + (this.heldCount[i] as number);
-        bytes[last] = (bytes[last] as number) + (this.heldBytes[i] as number);
-        newest[last] = this.heldNewestMs[i] as number;
-      } else {
-        starts.push(start);
-        counts.push(this.heldCount[i] as number);
-        bytes.push(this.heldBytes[i] as number);
-        newest.push(this.heldNewestMs[i] as number);
-      }
-    }
-    this.heldStartMs = starts;
-    this.heldCount = counts;
-    this.heldBytes = bytes;
-    this.heldNewestMs = newest;
-    this.heldHead = 0;
-  }
-
-  private compactHeld(): void {
-    this.heldStartMs = this.heldStartMs.slice(this.heldHead);
-    this.heldCount = this.heldCount.slice(this.heldHead);
-    this.heldBytes = this.heldBytes.slice(this.heldHead);
-    this.heldNewestMs = this.heldNewestMs.slice(this.heldHead);
-    this.heldHead = 0;
-  }
-
   /** Ordinal of the first held record that arrived at or after `timestampMs` (nextOrdinal if none). */
   ordinalAtOrAfter(timestampMs: number): number {
     for (let c = this.chunkHead; c < this.chunks.length; c++) {

@@ -94,9 +94,11 @@ export function handleKinesisRequest(request: AnyRequest, response: AnyResponse,
   const reply = (status: number, body: string | Uint8Array, errorType?: string, refused = false) => {
     if (answered || response.headersSent || response.writableEnded) return;
     answered = true;
+    // Encoded once: a 500-entry PutRecords answer is ~45 KB, which byteLength and end() would each walk.
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     const headers: Record<string, string> = {
       'content-type': cbor ? limits.CONTENT_TYPE_CBOR : limits.CONTENT_TYPE_JSON,
-      'content-length': String(Buffer.byteLength(body)),
+      'content-length': String(bytes.byteLength),
       'x-amzn-requestid': randomUUID(),
       'x-amz-id-2': extendedRequestId(),
     };
@@ -108,13 +110,13 @@ export function handleKinesisRequest(request: AnyRequest, response: AnyResponse,
     if (refused && !('stream' in request)) {
       // The socket is this answer's own unless an earlier pipelined answer still holds it.
       if ((response as ServerResponse).socket === request.socket) {
-        answerAndClose(request, status, headers, body);
+        answerAndClose(request, status, headers, bytes);
         return;
       }
       headers.connection = 'close';
     }
     response.writeHead(status, headers);
-    response.end(body);
+    response.end(bytes);
     if (refused && 'stream' in request) resetOnceAnswered(request.stream);
   };
   const fail = (error: KinesisError, refused = false) => {

@@ -1,20 +1,25 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import type { ProducerSpec } from '../worker/engineTypes';
-import { decodePageMessage } from '../worker/pageCodec';
+import { decodePageMessage, PageReceiver, type ServerMessage } from '../worker/pageCodec';
 import type { WorkerEvent } from '../worker/protocol';
 import { type PageConnection, Session } from './session';
 
-/** A page that records what it was sent; `behind` makes it refuse droppable messages (a slow page). */
+/**
+ * A page that records the events its relay worker would post (snapshots rebuilt from the server's deltas,
+ * see pageSnapshots.test.ts); `behind` makes it refuse droppable messages (a slow page).
+ */
 function fakePage(canControl = true) {
   const received: WorkerEvent[] = [];
+  const receiver = new PageReceiver();
   const page: PageConnection & { received: WorkerEvent[]; behind: boolean } = {
     canControl,
     received,
     behind: false,
     send(message, droppable) {
       if (droppable && page.behind) return false;
-      received.push(decodePageMessage(message) as WorkerEvent);
+      const { event } = receiver.receive(decodePageMessage(message) as ServerMessage);
+      if (event) received.push(event);
       return true;
     },
   };

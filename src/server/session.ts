@@ -5,13 +5,12 @@
  */
 import type { WireResponse } from '../engine';
 import { SimulationHost, type WallClock } from '../worker/host';
-import { encodePageMessage } from '../worker/pageCodec';
+import { encodePageMessage, encodeSnapshot, type PageRequest } from '../worker/pageCodec';
 import {
   type Command,
   type SimulationSnapshot,
   SNAPSHOT_INTERVAL_MS,
   type WorkerEvent,
-  withoutLayout,
 } from '../worker/protocol';
 
 /** One page connected over a WebSocket. */
@@ -28,13 +27,22 @@ export interface PageConnection {
 /** Commands a viewer (a page without the presenter's token) may send: they change nothing. */
 const VIEWER_COMMANDS: ReadonlySet<Command['type']> = new Set(['inspectKey']);
 
-/** Per page: the layout it last received in full, so later snapshots can leave it out. */
+/**
+ * Wall ms between whole snapshots to a page that takes deltas: a safety resync only (a delta is exact, see
+ * snapshotDelta.ts), so rare — at 2,000 shards a whole snapshot is ~6 MB.
+ */
+export const FULL_SNAPSHOT_EVERY_MS = 60_000;
+
+/** Per page: the snapshot it received last (its relay holds the same), which the next one is a delta on. */
 interface PageState {
-  generation: number;
-  shards: unknown;
-  lineage: unknown;
-  version: number;
+  /** Undefined before the first snapshot, and when the page asked for a whole one. */
+  sent: SimulationSnapshot | undefined;
+  /** Wall ms of the last whole snapshot sent. */
+  fullAtMs: number;
 }
+
+/** One encoding of a snapshot per base a page holds (undefined: whole), shared by pages holding the same. */
+type Encodings = Map<SimulationSnapshot | undefined, { bytes: Uint8Array; full: boolean }>;
 
 /**
  * Owns the host and its clock: ticks it every SNAPSHOT_INTERVAL_MS of wall time, lets each client request
@@ -47,6 +55,8 @@ export class Session {
   private lastTickMs: number;
   private readonly pages = new Map<PageConnection, PageState>();
   private ready: Uint8Array | undefined;
+  /** The snapshot last built, kept while the host's version stays (pages' deltas are made against it). */
+  private latest: SimulationSnapshot | undefined;
   /** The page whose command is being handled: results and refusals go only to it. */
   private replyTo: PageConnection | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -81,13 +91,14 @@ export class Session {
     return this.host.dispatchWire(target, body);
   }
 
-  /** A page connects: it gets the engine's limits, the clock and a full snapshot at once. */
+  /** A page connects: it gets the engine's limits, the clock and a whole snapshot at once. */
   attach(page: PageConnection): void {
-    this.pages.set(page, { generation: -1, shards: undefined, lineage: undefined, version: -1 });
+    const state: PageState = { sent: undefined, fullAtMs: 0 };
+    this.pages.set(page, state);
     page.send(encodePageMessage({ type: 'session', canControl: page.canControl }));
     if (this.ready) page.send(this.ready);
     page.send(encodePageMessage({ type: 'status', status: this.host.status() }));
-    this.sendSnapshot(page, this.host.snapshot());
+    this.sendSnapshot(page, state, this.latestSnapshot());
   }
 
   detach(page: PageConnection): void {
@@ -98,8 +109,17 @@ export class Session {
     return this.pages.size;
   }
 
-  /** A command from a page: viewers may only ask questions; a refused command changes nothing. */
-  command(page: PageConnection, command: Command): void {
+  /**
+   * A command from a page: viewers may only ask questions; a refused command changes nothing. A page's
+   * request for a whole snapshot (its relay could not apply a delta) is answered by the next tick's
+   * broadcast: however often pages ask, a snapshot is encoded whole at most once per tick.
+   */
+  command(page: PageConnection, command: Command | PageRequest): void {
+    if (command.type === 'snapshotResync') {
+      const state = this.pages.get(page);
+      if (state) state.sent = undefined;
+      return;
+    }
     if (!page.canControl && !VIEWER_COMMANDS.has(command.type)) {
       page.send(
         encodePageMessage({
@@ -140,6 +160,8 @@ export class Session {
   }
 
   private route(event: WorkerEvent): void {
+    // Snapshots are pulled (broadcastSnapshot), per page; 'connection' is the relay's own.
+    if (event.type === 'snapshot' || event.type === 'connection') return;
     const message = encodePageMessage(event);
     if (event.type === 'ready') this.ready = message;
     if ((event.type === 'result' || event.type === 'commandError') && this.replyTo) {
@@ -153,46 +175,45 @@ export class Session {
     for (const page of this.pages.keys()) page.send(message);
   }
 
-  /** Sends the current snapshot to every page that has not seen this version, leaving out known layouts. */
+  /** The host's snapshot, built once per version (a pure read: the same version gives the same). */
+  private latestSnapshot(): SimulationSnapshot {
+    if (this.latest?.version !== this.host.version) this.latest = this.host.snapshot();
+    return this.latest;
+  }
+
+  /** Sends the current snapshot to every page that has not seen this version, each as a delta on its last. */
   private broadcastSnapshot(): void {
     if (this.pages.size === 0) return;
     const version = this.host.version;
     let snapshot: SimulationSnapshot | undefined;
-    const encoded = new Map<boolean, Uint8Array>();
+    const encodings: Encodings = new Map();
     for (const [page, state] of this.pages) {
-      if (state.version === version) continue;
-      snapshot ??= this.host.snapshot();
-      this.sendSnapshot(page, snapshot, encoded);
+      if (state.sent?.version === version) continue;
+      snapshot ??= this.latestSnapshot();
+      this.sendSnapshot(page, state, snapshot, encodings);
     }
   }
 
+  /**
+   * Sends `snapshot` to one page as a delta on the snapshot it holds, or whole (its first, after it asked,
+   * every FULL_SNAPSHOT_EVERY_MS, or when a delta cannot say it). Pages holding the same snapshot share one
+   * encoding. A page too far behind skips it: the next one is a delta on what it does hold.
+   */
   private sendSnapshot(
     page: PageConnection,
+    state: PageState,
     snapshot: SimulationSnapshot,
-    encoded = new Map<boolean, Uint8Array>(),
+    encodings: Encodings = new Map(),
   ): void {
-    const state = this.pages.get(page);
-    if (!state) return;
-    const stream = snapshot.stream;
-    const same =
-      stream !== null &&
-      state.generation === snapshot.generation &&
-      state.shards === stream.shards &&
-      state.lineage === stream.lineage;
-    let message = encoded.get(same);
-    if (!message) {
-      message = encodePageMessage(
-        same
-          ? { type: 'snapshot', snapshot: withoutLayout(snapshot), sameLayout: true }
-          : { type: 'snapshot', snapshot },
-      );
-      encoded.set(same, message);
+    const now = this.wallClock();
+    const base = state.sent && now - state.fullAtMs < FULL_SNAPSHOT_EVERY_MS ? state.sent : undefined;
+    let encoded = encodings.get(base);
+    if (!encoded) {
+      encoded = encodeSnapshot(base, snapshot);
+      encodings.set(base, encoded);
     }
-    // A page too far behind skips this snapshot; the next one carries everything it needs.
-    if (!page.send(message, true)) return;
-    state.version = snapshot.version;
-    state.generation = snapshot.generation;
-    state.shards = stream?.shards;
-    state.lineage = stream?.lineage;
+    if (!page.send(encoded.bytes, true)) return;
+    state.sent = snapshot;
+    if (encoded.full) state.fullAtMs = now;
   }
 }

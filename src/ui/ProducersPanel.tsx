@@ -2,7 +2,13 @@ import { type FormEvent, useRef, useState } from 'react';
 import { useSim, useSimStore } from '../state/SimStoreProvider';
 import { selectActions, selectLimits, selectResult } from '../state/selectors';
 import type { SimState } from '../state/store';
-import type { JitterKind, KeyDistribution, ProducerSpec, RetryPolicy } from '../worker/engineTypes';
+import type {
+  JitterKind,
+  KeyDistribution,
+  ProducerSpec,
+  ProducerTotals,
+  RetryPolicy,
+} from '../worker/engineTypes';
 import type { EngineLimits } from '../worker/protocol';
 import { formatByteLimit, formatCount, formatVirtualTime } from './format';
 import { KplRates } from './KplRates';
@@ -589,8 +595,25 @@ function KplFields({
 }
 const selectGeneration = (s: SimState) => s.snapshot?.generation ?? 0;
 
+/**
+ * A producer's State cell: whether it sends (and whether the clock lets it: a paused clock sends nothing),
+ * and whether its latest records were simulated in aggregate (counts per shard) rather than one by one.
+ */
+export function producerStateText(
+  p: Pick<ProducerTotals, 'running' | 'aggregated'>,
+  playing: boolean,
+): string {
+  if (!p.running) return p.aggregated ? 'stopped (last records in aggregate)' : 'stopped';
+  if (!playing)
+    return p.aggregated ? 'waiting: clock paused (last records in aggregate)' : 'waiting: clock paused';
+  return p.aggregated ? 'running (aggregate)' : 'running';
+}
+
+const selectPlaying = (s: SimState) => s.clock?.playing ?? s.snapshot?.playing ?? false;
+
 function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec, generation: number) => void }) {
   const producers = useSim(selectProducers);
+  const playing = useSim(selectPlaying);
   // The simulation these rows belong to: their commands carry it, so one made for a replaced scenario is
   // refused by the worker instead of acting on the new scenario's producer with the same id.
   const generation = useSim(selectGeneration);
@@ -619,13 +642,7 @@ function ProducerTable({ onEdit }: { onEdit: (id: number, spec: ProducerSpec, ge
             <tr key={p.id}>
               <th scope="row">{p.name}</th>
               <td>
-                {p.running
-                  ? p.aggregated
-                    ? 'running (aggregate)'
-                    : 'running'
-                  : p.aggregated
-                    ? 'stopped (last records in aggregate)'
-                    : 'stopped'}
+                {producerStateText(p, playing)}
                 {!p.running && p.kpl?.refusedReason ? (
                   <span className="muted"> — {p.kpl.refusedReason}</span>
                 ) : null}

@@ -1,5 +1,6 @@
 import type { ActionOutcome, LessonStatus, LessonStep, StepAction } from '../common/lesson';
 import { ENGINE_VERSION, limits, type WireResponse } from '../engine';
+import { putRecordsAnswerHasFailures } from '../engine/api/dispatch';
 import { errors as kinesisErrors } from '../engine/errors';
 import type { FaultSpec } from '../engine/faults';
 import { midpointHashKey } from '../engine/hashKey';
@@ -589,9 +590,13 @@ export class SimulationHost {
         .filter((n) => core.stream(n)?.status !== 'DELETING')
         .at(-1);
       if (other !== undefined) this.show(other);
-    } else if (operation === 'PutRecords' && answer.body.includes('"InternalFailure"')) {
+    } else if (
+      operation === 'PutRecords' &&
+      putRecordsAnswerHasFailures(answer.body) &&
+      answer.body.includes('"InternalFailure"')
+    ) {
       // Failed entries are throttles (counted by the per-shard tally) or InternalFailure: only the latter
-      // needs the answer read again.
+      // needs the answer read again (and only an answer with failed entries is searched for it).
       this.noteWireError(operation, body, answer);
     }
     return answer;

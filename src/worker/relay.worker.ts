@@ -1,10 +1,13 @@
 /// <reference lib="webworker" />
 // The Web Worker entry when `npm start`'s server runs the engine: relays commands to the server's WebSocket
-// and the server's batched snapshots back, decoding them (CBOR) here so the page's thread only draws. It
-// reconnects by itself; once it has been up, commands sent while it is down are refused with a message, never
-// queued (those sent before the first connection, as the page opens, wait for it).
-import { decodePageMessage, encodePageCommand } from './pageCodec';
+// and the server's batched snapshots back, decoding them (CBOR) and rebuilding each from the previous one and
+// the server's delta (PageReceiver) here, so the page's thread only draws what the in-page worker would have
+// posted. It reconnects by itself (the server then starts again with a whole snapshot); once it has been
+// up, commands sent while it is down are refused with a message, never queued (those sent before the first
+// connection, as the page opens, wait for it).
+import { decodePageMessage, encodePageCommand, PageReceiver, type ServerMessage } from './pageCodec';
 import { type Command, snapshotTransferables, type WorkerEvent } from './protocol';
+import { withOwnArrays } from './snapshotDelta';
 
 /** The first message the page sends: where the server's WebSocket is. */
 export interface RelayConnect {
@@ -19,15 +22,14 @@ let connected = false;
 /** Commands sent before the first connection (a deep link acted on as the page opens) wait for it. */
 let everConnected = false;
 const early: Command[] = [];
+const receiver = new PageReceiver();
 
 const post = (event: WorkerEvent) => {
   if (event.type === 'snapshot') {
-    try {
-      scope.postMessage(event, snapshotTransferables(event.snapshot));
-      return;
-    } catch {
-      // Decoded arrays may share a buffer in ways transfer refuses: copy instead.
-    }
+    // The receiver keeps the snapshot's arrays for the next delta: transfer copies of them.
+    const snapshot = withOwnArrays(event.snapshot);
+    scope.postMessage({ ...event, snapshot }, snapshotTransferables(snapshot));
+    return;
   }
   scope.postMessage(event);
 };
@@ -37,6 +39,7 @@ function connect(url: string): void {
   ws.binaryType = 'arraybuffer';
   socket = ws;
   ws.addEventListener('open', () => {
+    receiver.reset();
     connected = true;
     everConnected = true;
     post({ type: 'connection', connected: true });
@@ -46,7 +49,9 @@ function connect(url: string): void {
     try {
       const data =
         typeof e.data === 'string' ? JSON.parse(e.data) : decodePageMessage(new Uint8Array(e.data));
-      post(data as WorkerEvent);
+      const { event, resync } = receiver.receive(data as ServerMessage);
+      if (event) post(event);
+      if (resync) ws.send(encodePageCommand({ type: 'snapshotResync' }) as Uint8Array<ArrayBuffer>);
     } catch (error) {
       post({
         type: 'commandError',
@@ -56,6 +61,7 @@ function connect(url: string): void {
     }
   });
   ws.addEventListener('close', () => {
+    receiver.reset();
     if (connected) post({ type: 'connection', connected: false });
     connected = false;
     setTimeout(() => connect(url), RECONNECT_MS);

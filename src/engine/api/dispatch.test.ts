@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { putRecordsJson } from './dispatch';
+import { putRecordsAnswerHasFailures, putRecordsJson } from './dispatch';
 
 describe('putRecordsJson', () => {
   it('writes exactly what JSON.stringify writes, for successes, failures and any text in them', () => {
@@ -13,6 +13,7 @@ describe('putRecordsJson', () => {
       fc.property(fc.array(fc.oneof(success, failure), { maxLength: 20 }), fc.nat(500), (records, failed) => {
         const output = { FailedRecordCount: failed, Records: records };
         expect(putRecordsJson(output)).toBe(JSON.stringify(output));
+        expect(putRecordsAnswerHasFailures(putRecordsJson(output))).toBe(failed > 0);
       }),
     );
   });
