@@ -75,3 +75,29 @@ describe('CountBuckets', () => {
     expect(expired.records).toBeLessThanOrEqual(86_400);
   });
 });
+
+describe('CountBuckets with sparse arrivals', () => {
+  it('never holds more than COUNT_BUCKETS_MAX buckets, however far apart the arrivals', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 3 }),
+        (gapSeconds, perSecond) => {
+          const buckets = new CountBuckets();
+          let now = 1_700_000_000_000;
+          let added = 0;
+          for (let i = 0; i < 5_000; i++) {
+            now += gapSeconds * 1000;
+            buckets.add(now, perSecond, perSecond);
+            added += perSecond;
+            if (buckets.count > COUNT_BUCKETS_MAX)
+              expect(buckets.count).toBeLessThanOrEqual(COUNT_BUCKETS_MAX);
+          }
+          expect(buckets.records).toBe(added);
+          expect(buckets.expire(now).records).toBe(added);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});

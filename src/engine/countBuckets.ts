@@ -2,8 +2,12 @@ import { COUNT_BUCKETS_MAX } from './limits';
 
 /** Buckets a CountBuckets has room for at first; room doubles up to what COUNT_BUCKETS_MAX needs, once per log. */
 const INITIAL_CAPACITY = 16;
-/** Room for every bucket the budget allows plus the one that makes it coarsen, and as many expired before. */
-const MAX_CAPACITY = 2 * (COUNT_BUCKETS_MAX + 1);
+/**
+ * Room for every bucket the budget allows, the one that makes it coarsen, and COMPACT_EVERY expired ones
+ * before the live buckets move to the front (so a full log moves them once per COMPACT_EVERY new buckets).
+ */
+const COMPACT_EVERY = 128;
+const MAX_CAPACITY = COUNT_BUCKETS_MAX + 1 + COMPACT_EVERY;
 /** A bucket's numbers, in this order after its start (ms): */
 const FIELDS = 4;
 const NEWEST = 1;
@@ -76,7 +80,8 @@ export class CountBuckets {
       b[at + NEWEST] = arrivalMs;
       b[at + RECORDS] = records;
       b[at + BYTES] = bytes;
-      if (this.end - this.head > COUNT_BUCKETS_MAX) this.coarsen();
+      // Sparse buckets may not merge at the next width: coarsen until they fit (each pass doubles it).
+      while (this.end - this.head > COUNT_BUCKETS_MAX) this.coarsen();
     }
     this.records += records;
     this.bytes += bytes;
@@ -107,7 +112,8 @@ export class CountBuckets {
   private makeRoom(): void {
     const live = this.end - this.head;
     const capacity = this.buckets.length / FIELDS;
-    if (this.head > 0 && live < capacity / 2) {
+    // At full size the buffer always has expired buckets at its front (at most COUNT_BUCKETS_MAX are live).
+    if (this.head > 0 && (live < capacity / 2 || capacity === MAX_CAPACITY)) {
       this.buckets.copyWithin(0, this.head * FIELDS, this.end * FIELDS);
     } else {
       const grown = new Float64Array(

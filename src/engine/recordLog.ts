@@ -24,9 +24,14 @@ const DIRECT_KEY = 0x80000000;
  * of each key from the young generation: measured on the endpoint, 500-entry PutRecords took 4.3 µs of
  * server CPU per record with strings and 3.4 µs without.
  */
+const EMPTY_KEY_BYTES = new Uint8Array(0);
+/** The most a chunk's key buffer takes at first (it still grows past this if its keys need it). */
+const KEY_BYTES_FIRST_MAX = 128 * 1024;
+
 class DirectKeys {
-  // Starts small (a chunk per shard is open at once; 2,000 shards) and doubles as keys come.
-  private bytes = new Uint8Array(1024);
+  // Sized on the chunk's first key (keys of a stream tend to be alike): a chunk per shard is open at once
+  // (2,000 shards), and growing from a small buffer cost the PutRecord fast path ~3 % in copies.
+  private bytes = EMPTY_KEY_BYTES;
   private used = 0;
   private readonly offset = new Uint32Array(RECORD_CHUNK_SIZE);
   /** Keys that are not ASCII, by record index (null until the chunk has one). */
@@ -41,7 +46,8 @@ class DirectKeys {
       return;
     }
     if (this.used + length > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.used + length));
+      const first = Math.min(KEY_BYTES_FIRST_MAX, RECORD_CHUNK_SIZE * (length + 1));
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.used + length, first));
       grown.set(this.bytes.subarray(0, this.used));
       this.bytes = grown;
     }
