@@ -60,7 +60,11 @@ test('the CloudWatch lens shows a 1-minute average under the limit while the per
     digits((minute['Seconds that throttled (per-second truth)'] ?? '').split(' of ')[0] ?? null),
   ).toBeGreaterThan(0);
   // Maximum is per put operation: at most a PutRecords request's 500 entries, never a per-second rate.
-  expect(digits(minute['Maximum (most records in a single put operation)'] ?? null)).toBeLessThanOrEqual(500);
+  const maximum = digits(minute['Maximum (most records in a single put operation)'] ?? null);
+  expect(maximum).toBeLessThanOrEqual(500);
+  const minimum = digits(minute['Minimum (fewest records in a single put operation)'] ?? null);
+  expect(minimum).toBeGreaterThanOrEqual(0);
+  expect(minimum).toBeLessThanOrEqual(maximum);
 
   // The per-second view (Throttling) shows the same shard throttled.
   const throttling = await showTable(page, 'Throttling');
@@ -69,7 +73,12 @@ test('the CloudWatch lens shows a 1-minute average under the limit while the per
   expect(digits(throttledCells[1] ?? null)).toBeGreaterThan(0);
   // CloudWatch's WriteProvisionedThroughputExceeded counts those records too.
   const wpte = await showTable(page, 'CloudWatch WriteProvisionedThroughputExceeded');
-  expect(digits((await firstRow(wpte))['Sum (records throttled)'] ?? null)).toBeGreaterThan(0);
+  const throttledMinute = await firstRow(wpte);
+  expect(digits(throttledMinute['Sum (records throttled)'] ?? null)).toBeGreaterThan(0);
+  // Most put operations of the minute were not throttled at all: the fewest throttled in one is 0.
+  expect(
+    digits(throttledMinute['Minimum (fewest records throttled in a single put operation)'] ?? null),
+  ).toBe(0);
   expect(await axeViolations(page)).toEqual([]);
   expect(problems).toEqual([]);
 });

@@ -1,4 +1,5 @@
 // @vitest-environment node
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CLOUDWATCH_FIELDS,
@@ -309,5 +310,67 @@ describe('CloudWatchPeriods, summed per minute before the rings', () => {
     expect(one.valueAt('throttledSeconds', 10)).toBe(1);
     expect(one.valueAt('incomingRecords', 11)).toBe(1);
     expect(periods.fiveMinutes.valueAt('incomingRecords', 10)).toBe(532);
+  });
+});
+
+describe('Minimum and Maximum per put operation', () => {
+  it('are the fewest and most of any one put operation of the period, at 1 and 5 minutes, whatever the order', () => {
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('single' as const),
+        minute: fc.integer({ min: 100, max: 112 }),
+        bytes: fc.integer({ min: 1, max: 2_000 }),
+        throttled: fc.boolean(),
+      }),
+      fc.record({
+        kind: fc.constant('operation' as const),
+        minute: fc.integer({ min: 100, max: 112 }),
+        records: fc.integer({ min: 0, max: 500 }),
+        bytes: fc.integer({ min: 0, max: 50_000 }),
+        throttled: fc.integer({ min: 0, max: 500 }),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        // Minutes only move forward in the engine; the property keeps that order.
+        const sorted = [...ops].sort((a, b) => a.minute - b.minute);
+        const periods = new CloudWatchPeriods();
+        const samples: { minute: number; records: number; bytes: number; throttled: number }[] = [];
+        for (const o of sorted) {
+          if (o.kind === 'single') {
+            periods.addSingle(o.minute, o.bytes, o.throttled);
+            samples.push({
+              minute: o.minute,
+              records: o.throttled ? 0 : 1,
+              bytes: o.throttled ? 0 : o.bytes,
+              throttled: o.throttled ? 1 : 0,
+            });
+          } else {
+            periods.addOperation(o.minute, o.records, o.bytes, o.throttled);
+            samples.push(o);
+          }
+        }
+        const check = (ring: PeriodRing, minutes: number) => {
+          for (let start = 100; start <= 112; start += minutes) {
+            const inPeriod = samples.filter((x) => x.minute >= start && x.minute < start + minutes);
+            if (Math.floor(start / minutes) * minutes !== start) continue;
+            if (inPeriod.length === 0) {
+              expect(ring.valueAt('putOperations', start)).toBe(0);
+              continue;
+            }
+            const least = (f: 'records' | 'bytes' | 'throttled') => Math.min(...inPeriod.map((x) => x[f]));
+            const most = (f: 'records' | 'bytes' | 'throttled') => Math.max(...inPeriod.map((x) => x[f]));
+            expect(ring.valueAt('putOperations', start)).toBe(inPeriod.length);
+            expect(ring.valueAt('minRecords', start)).toBe(least('records'));
+            expect(ring.valueAt('minBytes', start)).toBe(least('bytes'));
+            expect(ring.valueAt('minThrottled', start)).toBe(least('throttled'));
+            expect(ring.valueAt('maxRecords', start)).toBe(most('records'));
+            expect(ring.valueAt('maxThrottled', start)).toBe(most('throttled'));
+          }
+        };
+        check(periods.oneMinute, 1);
+        check(periods.fiveMinutes, 5);
+      }),
+    );
   });
 });

@@ -46,6 +46,15 @@ export const CLOUDWATCH_FIELDS = [
   'maxBytes',
   /** WriteProvisionedThroughputExceeded Maximum: most records throttled in a single put operation. */
   'maxThrottled',
+  /** IncomingRecords Minimum: fewest records accepted in a single put operation (0 once one was all throttled). */
+  'minRecords',
+  /** IncomingBytes Minimum: fewest bytes accepted in a single put operation. */
+  'minBytes',
+  /**
+   * WriteProvisionedThroughputExceeded Minimum: fewest records throttled in a single put operation; above 0,
+   * every put operation of the period was throttled.
+   */
+  'minThrottled',
   /** Attempts simulated in aggregate, whose put operations are not known (0 = the statistics are exact). */
   'aggregatedAttempts',
   /** Per-second truth (shards only): the busiest second's demand, records and bytes. */
@@ -61,8 +70,9 @@ const F = Object.fromEntries(CLOUDWATCH_FIELDS.map((name, i) => [name, i])) as R
   CloudWatchField,
   number
 >;
-/** Fields that combine by maximum into a longer period (the others add up). */
+/** Fields that combine by maximum into a longer period, and by minimum (the others add up). */
 const IS_MAX = CLOUDWATCH_FIELDS.map((name) => name.startsWith('max') || name.startsWith('peak'));
+const IS_MIN = CLOUDWATCH_FIELDS.map((name) => name.startsWith('min'));
 
 /** 1-minute periods kept per shard and per stream: the last hour. */
 export const ONE_MINUTE_PERIODS_KEPT = 60;
@@ -103,46 +113,53 @@ export class PeriodRing {
     return period % kept;
   }
 
-  private add(slot: number, field: number, value: number): void {
+  /** Adds a value to a field of a slot; `sampled`: whether the slot already had put operations (minima). */
+  private add(slot: number, field: number, value: number, sampled = true): void {
     const ring = this.ring as Float64Array;
     const at = field * this.kept + slot;
-    ring[at] = IS_MAX[field] ? Math.max(ring[at] as number, value) : (ring[at] as number) + value;
+    ring[at] = IS_MAX[field]
+      ? Math.max(ring[at] as number, value)
+      : IS_MIN[field]
+        ? sampled
+          ? Math.min(ring[at] as number, value)
+          : value
+        : (ring[at] as number) + value;
+  }
+
+  /** Put operations the slot holds so far. */
+  private operationsAt(slot: number): number {
+    return (this.ring as Float64Array)[F.putOperations * this.kept + slot] as number;
   }
 
   /** One put operation in minute `minute`: records and bytes accepted, records throttled. */
   addOperation(minute: number, records: number, bytes: number, throttled: number): void {
-    this.addOperations(minute, 1, records, bytes, throttled, records, bytes, throttled);
-  }
-
-  /** `operations` put operations in minute `minute`: their sums, and the most any one of them had. */
-  addOperations(
-    minute: number,
-    operations: number,
-    records: number,
-    bytes: number,
-    throttled: number,
-    maxRecords: number,
-    maxBytes: number,
-    maxThrottled: number,
-  ): void {
     const slot = this.slotOf(minute);
     if (slot < 0) return;
+    const sampled = this.operationsAt(slot) > 0;
     this.add(slot, F.incomingRecords, records);
     this.add(slot, F.incomingBytes, bytes);
     this.add(slot, F.throttledRecords, throttled);
-    this.add(slot, F.putOperations, operations);
-    this.add(slot, F.maxRecords, maxRecords);
-    this.add(slot, F.maxBytes, maxBytes);
-    this.add(slot, F.maxThrottled, maxThrottled);
+    this.add(slot, F.putOperations, 1);
+    this.add(slot, F.maxRecords, records);
+    this.add(slot, F.maxBytes, bytes);
+    this.add(slot, F.maxThrottled, throttled);
+    this.add(slot, F.minRecords, records, sampled);
+    this.add(slot, F.minBytes, bytes, sampled);
+    this.add(slot, F.minThrottled, throttled, sampled);
   }
 
   /** What CloudWatchPeriods summed for minute `minute`, one value per field (sums, or maxima). */
   addPending(minute: number, pending: Float64Array): void {
     const slot = this.slotOf(minute);
     if (slot < 0) return;
+    const sampled = this.operationsAt(slot) > 0;
+    const operations = pending[F.putOperations] as number;
     for (let f = 0; f < FIELDS; f++) {
       const value = pending[f] as number;
-      if (value !== 0) this.add(slot, f, value);
+      // A minimum counts only where there were operations (0 is then a value, not "none").
+      if (IS_MIN[f]) {
+        if (operations > 0) this.add(slot, f, value, sampled);
+      } else if (value !== 0) this.add(slot, f, value);
     }
   }
 
@@ -208,6 +225,9 @@ const THROTTLED = F.throttledRecords;
 const MAX_RECORDS = F.maxRecords;
 const MAX_BYTES = F.maxBytes;
 const MAX_THROTTLED = F.maxThrottled;
+const MIN_RECORDS = F.minRecords;
+const MIN_BYTES = F.minBytes;
+const MIN_THROTTLED = F.minThrottled;
 const AGGREGATED = F.aggregatedAttempts;
 const PEAK_RECORDS = F.peakSecondRecords;
 const PEAK_BYTES = F.peakSecondBytes;
@@ -252,7 +272,15 @@ export class CloudWatchPeriods {
   /** A PutRecord of one record in minute `minute`: accepted (`bytes` = data + key) or throttled. */
   addSingle(minute: number, bytes: number, throttled: boolean): void {
     const p = this.at(minute);
+    const first = p[OPS] === 0;
     p[OPS] = (p[OPS] as number) + 1;
+    // This operation's values: 1 or 0 record (bytes or 0) accepted, 0 or 1 throttled.
+    const records = throttled ? 0 : 1;
+    const accepted = throttled ? 0 : bytes;
+    const refused = throttled ? 1 : 0;
+    if (first || records < (p[MIN_RECORDS] as number)) p[MIN_RECORDS] = records;
+    if (first || accepted < (p[MIN_BYTES] as number)) p[MIN_BYTES] = accepted;
+    if (first || refused < (p[MIN_THROTTLED] as number)) p[MIN_THROTTLED] = refused;
     if (throttled) {
       p[THROTTLED] = (p[THROTTLED] as number) + 1;
       if ((p[MAX_THROTTLED] as number) < 1) p[MAX_THROTTLED] = 1;
@@ -267,6 +295,10 @@ export class CloudWatchPeriods {
   /** One put operation in minute `minute`: records and bytes accepted, records throttled. */
   addOperation(minute: number, records: number, bytes: number, throttled: number): void {
     const p = this.at(minute);
+    const first = p[OPS] === 0;
+    if (first || records < (p[MIN_RECORDS] as number)) p[MIN_RECORDS] = records;
+    if (first || bytes < (p[MIN_BYTES] as number)) p[MIN_BYTES] = bytes;
+    if (first || throttled < (p[MIN_THROTTLED] as number)) p[MIN_THROTTLED] = throttled;
     p[OPS] = (p[OPS] as number) + 1;
     p[RECORDS] = (p[RECORDS] as number) + records;
     p[BYTES] = (p[BYTES] as number) + bytes;

@@ -63,6 +63,7 @@ const STATISTIC_OPTION: Record<LensStatistic, (seconds: number) => string> = {
   Sum: () => 'Sum',
   SampleCount: () => 'SampleCount (put operations)',
   Average: () => 'Average (per put operation)',
+  Minimum: () => 'Minimum (fewest in one put operation)',
   Maximum: () => 'Maximum (most in one put operation)',
 };
 
@@ -77,6 +78,8 @@ function statisticName(statistic: LensStatistic, metric: LensMetric, seconds: nu
       return 'SampleCount (put operations)';
     case 'Average':
       return `Average (${noun} per put operation)`;
+    case 'Minimum':
+      return `Minimum (fewest ${noun} in a single put operation)`;
     case 'Maximum':
       return `Maximum (most ${noun} in a single put operation)`;
   }
@@ -93,6 +96,8 @@ function statisticValue(row: LensPeriodRow, statistic: LensStatistic): number | 
       return row.sampleCount;
     case 'Average':
       return row.average;
+    case 'Minimum':
+      return row.minimum;
     case 'Maximum':
       return row.maximum;
   }
@@ -226,6 +231,7 @@ export function CloudWatchLensPanel({
     `Sum (${words.noun})`,
     'SampleCount (put operations)',
     `Average (${words.noun} per put operation)`,
+    `Minimum (fewest ${words.noun} in a single put operation)`,
     `Maximum (most ${words.noun} in a single put operation)`,
     `Sum ÷ ${seconds} s (derived, ${words.unit}/s)`,
     ...(isWpte ? [] : ['Derived rate, % of the shard limit', "Busiest second's demand (per-second truth)"]),
@@ -236,6 +242,7 @@ export function CloudWatchLensPanel({
     r.hasData ? fmt(r.sum) : 'no data',
     statCell(r.sampleCount, r, formatCount),
     statCell(r.average, r, (v) => (bytes ? formatBytes(v) : v.toFixed(1))),
+    statCell(r.minimum, r, fmt),
     statCell(r.maximum, r, fmt),
     r.hasData ? (bytes ? formatBytes(r.rate) : r.rate.toFixed(1)) : 'no data',
     ...(isWpte
@@ -277,10 +284,10 @@ export function CloudWatchLensPanel({
             <span>No complete period with data yet: CloudWatch gets a data point per whole minute. </span>
           )}
           {isWpte
-            ? 'Average is records throttled per put operation; a Maximum of 0 means nothing was throttled.'
+            ? 'Average is records throttled per put operation; a Maximum of 0 means nothing was throttled, a Minimum above 0 that every put operation was.'
             : 'IncomingRecords and IncomingBytes count accepted records only: throttled ones are WriteProvisionedThroughputExceeded. A period’s sum hides its seconds.'}
           {view.rows.some((r) => r.aggregatedAttempts > 0)
-            ? ' Periods simulated in aggregate (a jump, or a very fast producer) have exact sums, but their put operations — so SampleCount, Average, Maximum and the busiest second — are not known.'
+            ? ' Periods simulated in aggregate (a jump, or a very fast producer) have exact sums, but their put operations — so SampleCount, Average, Minimum, Maximum and the busiest second — are not known.'
             : ''}
           {!view.shardId && !isWpte
             ? ' The stream-level metric has no single limit line: each shard has its own.'
@@ -300,7 +307,7 @@ export function CloudWatchLensPanel({
           <label className="inline-field">
             Statistic
             <select value={statistic} onChange={(e) => setStatistic(e.target.value as LensStatistic)}>
-              {(['rate', 'Sum', 'SampleCount', 'Average', 'Maximum'] as const).map((s) => (
+              {(['rate', 'Sum', 'SampleCount', 'Average', 'Minimum', 'Maximum'] as const).map((s) => (
                 <option key={s} value={s}>
                   {STATISTIC_OPTION[s](seconds)}
                 </option>

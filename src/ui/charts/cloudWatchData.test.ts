@@ -34,7 +34,10 @@ describe('lensRows', () => {
     incomingRecords: [0, 24_000, 6_000],
     putOperations: [0, 600, 100],
     maxRecords: [0, 300, 60],
+    minRecords: [0, 2, 60],
     throttledRecords: [0, 5_000, 0],
+    minThrottled: [0, 1, 0],
+    maxThrottled: [0, 40, 0],
     peakSecondRecords: [0, 3_000, 100],
     throttledSeconds: [0, 3, 0],
     aggregatedAttempts: [0, 0, 6_000],
@@ -46,12 +49,20 @@ describe('lensRows', () => {
     expect(rows.map((r) => r.startMs)).toEqual([100, 101, 102].map((m) => m * 60_000));
     const [idle, busy] = rows;
     expect(idle?.hasData).toBe(false);
-    expect(busy).toMatchObject({ hasData: true, sum: 24_000, sampleCount: 600, average: 40, maximum: 300 });
+    expect(busy).toMatchObject({
+      hasData: true,
+      sum: 24_000,
+      sampleCount: 600,
+      average: 40,
+      minimum: 2,
+      maximum: 300,
+    });
     expect(busy?.rate).toBe(400); // Sum ÷ 60 s: derived
     expect(busy?.peakSecond).toBe(3_000);
     expect(busy?.throttledSeconds).toBe(3);
     const wpte = lensRows(cw, series, 1, 'WriteProvisionedThroughputExceeded', 0)[1];
-    expect(wpte).toMatchObject({ sum: 5_000, sampleCount: 600, maximum: 0 });
+    // A Minimum above 0: every put operation of the period had records throttled.
+    expect(wpte).toMatchObject({ sum: 5_000, sampleCount: 600, minimum: 1, maximum: 40 });
   });
 
   it('says "not known" (null) for per-operation statistics and the busiest second of aggregate periods', () => {
@@ -59,6 +70,7 @@ describe('lensRows', () => {
     expect(aggregate).toMatchObject({ hasData: true, sum: 6_000, rate: 100 });
     expect(aggregate?.sampleCount).toBeNull();
     expect(aggregate?.average).toBeNull();
+    expect(aggregate?.minimum).toBeNull();
     expect(aggregate?.maximum).toBeNull();
     expect(aggregate?.peakSecond).toBeNull();
   });

@@ -9,10 +9,11 @@ export interface LensPeriodRow {
   hasData: boolean;
   /** CloudWatch's Sum: records (bytes) accepted, or records throttled (WriteProvisionedThroughputExceeded). */
   sum: number;
-  /** SampleCount (put operations), Average (Sum ÷ SampleCount) and Maximum (per put operation); null when
-   *  the period had attempts simulated in aggregate, whose put operations are not known. */
+  /** SampleCount (put operations), Average (Sum ÷ SampleCount), Minimum and Maximum (per put operation);
+   *  null when the period had attempts simulated in aggregate, whose put operations are not known. */
   sampleCount: number | null;
   average: number | null;
+  minimum: number | null;
   maximum: number | null;
   /** Sum ÷ the period's seconds: derived, not a CloudWatch statistic (what people compare with the limit). */
   rate: number;
@@ -31,6 +32,11 @@ const SUM: Record<LensMetric, CloudWatchField> = {
   IncomingBytes: 'incomingBytes',
   WriteProvisionedThroughputExceeded: 'throttledRecords',
 };
+const MIN: Record<LensMetric, CloudWatchField> = {
+  IncomingRecords: 'minRecords',
+  IncomingBytes: 'minBytes',
+  WriteProvisionedThroughputExceeded: 'minThrottled',
+};
 const MAX: Record<LensMetric, CloudWatchField> = {
   IncomingRecords: 'maxRecords',
   IncomingBytes: 'maxBytes',
@@ -40,7 +46,8 @@ const MAX: Record<LensMetric, CloudWatchField> = {
 /**
  * The periods of `series` for one row (0: the stream; r: the shard at `cloudWatch.shardPositions[r - 1]`)
  * that start at or after `fromMs`, oldest first. Statistics as CloudWatch defines them (see
- * engine/cloudWatchMetrics.ts): Average = Sum ÷ SampleCount, Maximum = the most in a single put operation.
+ * engine/cloudWatchMetrics.ts): Average = Sum ÷ SampleCount, Minimum and Maximum = the fewest and the most in
+ * a single put operation.
  */
 export function lensRows(
   cloudWatch: CloudWatchSnapshot,
@@ -69,6 +76,7 @@ export function lensRows(
       sum,
       sampleCount: exact ? operations : null,
       average: exact && operations > 0 ? sum / operations : null,
+      minimum: exact && operations > 0 ? value(MIN[metric], p) : null,
       maximum: exact && operations > 0 ? value(MAX[metric], p) : null,
       rate: sum / seconds,
       peakSecond:

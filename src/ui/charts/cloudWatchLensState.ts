@@ -7,7 +7,7 @@ export type LensMetric = 'IncomingRecords' | 'IncomingBytes' | 'WriteProvisioned
  * period's seconds — not a CloudWatch statistic, but what people compare with the per-second limit
  * (repost.aws knowledge-center kinesis-data-stream-throttling: "divide it by 60").
  */
-export type LensStatistic = 'rate' | 'Sum' | 'SampleCount' | 'Average' | 'Maximum';
+export type LensStatistic = 'rate' | 'Sum' | 'SampleCount' | 'Average' | 'Minimum' | 'Maximum';
 /** Period length, minutes: Kinesis sends metrics every minute; 5 minutes is CloudWatch's usual graph period. */
 export type LensPeriod = 1 | 5;
 /** Whose metrics: the stream's (basic, stream-level) or a shard's (enhanced, shard-level) by ShardId. */
