@@ -74,11 +74,22 @@ export class EngineClock {
       this.expire(stream);
       // Shards' metrics roll over with the stream's hot-key second: once per virtual second, not per step.
       if (second > stream.keySecond) {
+        const completed = stream.keySecond;
         this.closeKeySecond(stream, second);
+        // The stream's per-second truth for its CloudWatch lens: the completed second's demand over its
+        // shards, and whether any of them throttled.
+        let demandRecords = 0;
+        let demandBytes = 0;
+        let throttled = false;
         for (const shard of stream.shards) {
-          if (second > shard.metrics.currentSecond)
-            shard.metrics.rollTo(second, shard.log.retainedRecords, shard.log.retainedBytes);
+          const metrics = shard.metrics;
+          if (second <= metrics.currentSecond) continue;
+          demandRecords += metrics.currentDemandRecords;
+          demandBytes += metrics.currentDemandBytes;
+          if (metrics.currentThrottled > 0) throttled = true;
+          metrics.rollTo(second, shard.log.retainedRecords, shard.log.retainedBytes);
         }
+        stream.cloudWatch.addSecond(Math.floor(completed / 60), demandRecords, demandBytes, throttled);
         this.hooks.onSecond(stream, second - 1);
       }
     }

@@ -136,6 +136,30 @@ describe('CloudWatch periods fed by the engine', () => {
     expect(stream.cloudWatch.oneMinute.valueAt('putOperations', minute)).toBe(1500);
   });
 
+  it("the stream's per-second truth: its shards' demand in each second together, and the seconds any shard throttled", () => {
+    const { engine, stream } = setup(4);
+    engine.advanceTime(60_000 - (engine.now() % 60_000));
+    const minute = Math.floor(engine.now() / MINUTE);
+    const demandOf = () => stream.shards.map((s) => s.metrics.currentDemandRecords);
+    const seconds: number[][] = [];
+    // Second 1: 1,500 single records over 4 shards (none throttled); second 2: 6,000 (~1,500 a shard:
+    // throttled); second 3: nothing.
+    for (const count of [1_500, 6_000, 0]) {
+      for (let i = 0; i < count; i++)
+        engine.call('PutRecord', { StreamName: 's', PartitionKey: `k${seconds.length}-${i}`, Data: data() });
+      seconds.push(demandOf());
+      engine.advanceTime(1000);
+    }
+    engine.advanceTime(60_000);
+    const one = stream.cloudWatch.oneMinute;
+    const busiest = Math.max(...seconds.map((perShard) => perShard.reduce((a, b) => a + b, 0)));
+    expect(busiest).toBe(6_000);
+    expect(one.valueAt('peakSecondRecords', minute)).toBe(busiest);
+    const throttledAny = stream.shards.some((s) => s.metrics.totalThrottledRecords > 0);
+    expect(throttledAny).toBe(true);
+    expect(one.valueAt('throttledSeconds', minute)).toBe(1);
+  });
+
   it('a PutRecords request is one sample on each shard it reached and one on the stream', () => {
     const { engine, stream } = setup(4);
     const records = Array.from({ length: 200 }, (_, i) => ({ PartitionKey: `key-${i}`, Data: data(20) }));

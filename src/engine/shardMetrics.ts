@@ -82,16 +82,26 @@ export class ShardMetrics implements OperationShard {
    * Completes every second before `second`: the one in progress gets its counters, later skipped seconds
    * get zeros; each completed second samples the retained totals as they are now.
    */
+  /** The second in progress's demand: records attempted (accepted + throttled) and their bytes. */
+  get currentDemandRecords(): number {
+    return (this.current[0] as number) + (this.current[2] as number);
+  }
+  get currentDemandBytes(): number {
+    return (this.current[1] as number) + (this.current[3] as number);
+  }
+  /** Records throttled in the second in progress. */
+  get currentThrottled(): number {
+    return this.current[2] as number;
+  }
+
   rollTo(second: number, retainedRecords: number, retainedBytes: number): void {
     if (second <= this.currentSecond) return;
     // The completed second's per-second truth joins its CloudWatch minute: its demand and whether it throttled.
-    const c = this.current;
-    const throttled = c[2] as number;
     this.periods.addSecond(
       Math.floor(this.currentSecond / 60),
-      (c[0] as number) + throttled,
-      (c[1] as number) + (c[3] as number),
-      throttled > 0,
+      this.currentDemandRecords,
+      this.currentDemandBytes,
+      this.currentThrottled > 0,
     );
     const first = Math.max(this.currentSecond, second - METRICS_HISTORY_SECONDS);
     for (let s = first; s < second; s++) {

@@ -198,7 +198,7 @@ export function CloudWatchLensPanel({
         : statistic === 'Sum'
           ? view.limit * seconds
           : undefined;
-  const showTruth = perRate && metric !== 'WriteProvisionedThroughputExceeded' && view.row > 0;
+  const showTruth = perRate && metric !== 'WriteProvisionedThroughputExceeded';
   const data = view.rows.map((r) => ({
     atMs: r.startMs,
     stat: statisticValue(r, statistic),
@@ -220,11 +220,7 @@ export function CloudWatchLensPanel({
   const statCell = (value: number | null, row: LensPeriodRow, format: (v: number) => string) =>
     !row.hasData ? 'no data' : value === null ? 'not known (simulated in aggregate)' : format(value);
   const truthCell = (value: number | null, row: LensPeriodRow, format: (v: number) => string) =>
-    view.row === 0
-      ? 'n/a (per shard only)'
-      : value === null && row.aggregatedAttempts > 0
-        ? 'not known (simulated in aggregate)'
-        : format(value ?? 0);
+    value === null && row.aggregatedAttempts > 0 ? 'not known (simulated in aggregate)' : format(value ?? 0);
   const isWpte = metric === 'WriteProvisionedThroughputExceeded';
   const headers = [
     'Period start (UTC)',

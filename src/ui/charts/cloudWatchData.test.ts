@@ -75,11 +75,13 @@ describe('lensRows', () => {
     expect(aggregate?.peakSecond).toBeNull();
   });
 
-  it('has no per-second truth for the stream-level row, and skips periods that ended before `fromMs`', () => {
+  it('gives the stream-level row its own per-second truth, and skips periods that ended before `fromMs`', () => {
     const rows = lensRows(cw, series, 0, 'IncomingRecords', 101 * 60_000);
     expect(rows.map((r) => r.startMs)).toEqual([101, 102].map((m) => m * 60_000));
-    expect(rows[0]?.peakSecond).toBeNull();
-    expect(rows[0]?.throttledSeconds).toBeNull();
+    expect(rows[0]?.peakSecond).toBe(3_000);
+    expect(rows[0]?.throttledSeconds).toBe(3);
     expect(rows[0]?.average).toBe(40);
+    // Not known where the period was simulated in aggregate.
+    expect(rows[1]?.peakSecond).toBeNull();
   });
 });

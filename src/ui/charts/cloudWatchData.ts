@@ -18,8 +18,9 @@ export interface LensPeriodRow {
   /** Sum ÷ the period's seconds: derived, not a CloudWatch statistic (what people compare with the limit). */
   rate: number;
   /**
-   * The per-second truth CloudWatch hides, per shard only (null for the stream, or when not known): the
-   * busiest second's demand (accepted + throttled; records or bytes), and the seconds that throttled.
+   * The per-second truth CloudWatch hides (null when not known): the busiest second's demand (accepted +
+   * throttled; records or bytes) and the seconds that throttled — of the shard, or for the stream row, of
+   * all its shards together (a second throttled when any shard did).
    */
   peakSecond: number | null;
   throttledSeconds: number | null;
@@ -69,7 +70,6 @@ export function lensRows(
     const aggregated = value('aggregatedAttempts', p);
     const exact = aggregated === 0;
     const sum = value(SUM[metric], p);
-    const shard = row > 0;
     rows.push({
       startMs,
       hasData: operations > 0 || aggregated > 0,
@@ -79,11 +79,10 @@ export function lensRows(
       minimum: exact && operations > 0 ? value(MIN[metric], p) : null,
       maximum: exact && operations > 0 ? value(MAX[metric], p) : null,
       rate: sum / seconds,
-      peakSecond:
-        shard && exact
-          ? value(metric === 'IncomingBytes' ? 'peakSecondBytes' : 'peakSecondRecords', p)
-          : null,
-      throttledSeconds: shard && exact ? value('throttledSeconds', p) : null,
+      peakSecond: exact
+        ? value(metric === 'IncomingBytes' ? 'peakSecondBytes' : 'peakSecondRecords', p)
+        : null,
+      throttledSeconds: exact ? value('throttledSeconds', p) : null,
       aggregatedAttempts: aggregated,
     });
   }
