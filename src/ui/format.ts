@@ -3,11 +3,15 @@ const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 /** 12,345 */
 export const formatCount = (n: number) => integer.format(n);
 
-/** Bytes in B / KiB / MiB, as Kinesis limits are stated. */
+const oneDecimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const twoDecimals = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** Bytes in B / KiB / MiB / GiB, as Kinesis limits are stated, with thousands separators: 1,234.50 MiB. */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${integer.format(n)} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / (1024 * 1024)).toFixed(2)} MiB`;
+  if (n < 1024 * 1024) return `${oneDecimal.format(n / 1024)} KiB`;
+  if (n < 1024 ** 3) return `${twoDecimals.format(n / (1024 * 1024))} MiB`;
+  return `${twoDecimals.format(n / 1024 ** 3)} GiB`;
 }
 
 /** Virtual time as an ISO-like UTC date-time: 2026-01-01 00:00:05.250 UTC */

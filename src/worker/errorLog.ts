@@ -4,19 +4,30 @@ import type { ProducerTotals } from '../engine/producers/producerSet';
 import type { Stream } from '../engine/stream';
 import type { SimulationSnapshot } from './protocol';
 
-/** Distinct errors kept for the page, newest first. */
+/** Distinct errors the page shows, newest first. */
 const RECENT_ERRORS = 8;
+/**
+ * Distinct errors kept per stream (and for calls that name none): more than the page shows, so an entry
+ * pushed out of sight by others keeps counting instead of starting again (a stream's shards throttling
+ * each have their own text). Bounded, so memory does not grow with errors.
+ */
+const KEPT_ERRORS = 256;
 
 export type RecentError = SimulationSnapshot['recentErrors'][number];
 
 /**
- * The recent distinct errors the page shows, with the engine's exact texts and how often each happened:
- * throttles per shard (producers', hand-put and real clients' records alike), calls injected faults failed
- * (whoever made them) and producers' other rejections are turned into entries as their totals grow. An
- * error Kinesis sends without a message (InternalFailure) is kept with an empty message, whoever met it.
+ * The recent distinct errors the page shows, with the engine's exact texts and how often each happened, per
+ * stream (the page lists the stream on screen's, with those of calls that named no stream): throttles per
+ * shard (producers', hand-put and real clients' records alike), calls injected faults failed (whoever made
+ * them) and producers' other rejections are turned into entries as their totals grow, for every stream
+ * whether on screen or not, so a stream's counts and times stay right while another is shown. An error
+ * Kinesis sends without a message (InternalFailure) is kept with an empty message, whoever met it.
  */
 export class ErrorLog {
-  private entries: RecentError[] = [];
+  /** Entries per stream object (a stream re-created under the same name starts afresh). */
+  private readonly byStream = new WeakMap<Stream, RecentError[]>();
+  /** Entries of calls that named no stream, or a stream that does not exist. */
+  private readonly general: RecentError[] = [];
   /**
    * Throttled totals per shard already reported, per stream object (a stream re-created under the same name,
    * or another stream put on screen, starts from its own counts).
@@ -28,25 +39,30 @@ export class ErrorLog {
   private readonly faultSeen = new Map<string, [number, number]>();
 
   /**
-   * Counts `count` occurrences of an error at virtual time `nowMs` (epoch ms). A message that is only the
-   * error's type (a KinesisError made without one) is the same as none: one entry with an empty message.
+   * Counts `count` occurrences of an error on `stream` (undefined: a call that named none) at virtual time
+   * `nowMs` (epoch ms). A message that is only the error's type (a KinesisError made without one) is the same
+   * as none: one entry with an empty message.
    */
-  note(errorType: string, message: string, nowMs: number, count = 1): void {
+  note(stream: Stream | undefined, errorType: string, message: string, nowMs: number, count = 1): void {
+    let entries = stream ? this.byStream.get(stream) : this.general;
+    if (!entries) {
+      entries = [];
+      this.byStream.set(stream as Stream, entries);
+    }
     const text = message === errorType ? '' : message;
-    const existing = this.entries.find((e) => e.errorType === errorType && e.message === text);
+    const existing = entries.find((e) => e.errorType === errorType && e.message === text);
     if (existing) {
       existing.count += count;
       existing.lastMs = nowMs;
     } else {
-      this.entries.unshift({ errorType, message: text, count, lastMs: nowMs });
-      this.entries.length = Math.min(this.entries.length, RECENT_ERRORS);
+      entries.unshift({ errorType, message: text, count, lastMs: nowMs });
+      entries.length = Math.min(entries.length, KEPT_ERRORS);
     }
-    this.entries.sort((a, b) => b.lastMs - a.lastMs);
+    entries.sort((a, b) => b.lastMs - a.lastMs);
   }
 
-  /** Notes what shards throttled and producers had rejected since the last call. */
-  noteProducers(stream: Stream | undefined, producers: ProducerTotals[], nowMs: number): void {
-    if (!stream) return;
+  /** Notes what `stream`'s shards throttled since the last call (every stream, on screen or not). */
+  noteThrottles(stream: Stream, nowMs: number): void {
     let seenOf = this.throttledSeen.get(stream);
     if (!seenOf) {
       seenOf = new Map();
@@ -57,10 +73,14 @@ export class ErrorLog {
       const seen = seenOf.get(shard.shardId) ?? 0;
       if (total > seen) {
         const message = kinesisErrors.shardRateExceededMessage(shard.shardId, stream.name, stream.accountId);
-        this.note('ProvisionedThroughputExceededException', message, nowMs, total - seen);
+        this.note(stream, 'ProvisionedThroughputExceededException', message, nowMs, total - seen);
         seenOf.set(shard.shardId, total);
       }
     }
+  }
+
+  /** Notes what the page's producers (which write to `stream`) had rejected since the last call. */
+  noteProducers(stream: Stream | undefined, producers: ProducerTotals[], nowMs: number): void {
     // Records a producer could not send at all (too large for the stream) show with Kinesis's own error.
     // A producer meets InternalFailure only from an injected fault: noteFaults counts those, per call.
     for (const producer of producers) {
@@ -68,6 +88,7 @@ export class ErrorLog {
       if (producer.rejected > seen && producer.lastError) {
         if (producer.lastError.errorType !== 'InternalFailure')
           this.note(
+            stream,
             producer.lastError.errorType,
             producer.lastError.message,
             nowMs,
@@ -84,8 +105,7 @@ export class ErrorLog {
    * call: ProvisionedThroughputExceededException with its stream-level text (no shard saw these calls, so
    * the per-shard tally never counts them), InternalFailure with no message.
    */
-  noteFaults(stream: Stream | undefined, faults: FaultInjector, nowMs: number): void {
-    if (!stream) return;
+  noteFaults(stream: Stream, faults: FaultInjector, nowMs: number): void {
     let seen = this.faultSeen.get(stream.name);
     if (!seen) {
       seen = [0, 0];
@@ -94,18 +114,22 @@ export class ErrorLog {
     const throttled = faults.failedCallsOn(stream.name, 'ProvisionedThroughputExceededException');
     if (throttled > seen[0]) {
       const e = kinesisErrors.streamRateExceeded(stream.name, stream.accountId);
-      this.note(e.type, e.message, nowMs, throttled - seen[0]);
+      this.note(stream, e.type, e.message, nowMs, throttled - seen[0]);
       seen[0] = throttled;
     }
     const internal = faults.failedCallsOn(stream.name, 'InternalFailure');
     if (internal > seen[1]) {
-      this.note('InternalFailure', '', nowMs, internal - seen[1]);
+      this.note(stream, 'InternalFailure', '', nowMs, internal - seen[1]);
       seen[1] = internal;
     }
   }
 
-  /** The entries, newest first (copies). */
-  list(): RecentError[] {
-    return this.entries.map((e) => ({ ...e }));
+  /** The newest entries of `stream` and of calls that named no stream, newest first (copies). */
+  list(stream: Stream | undefined): RecentError[] {
+    const own = stream ? (this.byStream.get(stream) ?? []) : [];
+    return [...own, ...this.general]
+      .sort((a, b) => b.lastMs - a.lastMs)
+      .slice(0, RECENT_ERRORS)
+      .map((e) => ({ ...e }));
   }
 }

@@ -440,6 +440,42 @@ describe('the error log with real clients', () => {
   });
 });
 
+describe('the error log per stream', () => {
+  it("lists the stream on screen's errors only, and keeps counting and dating every stream's while another is shown", () => {
+    const host = new SimulationHost(() => {});
+    const put = (stream: string) =>
+      host.dispatchWire(
+        'Kinesis_20131202.PutRecords',
+        JSON.stringify({
+          StreamName: stream,
+          Records: Array.from({ length: 500 }, () => ({ PartitionKey: 'celebrity', Data: 'aGk=' })),
+        }),
+      );
+    host.dispatchWire('Kinesis_20131202.CreateStream', JSON.stringify({ StreamName: 'b', ShardCount: 1 }));
+    host.tick(1_000);
+    host.handle({ type: 'viewStream', requestId: 1, streamName: 'shardlab-demo' });
+    const logged = () =>
+      host.snapshot().recentErrors.filter((e) => e.errorType === 'ProvisionedThroughputExceededException');
+    for (let i = 0; i < 3; i++) put('b');
+    host.tick(100);
+    const lastThrottleMs = host.snapshot().nowMs;
+    for (let i = 0; i < 3; i++) put('shardlab-demo');
+    host.tick(100);
+    // On screen: the demo stream's throttles only.
+    expect(logged().every((e) => e.message.includes('shardlab-demo'))).toBe(true);
+    // Time passes with the demo stream on screen; then b comes on screen: its count is all its throttled
+    // records, dated when they were noted, not when it came on screen.
+    host.tick(5_000);
+    host.handle({ type: 'viewStream', requestId: 2, streamName: 'b' });
+    const onB = logged();
+    expect(onB.every((e) => e.message.includes('stream b '))).toBe(true);
+    const throttledOnB = host.snapshot().stream?.totals.throttled ?? Number.NaN;
+    expect(throttledOnB).toBeGreaterThan(0);
+    expect(onB.reduce((n, e) => n + e.count, 0)).toBe(throttledOnB);
+    expect(Math.max(...onB.map((e) => e.lastMs))).toBeLessThanOrEqual(lastThrottleMs + 100);
+  });
+});
+
 describe('averages over the diagnosis window of a young stream', () => {
   it('are the rate over the seconds the stream existed, not diluted by seconds before it', () => {
     const host = new SimulationHost(() => {});

@@ -356,7 +356,7 @@ export class SimulationHost {
       diagnosis: stream?.diagnosis ?? [],
       producers: this.sim.producers.totals(),
       faults: this.sim.engine.core.faults.status(),
-      recentErrors: this.errorLog.list(),
+      recentErrors: this.errorLog.list(streamOf(this.sim)),
       streams: this.sim.engine.core.streamNames().map((streamName) => {
         const s = this.sim.engine.core.stream(streamName);
         // A stream still CREATING has no open shard yet (as DescribeStreamSummary says).
@@ -729,7 +729,9 @@ export class SimulationHost {
    */
   private noteWireError(operation: string, body: string, answer: WireResponse): void {
     const named = wireStreamName(body);
-    if (named !== undefined && named !== this.sim.config.streamName) return;
+    // Under the stream the call named; a stream that does not exist is noted only if it is the one on screen.
+    const stream = named === undefined ? undefined : this.sim.engine.core.stream(named);
+    if (named !== undefined && !stream && named !== this.sim.config.streamName) return;
     const writeThrottle = (type: string | undefined) =>
       type === 'ProvisionedThroughputExceededException' &&
       (operation === 'PutRecord' || operation === 'PutRecords');
@@ -741,10 +743,10 @@ export class SimulationHost {
         Records?: { ErrorCode?: string; ErrorMessage?: string }[];
       };
       if (parsed.__type && !writeThrottle(parsed.__type))
-        this.errorLog.note(parsed.__type, parsed.message ?? '', now);
+        this.errorLog.note(stream, parsed.__type, parsed.message ?? '', now);
       for (const entry of parsed.Records ?? [])
         if (entry.ErrorCode && !writeThrottle(entry.ErrorCode))
-          this.errorLog.note(entry.ErrorCode, entry.ErrorMessage ?? '', now);
+          this.errorLog.note(stream, entry.ErrorCode, entry.ErrorMessage ?? '', now);
     } catch {
       // Every error body the engine writes is JSON; nothing to note otherwise.
     }
@@ -774,12 +776,20 @@ export class SimulationHost {
     this.emit({ type: 'commandError', field, message });
   }
 
-  /** Producers' throttled and rejected records become error-log entries with the engine's exact texts. */
+  /**
+   * Throttled records, faulted calls (every stream's, on screen or not, so their counts and times stay
+   * right) and the page's producers' rejected records become error-log entries with the engine's exact texts.
+   */
   private noteProducerErrors(): void {
-    const stream = streamOf(this.sim);
+    const core = this.sim.engine.core;
     const now = this.sim.engine.now();
-    this.errorLog.noteProducers(stream, this.sim.producers.totals(), now);
-    this.errorLog.noteFaults(stream, this.sim.engine.core.faults, now);
+    for (const name of core.streamNames()) {
+      const stream = core.stream(name);
+      if (!stream) continue;
+      this.errorLog.noteThrottles(stream, now);
+      this.errorLog.noteFaults(stream, core.faults, now);
+    }
+    this.errorLog.noteProducers(streamOf(this.sim), this.sim.producers.totals(), now);
   }
 
   /** Calls on the stream on screen that injected faults failed so far (noteFaults notes them). */
@@ -828,7 +838,8 @@ export class SimulationHost {
               { StreamName, TargetShardCount: command.targetShardCount, ScalingType: 'UNIFORM_SCALING' },
             ] as const);
     const result = this.sim.engine.call(operation, request);
-    if (!result.ok) this.errorLog.note(result.error.type, result.error.message, this.sim.engine.now());
+    if (!result.ok)
+      this.errorLog.note(streamOf(this.sim), result.error.type, result.error.message, this.sim.engine.now());
     return toCommandResult(operation, result);
   }
 
@@ -849,7 +860,8 @@ export class SimulationHost {
           });
     const operation =
       command.type === 'updateStreamMode' ? 'UpdateStreamMode' : 'UpdateStreamRecordDistributionStrategy';
-    if (!result.ok) this.errorLog.note(result.error.type, result.error.message, this.sim.engine.now());
+    if (!result.ok)
+      this.errorLog.note(streamOf(this.sim), result.error.type, result.error.message, this.sim.engine.now());
     // A shared link or exported scenario recreates the stream as it now is.
     else if (command.type === 'updateStreamMode')
       this.sim.config = { ...this.sim.config, mode: command.mode };
@@ -875,7 +887,8 @@ export class SimulationHost {
         this.faultedCalls() !== faultedBefore)
     )
       this.noteProducerErrors();
-    else if (!result.ok) this.errorLog.note(result.error.type, result.error.message, this.sim.engine.now());
+    else if (!result.ok)
+      this.errorLog.note(streamOf(this.sim), result.error.type, result.error.message, this.sim.engine.now());
     return toCommandResult('PutRecord', result);
   }
 
