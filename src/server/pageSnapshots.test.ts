@@ -15,7 +15,12 @@ import {
   type WorkerEvent,
   withoutLayout,
 } from '../worker/protocol';
-import { FULL_SNAPSHOT_EVERY_MS, type PageConnection, Session } from './session';
+import {
+  FULL_SNAPSHOT_EVERY_MS,
+  PAGE_SNAPSHOT_BYTES_PER_SECOND,
+  type PageConnection,
+  Session,
+} from './session';
 
 /**
  * Where two values first differ (a path and both values), or undefined: strict — same constructors, same
@@ -264,7 +269,8 @@ afterEach(() => {
 
 /** A started Session on the fake clock, with the presenter's page `a` and a page `b` that may fall behind. */
 function setUp() {
-  const session = new Session({ seed: 7, wallClock: () => Date.now() });
+  // Unpaced: every tick's snapshot reaches a page that keeps up (pacing is tested on its own).
+  const session = new Session({ seed: 7, wallClock: () => Date.now(), pageSnapshotBytesPerSecond: Infinity });
   const a = relayPage(() => session);
   const b = relayPage(() => session, false);
   session.attach(a);
@@ -463,5 +469,34 @@ describe('what deltas save', () => {
       );
       expect(delta * 10).toBeLessThan(whole);
     }
+  });
+
+  it('paces a page at 3600×, where every delta is nearly whole: fewer snapshots, never more bytes than the rate', () => {
+    const session = new Session({ seed: 3, wallClock: () => Date.now() });
+    const page = relayPage(() => session);
+    session.attach(page);
+    session.command(page, {
+      type: 'createStream',
+      requestId: 1,
+      config: { streamName: 'fast', shardCount: 100, retentionHours: 24, throttle: 'token-bucket' },
+    });
+    session.command(page, { type: 'addProducer', requestId: 2, start: true, spec: steady(10_000, 2_000) });
+    session.start();
+    session.command(page, { type: 'setSpeed', speed: 3600 });
+    vi.advanceTimersByTime(2_000);
+    const from = page.bytes.length;
+    vi.advanceTimersByTime(10_000);
+    session.stop();
+    const sent = page.bytes.slice(from);
+    const perSecond = sent.reduce((x, y) => x + y, 0) / 10;
+    const largest = Math.max(...sent);
+    console.info(
+      `100 shards at 3600×: ${sent.length} snapshots in 10 s, ${Math.round(perSecond / 1024)} KiB/s (largest ${Math.round(largest / 1024)} KiB)`,
+    );
+    // At most the rate, give or take the one snapshot that goes before the pause it earns.
+    expect(perSecond).toBeLessThanOrEqual(PAGE_SNAPSHOT_BYTES_PER_SECOND + largest / 10);
+    // Still a live picture, rebuilt exactly.
+    expect(sent.length).toBeGreaterThanOrEqual(5);
+    expect(page.mismatches).toEqual([]);
   });
 });

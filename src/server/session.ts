@@ -33,12 +33,23 @@ const VIEWER_COMMANDS: ReadonlySet<Command['type']> = new Set(['inspectKey']);
  */
 export const FULL_SNAPSHOT_EVERY_MS = 60_000;
 
+/**
+ * Snapshot deltas a page is sent per wall second at most by the clock's ticks (a page's own command is
+ * answered at once). At 1× deltas are small (~12 KiB/s at 100 shards, ~140 KiB/s at 1,000); at 3600× every
+ * series moves by 360 s a tick and a delta is nearly whole (1.5 MB at 500 shards, 10 a second): past this
+ * rate a page gets fewer snapshots instead, so a workshop's Wi-Fi is not flooded. Whole snapshots (the
+ * first, a resync) are not charged: a page must not wait for its first picture.
+ */
+export const PAGE_SNAPSHOT_BYTES_PER_SECOND = 512 * 1024;
+
 /** Per page: the snapshot it received last (its relay holds the same), which the next one is a delta on. */
 interface PageState {
   /** Undefined before the first snapshot, and when the page asked for a whole one. */
   sent: SimulationSnapshot | undefined;
   /** Wall ms of the last whole snapshot sent. */
   fullAtMs: number;
+  /** Wall ms before which the clock's ticks send this page no snapshot (PAGE_SNAPSHOT_BYTES_PER_SECOND). */
+  nextAtMs: number;
 }
 
 /** One encoding of a snapshot per base a page holds (undefined: whole), shared by pages holding the same. */
@@ -61,8 +72,12 @@ export class Session {
   private replyTo: PageConnection | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(options: { seed?: number; wallClock?: WallClock } = {}) {
+  /** PAGE_SNAPSHOT_BYTES_PER_SECOND, or what the options set (Infinity: every tick, for tests). */
+  private readonly pageBytesPerSecond: number;
+
+  constructor(options: { seed?: number; wallClock?: WallClock; pageSnapshotBytesPerSecond?: number } = {}) {
     this.wallClock = options.wallClock ?? (() => performance.now());
+    this.pageBytesPerSecond = options.pageSnapshotBytesPerSecond ?? PAGE_SNAPSHOT_BYTES_PER_SECOND;
     this.host = new SimulationHost((event) => this.route(event), options.seed, this.wallClock);
     this.lastTickMs = this.wallClock();
   }
@@ -73,7 +88,7 @@ export class Session {
     this.lastTickMs = this.wallClock();
     this.timer = setInterval(() => {
       this.catchUp(true);
-      this.broadcastSnapshot();
+      this.broadcastSnapshot(true);
     }, SNAPSHOT_INTERVAL_MS);
   }
 
@@ -93,7 +108,7 @@ export class Session {
 
   /** A page connects: it gets the engine's limits, the clock and a whole snapshot at once. */
   attach(page: PageConnection): void {
-    const state: PageState = { sent: undefined, fullAtMs: 0 };
+    const state: PageState = { sent: undefined, fullAtMs: 0, nextAtMs: 0 };
     this.pages.set(page, state);
     page.send(encodePageMessage({ type: 'session', canControl: page.canControl }));
     if (this.ready) page.send(this.ready);
@@ -181,14 +196,19 @@ export class Session {
     return this.latest;
   }
 
-  /** Sends the current snapshot to every page that has not seen this version, each as a delta on its last. */
-  private broadcastSnapshot(): void {
+  /**
+   * Sends the current snapshot to every page that has not seen this version, each as a delta on its last;
+   * `paced` (the clock's ticks): not to a page still within its byte rate (PAGE_SNAPSHOT_BYTES_PER_SECOND).
+   */
+  private broadcastSnapshot(paced = false): void {
     if (this.pages.size === 0) return;
     const version = this.host.version;
+    const now = this.wallClock();
     let snapshot: SimulationSnapshot | undefined;
     const encodings: Encodings = new Map();
     for (const [page, state] of this.pages) {
       if (state.sent?.version === version) continue;
+      if (paced && now < state.nextAtMs) continue;
       snapshot ??= this.latestSnapshot();
       this.sendSnapshot(page, state, snapshot, encodings);
     }
@@ -215,5 +235,6 @@ export class Session {
     if (!page.send(encoded.bytes, true)) return;
     state.sent = snapshot;
     if (encoded.full) state.fullAtMs = now;
+    else state.nextAtMs = now + (encoded.bytes.length / this.pageBytesPerSecond) * 1000;
   }
 }
