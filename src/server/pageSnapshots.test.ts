@@ -426,22 +426,23 @@ describe('what deltas save', () => {
    * Bytes per second to one page at 1× with a producer writing to every shard, whole snapshots against
    * deltas, after the 120 s windows have filled.
    */
-  function bytesPerSecond(shards: number) {
+  /** A session with one page, a stream of `shards` shards on screen and a producer writing to it, started. */
+  function writingSession(streamName: string, shards: number, spec: ProducerSpec) {
     const session = new Session({ seed: 3, wallClock: () => Date.now() });
     const page = relayPage(() => session);
     session.attach(page);
     session.command(page, {
       type: 'createStream',
       requestId: 1,
-      config: { streamName: 'wide', shardCount: shards, retentionHours: 24, throttle: 'token-bucket' },
+      config: { streamName, shardCount: shards, retentionHours: 24, throttle: 'token-bucket' },
     });
-    session.command(page, {
-      type: 'addProducer',
-      requestId: 2,
-      start: true,
-      spec: steady(shards * 100, shards * 20),
-    });
+    session.command(page, { type: 'addProducer', requestId: 2, start: true, spec });
     session.start();
+    return { session, page };
+  }
+
+  function bytesPerSecond(shards: number) {
+    const { session, page } = writingSession('wide', shards, steady(shards * 100, shards * 20));
     session.command(page, { type: 'jump', ms: 130_000 });
     vi.advanceTimersByTime(5000);
     expect(session.host.jumping).toBe(false);
@@ -472,16 +473,7 @@ describe('what deltas save', () => {
   });
 
   it('paces a page at 3600×, where every delta is nearly whole: fewer snapshots, never more bytes than the rate', () => {
-    const session = new Session({ seed: 3, wallClock: () => Date.now() });
-    const page = relayPage(() => session);
-    session.attach(page);
-    session.command(page, {
-      type: 'createStream',
-      requestId: 1,
-      config: { streamName: 'fast', shardCount: 100, retentionHours: 24, throttle: 'token-bucket' },
-    });
-    session.command(page, { type: 'addProducer', requestId: 2, start: true, spec: steady(10_000, 2_000) });
-    session.start();
+    const { session, page } = writingSession('fast', 100, steady(10_000, 2_000));
     session.command(page, { type: 'setSpeed', speed: 3600 });
     vi.advanceTimersByTime(2_000);
     const from = page.bytes.length;
