@@ -66,7 +66,9 @@ export function EndpointPanel() {
         <summary>Example commands</summary>
         <p>AWS CLI v2</p>
         <pre>
-          <code>{`aws kinesis create-stream --stream-name clicks --shard-count 4 --endpoint-url ${endpoint}
+          <code>{`# a stream of your own (it comes on screen until you pick one above)
+aws kinesis create-stream --stream-name clicks --shard-count 4 --endpoint-url ${endpoint}
+# a record on the stream on screen, ${stream}
 aws kinesis put-record --stream-name ${stream} --partition-key user-1 --data aGk= --endpoint-url ${endpoint}`}</code>
         </pre>
         <p>AWS SDK for JavaScript v3</p>
