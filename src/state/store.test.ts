@@ -56,3 +56,42 @@ describe('the server connection (npm start)', () => {
     expect(store.getState().commandError).toBeNull();
   });
 });
+
+describe('the view of the stream and of the producers', () => {
+  it('refresh together: the producer table never shows totals newer than the shard table beside it', () => {
+    const { client, emit } = fakeClient();
+    const store = createSimStore(client, { throttleFrames: false });
+    const host = new SimulationHost(
+      () => {},
+      1,
+      () => 0,
+    );
+    host.handle({
+      type: 'addProducer',
+      requestId: 1,
+      start: true,
+      spec: {
+        name: 'p',
+        api: 'PutRecord',
+        batchSize: 1,
+        payloadBytes: { min: 10, max: 10 },
+        rate: 500,
+        distribution: { kind: 'uniform', keyCount: 20 },
+      },
+    });
+    host.handle({ type: 'play' });
+    host.tick(100);
+    emit({ type: 'snapshot', snapshot: host.snapshot() });
+    const viewed = store.getState();
+    // Playing at 1×: the next snapshots within a second do not refresh the views, but do refresh `snapshot`.
+    host.tick(100);
+    emit({ type: 'snapshot', snapshot: host.snapshot() });
+    const later = store.getState();
+    expect(later.snapshot?.producers[0]?.accepted).toBeGreaterThan(viewed.viewProducers?.[0]?.accepted ?? 0);
+    expect(later.viewStream).toBe(viewed.viewStream);
+    expect(later.viewProducers).toBe(viewed.viewProducers);
+    // What the views show agrees: the producer's accepted records are the stream's.
+    const shardTotal = Array.from(later.viewStream?.accepted ?? []).reduce((a, b) => a + b, 0);
+    expect(later.viewProducers?.[0]?.accepted).toBe(shardTotal);
+  });
+});

@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LessonStep } from '../common/lesson';
 import type { Scenario } from '../scenario/schema';
 import type { SimClient } from '../worker/client';
-import type { ProducerSpec, StreamSnapshot } from '../worker/engineTypes';
+import type { ProducerSpec, ProducerTotals, StreamSnapshot } from '../worker/engineTypes';
 import {
   type ClockStatus,
   type Command,
@@ -97,6 +97,11 @@ export interface SimState {
    * the simulation runs, and at once after a person's command, so rendering keeps up at high load.
    */
   viewStream: StreamSnapshot | null;
+  /**
+   * The producers' totals of the same snapshot as viewStream: tables that show them beside the shards'
+   * (the producer table, retries, KPL rates) refresh with them, so the two never disagree on screen.
+   */
+  viewProducers: ProducerTotals[] | null;
   /** The generation (see SimulationSnapshot) the view stream belongs to. */
   viewGeneration: number;
   results: Partial<Record<ResultSlot, CommandResult>>;
@@ -252,6 +257,7 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
       snapshot: null,
       clock: null,
       viewStream: null,
+      viewProducers: null,
       viewGeneration: -1,
       results: {},
       pending: {},
@@ -397,6 +403,7 @@ export function createSimStore(client: SimClient, options: { throttleFrames?: bo
         snapshot,
         clock,
         viewStream: stream,
+        viewProducers: snapshot.producers,
         viewGeneration: snapshot.generation,
         retentionHistory: nextRetentionHistory(newStream ? [] : s.retentionHistory, stream),
         capacityHistory: nextCapacityHistory(newStream ? [] : s.capacityHistory, stream),

@@ -8,7 +8,8 @@ import { useChartFontPx } from './charts/chartFont';
 import { LIMIT_COLOUR } from './charts/palette';
 import { formatCount, formatVirtualSecond } from './format';
 
-const selectProducers = (s: SimState) => s.snapshot?.producers;
+// The view's producers: refreshed with the shard table's figures (see SimState.viewProducers).
+const selectProducers = (s: SimState) => s.viewProducers ?? s.snapshot?.producers;
 
 const USER_COLOUR = '#1d4ed8';
 const KINESIS_COLOUR = '#047857';

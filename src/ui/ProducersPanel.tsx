@@ -518,7 +518,8 @@ export function ProducersPanel() {
   );
 }
 
-const selectProducers = (s: SimState) => s.snapshot?.producers;
+// The view's producers: refreshed with the shard table's figures (see SimState.viewProducers).
+const selectProducers = (s: SimState) => s.viewProducers ?? s.snapshot?.producers;
 const selectMaxRecordKiB = (s: SimState) => s.snapshot?.stream?.maxRecordSizeKiB;
 
 /**

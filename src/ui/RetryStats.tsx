@@ -8,7 +8,8 @@ import { RetryDelayChart } from './charts/RetryDelayChart';
 import { formatCount } from './format';
 import { ScrollRegion } from './ScrollRegion';
 
-const selectProducers = (s: SimState) => s.snapshot?.producers;
+// The view's producers: refreshed with the shard table's figures (see SimState.viewProducers).
+const selectProducers = (s: SimState) => s.viewProducers ?? s.snapshot?.producers;
 
 /** Attempts per delivered record, as the engine gave it ("—" before a record is delivered). */
 export function amplificationText(p: ProducerTotals): string {
