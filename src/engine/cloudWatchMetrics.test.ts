@@ -29,12 +29,28 @@ const ringLength = (ring: PeriodRing) => (ring as unknown as { ring?: Float64Arr
 
 const data = (bytes = 10) => new Uint8Array(bytes);
 
+/** One put operation as CloudWatchPeriods hands it to a ring (its sums, and it as the most and the fewest). */
+function addOperation(ring: PeriodRing, minute: number, records: number, bytes: number, throttled: number) {
+  const pending = new Float64Array(CLOUDWATCH_FIELDS.length);
+  const set = (field: CloudWatchField, value: number) => {
+    pending[CLOUDWATCH_FIELDS.indexOf(field)] = value;
+  };
+  set('putOperations', 1);
+  for (const [sum, max, min, value] of [
+    ['incomingRecords', 'maxRecords', 'minRecords', records],
+    ['incomingBytes', 'maxBytes', 'minBytes', bytes],
+    ['throttledRecords', 'maxThrottled', 'minThrottled', throttled],
+  ] as const)
+    for (const field of [sum, max, min]) set(field, value);
+  ring.addPending(minute, pending);
+}
+
 describe('PeriodRing', () => {
   it('sums records and bytes, counts put operations and keeps the most records in one operation', () => {
     const ring = new PeriodRing(1, 60);
-    ring.addOperation(100, 3, 300, 0);
-    ring.addOperation(100, 7, 500, 2);
-    ring.addOperation(100, 1, 900, 5);
+    addOperation(ring, 100, 3, 300, 0);
+    addOperation(ring, 100, 7, 500, 2);
+    addOperation(ring, 100, 1, 900, 5);
     expect(ring.valueAt('incomingRecords', 100)).toBe(11);
     expect(ring.valueAt('incomingBytes', 100)).toBe(1700);
     expect(ring.valueAt('throttledRecords', 100)).toBe(7);
@@ -47,20 +63,20 @@ describe('PeriodRing', () => {
 
   it('rolls over at each whole minute, skipped minutes hold zeros, and forgets periods past what it keeps', () => {
     const ring = new PeriodRing(1, 4);
-    ring.addOperation(10, 5, 50, 0);
-    ring.addOperation(11, 6, 60, 0);
-    ring.addOperation(13, 8, 80, 0);
+    addOperation(ring, 10, 5, 50, 0);
+    addOperation(ring, 11, 6, 60, 0);
+    addOperation(ring, 13, 8, 80, 0);
     expect(ring.valueAt('incomingRecords', 10)).toBe(5);
     expect(ring.valueAt('incomingRecords', 12)).toBe(0);
     expect(ring.valueAt('incomingRecords', 13)).toBe(8);
-    ring.addOperation(14, 9, 90, 0);
+    addOperation(ring, 14, 9, 90, 0);
     expect(ring.valueAt('incomingRecords', 10)).toBe(0); // 4 kept: 11–14
     expect(ring.valueAt('incomingRecords', 11)).toBe(6);
     // A write for a minute no longer kept changes nothing.
-    ring.addOperation(9, 100, 100, 0);
+    addOperation(ring, 9, 100, 100, 0);
     expect(ring.valueAt('incomingRecords', 11)).toBe(6);
     // A gap far longer than the ring clears it and costs no more than its size.
-    ring.addOperation(1_000_000, 1, 1, 0);
+    addOperation(ring, 1_000_000, 1, 1, 0);
     expect(ring.valueAt('incomingRecords', 14)).toBe(0);
     expect(ring.valueAt('incomingRecords', 1_000_000)).toBe(1);
     expect(ringLength(ring)).toBe(4 * CLOUDWATCH_FIELDS.length);
@@ -68,9 +84,9 @@ describe('PeriodRing', () => {
 
   it('copies only completed periods, oldest first, zeros where nothing was kept', () => {
     const ring = new PeriodRing(1, 60);
-    ring.addOperation(100, 1, 10, 0);
-    ring.addOperation(102, 3, 30, 0);
-    ring.addOperation(103, 4, 40, 0); // the minute in progress at endMinute 103
+    addOperation(ring, 100, 1, 10, 0);
+    addOperation(ring, 102, 3, 30, 0);
+    addOperation(ring, 103, 4, 40, 0); // the minute in progress at endMinute 103
     const out = new Float64Array(CLOUDWATCH_FIELDS.length * 4);
     ring.copyCompleted(103, 4, out, 0, 4); // minutes 99, 100, 101, 102
     expect([...out.subarray(0, 4)]).toEqual([0, 1, 0, 3]);

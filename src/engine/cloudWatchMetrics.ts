@@ -131,24 +131,10 @@ export class PeriodRing {
     return (this.ring as Float64Array)[F.putOperations * this.kept + slot] as number;
   }
 
-  /** One put operation in minute `minute`: records and bytes accepted, records throttled. */
-  addOperation(minute: number, records: number, bytes: number, throttled: number): void {
-    const slot = this.slotOf(minute);
-    if (slot < 0) return;
-    const sampled = this.operationsAt(slot) > 0;
-    this.add(slot, F.incomingRecords, records);
-    this.add(slot, F.incomingBytes, bytes);
-    this.add(slot, F.throttledRecords, throttled);
-    this.add(slot, F.putOperations, 1);
-    this.add(slot, F.maxRecords, records);
-    this.add(slot, F.maxBytes, bytes);
-    this.add(slot, F.maxThrottled, throttled);
-    this.add(slot, F.minRecords, records, sampled);
-    this.add(slot, F.minBytes, bytes, sampled);
-    this.add(slot, F.minThrottled, throttled, sampled);
-  }
-
-  /** What CloudWatchPeriods summed for minute `minute`, one value per field (sums, or maxima). */
+  /**
+   * What CloudWatchPeriods summed for minute `minute`, one value per field (sums, maxima, minima): the only
+   * way facts reach a ring.
+   */
   addPending(minute: number, pending: Float64Array): void {
     const slot = this.slotOf(minute);
     if (slot < 0) return;
@@ -161,26 +147,6 @@ export class PeriodRing {
         if (operations > 0) this.add(slot, f, value, sampled);
       } else if (value !== 0) this.add(slot, f, value);
     }
-  }
-
-  /** Attempts simulated in aggregate in minute `minute`: exact sums, unknown put operations. */
-  addAggregate(minute: number, records: number, bytes: number, throttled: number): void {
-    const slot = this.slotOf(minute);
-    if (slot < 0) return;
-    this.add(slot, F.incomingRecords, records);
-    this.add(slot, F.incomingBytes, bytes);
-    this.add(slot, F.throttledRecords, throttled);
-    this.add(slot, F.aggregatedAttempts, records + throttled);
-  }
-
-  /** One completed second of minute `minute`: its demand (records, bytes) and whether it throttled. */
-  addSecond(minute: number, demandRecords: number, demandBytes: number, throttled: boolean): void {
-    if (demandRecords === 0 && this.newestPeriod === Number.NEGATIVE_INFINITY) return;
-    const slot = this.slotOf(minute);
-    if (slot < 0) return;
-    this.add(slot, F.peakSecondRecords, demandRecords);
-    this.add(slot, F.peakSecondBytes, demandBytes);
-    if (throttled) this.add(slot, F.throttledSeconds, 1);
   }
 
   /** A field of the period holding epoch minute `minute` (0 if it is not kept or had no data). */
