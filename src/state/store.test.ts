@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { listeners, type SimClient } from '../worker/client';
 import { SimulationHost } from '../worker/host';
 import { type SimulationSnapshot, type WorkerEvent, withoutLayout } from '../worker/protocol';
+import { playingHost, testProducer } from '../worker/testHelpers';
 import { createSimStore } from './store';
 
 /** A client whose events the test emits by hand, as the worker would post them. */
@@ -61,25 +62,7 @@ describe('the view of the stream and of the producers', () => {
   it('refresh together: the producer table never shows totals newer than the shard table beside it', () => {
     const { client, emit } = fakeClient();
     const store = createSimStore(client, { throttleFrames: false });
-    const host = new SimulationHost(
-      () => {},
-      1,
-      () => 0,
-    );
-    host.handle({
-      type: 'addProducer',
-      requestId: 1,
-      start: true,
-      spec: {
-        name: 'p',
-        api: 'PutRecord',
-        batchSize: 1,
-        payloadBytes: { min: 10, max: 10 },
-        rate: 500,
-        distribution: { kind: 'uniform', keyCount: 20 },
-      },
-    });
-    host.handle({ type: 'play' });
+    const host = playingHost(1, testProducer(500, 20));
     host.tick(100);
     emit({ type: 'snapshot', snapshot: host.snapshot() });
     const viewed = store.getState();

@@ -3,7 +3,6 @@
 // delta and a whole snapshot. The property over a real Session is server/pageSnapshots.test.ts's.
 import { encode } from 'cbor2';
 import { describe, expect, it } from 'vitest';
-import { SimulationHost } from './host';
 import {
   decodePageMessage,
   encodeForPage,
@@ -11,28 +10,11 @@ import {
   PageReceiver,
   type ServerMessage,
 } from './pageCodec';
+import { playingHost, testProducer } from './testHelpers';
 
 /** A host with a producer that has run 3 virtual seconds. */
 function runningHost() {
-  const host = new SimulationHost(
-    () => {},
-    11,
-    () => 0,
-  );
-  host.handle({
-    type: 'addProducer',
-    requestId: 1,
-    start: true,
-    spec: {
-      name: 'p',
-      api: 'PutRecord',
-      batchSize: 1,
-      payloadBytes: { min: 10, max: 20 },
-      rate: 300,
-      distribution: { kind: 'uniform', keyCount: 30 },
-    },
-  });
-  host.handle({ type: 'play' });
+  const host = playingHost(11, testProducer(300, 30));
   host.tick(3000);
   return host;
 }
