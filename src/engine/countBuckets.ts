@@ -39,11 +39,6 @@ export class CountBuckets {
   private head = 0;
   private end = 0;
 
-  /** Whether no record is held. */
-  get empty(): boolean {
-    return this.head === this.end;
-  }
-
   /** Buckets held. */
   get count(): number {
     return this.end - this.head;
