@@ -303,3 +303,54 @@ describe('keys held without interning', () => {
     );
   });
 });
+
+describe('payloads cut from shared buffers', () => {
+  it('reads back every held payload as written, and keeps exactly the buffers held records use (property)', () => {
+    // Each step appends records whose payloads are views of one of a few buffers (as the endpoint's slabs,
+    // or a payload with a buffer of its own), then may expire or release the oldest.
+    const step = fc.record({
+      records: fc.integer({ min: 1, max: 1500 }),
+      buffer: fc.integer({ min: 0, max: 3 }),
+      withPayload: fc.boolean(),
+      keepMs: fc.option(fc.integer({ min: 0, max: 20 })),
+      release: fc.option(fc.integer({ min: 1, max: 2000 })),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 10 }), (steps) => {
+        const buffers = Array.from({ length: 4 }, (_, b) => new Uint8Array(64 * 1024).fill(b + 1));
+        const log = new RecordLog(new KeyTable());
+        const written: { ordinal: number; payload: Uint8Array | undefined }[] = [];
+        let nowMs = 0;
+        for (const s of steps) {
+          nowMs++;
+          for (let r = 0; r < s.records; r++) {
+            const buffer = buffers[s.buffer] as Uint8Array;
+            const at = (r * 7) % (buffer.length - 16);
+            const payload = s.withPayload ? buffer.subarray(at, at + 1 + (r % 16)) : undefined;
+            written.push({ ordinal: log.appendDirect(nowMs, 'k', 1, payload?.length ?? 0, payload), payload });
+          }
+          if (s.keepMs !== null) log.expire(nowMs - s.keepMs);
+          if (s.release !== null) log.releaseOldest(nowMs, s.release, Number.POSITIVE_INFINITY);
+          const held = written.filter((w) => w.ordinal >= log.firstReadableOrdinal);
+          const read: (Uint8Array | undefined)[] = [];
+          log.read(0, (record) => {
+            read.push(record.payload);
+            return true;
+          });
+          expect(read.length).toBe(held.length);
+          // The same bytes from the same buffer at the same place, not a copy.
+          for (const [i, w] of held.entries()) {
+            const got = read[i];
+            expect(got?.buffer).toBe(w.payload?.buffer);
+            expect(got?.byteOffset).toBe(w.payload?.byteOffset);
+            expect(got?.length).toBe(w.payload?.length);
+          }
+          const used = new Set(held.flatMap((w) => (w.payload ? [w.payload.buffer] : [])));
+          expect(log.payloadBuffersHeld()).toBe(used.size);
+          expect(log.payloadBytes).toBe(held.reduce((sum, w) => sum + (w.payload?.length ?? 0), 0));
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+});

@@ -11,64 +11,153 @@ import {
 export const RECORD_CHUNK_SIZE = 4096;
 
 /**
- * Key column flag: the record's key is not interned; it is held in the chunk's `directKeys` (see DirectKeys)
+ * Key column flag: the record's key is not interned; it is held in the chunk's `extras` (see ChunkExtras)
  * and the column holds DIRECT_KEY + the key's UTF-8 size (≤ 768) instead of a key id (ids stay far below
  * 2^31).
  */
 const DIRECT_KEY = 0x80000000;
 
-/**
- * A chunk's keys that are not interned, without a retained string per record: ASCII keys (nearly all) as
- * bytes in one growing buffer, at `offset[i]`, `length` being the key column's UTF-8 size; other keys as
- * their strings. A string per record, kept for the record's life, cost the garbage collector a copy or two
- * of each key from the young generation: measured on the endpoint, 500-entry PutRecords took 4.3 µs of
- * server CPU per record with strings and 3.4 µs without.
- */
+/** An empty key buffer, until a chunk holds its first ASCII key. */
 const EMPTY_KEY_BYTES = new Uint8Array(0);
 /** The most a chunk's key buffer takes at first (it still grows past this if its keys need it). */
 const KEY_BYTES_FIRST_MAX = 128 * 1024;
 
-class DirectKeys {
+/** Words per record in ChunkExtras.rows: key offset, payload slot + 1 (0: no payload), payload offset, length. */
+const ROW = 4;
+const AT_KEY = 0;
+const AT_SLOT = 1;
+const AT_OFFSET = 2;
+const AT_LENGTH = 3;
+
+/**
+ * What a chunk holds beyond its three columns, for the records that have it: keys not interned, and
+ * payloads. A record's share is one row of four words, so an append touches one cache line here: each
+ * entry of a PutRecords lands in another shard's chunk, and with a column per field and per-chunk arrays
+ * every field was a cache miss of its own (the endpoint's dispatch of 500-entry PutRecords over 500 shards,
+ * in process: 2.24 µs per record with a column per field and a use count per buffer, 2.10 with rows).
+ *
+ * Keys, without a retained string per record: ASCII keys (nearly all) as bytes in one growing buffer at the
+ * row's offset, their length being the key column's UTF-8 size; other keys as their strings. A string per
+ * record, kept for the record's life, cost the garbage collector a copy or two of each key (measured on the
+ * endpoint: 4.3 µs of server CPU per record with strings, 3.4 µs without).
+ *
+ * Payloads, without an object per record: (buffer, offset, length), the buffer being the endpoint decoder's
+ * shared slab for small records (base64.ts) or the payload's own; a retained Uint8Array per record cost the
+ * garbage collector ~0.35 µs per record. A view is made again only on read. Each buffer is listed once per
+ * run of records using it (`buffers`, the run ending before `runEnd`): records leave a chunk oldest first
+ * (see drop), so a buffer is let go, and its memory can go, once its run has left.
+ */
+class ChunkExtras {
+  private readonly rows = new Uint32Array(RECORD_CHUNK_SIZE * ROW);
   // Sized on the chunk's first key (keys of a stream tend to be alike): a chunk per shard is open at once
   // (2,000 shards), and growing from a small buffer cost the PutRecord fast path ~3 % in copies.
-  private bytes = EMPTY_KEY_BYTES;
-  private used = 0;
-  private readonly offset = new Uint32Array(RECORD_CHUNK_SIZE);
+  private keyBytes = EMPTY_KEY_BYTES;
+  private keyBytesUsed = 0;
   /** Keys that are not ASCII, by record index (null until the chunk has one). */
   private wide: (string | undefined)[] | null = null;
+  private readonly buffers: (ArrayBufferLike | undefined)[] = [];
+  /** Per buffer slot but the last, the index after its run's newest record. */
+  private readonly runEnd: number[] = [];
+  /** The last of `buffers` while records may still join its run (an append compares it, not the list). */
+  private lastBuffer: ArrayBufferLike | undefined = undefined;
+  /** The index after the newest record of the last run. */
+  private lastRunEnd = 0;
+  /** Buffers before this slot are let go. */
+  private firstHeldSlot = 0;
 
   /** Holds record i's key; `utf8Bytes` is its UTF-8 size (equal to its length when it is ASCII). */
-  set(i: number, key: string, utf8Bytes: number): void {
+  setKey(i: number, key: string, utf8Bytes: number): void {
     const length = key.length;
     if (utf8Bytes !== length) {
       this.wide ??= new Array<string | undefined>(RECORD_CHUNK_SIZE);
       this.wide[i] = key;
       return;
     }
-    if (this.used + length > this.bytes.length) {
+    if (this.keyBytesUsed + length > this.keyBytes.length) {
       const first = Math.min(KEY_BYTES_FIRST_MAX, RECORD_CHUNK_SIZE * (length + 1));
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.used + length, first));
-      grown.set(this.bytes.subarray(0, this.used));
-      this.bytes = grown;
+      const grown = new Uint8Array(Math.max(this.keyBytes.length * 2, this.keyBytesUsed + length, first));
+      grown.set(this.keyBytes.subarray(0, this.keyBytesUsed));
+      this.keyBytes = grown;
     }
-    const bytes = this.bytes;
-    const at = this.used;
+    const bytes = this.keyBytes;
+    const at = this.keyBytesUsed;
     for (let k = 0; k < length; k++) bytes[at + k] = key.charCodeAt(k);
-    this.offset[i] = at;
-    this.used = at + length;
+    this.rows[i * ROW + AT_KEY] = at;
+    this.keyBytesUsed = at + length;
   }
 
   /** Record i's key; `utf8Bytes` is the size the key column holds for it. */
-  get(i: number, utf8Bytes: number): string {
+  key(i: number, utf8Bytes: number): string {
     const wide = this.wide?.[i];
     if (wide !== undefined) return wide;
-    const at = this.offset[i] as number;
-    return String.fromCharCode(...this.bytes.subarray(at, at + utf8Bytes));
+    const at = this.rows[i * ROW + AT_KEY] as number;
+    return String.fromCharCode(...this.keyBytes.subarray(at, at + utf8Bytes));
   }
 
-  /** Forgets record i's key (only strings hold memory of their own). */
-  clear(i: number): void {
-    if (this.wide) this.wide[i] = undefined;
+  /** Holds record i's payload (records get theirs in index order). */
+  setPayload(i: number, payload: Uint8Array): void {
+    const buffer = payload.buffer;
+    if (buffer !== this.lastBuffer) {
+      if (this.buffers.length > 0) this.runEnd.push(this.lastRunEnd);
+      this.buffers.push(buffer);
+      this.lastBuffer = buffer;
+    }
+    this.lastRunEnd = i + 1;
+    const row = i * ROW;
+    this.rows[row + AT_SLOT] = this.buffers.length;
+    this.rows[row + AT_OFFSET] = payload.byteOffset;
+    this.rows[row + AT_LENGTH] = payload.length;
+  }
+
+  hasPayload(i: number): boolean {
+    return this.rows[i * ROW + AT_SLOT] !== 0;
+  }
+
+  /** Record i's payload bytes (0 without one). */
+  payloadLength(i: number): number {
+    const row = i * ROW;
+    return this.rows[row + AT_SLOT] === 0 ? 0 : (this.rows[row + AT_LENGTH] as number);
+  }
+
+  payload(i: number): Uint8Array | undefined {
+    const row = i * ROW;
+    const slot = this.rows[row + AT_SLOT] as number;
+    if (slot === 0) return undefined;
+    return new Uint8Array(
+      this.buffers[slot - 1] as ArrayBufferLike,
+      this.rows[row + AT_OFFSET],
+      this.rows[row + AT_LENGTH],
+    );
+  }
+
+  /** Adds the payload buffers this chunk still keeps reachable to `into`. */
+  addHeldBuffers(into: Set<ArrayBufferLike>): void {
+    for (let slot = this.firstHeldSlot; slot < this.buffers.length; slot++) {
+      const buffer = this.buffers[slot];
+      if (buffer) into.add(buffer);
+    }
+  }
+
+  /**
+   * Records [from, to) leave the chunk, the oldest held (records leave in index order): forgets their keys,
+   * lets go of buffers no held record uses, and returns their payload bytes.
+   */
+  drop(from: number, to: number): number {
+    let payloadBytes = 0;
+    const rows = this.rows;
+    for (let row = from * ROW; row < to * ROW; row += ROW)
+      if (rows[row + AT_SLOT] !== 0) payloadBytes += rows[row + AT_LENGTH] as number;
+    const wide = this.wide;
+    if (wide) for (let i = from; i < to; i++) wide[i] = undefined;
+    const runs = this.buffers.length;
+    let slot = this.firstHeldSlot;
+    while (slot < runs && (slot + 1 < runs ? (this.runEnd[slot] as number) : this.lastRunEnd) <= to) {
+      this.buffers[slot] = undefined;
+      slot++;
+    }
+    this.firstHeldSlot = slot;
+    if (slot === runs) this.lastBuffer = undefined;
+    return payloadBytes;
   }
 }
 
@@ -79,68 +168,14 @@ interface Chunk {
   /** Index of the first record still held (earlier ones expired or were released). */
   start: number;
   arrivalMs: Float64Array;
-  /** Key id, or DIRECT_KEY + UTF-8 size for a key held in `directKeys`. */
+  /** Key id, or DIRECT_KEY + UTF-8 size for a key held in `extras`. */
   keyId: Uint32Array;
   dataBytes: Uint32Array;
-  /** Payloads only where a person typed them, a client sent them or a KPL producer encoded them. */
-  payloads: ChunkPayloads | null;
-  /** Keys of records written without interning (null until the chunk has one); dropped with the chunk. */
-  directKeys: DirectKeys | null;
-}
-
-/**
- * A chunk's payloads, held without an object per record: each is (buffer, offset, length) in typed columns,
- * the buffer being the endpoint decoder's shared slab for small records (base64.ts), or the payload's own
- * otherwise. A retained Uint8Array per record cost the garbage collector ~0.35 µs per record at the
- * endpoint's rate (measured: 2.2 → 1.85 µs per PutRecords entry); a view is made again only on read.
- */
-class ChunkPayloads {
-  /** The buffers payloads are views of, each once in a row of records; a slot is emptied when unused. */
-  private readonly buffers: (ArrayBufferLike | undefined)[] = [];
-  /** Records using each buffer slot, so a released payload's memory can go. */
-  private readonly uses: number[] = [];
-  private readonly slot = new Int32Array(RECORD_CHUNK_SIZE).fill(-1);
-  private readonly offset = new Uint32Array(RECORD_CHUNK_SIZE);
-  private readonly length = new Uint32Array(RECORD_CHUNK_SIZE);
-
-  set(i: number, payload: Uint8Array): void {
-    let b = this.buffers.length - 1;
-    if (b < 0 || this.buffers[b] !== payload.buffer) {
-      this.buffers.push(payload.buffer);
-      this.uses.push(0);
-      b++;
-    }
-    this.uses[b] = (this.uses[b] as number) + 1;
-    this.slot[i] = b;
-    this.offset[i] = payload.byteOffset;
-    this.length[i] = payload.length;
-  }
-
-  has(i: number): boolean {
-    return (this.slot[i] as number) >= 0;
-  }
-
-  /** Record i's payload bytes (0 without one). */
-  lengthOf(i: number): number {
-    return (this.slot[i] as number) < 0 ? 0 : (this.length[i] as number);
-  }
-
-  get(i: number): Uint8Array | undefined {
-    const b = this.slot[i] as number;
-    if (b < 0) return undefined;
-    return new Uint8Array(this.buffers[b] as ArrayBufferLike, this.offset[i], this.length[i]);
-  }
-
-  /** Forgets record i's payload; returns its length (0 if it had none). */
-  clear(i: number): number {
-    const b = this.slot[i] as number;
-    if (b < 0) return 0;
-    this.slot[i] = -1;
-    const left = (this.uses[b] as number) - 1;
-    this.uses[b] = left;
-    if (left === 0) this.buffers[b] = undefined;
-    return this.length[i] as number;
-  }
+  /**
+   * Keys not interned, and payloads (only where a person typed them, a client sent them or a KPL producer
+   * encoded them); null until the chunk has one; dropped with the chunk.
+   */
+  extras: ChunkExtras | null;
 }
 
 /** Shared empty columns for chunks whose records are all gone, so their memory is freed at once. */
@@ -154,8 +189,7 @@ const FULL_PLACEHOLDER: Chunk = {
   arrivalMs: NO_ARRIVALS,
   keyId: NO_WORDS,
   dataBytes: NO_WORDS,
-  payloads: null,
-  directKeys: null,
+  extras: null,
 };
 
 /** One record read back from a shard. */
@@ -445,7 +479,7 @@ class CutoffSearch {
 /**
  * Columnar record storage of one shard, in arrival order (the virtual clock never goes back). About 16 bytes
  * per record: arrival time, key id and data size in typed arrays; a record whose key is not interned holds
- * its key in the chunk's DirectKeys instead. Past the engine's DetailBudget the oldest records are released
+ * its key in the chunk's ChunkExtras instead. Past the engine's DetailBudget the oldest records are released
  * early into per-second counts: they still count as retained until their retention ends, but can no longer
  * be read.
  */
@@ -556,14 +590,24 @@ export class RecordLog {
     let sum = sums[sums.length - 1] as number;
     while (ordinal < to) {
       const chunk = this.chunkOf(ordinal);
-      const payloads = chunk.payloads;
+      const extras = chunk.extras;
       const end = Math.min(to - chunk.firstOrdinal, chunk.length);
       for (let i = ordinal - chunk.firstOrdinal; i < end; i++) {
-        if (payloads) sum += payloads.lengthOf(i);
+        if (extras) sum += extras.payloadLength(i);
         sums.push(sum);
       }
       ordinal = chunk.firstOrdinal + end;
     }
+  }
+
+  /**
+   * Distinct payload buffers the log keeps reachable: a shared slab (base64.ts) stays in memory while any
+   * record cut from it is held, so this is what the payloads pin beyond their own bytes.
+   */
+  payloadBuffersHeld(): number {
+    const held = new Set<ArrayBufferLike>();
+    for (let c = this.chunkHead; c < this.chunks.length; c++) this.chunks[c]?.extras?.addHeldBuffers(held);
+    return held.size;
   }
 
   /** When the next retained record expires, given the retention period; Infinity if none. */
@@ -594,8 +638,7 @@ export class RecordLog {
       arrivalMs: new Float64Array(RECORD_CHUNK_SIZE),
       keyId: new Uint32Array(RECORD_CHUNK_SIZE),
       dataBytes: new Uint32Array(RECORD_CHUNK_SIZE),
-      payloads: null,
-      directKeys: null,
+      extras: null,
     };
     this.chunks.push(fresh);
     this.last = fresh;
@@ -618,8 +661,8 @@ export class RecordLog {
     chunk.arrivalMs[i] = arrivalMs;
     chunk.keyId[i] = DIRECT_KEY + keyBytes;
     chunk.dataBytes[i] = dataBytes;
-    chunk.directKeys ??= new DirectKeys();
-    chunk.directKeys.set(i, key, keyBytes);
+    chunk.extras ??= new ChunkExtras();
+    chunk.extras.setKey(i, key, keyBytes);
     chunk.length = i + 1;
     this.detailRecords++;
     this.detailBytes += dataBytes + keyBytes;
@@ -652,15 +695,15 @@ export class RecordLog {
     const chunk = this.last;
     const i = ordinal - chunk.firstOrdinal;
     if (ordinal !== this.nextOrdinal - 1 || i < chunk.start || i >= chunk.length) return false;
-    if (chunk.payloads?.has(i)) return false;
+    if (chunk.extras?.hasPayload(i)) return false;
     this.storePayload(chunk, i, payload);
     return true;
   }
 
   /** Holds a payload for record i of the chunk and charges it to the budget (which may release old records). */
   private storePayload(chunk: Chunk, i: number, payload: Uint8Array): void {
-    chunk.payloads ??= new ChunkPayloads();
-    chunk.payloads.set(i, payload);
+    chunk.extras ??= new ChunkExtras();
+    chunk.extras.setPayload(i, payload);
     this.payloadBytes += payload.length;
     const budget = this.budget;
     if (budget) {
@@ -682,7 +725,7 @@ export class RecordLog {
     while (released < maxRecords && before - this.payloadBytes < payloadBytesToFree) {
       const chunk = this.chunks[this.chunkHead];
       if (!chunk || chunk.start >= chunk.length) break;
-      const payloads = chunk.payloads;
+      const extras = chunk.extras;
       let end = chunk.start;
       let freed = before - this.payloadBytes;
       let n = released;
@@ -692,7 +735,7 @@ export class RecordLog {
         freed < payloadBytesToFree &&
         (chunk.arrivalMs[end] as number) <= untilMs
       ) {
-        if (payloads) freed += payloads.lengthOf(end);
+        if (extras) freed += extras.payloadLength(end);
         end++;
         n++;
       }
@@ -750,19 +793,16 @@ export class RecordLog {
   /** Drops the chunk's records [start, end) from the detail counts and releases their key references. */
   private dropFromChunk(chunk: Chunk, end: number): Removed {
     let bytes = 0;
-    let payloadBytes = 0;
-    const direct = chunk.directKeys;
     for (let i = chunk.start; i < end; i++) {
       const keyId = chunk.keyId[i] as number;
       if (keyId >= DIRECT_KEY) {
         bytes += (chunk.dataBytes[i] as number) + keyId - DIRECT_KEY;
-        (direct as DirectKeys).clear(i);
       } else {
         bytes += (chunk.dataBytes[i] as number) + (this.keys.utf8Bytes[keyId] as number);
         this.keys.release(keyId);
       }
-      if (chunk.payloads) payloadBytes += chunk.payloads.clear(i);
     }
+    const payloadBytes = chunk.extras ? chunk.extras.drop(chunk.start, end) : 0;
     if (payloadBytes > 0) {
       this.payloadBytes -= payloadBytes;
       if (this.budget) this.budget.payloadBytes -= payloadBytes;
@@ -779,8 +819,7 @@ export class RecordLog {
     chunk.arrivalMs = NO_ARRIVALS;
     chunk.keyId = NO_WORDS;
     chunk.dataBytes = NO_WORDS;
-    chunk.payloads = null;
-    chunk.directKeys = null;
+    chunk.extras = null;
     this.chunkHead++;
   }
 
@@ -796,7 +835,6 @@ export class RecordLog {
     }
   }
 
-  /** Doubles the bucket width and merges the held buckets into it (they stay in arrival order). */
   /** Ordinal of the first held record that arrived at or after `timestampMs` (nextOrdinal if none). */
   ordinalAtOrAfter(timestampMs: number): number {
     for (let c = this.chunkHead; c < this.chunks.length; c++) {
@@ -836,11 +874,11 @@ export class RecordLog {
         const keyId = chunk.keyId[i] as number;
         record.partitionKey =
           keyId >= DIRECT_KEY
-            ? (chunk.directKeys as DirectKeys).get(i, keyId - DIRECT_KEY)
+            ? (chunk.extras as ChunkExtras).key(i, keyId - DIRECT_KEY)
             : this.keys.keyOf(keyId);
         record.keyBytes = this.keyBytesOf(keyId);
         record.dataBytes = chunk.dataBytes[i] as number;
-        record.payload = chunk.payloads?.get(i);
+        record.payload = chunk.extras?.payload(i);
         if (!visit(record)) return record.ordinal;
         ordinal = record.ordinal + 1;
       }
