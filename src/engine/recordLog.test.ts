@@ -327,7 +327,10 @@ describe('payloads cut from shared buffers', () => {
             const buffer = buffers[s.buffer] as Uint8Array;
             const at = (r * 7) % (buffer.length - 16);
             const payload = s.withPayload ? buffer.subarray(at, at + 1 + (r % 16)) : undefined;
-            written.push({ ordinal: log.appendDirect(nowMs, 'k', 1, payload?.length ?? 0, payload), payload });
+            written.push({
+              ordinal: log.appendDirect(nowMs, 'k', 1, payload?.length ?? 0, payload),
+              payload,
+            });
           }
           if (s.keepMs !== null) log.expire(nowMs - s.keepMs);
           if (s.release !== null) log.releaseOldest(nowMs, s.release, Number.POSITIVE_INFINITY);
