@@ -22,6 +22,16 @@ const EMPTY_KEY_BYTES = new Uint8Array(0);
 /** The most a chunk's key buffer takes at first (it still grows past this if its keys need it). */
 const KEY_BYTES_FIRST_MAX = 128 * 1024;
 
+/**
+ * A log's payload slabs (see RecordLog.storePayload): from 4 KiB, doubling to 64 KiB; payloads over 4 KiB get
+ * a buffer of their own. A log keeps at most about two slabs' worth unused (the newest, being filled, and the
+ * oldest, partly left): 128 KiB for a busy shard.
+ */
+const PAYLOAD_SLAB_MIN_BYTES = 4 * 1024;
+const PAYLOAD_SLAB_MAX_BYTES = 64 * 1024;
+const PAYLOAD_SLAB_MAX_PIECE = 4 * 1024;
+const NO_SLAB = new Uint8Array(0);
+
 /** Words per record in ChunkExtras.rows: key offset, payload slot + 1 (0: no payload), payload offset, length. */
 const ROW = 4;
 const AT_KEY = 0;
@@ -41,10 +51,10 @@ const AT_LENGTH = 3;
  * record, kept for the record's life, cost the garbage collector a copy or two of each key (measured on the
  * endpoint: 4.3 µs of server CPU per record with strings, 3.4 µs without).
  *
- * Payloads, without an object per record: (buffer, offset, length), the buffer being the endpoint decoder's
- * shared slab for small records (base64.ts) or the payload's own; a retained Uint8Array per record cost the
- * garbage collector ~0.35 µs per record. A view is made again only on read. Each buffer is listed once per
- * run of records using it (`buffers`, the run ending before `runEnd`): records leave a chunk oldest first
+ * Payloads, without an object per record: (buffer, offset, length), the buffer being one of the log's
+ * payload slabs (see RecordLog.storePayload) or a large payload's own; a retained Uint8Array per record cost
+ * the garbage collector ~0.35 µs per record. A view is made again only on read. Each buffer is listed once
+ * per run of records using it (`buffers`, the run ending before `runEnd`): records leave a chunk oldest first
  * (see drop), so a buffer is let go, and its memory can go, once its run has left.
  */
 class ChunkExtras {
@@ -55,11 +65,11 @@ class ChunkExtras {
   private keyBytesUsed = 0;
   /** Keys that are not ASCII, by record index (null until the chunk has one). */
   private wide: (string | undefined)[] | null = null;
-  private readonly buffers: (ArrayBufferLike | undefined)[] = [];
+  private readonly buffers: (ArrayBuffer | undefined)[] = [];
   /** Per buffer slot but the last, the index after its run's newest record. */
   private readonly runEnd: number[] = [];
   /** The last of `buffers` while records may still join its run (an append compares it, not the list). */
-  private lastBuffer: ArrayBufferLike | undefined = undefined;
+  private lastBuffer: ArrayBuffer | undefined = undefined;
   /** The index after the newest record of the last run. */
   private lastRunEnd = 0;
   /** Buffers before this slot are let go. */
@@ -94,9 +104,8 @@ class ChunkExtras {
     return String.fromCharCode(...this.keyBytes.subarray(at, at + utf8Bytes));
   }
 
-  /** Holds record i's payload (records get theirs in index order). */
-  setPayload(i: number, payload: Uint8Array): void {
-    const buffer = payload.buffer;
+  /** Holds record i's payload, `length` bytes at `offset` in `buffer` (records get theirs in index order). */
+  setPayload(i: number, buffer: ArrayBuffer, offset: number, length: number): void {
     if (buffer !== this.lastBuffer) {
       if (this.buffers.length > 0) this.runEnd.push(this.lastRunEnd);
       this.buffers.push(buffer);
@@ -105,8 +114,8 @@ class ChunkExtras {
     this.lastRunEnd = i + 1;
     const row = i * ROW;
     this.rows[row + AT_SLOT] = this.buffers.length;
-    this.rows[row + AT_OFFSET] = payload.byteOffset;
-    this.rows[row + AT_LENGTH] = payload.length;
+    this.rows[row + AT_OFFSET] = offset;
+    this.rows[row + AT_LENGTH] = length;
   }
 
   hasPayload(i: number): boolean {
@@ -124,14 +133,14 @@ class ChunkExtras {
     const slot = this.rows[row + AT_SLOT] as number;
     if (slot === 0) return undefined;
     return new Uint8Array(
-      this.buffers[slot - 1] as ArrayBufferLike,
+      this.buffers[slot - 1] as ArrayBuffer,
       this.rows[row + AT_OFFSET],
       this.rows[row + AT_LENGTH],
     );
   }
 
   /** Adds the payload buffers this chunk still keeps reachable to `into`. */
-  addHeldBuffers(into: Set<ArrayBufferLike>): void {
+  addHeldBuffers(into: Set<ArrayBuffer>): void {
     for (let slot = this.firstHeldSlot; slot < this.buffers.length; slot++) {
       const buffer = this.buffers[slot];
       if (buffer) into.add(buffer);
@@ -494,6 +503,9 @@ export class RecordLog {
   detailBytes = 0;
   /** Records held as counts only, per arrival-time bucket (see CountBuckets). */
   private readonly held = new CountBuckets();
+  /** The slab small payloads are copied into (see storePayload), and how much of it is used. */
+  private slab: Uint8Array<ArrayBuffer> = NO_SLAB;
+  private slabUsed = 0;
   /** Bytes of the payloads held, and the engine's budget this log shares, if any (see DetailBudget). */
   payloadBytes = 0;
   budget: DetailBudget | undefined;
@@ -601,13 +613,15 @@ export class RecordLog {
   }
 
   /**
-   * Distinct payload buffers the log keeps reachable: a shared slab (base64.ts) stays in memory while any
-   * record cut from it is held, so this is what the payloads pin beyond their own bytes.
+   * Bytes of the payload buffers the log keeps reachable: the payloads it holds, plus what is unused of the
+   * slabs they sit in (at most two slabs' worth, see storePayload).
    */
-  payloadBuffersHeld(): number {
-    const held = new Set<ArrayBufferLike>();
+  payloadMemoryBytes(): number {
+    const held = new Set<ArrayBuffer>();
     for (let c = this.chunkHead; c < this.chunks.length; c++) this.chunks[c]?.extras?.addHeldBuffers(held);
-    return held.size;
+    let bytes = 0;
+    for (const buffer of held) bytes += buffer.byteLength;
+    return bytes;
   }
 
   /** When the next retained record expires, given the retention period; Infinity if none. */
@@ -700,14 +714,41 @@ export class RecordLog {
     return true;
   }
 
-  /** Holds a payload for record i of the chunk and charges it to the budget (which may release old records). */
+  /**
+   * Holds a copy of a payload for record i of the chunk and charges it to the budget (which may release old
+   * records). Small payloads are copied into the log's own slabs, one after another, so a slab is freed once
+   * its newest record has left (records leave a log in arrival order); a large one gets a buffer of its own.
+   * Copied, not kept as the caller's view: a view would keep the caller's whole buffer reachable — the
+   * endpoint decodes every stream's records into one shared slab (base64.ts), and one record of a stream
+   * with a long retention would otherwise keep a slab of other streams' expired records in memory, beyond any
+   * budget — and the record's bytes could change with the caller's.
+   */
   private storePayload(chunk: Chunk, i: number, payload: Uint8Array): void {
+    const length = payload.length;
+    let slab: Uint8Array<ArrayBuffer>;
+    let offset = 0;
+    if (length > PAYLOAD_SLAB_MAX_PIECE) {
+      slab = payload.slice();
+    } else {
+      slab = this.slab;
+      offset = this.slabUsed;
+      if (offset + length > slab.length) {
+        // Slabs grow with the log's use of them, so a shard written rarely keeps little room unused.
+        slab = new Uint8Array(
+          Math.min(PAYLOAD_SLAB_MAX_BYTES, Math.max(PAYLOAD_SLAB_MIN_BYTES, slab.length * 2)),
+        );
+        this.slab = slab;
+        offset = 0;
+      }
+      slab.set(payload, offset);
+      this.slabUsed = offset + length;
+    }
     chunk.extras ??= new ChunkExtras();
-    chunk.extras.setPayload(i, payload);
-    this.payloadBytes += payload.length;
+    chunk.extras.setPayload(i, slab.buffer, offset, length);
+    this.payloadBytes += length;
     const budget = this.budget;
     if (budget) {
-      budget.payloadBytes += payload.length;
+      budget.payloadBytes += length;
       if (budget.payloadBytes > budget.payloadLimitBytes) budget.enforcePayload();
     }
   }

@@ -69,7 +69,8 @@ export function base64Problem(text: string): string | undefined {
 /**
  * Small blobs (every record's Data on the endpoint's hot path) are cut from shared slabs: one allocation per
  * SLAB_BYTES instead of an ArrayBuffer per record, which the garbage collector would otherwise track one by
- * one. A slab lives until the last record cut from it is dropped (records expire in arrival order).
+ * one. A slab lives only as long as the calls that decoded into it: a shard's record log copies what it keeps
+ * into slabs of its own (RecordLog.storePayload).
  */
 const SLAB_BYTES = 256 * 1024;
 const SLAB_MAX_PIECE = 4096;
