@@ -58,6 +58,8 @@ describe('RecordLog payload byte budget', () => {
     expect(log?.retainedRecords).toBe(seconds);
     expect(released()).toBe(seconds - (log?.detailRecords ?? 0));
     expect(released()).toBeGreaterThan(seconds - 64);
+    // Released for payload bytes, none for the record limit.
+    expect(log?.releasedForPayloadRecords).toBe(released());
     expect(readablePayload(log as RecordLog)).toBe(budget.payloadBytes);
     expect(PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT).toBeGreaterThanOrEqual(64 * MiB);
   });
@@ -251,6 +253,8 @@ describe('DetailBudget: one budget shared by many logs (every shard of every str
         // The 11 oldest went: records 0…10, i.e. 4, 4 and 3 of the three logs.
         expect(all.map((log) => log.releasedRecords)).toEqual([4, 4, 3]);
       }
+      // Released for the record limit, none for payload bytes.
+      expect(all.map((log) => log.releasedForPayloadRecords)).toEqual([0, 0, 0]);
     }
   });
 

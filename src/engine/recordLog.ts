@@ -319,6 +319,7 @@ export class DetailBudget {
         untilMs,
         payload ? Number.POSITIVE_INFINITY : left,
         payload ? left : Number.POSITIVE_INFINITY,
+        payload,
       );
       freed += before - log.payloadBytes;
     };
@@ -511,6 +512,8 @@ export class RecordLog {
   budget: DetailBudget | undefined;
   /** Records released early into counts by the budget, since the log began. */
   releasedRecords = 0;
+  /** Of `releasedRecords`, those released to free payload bytes (the rest, to bring the records down). */
+  releasedForPayloadRecords = 0;
   /** Width of a count bucket (ms), see CountBuckets: a count-only record expires late by less than this. */
   get countBucketMs(): number {
     return this.held.widthMs;
@@ -758,9 +761,9 @@ export class RecordLog {
    * at or before `untilMs`, stopping once `maxRecords` are released or at least `payloadBytesToFree` payload
    * bytes are freed (the record that frees enough goes too; records without a payload before it go as well,
    * so the trim horizon stays contiguous). Returns how many records it released (also added to
-   * `releasedRecords`).
+   * `releasedRecords`, and to `releasedForPayloadRecords` when the budget releases them `forPayload`).
    */
-  releaseOldest(untilMs: number, maxRecords: number, payloadBytesToFree: number): number {
+  releaseOldest(untilMs: number, maxRecords: number, payloadBytesToFree: number, forPayload = false): number {
     const before = this.payloadBytes;
     let released = 0;
     while (released < maxRecords && before - this.payloadBytes < payloadBytesToFree) {
@@ -789,6 +792,7 @@ export class RecordLog {
     }
     this.compactChunks();
     this.releasedRecords += released;
+    if (forPayload) this.releasedForPayloadRecords += released;
     return released;
   }
 

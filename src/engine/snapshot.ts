@@ -180,6 +180,11 @@ export interface StreamSnapshot {
   /** This stream's records released early from detail by the engine's budget, since the stream was created. */
   releasedRecords: number;
   /**
+   * Of `releasedRecords`, those released because all streams' payloads reached `payloadBudgetBytes`; the rest
+   * were released because all streams' records held in detail reached `detailBudget`.
+   */
+  releasedForPayloadRecords: number;
+  /**
    * The engine's budget, shared by all streams: records held in detail (`detailBudget`) and payload bytes
    * (`payloadBudgetBytes`); past either, the oldest records across all streams are held as counts only.
    */
@@ -466,6 +471,7 @@ export function buildStreamSnapshot(
       ),
     },
     releasedRecords: stream.releasedRecords,
+    releasedForPayloadRecords: stream.releasedForPayloadRecords,
     detailBudget: stream.budget.recordLimit,
     payloadBudgetBytes: stream.budget.payloadLimitBytes,
   };

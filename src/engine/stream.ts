@@ -355,6 +355,13 @@ export class Stream {
     return n;
   }
 
+  /** Of releasedRecords, those released because all streams' payloads reached the budget's bytes. */
+  get releasedForPayloadRecords(): number {
+    let n = 0;
+    for (const shard of this.shards) n += shard.log.releasedForPayloadRecords;
+    return n;
+  }
+
   /** Payload bytes its shards' logs hold (its share of the engine's payload budget). */
   get payloadBytes(): number {
     let n = 0;

@@ -27,7 +27,22 @@ describe('RetentionChart: records released early by the engine-wide budget', () 
     expect([stream.detailBudget, stream.payloadBudgetBytes]).toEqual([4_000_000, 128 * 1024 * 1024]);
     act(() => store.setState({ viewStream: { ...stream, releasedRecords: 12_345 } }));
     expect(screen.getByTestId('released-early').textContent).toBe(
-      ' Since the stream was created, 12,345 of its records became counts before their retention ended (still counted, no longer readable), the oldest of all streams first: the simulation keeps at most 4,000,000 records and 128 MiB of their data readable, all streams together.',
+      " Since the stream was created, 12,345 of its records became counts before their retention ended (still counted, no longer readable), because all streams together reached the simulation's limit of 4,000,000 readable records. The oldest records of all streams go first.",
+    );
+    // Which limit was reached is the snapshot's: released to free payload bytes, or both.
+    act(() =>
+      store.setState({
+        viewStream: { ...stream, releasedRecords: 12_345, releasedForPayloadRecords: 12_345 },
+      }),
+    );
+    expect(screen.getByTestId('released-early').textContent).toContain(
+      "12,345 of its records became counts before their retention ended (still counted, no longer readable), because all streams together reached the simulation's limit of 128 MiB of readable data.",
+    );
+    act(() =>
+      store.setState({ viewStream: { ...stream, releasedRecords: 12_345, releasedForPayloadRecords: 345 } }),
+    );
+    expect(screen.getByTestId('released-early').textContent).toContain(
+      "12,000 because all streams together reached the simulation's limit of 4,000,000 readable records, 345 because they reached its limit of 128 MiB of readable data.",
     );
   });
 });

@@ -28,6 +28,23 @@ const countBucketText = (ms: number) =>
   ms >= 1000 ? `${formatCount(ms / 1000)} s` : `${formatCount(ms)} ms`;
 
 /** Records retained over virtual time, records expired, and when the next expiry happens. */
+/**
+ * Why a stream's records became counts early: which of the engine's budgets, shared by all streams (records
+ * held in detail, or their payload bytes), was reached, and how many records each released.
+ */
+function releaseCauseText(stream: NonNullable<SimState['viewStream']>): string {
+  const forPayload = stream.releasedForPayloadRecords;
+  const forRecords = stream.releasedRecords - forPayload;
+  const records = `${formatCount(stream.detailBudget)} readable records`;
+  const data = `${formatByteLimit(stream.payloadBudgetBytes)} of readable data`;
+  if (forPayload === 0) return `because all streams together reached the simulation's limit of ${records}`;
+  if (forRecords === 0) return `because all streams together reached the simulation's limit of ${data}`;
+  return (
+    `${formatCount(forRecords)} because all streams together reached the simulation's limit of ${records}, ` +
+    `${formatCount(forPayload)} because they reached its limit of ${data}`
+  );
+}
+
 export const RetentionChart = memo(function RetentionChart() {
   const plotHeight = useChartHeight(220);
   const stream = useViewStream();
@@ -94,9 +111,8 @@ export const RetentionChart = memo(function RetentionChart() {
             <span data-testid="released-early">
               {' '}
               Since the stream was created, {formatCount(stream.releasedRecords)} of its records became counts
-              before their retention ended (still counted, no longer readable), the oldest of all streams
-              first: the simulation keeps at most {formatCount(stream.detailBudget)} records and{' '}
-              {formatByteLimit(stream.payloadBudgetBytes)} of their data readable, all streams together.
+              before their retention ended (still counted, no longer readable), {releaseCauseText(stream)}.
+              The oldest records of all streams go first.
             </span>
           ) : null}
           <span className="chart-window">
