@@ -281,6 +281,26 @@ describe('DetailBudget: one budget shared by many logs (every shard of every str
   });
 });
 
+describe('memory of a shard’s columns', () => {
+  it('grows with the records it holds: a few KiB for one record, not a whole chunk', () => {
+    const log = new RecordLog(new KeyTable());
+    log.appendDirect(0, 'device-0', 8, 100, new Uint8Array(100));
+    // 256 records' room: 16 bytes of columns + 16 of keys and payload places each, and the key's bytes.
+    expect(log.columnBytes()).toBeLessThanOrEqual(256 * 32 + 256 * 9);
+    for (let i = 1; i < 10_000; i++) log.appendDirect(i, `device-${i % 100}`, 8, 100, new Uint8Array(100));
+    // Full chunks and a grown one: at most twice what 10,000 records need, with their keys.
+    expect(log.columnBytes()).toBeLessThanOrEqual(2 * 10_000 * (32 + 9));
+    let read = 0;
+    log.read(0, (record) => {
+      expect(record.partitionKey).toBe(`device-${record.ordinal % 100}`);
+      expect(record.arrivalMs).toBe(record.ordinal);
+      read++;
+      return true;
+    });
+    expect(read).toBe(10_000);
+  });
+});
+
 describe('keys held without interning', () => {
   it('reads back every key as it was written, ASCII or not, across chunks and buffer growth', () => {
     const utf8 = (key: string) => new TextEncoder().encode(key).length;

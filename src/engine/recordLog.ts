@@ -9,6 +9,12 @@ import {
 
 /** Records per storage chunk: chunks are dropped whole once every record in them has expired. */
 export const RECORD_CHUNK_SIZE = 4096;
+/**
+ * Room a new chunk's columns have at first; they double as records arrive, up to RECORD_CHUNK_SIZE. A shard
+ * holding a few records then takes a few KiB, not a whole chunk's 64 KiB (128 KiB with keys and payloads
+ * from the endpoint): the account's 20,000 shards with a record each took 2.9 GiB.
+ */
+const CHUNK_FIRST_CAPACITY = 256;
 
 /**
  * Key column flag: the record's key is not interned; it is held in the chunk's `extras` (see ChunkExtras)
@@ -32,22 +38,21 @@ const PAYLOAD_SLAB_MAX_BYTES = 64 * 1024;
 const PAYLOAD_SLAB_MAX_PIECE = 4 * 1024;
 const NO_SLAB = new Uint8Array(0);
 
-/** Words per record in ChunkExtras.rows: key offset, payload slot + 1 (0: no payload), payload offset, length. */
-const ROW = 4;
-const AT_KEY = 0;
-const AT_SLOT = 1;
-const AT_OFFSET = 2;
-const AT_LENGTH = 3;
+/** Words per record in ChunkExtras.payloadRows: buffer slot + 1 (0: no payload), offset, length. */
+const ROW = 3;
+const AT_SLOT = 0;
+const AT_OFFSET = 1;
+const AT_LENGTH = 2;
 
 /**
  * What a chunk holds beyond its three columns, for the records that have it: keys not interned, and
- * payloads. A record's share is one row of four words, so an append touches one cache line here: each
- * entry of a PutRecords lands in another shard's chunk, and with a column per field and per-chunk arrays
- * every field was a cache miss of its own (the endpoint's dispatch of 500-entry PutRecords over 500 shards,
- * in process: 2.24 µs per record with a column per field and a use count per buffer, 2.10 with rows).
+ * payloads. A record's payload place is one row of three words, so storing it touches one cache line: each
+ * entry of a PutRecords lands in another shard's chunk, and with a column per field and a use count per
+ * buffer every field was a cache miss of its own (the endpoint's dispatch of 500-entry PutRecords over 500
+ * shards, in process: 2.24 µs per record with columns and use counts, 2.10 with rows and runs).
  *
- * Keys, without a retained string per record: ASCII keys (nearly all) as bytes in one growing buffer at the
- * row's offset, their length being the key column's UTF-8 size; other keys as their strings. A string per
+ * Keys, without a retained string per record: ASCII keys (nearly all) as bytes in one growing buffer at
+ * `keyOffsets[i]`, their length being the key column's UTF-8 size; other keys as their strings. A string per
  * record, kept for the record's life, cost the garbage collector a copy or two of each key (measured on the
  * endpoint: 4.3 µs of server CPU per record with strings, 3.4 µs without).
  *
@@ -58,7 +63,10 @@ const AT_LENGTH = 3;
  * (see drop), so a buffer is let go, and its memory can go, once its run has left.
  */
 class ChunkExtras {
-  private readonly rows = new Uint32Array(RECORD_CHUNK_SIZE * ROW);
+  /** Room for this many records: the chunk's columns' (see grow). */
+  private capacity: number;
+  private keyOffsets: Uint32Array | null = null;
+  private payloadRows: Uint32Array | null = null;
   // Sized on the chunk's first key (keys of a stream tend to be alike): a chunk per shard is open at once
   // (2,000 shards), and growing from a small buffer cost the PutRecord fast path ~3 % in copies.
   private keyBytes = EMPTY_KEY_BYTES;
@@ -75,6 +83,26 @@ class ChunkExtras {
   /** Buffers before this slot are let go. */
   private firstHeldSlot = 0;
 
+  /** Room for `capacity` records, the chunk's columns' (see grow). */
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  /** Makes room for `capacity` records (the chunk's columns grew), keeping what is held. */
+  grow(capacity: number): void {
+    this.capacity = capacity;
+    if (this.keyOffsets) {
+      const keyOffsets = new Uint32Array(capacity);
+      keyOffsets.set(this.keyOffsets);
+      this.keyOffsets = keyOffsets;
+    }
+    if (this.payloadRows) {
+      const rows = new Uint32Array(capacity * ROW);
+      rows.set(this.payloadRows);
+      this.payloadRows = rows;
+    }
+  }
+
   /** Holds record i's key; `utf8Bytes` is its UTF-8 size (equal to its length when it is ASCII). */
   setKey(i: number, key: string, utf8Bytes: number): void {
     const length = key.length;
@@ -84,7 +112,7 @@ class ChunkExtras {
       return;
     }
     if (this.keyBytesUsed + length > this.keyBytes.length) {
-      const first = Math.min(KEY_BYTES_FIRST_MAX, RECORD_CHUNK_SIZE * (length + 1));
+      const first = Math.min(KEY_BYTES_FIRST_MAX, this.capacity * (length + 1));
       const grown = new Uint8Array(Math.max(this.keyBytes.length * 2, this.keyBytesUsed + length, first));
       grown.set(this.keyBytes.subarray(0, this.keyBytesUsed));
       this.keyBytes = grown;
@@ -92,7 +120,8 @@ class ChunkExtras {
     const bytes = this.keyBytes;
     const at = this.keyBytesUsed;
     for (let k = 0; k < length; k++) bytes[at + k] = key.charCodeAt(k);
-    this.rows[i * ROW + AT_KEY] = at;
+    this.keyOffsets ??= new Uint32Array(this.capacity);
+    this.keyOffsets[i] = at;
     this.keyBytesUsed = at + length;
   }
 
@@ -100,7 +129,7 @@ class ChunkExtras {
   key(i: number, utf8Bytes: number): string {
     const wide = this.wide?.[i];
     if (wide !== undefined) return wide;
-    const at = this.rows[i * ROW + AT_KEY] as number;
+    const at = (this.keyOffsets as Uint32Array)[i] as number;
     return String.fromCharCode(...this.keyBytes.subarray(at, at + utf8Bytes));
   }
 
@@ -112,30 +141,41 @@ class ChunkExtras {
       this.lastBuffer = buffer;
     }
     this.lastRunEnd = i + 1;
+    this.payloadRows ??= new Uint32Array(this.capacity * ROW);
+    const rows = this.payloadRows;
     const row = i * ROW;
-    this.rows[row + AT_SLOT] = this.buffers.length;
-    this.rows[row + AT_OFFSET] = offset;
-    this.rows[row + AT_LENGTH] = length;
+    rows[row + AT_SLOT] = this.buffers.length;
+    rows[row + AT_OFFSET] = offset;
+    rows[row + AT_LENGTH] = length;
   }
 
   hasPayload(i: number): boolean {
-    return this.rows[i * ROW + AT_SLOT] !== 0;
+    return this.payloadRows !== null && this.payloadRows[i * ROW + AT_SLOT] !== 0;
   }
 
   /** Record i's payload bytes (0 without one). */
   payloadLength(i: number): number {
+    const rows = this.payloadRows;
     const row = i * ROW;
-    return this.rows[row + AT_SLOT] === 0 ? 0 : (this.rows[row + AT_LENGTH] as number);
+    return rows === null || rows[row + AT_SLOT] === 0 ? 0 : (rows[row + AT_LENGTH] as number);
   }
 
   payload(i: number): Uint8Array | undefined {
+    const rows = this.payloadRows;
     const row = i * ROW;
-    const slot = this.rows[row + AT_SLOT] as number;
-    if (slot === 0) return undefined;
+    const slot = rows === null ? 0 : (rows[row + AT_SLOT] as number);
+    if (rows === null || slot === 0) return undefined;
     return new Uint8Array(
       this.buffers[slot - 1] as ArrayBuffer,
-      this.rows[row + AT_OFFSET],
-      this.rows[row + AT_LENGTH],
+      rows[row + AT_OFFSET],
+      rows[row + AT_LENGTH],
+    );
+  }
+
+  /** Bytes of its key offsets, payload rows and key buffer. */
+  get byteLength(): number {
+    return (
+      (this.keyOffsets?.byteLength ?? 0) + (this.payloadRows?.byteLength ?? 0) + this.keyBytes.byteLength
     );
   }
 
@@ -153,9 +193,10 @@ class ChunkExtras {
    */
   drop(from: number, to: number): number {
     let payloadBytes = 0;
-    const rows = this.rows;
-    for (let row = from * ROW; row < to * ROW; row += ROW)
-      if (rows[row + AT_SLOT] !== 0) payloadBytes += rows[row + AT_LENGTH] as number;
+    const rows = this.payloadRows;
+    if (rows)
+      for (let row = from * ROW; row < to * ROW; row += ROW)
+        if (rows[row + AT_SLOT] !== 0) payloadBytes += rows[row + AT_LENGTH] as number;
     const wide = this.wide;
     if (wide) for (let i = from; i < to; i++) wide[i] = undefined;
     const runs = this.buffers.length;
@@ -615,6 +656,17 @@ export class RecordLog {
     }
   }
 
+  /** Bytes of the typed columns the log holds for records in detail (payload buffers aside). */
+  columnBytes(): number {
+    let bytes = 0;
+    for (let c = this.chunkHead; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c] as Chunk;
+      bytes += chunk.arrivalMs.byteLength + chunk.keyId.byteLength + chunk.dataBytes.byteLength;
+      bytes += chunk.extras?.byteLength ?? 0;
+    }
+    return bytes;
+  }
+
   /**
    * Bytes of the payload buffers the log keeps reachable: the payloads it holds, plus what is unused of the
    * slabs they sit in (at most two slabs' worth, see storePayload).
@@ -641,10 +693,14 @@ export class RecordLog {
     this.held.add(arrivalMs, records, bytes);
   }
 
-  /** The chunk being filled: a full one means the next record starts a new chunk. */
+  /**
+   * The chunk being filled, with room for one more record: its columns grow when they are full, and a chunk
+   * of RECORD_CHUNK_SIZE records means the next record starts a new chunk.
+   */
   private tail(): Chunk {
     const chunk = this.last;
-    return chunk.length < RECORD_CHUNK_SIZE ? chunk : this.startChunk();
+    if (chunk.length < chunk.arrivalMs.length) return chunk;
+    return chunk.length < RECORD_CHUNK_SIZE ? this.growChunk(chunk) : this.startChunk();
   }
 
   private startChunk(): Chunk {
@@ -652,14 +708,30 @@ export class RecordLog {
       firstOrdinal: this.nextOrdinal,
       length: 0,
       start: 0,
-      arrivalMs: new Float64Array(RECORD_CHUNK_SIZE),
-      keyId: new Uint32Array(RECORD_CHUNK_SIZE),
-      dataBytes: new Uint32Array(RECORD_CHUNK_SIZE),
+      arrivalMs: new Float64Array(CHUNK_FIRST_CAPACITY),
+      keyId: new Uint32Array(CHUNK_FIRST_CAPACITY),
+      dataBytes: new Uint32Array(CHUNK_FIRST_CAPACITY),
       extras: null,
     };
     this.chunks.push(fresh);
     this.last = fresh;
     return fresh;
+  }
+
+  /** Doubles the room of the chunk's columns (up to RECORD_CHUNK_SIZE records), keeping what they hold. */
+  private growChunk(chunk: Chunk): Chunk {
+    const capacity = Math.min(RECORD_CHUNK_SIZE, chunk.arrivalMs.length * 2);
+    const arrivalMs = new Float64Array(capacity);
+    arrivalMs.set(chunk.arrivalMs);
+    chunk.arrivalMs = arrivalMs;
+    const keyId = new Uint32Array(capacity);
+    keyId.set(chunk.keyId);
+    chunk.keyId = keyId;
+    const dataBytes = new Uint32Array(capacity);
+    dataBytes.set(chunk.dataBytes);
+    chunk.dataBytes = dataBytes;
+    chunk.extras?.grow(capacity);
+    return chunk;
   }
 
   /**
@@ -678,7 +750,7 @@ export class RecordLog {
     chunk.arrivalMs[i] = arrivalMs;
     chunk.keyId[i] = DIRECT_KEY + keyBytes;
     chunk.dataBytes[i] = dataBytes;
-    chunk.extras ??= new ChunkExtras();
+    chunk.extras ??= new ChunkExtras(chunk.arrivalMs.length);
     chunk.extras.setKey(i, key, keyBytes);
     chunk.length = i + 1;
     this.detailRecords++;
@@ -746,7 +818,7 @@ export class RecordLog {
       slab.set(payload, offset);
       this.slabUsed = offset + length;
     }
-    chunk.extras ??= new ChunkExtras();
+    chunk.extras ??= new ChunkExtras(chunk.arrivalMs.length);
     chunk.extras.setPayload(i, slab.buffer, offset, length);
     this.payloadBytes += length;
     const budget = this.budget;
