@@ -2,7 +2,9 @@
  * Simulation benchmarks (Node, engine only): producers on the virtual clock and snapshot building, the
  * figures the producers/worker issue asks for. Imported by bench/run.ts, which prints every row.
  */
+import { putRecordsAnswerHasFailures } from '../src/engine/api/dispatch';
 import { createEngine, type Engine } from '../src/engine/index';
+import { ACCOUNT_SHARD_LIMIT } from '../src/engine/limits';
 import { ProducerSet, type ProducerSpec } from '../src/engine/producers/producerSet';
 import type { Stream } from '../src/engine/stream';
 
@@ -150,6 +152,47 @@ function weekOfRetention500(): BenchRow[] {
   ];
 }
 
+/**
+ * Memory proportional to what is held, not to the shard count: the account's 20,000 shards (40 streams of
+ * 500, as clients of the endpoint may create them), one 100-byte record each through the endpoint's
+ * dispatch (JSON, base64, a payload and a key kept per record).
+ */
+function accountOfShards(): BenchRow {
+  const engine = createEngine({ seed: 1, transitionMs: 0 });
+  const streams = ACCOUNT_SHARD_LIMIT / 500;
+  for (let s = 0; s < streams; s++) {
+    const created = engine.call('CreateStream', { StreamName: `s${s}`, ShardCount: 500 });
+    if (!created.ok) throw new Error(created.error.message);
+  }
+  engine.advanceTime(1000);
+  const base = heapBytes();
+  const start = performance.now();
+  const data = 'x'.repeat(100);
+  // One record per shard: an ExplicitHashKey at the start of each shard's range.
+  const step = 2n ** 128n / 500n;
+  const records = Array.from({ length: 500 }, (_, i) => ({
+    Data: btoa(data),
+    PartitionKey: `device-${i}`,
+    ExplicitHashKey: (step * BigInt(i) + 1n).toString(),
+  }));
+  for (let s = 0; s < streams; s++) {
+    const answer = engine.dispatch(
+      'Kinesis_20131202.PutRecords',
+      JSON.stringify({ StreamName: `s${s}`, Records: records }),
+    );
+    if (answer.status !== 200 || putRecordsAnswerHasFailures(answer.body)) throw new Error(answer.body);
+  }
+  const held = heapBytes() - base;
+  const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+  return {
+    name: `Memory: the account's ${fmt(ACCOUNT_SHARD_LIMIT)} shards, one 100-byte record each (heap + array buffers)`,
+    value: `${mib(held)} (${fmt(held / ACCOUNT_SHARD_LIMIT)} bytes per shard)`,
+    target: '< 512 MiB (each shard holds what it needs, not a whole chunk)',
+    pass: held < 512 * 1048576,
+    note: `${((performance.now() - start) / 1000).toFixed(1)} s wall to write them`,
+  };
+}
+
 /** Building the UI snapshot (120 s of per-shard history, hot keys) for 500 shards. */
 function snapshot500(): BenchRow {
   const { engine, stream } = setup(500);
@@ -182,5 +225,7 @@ export function simulationBenchRows(): BenchRow[] {
   rows.push(snapshot500());
   gc?.();
   rows.push(...weekOfRetention500());
+  gc?.();
+  rows.push(accountOfShards());
   return rows;
 }
