@@ -1,5 +1,6 @@
 import type { KeyTable } from './keyTable';
 import { HOT_KEY_CAPACITY, HOT_KEY_EXACT_KEYS, HOT_KEY_SKETCH_WIDTH } from './limits';
+import { grown } from './typedArrays';
 
 /** One entry of the hottest partition keys. */
 export interface HotKey {
@@ -519,24 +520,12 @@ export class HotKeySketch {
   }
 
   private growEntries(capacity: number): void {
-    const words = new Uint32Array(capacity * 4);
-    words.set(this.words);
-    this.words = words;
-    const counts = new Float64Array(capacity);
-    counts.set(this.counts);
-    this.counts = counts;
-    const errors = new Float64Array(capacity);
-    errors.set(this.errors);
-    this.errors = errors;
-    const throttled = new Float64Array(capacity);
-    throttled.set(this.throttledCounts);
-    this.throttledCounts = throttled;
-    const bytes = new Float64Array(capacity);
-    bytes.set(this.byteCounts);
-    this.byteCounts = bytes;
-    const explicit = new Uint8Array(capacity);
-    explicit.set(this.explicitFlags);
-    this.explicitFlags = explicit;
+    this.words = grown(this.words, capacity * 4);
+    this.counts = grown(this.counts, capacity);
+    this.errors = grown(this.errors, capacity);
+    this.throttledCounts = grown(this.throttledCounts, capacity);
+    this.byteCounts = grown(this.byteCounts, capacity);
+    this.explicitFlags = grown(this.explicitFlags, capacity);
   }
 
   // ---------------------------------------------------------------- sketch mode

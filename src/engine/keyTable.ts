@@ -1,4 +1,5 @@
 import { hashKeyAndUtf8Length } from './hashKey';
+import { grown } from './typedArrays';
 
 /**
  * Interned partition keys of one stream: keys that are written again and again (pinned by producers), so
@@ -138,24 +139,12 @@ export class KeyTable {
   private grow(minimum: number): void {
     let capacity = this.refs.length;
     while (capacity < minimum) capacity *= 2;
-    const refs = new Int32Array(capacity);
-    refs.set(this.refs);
-    this.refs = refs;
-    const words = new Uint32Array(capacity * 4);
-    words.set(this.hashWords);
-    this.hashWords = words;
-    const bytes = new Uint32Array(capacity);
-    bytes.set(this.utf8Bytes);
-    this.utf8Bytes = bytes;
-    const shard = new Int32Array(capacity);
-    shard.set(this.routeShard);
-    this.routeShard = shard;
-    const epoch = new Uint32Array(capacity);
-    epoch.set(this.routeEpoch);
-    this.routeEpoch = epoch;
-    const hashes = new Uint32Array(capacity);
-    hashes.set(this.keyHash);
-    this.keyHash = hashes;
+    this.refs = grown(this.refs, capacity);
+    this.hashWords = grown(this.hashWords, capacity * 4);
+    this.utf8Bytes = grown(this.utf8Bytes, capacity);
+    this.routeShard = grown(this.routeShard, capacity);
+    this.routeEpoch = grown(this.routeEpoch, capacity);
+    this.keyHash = grown(this.keyHash, capacity);
   }
 }
 

@@ -6,6 +6,7 @@ import {
   PAYLOAD_RELEASE_TO_SHARE,
   RECORD_DETAIL_BUDGET_DEFAULT,
 } from './limits';
+import { grown } from './typedArrays';
 
 /** Records per storage chunk: chunks are dropped whole once every record in them has expired. */
 export const RECORD_CHUNK_SIZE = 4096;
@@ -91,16 +92,8 @@ class ChunkExtras {
   /** Makes room for `capacity` records (the chunk's columns grew), keeping what is held. */
   grow(capacity: number): void {
     this.capacity = capacity;
-    if (this.keyOffsets) {
-      const keyOffsets = new Uint32Array(capacity);
-      keyOffsets.set(this.keyOffsets);
-      this.keyOffsets = keyOffsets;
-    }
-    if (this.payloadRows) {
-      const rows = new Uint32Array(capacity * ROW);
-      rows.set(this.payloadRows);
-      this.payloadRows = rows;
-    }
+    if (this.keyOffsets) this.keyOffsets = grown(this.keyOffsets, capacity);
+    if (this.payloadRows) this.payloadRows = grown(this.payloadRows, capacity * ROW);
   }
 
   /** Holds record i's key; `utf8Bytes` is its UTF-8 size (equal to its length when it is ASCII). */
@@ -721,15 +714,9 @@ export class RecordLog {
   /** Doubles the room of the chunk's columns (up to RECORD_CHUNK_SIZE records), keeping what they hold. */
   private growChunk(chunk: Chunk): Chunk {
     const capacity = Math.min(RECORD_CHUNK_SIZE, chunk.arrivalMs.length * 2);
-    const arrivalMs = new Float64Array(capacity);
-    arrivalMs.set(chunk.arrivalMs);
-    chunk.arrivalMs = arrivalMs;
-    const keyId = new Uint32Array(capacity);
-    keyId.set(chunk.keyId);
-    chunk.keyId = keyId;
-    const dataBytes = new Uint32Array(capacity);
-    dataBytes.set(chunk.dataBytes);
-    chunk.dataBytes = dataBytes;
+    chunk.arrivalMs = grown(chunk.arrivalMs, capacity);
+    chunk.keyId = grown(chunk.keyId, capacity);
+    chunk.dataBytes = grown(chunk.dataBytes, capacity);
     chunk.extras?.grow(capacity);
     return chunk;
   }
