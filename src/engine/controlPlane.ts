@@ -20,6 +20,7 @@ import {
 } from './limits';
 import { deriveStreamTag } from './sequenceNumber';
 import { type Shard, Stream } from './stream';
+import { addTags, checkNewTags, listTags, removeTags } from './tags';
 
 /**
  * The control plane [model §7, §8, §10, §15]: streams created, deleted, listed and described, shards
@@ -55,6 +56,8 @@ export class ControlPlane {
       (request.RecordDistributionStrategy as RecordDistribution | undefined) ?? 'USER_PARTITION_KEY';
     if (distribution === 'AUTO' && mode !== 'ON_DEMAND') throw errors.recordDistributionNeedsOnDemand(name);
     if (this.state.streams.has(name)) throw errors.streamExists(name, this.state.accountId);
+    const tags = request.Tags as ReadonlyMap<string, string> | undefined;
+    if (tags) checkNewTags(name, this.state.accountId, new Map(), tags);
     const refused = createStreamRefusal(
       this.state.accountLimits,
       accountUsage(this.state.streams.values()),
@@ -81,6 +84,7 @@ export class ControlPlane {
     );
     for (const range of createStreamHashRanges(shardCount))
       stream.addShard(range.start, range.end, this.state.nowMs);
+    for (const [key, value] of tags ?? []) stream.tags.set(key, value);
     stream.recordDistribution = distribution;
     stream.layoutChangedSec = Math.floor(this.state.nowMs / 1000);
     stream.reindexOpenShards();
@@ -314,6 +318,28 @@ export class ControlPlane {
     // Decreasing hides older records at once; increasing never brings expired ones back [model §8].
     this.clock.expire(stream, true);
     return {};
+  }
+
+  /** AddTagsToStream: adds or overwrites tags (tags.ts has the checks); the stream may be in any status. */
+  addTagsToStream(request: TypedRequest): Record<string, unknown> {
+    addTags(this.state.resolveStream(request), request.Tags as ReadonlyMap<string, string>);
+    return {};
+  }
+
+  /** RemoveTagsFromStream: removes the tags with the given keys. */
+  removeTagsFromStream(request: TypedRequest): Record<string, unknown> {
+    removeTags(this.state.resolveStream(request), request.TagKeys as string[]);
+    return {};
+  }
+
+  /** ListTagsForStream: the stream's tags in key order, paged by ExclusiveStartTagKey and Limit. */
+  listTagsForStream(request: TypedRequest): Record<string, unknown> {
+    const stream = this.state.resolveStream(request);
+    return listTags(
+      stream,
+      request.ExclusiveStartTagKey as string | undefined,
+      request.Limit as number | undefined,
+    );
   }
 
   /** DescribeLimits [model §15.6]: the account's quotas and what its streams use of them. */

@@ -268,6 +268,27 @@ export const errors = {
     new KinesisError('InvalidArgumentException', 'NextToken and StreamName cannot be provided together.'),
   invalidNextToken: () => new KinesisError('InvalidArgumentException', 'Invalid NextToken.'),
   expiredNextToken: () => new KinesisError('ExpiredNextTokenException', 'The requested token has expired.'),
+  /**
+   * A tag with a character outside Unicode letters, digits, white space and `_ . / = + - % @ :` (kinesalite's
+   * observed text, `actions/addTagsToStream.js`).
+   */
+  tagCharacters: () =>
+    new KinesisError(
+      'InvalidArgumentException',
+      'Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @ :.',
+    ),
+  /** A tag with `%`, which the first check lets through (kinesalite's observed text). */
+  tagIllegalCharacters: (verb: 'add tags to' | 'remove tags from', stream: string, account: string) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `Failed to ${verb} stream ${stream} under account ${account} because some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@',':'.`,
+    ),
+  /** More tags than a stream may carry (kinesalite's text, with AWS's current limit of 50). */
+  tooManyTags: (stream: string, account: string, max: number) =>
+    new KinesisError(
+      'InvalidArgumentException',
+      `Failed to add tags to stream ${stream} under account ${account} because a given stream cannot have more than ${max} tags associated with it.`,
+    ),
   shardCountRequired: () =>
     new KinesisError('InvalidArgumentException', 'ShardCount is required for streams in PROVISIONED mode.'),
   /**

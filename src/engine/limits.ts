@@ -62,6 +62,17 @@ export const ON_DEMAND_STREAM_COUNT_LIMIT = 50;
 export const STREAMS_CREATING_OR_DELETING_LIMIT = 5;
 export const ON_DEMAND_INITIAL_SHARDS = 4;
 export const LIST_STREAMS_LIMIT_MAX = 10_000;
+/** Tags a stream may carry (AddTagsToStream API reference: "You can assign up to 50 tags to a data stream"). */
+export const TAGS_PER_STREAM_MAX = 50;
+/** Entries one Tags map may hold in a request (AddTagsToStream, CreateStream: "Maximum number of 200 items"). */
+export const TAG_MAP_MAX_ENTRIES = 200;
+/** Length bounds of a tag's key and value (API reference: key 1–128, value 0–256 characters). */
+export const TAG_KEY_LENGTH = { min: 1, max: 128 } as const;
+export const TAG_VALUE_LENGTH = { min: 0, max: 256 } as const;
+/** Keys one RemoveTagsFromStream may name (API reference: 1–50 items). */
+export const TAG_KEYS_MAX = 50;
+/** ListTagsForStream's Limit (1–50); without one, every tag is listed (a stream has at most 50). */
+export const LIST_TAGS_LIMIT_MAX = 50;
 /** ListStreams' default Limit, and the most names one call returns. */
 export const LIST_STREAMS_DEFAULT_LIMIT = 100;
 export const DESCRIBE_STREAM_LIMIT_MAX = 10_000;

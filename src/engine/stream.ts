@@ -173,6 +173,8 @@ export class Stream {
   retentionHours: number;
   maxRecordSizeKiB: number;
   encryptionType: 'NONE' | 'KMS' = 'NONE';
+  /** The stream's tags, key → value (AddTagsToStream, CreateStream's Tags; see tags.ts). */
+  readonly tags = new Map<string, string>();
   /**
    * The engine's budget of records and payload bytes held in detail, which every stream's shards share:
    * past it the oldest records across all streams are held as counts only.

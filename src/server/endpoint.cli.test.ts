@@ -194,6 +194,17 @@ describe('the AWS CLI v2 and boto3 against the endpoint', () => {
     });
   });
 
+  clientTest('add-tags-to-stream, list-tags-for-stream and remove-tags-from-stream', async () => {
+    const added = await aws('add-tags-to-stream', '--stream-name', STREAM, '--tags', 'team=blue,env=dev');
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout.trim()).toBe('');
+    const removed = await aws('remove-tags-from-stream', '--stream-name', STREAM, '--tag-keys', 'env');
+    expect(removed.code, removed.stderr).toBe(0);
+    const listed = await aws('list-tags-for-stream', '--stream-name', STREAM);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual({ Tags: [{ Key: 'team', Value: 'blue' }], HasMoreTags: false });
+  });
+
   clientTest('an error exits 254 with the error type and Kinesis’s message', async () => {
     const failed = await aws('describe-stream-summary', '--stream-name', 'no-such-stream');
     expect(failed.code).toBe(254);

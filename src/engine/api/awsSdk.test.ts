@@ -2,6 +2,7 @@
 // The engine answers the real AWS SDK for JavaScript v3: its requests (awsJson1_1, base64 blobs, epoch-second
 // timestamps) go through dispatch via a request handler, and its parsers read our responses and errors.
 import {
+  AddTagsToStreamCommand,
   CreateStreamCommand,
   DescribeLimitsCommand,
   DescribeStreamSummaryCommand,
@@ -14,10 +15,12 @@ import {
   LimitExceededException,
   ListShardsCommand,
   ListStreamsCommand,
+  ListTagsForStreamCommand,
   MergeShardsCommand,
   ProvisionedThroughputExceededException,
   PutRecordCommand,
   PutRecordsCommand,
+  RemoveTagsFromStreamCommand,
   ResourceNotFoundException,
   SplitShardCommand,
   UpdateMaxRecordSizeCommand,
@@ -215,6 +218,24 @@ describe('the engine behind the AWS SDK for JavaScript v3', () => {
       message: 'Rate exceeded for DryRun requests on stream p under account 000000000000.',
     });
     expect(engine.core.counters).toEqual({ accepted: 0, throttled: 0, rejected: 0 });
+  });
+
+  it('tags through the SDK: CreateStream Tags, AddTagsToStream, ListTagsForStream, RemoveTagsFromStream', async () => {
+    const engine = createEngine({ seed: 3, transitionMs: 0 });
+    const kinesis = clientFor(engine);
+    await kinesis.send(
+      new CreateStreamCommand({ StreamName: 'tagged', ShardCount: 1, Tags: { team: 'blue' } }),
+    );
+    const added = await kinesis.send(
+      new AddTagsToStreamCommand({ StreamName: 'tagged', Tags: { env: 'dev' } }),
+    );
+    expect(added.$metadata.httpStatusCode).toBe(200);
+    await kinesis.send(new RemoveTagsFromStreamCommand({ StreamName: 'tagged', TagKeys: ['team'] }));
+    const listed = await kinesis.send(new ListTagsForStreamCommand({ StreamName: 'tagged' }));
+    expect(listed.Tags).toEqual([{ Key: 'env', Value: 'dev' }]);
+    expect(listed.HasMoreTags).toBe(false);
+    const refused = kinesis.send(new AddTagsToStreamCommand({ StreamName: 'tagged', Tags: { 'a%': 'b' } }));
+    await expect(refused).rejects.toBeInstanceOf(InvalidArgumentException);
   });
 
   it('SplitShard, MergeShards and UpdateShardCount through the SDK [model §9, §15.4]', async () => {

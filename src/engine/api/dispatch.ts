@@ -11,13 +11,22 @@ export interface WireResponse {
   body: string;
 }
 
-/** Operations whose success response has an empty body [model §11]. */
+/**
+ * Operations whose success response has an empty body [model §11]: those without an output shape in the API
+ * model (the SDK declares no `…Output` for them).
+ */
 const NO_OUTPUT: ReadonlySet<OperationName> = new Set([
   'CreateStream',
   'DeleteStream',
   'IncreaseStreamRetentionPeriod',
   'DecreaseStreamRetentionPeriod',
   'UpdateMaxRecordSize',
+  'SplitShard',
+  'MergeShards',
+  'UpdateStreamMode',
+  'UpdateStreamRecordDistributionStrategy',
+  'AddTagsToStream',
+  'RemoveTagsFromStream',
 ]);
 
 const errorResponse = (error: KinesisError): WireResponse => ({

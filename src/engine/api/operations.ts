@@ -5,6 +5,7 @@ import {
   HASH_KEY_PATTERN,
   LIST_SHARDS_MAX_RESULTS,
   LIST_STREAMS_LIMIT_MAX,
+  LIST_TAGS_LIMIT_MAX,
   MAX_RECORD_SIZE_KIB_MAX,
   MAX_RECORD_SIZE_KIB_MIN,
   PARTITION_KEY_MAX_LENGTH,
@@ -25,9 +26,13 @@ import {
   STREAM_NAME_MAX_LENGTH,
   STREAM_NAME_MIN_LENGTH,
   STREAM_NAME_PATTERN,
+  TAG_KEY_LENGTH,
+  TAG_KEYS_MAX,
+  TAG_MAP_MAX_ENTRIES,
+  TAG_VALUE_LENGTH,
   TARGET_SHARD_COUNT_MAX,
 } from '../limits';
-import type { Shape, StringShape, StructureShape } from './shape';
+import type { MapShape, Shape, StringShape, StructureShape } from './shape';
 
 const streamName: StringShape = {
   type: 'String',
@@ -59,6 +64,13 @@ const maxRecordSizeKiB = {
   min: MAX_RECORD_SIZE_KIB_MIN,
   max: MAX_RECORD_SIZE_KIB_MAX,
 } as const;
+/** A request's tags: up to 200 entries (the stream holds at most 50, checked in tags.ts). */
+const tagMap: MapShape = {
+  type: 'Map',
+  maxLength: TAG_MAP_MAX_ENTRIES,
+  keyLength: TAG_KEY_LENGTH,
+  valueLength: TAG_VALUE_LENGTH,
+};
 /** Addressing a stream by StreamName or StreamARN (one of them is needed; see addressing in the engine). */
 const streamRef = { StreamName: streamName, StreamARN: streamArn } as const;
 
@@ -75,6 +87,7 @@ export const OPERATION_SHAPES = {
       StreamName: requiredStreamName,
       MaxRecordSizeInKiB: maxRecordSizeKiB,
       RecordDistributionStrategy: { type: 'String', enum: RECORD_DISTRIBUTION_STRATEGIES },
+      Tags: tagMap,
     },
   },
   DeleteStream: {
@@ -177,6 +190,41 @@ export const OPERATION_SHAPES = {
   },
   /** No input [model §15.6]. */
   DescribeLimits: { type: 'Structure', members: {} },
+  /** [API reference, AddTagsToStream] Tags: 1–200 entries a request, keys 1–128, values 0–256 characters. */
+  AddTagsToStream: {
+    type: 'Structure',
+    members: {
+      StreamName: streamName,
+      Tags: { ...tagMap, notNull: true, minLength: 1 },
+      StreamARN: streamArn,
+    },
+  },
+  /** [API reference, ListTagsForStream] ExclusiveStartTagKey 1–128 characters, Limit 1–50. */
+  ListTagsForStream: {
+    type: 'Structure',
+    members: {
+      StreamName: streamName,
+      ExclusiveStartTagKey: { type: 'String', minLength: TAG_KEY_LENGTH.min, maxLength: TAG_KEY_LENGTH.max },
+      Limit: { type: 'Integer', min: 1, max: LIST_TAGS_LIMIT_MAX },
+      StreamARN: streamArn,
+    },
+  },
+  /** [API reference, RemoveTagsFromStream] TagKeys: 1–50 keys of 1–128 characters. */
+  RemoveTagsFromStream: {
+    type: 'Structure',
+    members: {
+      StreamName: streamName,
+      TagKeys: {
+        type: 'List',
+        notNull: true,
+        member: { type: 'String' },
+        minLength: 1,
+        maxLength: TAG_KEYS_MAX,
+        memberLength: TAG_KEY_LENGTH,
+      },
+      StreamARN: streamArn,
+    },
+  },
   /**
    * [model §15.1] The stream by ARN only (the model's other member, StreamId, is "not implemented"): a
    * missing StreamARN is a ValidationException at 'streamARN' (Shardlab's choice: which of the two members AWS
@@ -255,6 +303,9 @@ export const STREAM_ADDRESSED: ReadonlySet<OperationName> = new Set([
   'SplitShard',
   'MergeShards',
   'UpdateShardCount',
+  'AddTagsToStream',
+  'ListTagsForStream',
+  'RemoveTagsFromStream',
 ]);
 
 /** Whether `name` is an operation Shardlab implements (own keys only, so `__proto__` is not one). */

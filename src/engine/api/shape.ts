@@ -7,6 +7,7 @@ export type Shape =
   | BooleanShape
   | TimestampShape
   | ListShape
+  | MapShape
   | StructureShape;
 
 interface Common {
@@ -48,6 +49,22 @@ export interface ListShape extends Common {
   maxLength?: number;
   /** How Coral prints one element of this list in a ValidationException. */
   memberString?: string;
+  /**
+   * Length bounds of every string element, checked as one constraint over the whole list (Coral: "Member must
+   * satisfy constraint: [...]" at the list's path), as for TagKeys.
+   */
+  memberLength?: { min: number; max: number };
+}
+/**
+ * A string-to-string map (tags): bounds on its entries, and on its keys' and values' lengths, which Coral
+ * checks as one constraint over all keys and one over all values.
+ */
+export interface MapShape extends Common {
+  type: 'Map';
+  minLength?: number;
+  maxLength?: number;
+  keyLength: { min: number; max: number };
+  valueLength: { min: number; max: number };
 }
 /** A structure: its members and their shapes. */
 export interface StructureShape extends Common {

@@ -101,12 +101,26 @@ function checkType(value: unknown, shape: Shape): unknown {
       return value.map((item) =>
         item === null || item === undefined ? null : checkType(item, shape.member),
       );
+    case 'Map': {
+      if (typeof value !== 'object') throw errors.serialization('Expected map or null');
+      if (Array.isArray(value)) throw errors.serialization('Start of list found where not expected');
+      // A Map, not an object: a key such as "__proto__" is a key like any other.
+      const map = new Map<string, string>();
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+        if (item === null || item === undefined) continue;
+        map.set(key, checkType(item, MAP_VALUE) as string);
+      }
+      return map;
+    }
     case 'Structure':
       if (typeof value !== 'object') throw errors.serialization('Expected null');
       if (Array.isArray(value)) throw errors.serialization('Start of list found where not expected');
       return checkTypes(value as Record<string, unknown>, shape);
   }
 }
+
+/** What a map's values are checked as (tags: strings). */
+const MAP_VALUE: Shape = { type: 'String' };
 
 const MAX_ERRORS = 10;
 
@@ -156,6 +170,8 @@ function describeValue(value: unknown, shape: Shape): string {
   if (value === null || value === undefined) return 'null';
   if (value instanceof Uint8Array)
     return `'java.nio.HeapByteBuffer[pos=0 lim=${value.length} cap=${value.length}]'`;
+  // Java's Map.toString, as Coral prints a map.
+  if (value instanceof Map) return `'{${[...value].map(([key, item]) => `${key}=${item}`).join(', ')}}'`;
   if (Array.isArray(value)) {
     const memberString = (shape as ListShape).memberString;
     return `'[${value.map((item) => memberString ?? String(item)).join(', ')}]'`;
@@ -187,7 +203,7 @@ function fail(found: string[], value: unknown, shape: Shape, path: Path, rule: s
 /** The length rules Coral applies alike to strings, blobs and lists. */
 function checkLength(
   length: number,
-  shape: Extract<Shape, { type: 'String' | 'Blob' | 'List' }>,
+  shape: Extract<Shape, { type: 'String' | 'Blob' | 'List' | 'Map' }>,
   value: unknown,
   path: Path,
   found: string[],
@@ -199,6 +215,13 @@ function checkLength(
     fail(found, value, shape, path, `Member must have length less than or equal to ${shape.maxLength}`);
   }
 }
+
+const fits = (length: number, bounds: { min: number; max: number }) =>
+  length >= bounds.min && length <= bounds.max;
+
+/** Coral's wording of a length constraint on each element (or key, or value) of a list or map. */
+const lengthRules = (bounds: { min: number; max: number }) =>
+  `Member must have length less than or equal to ${bounds.max}, Member must have length greater than or equal to ${bounds.min}`;
 
 function checkMember(value: unknown, shape: Shape, path: Path, found: string[]): void {
   if (value === null || value === undefined) {
@@ -233,11 +256,35 @@ function checkMember(value: unknown, shape: Shape, path: Path, found: string[]):
     case 'List': {
       const items = value as unknown[];
       checkLength(items.length, shape, value, path, found);
+      const lengths = shape.memberLength;
+      if (lengths && items.some((item) => typeof item === 'string' && !fits(item.length, lengths)))
+        fail(found, value, shape, path, `Member must satisfy constraint: [${lengthRules(lengths)}]`);
       for (let i = 0; i < items.length; i++) {
         path.push(i + 1);
         checkMember(items[i], shape.member, path, found);
         path.pop();
       }
+      return;
+    }
+    case 'Map': {
+      const map = value as Map<string, string>;
+      checkLength(map.size, shape, value, path, found);
+      if ([...map.keys()].some((key) => !fits(key.length, shape.keyLength)))
+        fail(
+          found,
+          value,
+          shape,
+          path,
+          `Map keys must satisfy constraint: [${lengthRules(shape.keyLength)}]`,
+        );
+      if ([...map.values()].some((item) => !fits(item.length, shape.valueLength)))
+        fail(
+          found,
+          value,
+          shape,
+          path,
+          `Map value must satisfy constraint: [${lengthRules(shape.valueLength)}]`,
+        );
       return;
     }
     case 'Structure':
