@@ -575,10 +575,13 @@ export class KplPipeline {
     }
   }
 
-  /** The Kinesis record's Data: the aggregate (magic ‖ protobuf ‖ MD5), or the lone user record's data. */
+  /**
+   * The Kinesis record's Data: the aggregate (magic ‖ protobuf ‖ MD5), or the lone user record's data — a view
+   * of a reused buffer, valid until the next call (the record log keeps a copy).
+   */
   encode(rec: KinesisRecordOut): Uint8Array {
     const agg = rec.agg;
-    if (rec.users === 1) return this.userData(agg.seq[0] as number, agg.dataBytes[0] as number).slice();
+    if (rec.users === 1) return this.userData(agg.seq[0] as number, agg.dataBytes[0] as number);
     return encodeAggregate(agg.keys, agg.hashKeys, agg.keyIndex, agg.hashKeyIndex, (i) =>
       this.userData(agg.seq[i] as number, agg.dataBytes[i] as number),
     );
