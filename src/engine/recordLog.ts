@@ -337,8 +337,9 @@ export class DetailBudget {
 
   /**
    * Releases the oldest records held in detail across the logs, strictly by arrival (no record is released
-   * while an older one of any log is held), until `amount` records are released or, with `payload`,
-   * `amount` payload bytes are freed (then only logs holding payloads take part): finds the arrival cutoff
+   * while an older one of any log taking part is held), until `amount` records are released or, with
+   * `payload`, `amount` payload bytes are freed (then only logs holding payload bytes take part: a log whose
+   * records have none, e.g. only 0-byte ones, would free nothing and keeps them): finds the arrival cutoff
    * (CutoffSearch), releases every record before it and, at the cutoff instant itself, as many as are still
    * due. Returns the records released.
    */
