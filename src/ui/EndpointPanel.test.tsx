@@ -65,6 +65,8 @@ describe('Your own producer (the page served by npm start)', () => {
     kinesisClient('CreateStream', { StreamName: 'clicks', ShardCount: 2 });
     const picker = within(panel).getByLabelText('Stream on screen');
     expect(picker).toHaveValue('clicks');
+    // Its accessible name is the label's alone, whichever stream is chosen.
+    expect(within(panel).getByRole('combobox', { name: 'Stream on screen' })).toBe(picker);
     expect(
       within(picker)
         .getAllByRole('option')

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { useSim } from '../state/SimStoreProvider';
 import {
   selectActions,
@@ -22,6 +23,7 @@ export function EndpointPanel() {
   const onScreen = useSim(selectStreamName);
   const actions = useSim(selectActions);
   const result = useSim(selectResult('showStream'));
+  const pickerId = useId();
   if (!server) return null;
   const endpoint = endpointUrl();
   const stream = onScreen ?? 'my-stream';
@@ -42,9 +44,12 @@ export function EndpointPanel() {
           presenter's token may change it; Kinesis clients may still write.
         </p>
       )}
-      <label>
-        Stream on screen{' '}
+      {/* A label beside the select, not around it: around it, the select's accessible name would take in the
+          chosen option ("Stream on screen clicks (ACTIVE, …)"). */}
+      <div>
+        <label htmlFor={pickerId}>Stream on screen</label>
         <select
+          id={pickerId}
           value={onScreen ?? ''}
           disabled={!server.canControl}
           onChange={(e) => actions.showStream(e.target.value)}
@@ -55,7 +60,7 @@ export function EndpointPanel() {
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <p className="hint">
         A stream a client creates comes on screen until you pick one here. The page's producers write to the
         stream on screen. Loading a preset or creating a stream from this page starts a new simulation: the
