@@ -26,6 +26,20 @@ describe('base64', () => {
     );
   });
 
+  it('decodes a range of a longer text as it decodes that range alone', () => {
+    const text = fc
+      .array(fc.constantFrom(...'AQgw+/=_ -é"'.split(''), 'A', 'B', 'Z', 'a', '0'), { maxLength: 24 })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(text, fc.nat(), fc.nat(), (value, a, b) => {
+        const start = value.length === 0 ? 0 : a % (value.length + 1);
+        const end = start + (value.length === start ? 0 : b % (value.length - start + 1));
+        expect(decodeBase64Checked(value, start, end)).toEqual(decodeBase64Checked(value.slice(start, end)));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('refuses padding that leaves bits unused, as Coral does', () => {
     expect(decodeBase64Checked('aGk=')).toEqual(new TextEncoder().encode('hi'));
     expect(decodeBase64Checked('aGl=')).toBeUndefined();

@@ -88,20 +88,22 @@ function slabBytes(length: number): Uint8Array {
 
 /**
  * Decodes base64 and checks it in the same pass (the endpoint's hot path: every record's Data): the bytes,
- * or undefined when the text is not valid base64 (base64Problem then says why, in Coral's words).
+ * or undefined when the text is not valid base64 (base64Problem then says why, in Coral's words). Reads
+ * `text` from `start` to `end` (UTF-16 indexes; the whole text by default), so a request body's Data is
+ * decoded where it stands (putRecordsBody.ts).
  */
-export function decodeBase64Checked(text: string): Uint8Array | undefined {
-  const length = text.length;
+export function decodeBase64Checked(text: string, start = 0, end = text.length): Uint8Array | undefined {
+  const length = end - start;
   if (length % 4 !== 0) return undefined;
   if (length === 0) return new Uint8Array(0);
-  const pad = text.charCodeAt(length - 1) === PAD ? (text.charCodeAt(length - 2) === PAD ? 2 : 1) : 0;
+  const pad = text.charCodeAt(end - 1) === PAD ? (text.charCodeAt(end - 2) === PAD ? 2 : 1) : 0;
   const out = slabBytes((length / 4) * 3 - pad);
-  const full = pad === 0 ? length : length - 4;
+  const full = pad === 0 ? end : end - 4;
   let o = 0;
   let invalid = 0;
   // Code units past ASCII are caught by `wide`; below 128 the table says -1 for what is not base64.
   let wide = 0;
-  for (let i = 0; i < full; i += 4) {
+  for (let i = start; i < full; i += 4) {
     const ca = text.charCodeAt(i);
     const cb = text.charCodeAt(i + 1);
     const cc = text.charCodeAt(i + 2);
