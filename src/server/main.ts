@@ -5,6 +5,7 @@
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tuneGarbageCollection } from './garbageCollection';
 import { newToken, startServer } from './server';
 import { Session } from './session';
 
@@ -21,6 +22,7 @@ function lanAddresses(): string[] {
     .map((a) => (a as { address: string }).address);
 }
 
+tuneGarbageCollection();
 const session = new Session();
 const token = loopbackOnly ? undefined : newToken();
 try {
