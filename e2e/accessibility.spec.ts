@@ -103,3 +103,26 @@ test('every control can be reached and used with the keyboard', async ({ page })
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
   expect(outline).not.toBe('none');
 });
+
+// A select wrapped in its label: the label's text content takes in the select's options, so a test that looks
+// for the control by its label's exact text (Playwright's getByLabel matches that text) missed it. Every
+// select a person sees on first load is found by its label's exact text.
+test('every select is found by the exact text of its label', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
+  const labels = await page.locator('select:not([aria-label])').evaluateAll((selects) =>
+    selects.map((select) => {
+      const label = (select as HTMLSelectElement).labels?.[0];
+      // The label's own words: its text without the text of the controls inside it.
+      let text = '';
+      for (const node of label?.childNodes ?? [])
+        if (!(node instanceof HTMLSelectElement)) text += node.textContent ?? '';
+      return text.trim();
+    }),
+  );
+  expect(labels.length).toBeGreaterThan(5);
+  for (const label of labels) {
+    expect(label, 'a select without a label').not.toBe('');
+    await expect(page.getByLabel(label, { exact: true }), label).not.toHaveCount(0);
+  }
+});

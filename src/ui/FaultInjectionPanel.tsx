@@ -5,6 +5,7 @@ import type { SimState } from '../state/store';
 import type { FaultError, FaultStatus } from '../worker/engineTypes';
 import type { FaultRequest } from '../worker/protocol';
 import { formatCount, formatSpan, formatVirtualTime } from './format';
+import { LabelledSelect } from './LabelledSelect';
 import { FormError, ResultMessage } from './ResultMessage';
 import { ScrollRegion } from './ScrollRegion';
 
@@ -100,15 +101,12 @@ export function FaultInjectionPanel() {
         fails the same calls.
       </p>
       <form onSubmit={submit} className="form-grid" aria-label="Inject a fault" noValidate>
-        <label>
-          Error
-          <select value={form.error} onChange={set('error')}>
-            <option value="ProvisionedThroughputExceededException">
-              ProvisionedThroughputExceededException
-            </option>
-            <option value="InternalFailure">InternalFailure (HTTP 500)</option>
-          </select>
-        </label>
+        <LabelledSelect label="Error" value={form.error} onChange={set('error')}>
+          <option value="ProvisionedThroughputExceededException">
+            ProvisionedThroughputExceededException
+          </option>
+          <option value="InternalFailure">InternalFailure (HTTP 500)</option>
+        </LabelledSelect>
         <label>
           Share of calls (%)
           <input type="number" min={0} max={100} required value={form.share} onChange={set('share')} />
@@ -135,13 +133,10 @@ export function FaultInjectionPanel() {
             onChange={set('duration')}
           />
         </label>
-        <label>
-          Calls to
-          <select value={form.scope} onChange={set('scope')}>
-            <option value="stream">{streamName ? `stream ${streamName}` : 'the stream on screen'}</option>
-            <option value="all">every stream</option>
-          </select>
-        </label>
+        <LabelledSelect label="Calls to" value={form.scope} onChange={set('scope')}>
+          <option value="stream">{streamName ? `stream ${streamName}` : 'the stream on screen'}</option>
+          <option value="all">every stream</option>
+        </LabelledSelect>
         <button type="submit" className="primary" disabled={list.length >= max && max > 0}>
           Inject fault
         </button>

@@ -12,6 +12,7 @@ import type {
 import type { EngineLimits } from '../worker/protocol';
 import { formatByteLimit, formatCount, formatVirtualTime } from './format';
 import { KplRates } from './KplRates';
+import { LabelledSelect } from './LabelledSelect';
 import { ResultMessage } from './ResultMessage';
 import { RetryStats } from './RetryStats';
 import { ScrollRegion } from './ScrollRegion';
@@ -302,13 +303,10 @@ export function ProducersPanel() {
           <input value={form.name} onChange={set('name')} />
         </label>
         {form.kpl ? null : (
-          <label>
-            API
-            <select value={form.api} onChange={set('api')}>
-              <option value="PutRecords">PutRecords</option>
-              <option value="PutRecord">PutRecord</option>
-            </select>
-          </label>
+          <LabelledSelect label="API" value={form.api} onChange={set('api')}>
+            <option value="PutRecords">PutRecords</option>
+            <option value="PutRecord">PutRecord</option>
+          </LabelledSelect>
         )}
         {form.api === 'PutRecords' && !form.kpl ? (
           <label>
@@ -337,16 +335,13 @@ export function ProducersPanel() {
           <input type="number" value={form.durationSeconds} onChange={set('durationSeconds')} />
         </label>
         <KplFields form={form} setForm={setForm} limits={limits} maxRecordKiB={maxRecordKiB} />
-        <label className="wide">
-          Key distribution
-          <select value={form.kind} onChange={set('kind')}>
-            {KINDS.map((o) => (
-              <option key={o.kind} value={o.kind}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LabelledSelect className="wide" label="Key distribution" value={form.kind} onChange={set('kind')}>
+          {KINDS.map((o) => (
+            <option key={o.kind} value={o.kind}>
+              {o.label}
+            </option>
+          ))}
+        </LabelledSelect>
         {k === 'uniform' || k === 'zipf' || k === 'hotKey' ? (
           <label>
             Distinct keys (N)
@@ -393,19 +388,16 @@ export function ProducersPanel() {
             </p>
           ) : (
             <>
-              <label>
-                Retry policy
-                <select value={form.retryKind} onChange={set('retryKind')}>
-                  <option value="none">None: send each record once</option>
-                  <option value="sdkDefault">
-                    AWS SDK default
-                    {retryLimits
-                      ? ` (${retryLimits.sdkMaxAttempts} attempts, full jitter, ${formatCount(retryLimits.sdkThrottlingBaseMs)} ms base after throttling)`
-                      : ''}
-                  </option>
-                  <option value="custom">Custom backoff</option>
-                </select>
-              </label>
+              <LabelledSelect label="Retry policy" value={form.retryKind} onChange={set('retryKind')}>
+                <option value="none">None: send each record once</option>
+                <option value="sdkDefault">
+                  AWS SDK default
+                  {retryLimits
+                    ? ` (${retryLimits.sdkMaxAttempts} attempts, full jitter, ${formatCount(retryLimits.sdkThrottlingBaseMs)} ms base after throttling)`
+                    : ''}
+                </option>
+                <option value="custom">Custom backoff</option>
+              </LabelledSelect>
               {form.retryKind === 'custom' ? (
                 <>
                   <label>
@@ -432,14 +424,11 @@ export function ProducersPanel() {
                       onChange={set('retryCapMs')}
                     />
                   </label>
-                  <label>
-                    Jitter
-                    <select value={form.retryJitter} onChange={set('retryJitter')}>
-                      <option value="full">Full (random × backoff, as the SDK)</option>
-                      <option value="equal">Equal (half fixed, half random)</option>
-                      <option value="none">None (every record waits the same)</option>
-                    </select>
-                  </label>
+                  <LabelledSelect label="Jitter" value={form.retryJitter} onChange={set('retryJitter')}>
+                    <option value="full">Full (random × backoff, as the SDK)</option>
+                    <option value="equal">Equal (half fixed, half random)</option>
+                    <option value="none">None (every record waits the same)</option>
+                  </LabelledSelect>
                 </>
               ) : null}
               {form.retryKind !== 'none' ? (

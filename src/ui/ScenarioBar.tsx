@@ -13,6 +13,7 @@ import { useSim, useSimStore } from '../state/SimStoreProvider';
 import { selectActions, selectResult } from '../state/selectors';
 import type { SimState } from '../state/store';
 import { downloadText } from './export/download';
+import { LabelledSelect } from './LabelledSelect';
 import { ResultMessage } from './ResultMessage';
 
 const selectLesson = (s: SimState) => s.snapshot?.scenario.lesson ?? null;
@@ -144,21 +145,23 @@ export function ScenarioBar() {
     <section className="panel scenario-bar" aria-labelledby="scenario-heading">
       <h2 id="scenario-heading">Scenarios</h2>
       <div className="scenario-controls">
-        <label className="inline-field">
-          Preset
-          <select value={presetId} onChange={(e) => setPresetId(e.target.value)}>
-            {loaded ? (
-              <option value={LOADED}>
-                {loaded.scenario.name ?? 'Unnamed scenario'} (from the {loaded.from})
-              </option>
-            ) : null}
-            {PRESETS.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LabelledSelect
+          className="inline-field"
+          label="Preset"
+          value={presetId}
+          onChange={(e) => setPresetId(e.target.value)}
+        >
+          {loaded ? (
+            <option value={LOADED}>
+              {loaded.scenario.name ?? 'Unnamed scenario'} (from the {loaded.from})
+            </option>
+          ) : null}
+          {PRESETS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </LabelledSelect>
         <button type="button" className="primary" onClick={loadPreset}>
           Load preset
         </button>

@@ -5,6 +5,7 @@ import { selectActions, selectLimits, selectResult, selectStream } from '../stat
 import type { SimState } from '../state/store';
 import type { StreamConfig } from '../worker/protocol';
 import { formatShardLimits } from './format';
+import { LabelledSelect } from './LabelledSelect';
 import { ON_DEMAND_SOURCE, peakText, scalingText } from './onDemand';
 import { FormError, ResultMessage } from './ResultMessage';
 
@@ -136,27 +137,26 @@ export function StreamPanel() {
             spellCheck={false}
           />
         </label>
-        <label>
-          Capacity mode
-          <select value={form.mode} onChange={(e) => setForm({ ...form, mode: e.target.value })}>
-            <option value="PROVISIONED">PROVISIONED</option>
-            <option value="ON_DEMAND">
-              ON_DEMAND ({limits?.onDemandInitialShards ?? '…'} shards to start)
-            </option>
-          </select>
-        </label>
+        <LabelledSelect
+          label="Capacity mode"
+          value={form.mode}
+          onChange={(e) => setForm({ ...form, mode: e.target.value })}
+        >
+          <option value="PROVISIONED">PROVISIONED</option>
+          <option value="ON_DEMAND">
+            ON_DEMAND ({limits?.onDemandInitialShards ?? '…'} shards to start)
+          </option>
+        </LabelledSelect>
         {onDemand ? (
-          <label>
-            Record distribution
-            <select
-              value={form.recordDistribution}
-              aria-describedby="on-demand-note"
-              onChange={(e) => setForm({ ...form, recordDistribution: e.target.value })}
-            >
-              <option value="USER_PARTITION_KEY">USER_PARTITION_KEY (by PartitionKey)</option>
-              <option value="AUTO">AUTO (even, keys ignored)</option>
-            </select>
-          </label>
+          <LabelledSelect
+            label="Record distribution"
+            value={form.recordDistribution}
+            aria-describedby="on-demand-note"
+            onChange={(e) => setForm({ ...form, recordDistribution: e.target.value })}
+          >
+            <option value="USER_PARTITION_KEY">USER_PARTITION_KEY (by PartitionKey)</option>
+            <option value="AUTO">AUTO (even, keys ignored)</option>
+          </LabelledSelect>
         ) : null}
         <label>
           Shard count
@@ -182,13 +182,14 @@ export function StreamPanel() {
             onChange={(e) => setForm({ ...form, retentionHours: e.target.value })}
           />
         </label>
-        <label>
-          Throttle model
-          <select value={form.throttle} onChange={(e) => setForm({ ...form, throttle: e.target.value })}>
-            <option value="token-bucket">Token bucket (refills continuously)</option>
-            <option value="fixed-window">Fixed 1-second windows</option>
-          </select>
-        </label>
+        <LabelledSelect
+          label="Throttle model"
+          value={form.throttle}
+          onChange={(e) => setForm({ ...form, throttle: e.target.value })}
+        >
+          <option value="token-bucket">Token bucket (refills continuously)</option>
+          <option value="fixed-window">Fixed 1-second windows</option>
+        </LabelledSelect>
         <button type="submit" className="primary">
           Create stream
         </button>

@@ -11,6 +11,7 @@ import {
 } from '../state/selectors';
 import { type JumpProgress, SPEEDS, type Speed } from '../worker/protocol';
 import { formatDuration, formatJump, formatSpeed, formatVirtualTime } from './format';
+import { LabelledSelect } from './LabelledSelect';
 
 const HOUR_MS = 3_600_000;
 const selectCreatedMs = (s: Parameters<typeof selectStream>[0]) => selectStream(s)?.createdMs ?? null;
@@ -60,16 +61,18 @@ export function TimeBar() {
         <button type="button" className="primary" onClick={actions.togglePlay} aria-keyshortcuts="Space">
           {playing ? '❚❚ Pause' : '▶ Play'}
         </button>
-        <label className="inline-field">
-          Speed
-          <select value={speed} onChange={(e) => actions.setSpeed(Number(e.target.value) as Speed)}>
-            {SPEEDS.map((s) => (
-              <option key={s} value={s}>
-                {s}×
-              </option>
-            ))}
-          </select>
-        </label>
+        <LabelledSelect
+          className="inline-field"
+          label="Speed"
+          value={speed}
+          onChange={(e) => actions.setSpeed(Number(e.target.value) as Speed)}
+        >
+          {SPEEDS.map((s) => (
+            <option key={s} value={s}>
+              {s}×
+            </option>
+          ))}
+        </LabelledSelect>
         {behind && achieved !== null ? (
           <span
             className="achieved-speed"

@@ -6,6 +6,7 @@ import type { CapacityPoint, SimState } from '../../state/store';
 import type { StreamSnapshot } from '../../worker/engineTypes';
 import { AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
 import { formatCount, formatVirtualTime } from '../format';
+import { LabelledSelect } from '../LabelledSelect';
 import { ON_DEMAND_SOURCE, peakText, scalingText } from '../onDemand';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
@@ -161,13 +162,15 @@ export const CapacityChart = memo(function CapacityChart() {
         </>
       }
       actions={
-        <label className="inline-field">
-          Span
-          <select value={span} onChange={(e) => setSpan(e.target.value as Span)}>
-            <option value="run">since the stream was created</option>
-            <option value="seconds">{timeSpan.short}, per second</option>
-          </select>
-        </label>
+        <LabelledSelect
+          className="inline-field"
+          label="Span"
+          value={span}
+          onChange={(e) => setSpan(e.target.value as Span)}
+        >
+          <option value="run">since the stream was created</option>
+          <option value="seconds">{timeSpan.short}, per second</option>
+        </LabelledSelect>
       }
       chart={
         <LineChart

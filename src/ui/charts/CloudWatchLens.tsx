@@ -4,6 +4,7 @@ import { useSim } from '../../state/SimStoreProvider';
 import type { SimState } from '../../state/store';
 import type { StreamSnapshot } from '../../worker/engineTypes';
 import { formatByteLimit, formatBytes, formatCount, formatVirtualTime } from '../format';
+import { LabelledSelect } from '../LabelledSelect';
 import { ChartFrame } from './ChartFrame';
 import { useChartFontPx } from './chartFont';
 import { type LensPeriodRow, lensRows } from './cloudWatchData';
@@ -293,36 +294,42 @@ export function CloudWatchLensPanel({
       actions={
         <>
           {withSwitch ? <CloudWatchLensSwitch /> : null}
-          <label className="inline-field">
-            Period
-            <select value={period} onChange={(e) => setPeriod(Number(e.target.value) as LensPeriod)}>
-              <option value={1}>1 minute</option>
-              <option value={5}>5 minutes</option>
-            </select>
-          </label>
-          <label className="inline-field">
-            Statistic
-            <select value={statistic} onChange={(e) => setStatistic(e.target.value as LensStatistic)}>
-              {(['rate', 'Sum', 'SampleCount', 'Average', 'Minimum', 'Maximum'] as const).map((s) => (
-                <option key={s} value={s}>
-                  {STATISTIC_OPTION[s](seconds)}
+          <LabelledSelect
+            className="inline-field"
+            label="Period"
+            value={period}
+            onChange={(e) => setPeriod(Number(e.target.value) as LensPeriod)}
+          >
+            <option value={1}>1 minute</option>
+            <option value={5}>5 minutes</option>
+          </LabelledSelect>
+          <LabelledSelect
+            className="inline-field"
+            label="Statistic"
+            value={statistic}
+            onChange={(e) => setStatistic(e.target.value as LensStatistic)}
+          >
+            {(['rate', 'Sum', 'SampleCount', 'Average', 'Minimum', 'Maximum'] as const).map((s) => (
+              <option key={s} value={s}>
+                {STATISTIC_OPTION[s](seconds)}
+              </option>
+            ))}
+          </LabelledSelect>
+          {withSwitch ? null : (
+            <LabelledSelect
+              className="inline-field"
+              label="Metrics of"
+              value={dimension}
+              onChange={(e) => setDimension(e.target.value)}
+            >
+              <option value="">busiest shard</option>
+              <option value={STREAM_LEVEL}>stream (basic)</option>
+              {dimensionOptions.map((id) => (
+                <option key={id} value={id}>
+                  {id}
                 </option>
               ))}
-            </select>
-          </label>
-          {withSwitch ? null : (
-            <label className="inline-field">
-              Metrics of
-              <select value={dimension} onChange={(e) => setDimension(e.target.value)}>
-                <option value="">busiest shard</option>
-                <option value={STREAM_LEVEL}>stream (basic)</option>
-                {dimensionOptions.map((id) => (
-                  <option key={id} value={id}>
-                    {id}
-                  </option>
-                ))}
-              </select>
-            </label>
+            </LabelledSelect>
           )}
         </>
       }

@@ -11,6 +11,7 @@ import {
   formatSpan,
   formatVirtualTime,
 } from '../format';
+import { LabelledSelect } from '../LabelledSelect';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { MAX_LINES, recentSum, timeRows, topShards } from './chartData';
@@ -127,13 +128,15 @@ export const RetentionChart = memo(function RetentionChart() {
         </>
       }
       actions={
-        <label className="inline-field">
-          View
-          <select value={view} onChange={(e) => setView(e.target.value as View)}>
-            <option value="total">all shards, over the session</option>
-            <option value="per-shard">per shard, {timeSpan.short}</option>
-          </select>
-        </label>
+        <LabelledSelect
+          className="inline-field"
+          label="View"
+          value={view}
+          onChange={(e) => setView(e.target.value as View)}
+        >
+          <option value="total">all shards, over the session</option>
+          <option value="per-shard">per shard, {timeSpan.short}</option>
+        </LabelledSelect>
       }
       chart={
         view === 'per-shard' && perShard ? (

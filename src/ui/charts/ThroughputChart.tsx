@@ -4,6 +4,7 @@ import { useSim } from '../../state/SimStoreProvider';
 import type { SimState } from '../../state/store';
 import { AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
 import { formatByteLimit, formatBytes, formatCount } from '../format';
+import { LabelledSelect } from '../LabelledSelect';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
 import { CloudWatchLensPanel, CloudWatchLensSwitch, useLensOn } from './CloudWatchLens';
@@ -110,13 +111,15 @@ export const ThroughputChart = memo(function ThroughputChart() {
         }
         actions={
           <>
-            <label className="inline-field">
-              Measure
-              <select value={metric} onChange={(e) => setMetric(e.target.value as Metric)}>
-                <option value="records">records/s</option>
-                <option value="bytes">bytes/s</option>
-              </select>
-            </label>
+            <LabelledSelect
+              className="inline-field"
+              label="Measure"
+              value={metric}
+              onChange={(e) => setMetric(e.target.value as Metric)}
+            >
+              <option value="records">records/s</option>
+              <option value="bytes">bytes/s</option>
+            </LabelledSelect>
             <CloudWatchLensSwitch />
           </>
         }
