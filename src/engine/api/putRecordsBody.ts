@@ -39,7 +39,11 @@ const DATA = 1;
 const PARTITION_KEY = 2;
 const EXPLICIT_HASH_KEY = 4;
 
-/** The scanner: the body and the index of the next code unit to read. */
+/**
+ * The scanner: the body and the index of the next code unit to read. The request and an entry each have their
+ * own loop over members: one generic object reader (a member table, values in an array) cost 0.3 µs more per
+ * record, more than JSON.parse's tree it replaces.
+ */
 class BodyReader {
   private readonly text: string;
   private at = 0;
