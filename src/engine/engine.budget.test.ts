@@ -56,7 +56,8 @@ function putRecords(t: Lab, name: string, count: number, bytes: number): void {
   const records = Array.from({ length: count }, () => {
     const data = new Uint8Array(bytes);
     new DataView(data.buffer).setUint32(0, t.serial++);
-    return { PartitionKey: `key-${t.serial % 97}`, Data: data };
+    // Keys of one width (6 bytes), so what the data budget counts per record is its Data + 6.
+    return { PartitionKey: `key-${String(t.serial % 97).padStart(2, '0')}`, Data: data };
   });
   const out = ok(t.engine.call('PutRecords', { StreamName: name, Records: records }));
   t.attempts += count;
@@ -215,15 +216,17 @@ describe('one detail budget for the whole engine, whatever the number of streams
     for (const name of t.names) putRecords(t, name, 40, 100);
     const [first, second] = t.streams as [Stream, Stream];
     const budget = first.budget;
-    expect(budget.payloadBytes).toBe(12_000);
+    // Each record's 100 bytes of Data and its 6-byte key, which the data budget counts alike.
+    const each = 106;
+    expect(budget.payloadBytes).toBe(120 * each);
     const held = second.payloadBytes;
-    expect(held).toBe(4000);
+    expect(held).toBe(40 * each);
     ok(t.engine.call('DeleteStream', { StreamName: second.name }));
     expect(t.engine.core.stream(second.name)).toBeUndefined();
-    expect(budget.payloadBytes).toBe(12_000 - held);
-    // Its bytes are free for the others: 8,384 more bytes fit before anything is released.
-    putRecords(t, first.name, 83, 100);
-    expect(budget.payloadBytes).toBe(PAYLOAD_LIMIT - 84);
+    expect(budget.payloadBytes).toBe(80 * each);
+    // Its bytes are free for the others: 74 more records fit before anything is released (16,324 bytes).
+    putRecords(t, first.name, 74, 100);
+    expect(budget.payloadBytes).toBe(154 * each);
     expect(first.releasedRecords).toBe(0);
     putRecords(t, first.name, 1, 100);
     expect(first.releasedRecords).toBeGreaterThan(0);

@@ -25,11 +25,14 @@ function write(budget: DetailBudget, log: RecordLog, nowMs: number, bytes: numbe
   if (++budget.records > budget.recordLimit) budget.enforceRecords();
 }
 
-/** Payload bytes a log still lets readers see. */
+/**
+ * Data bytes a log still lets readers see, as the data budget counts them: payloads, and the keys held with
+ * their records (every key here is written as a client's is, not interned).
+ */
 function readablePayload(log: RecordLog): number {
   let bytes = 0;
   log.read(0, (r) => {
-    bytes += r.payload?.length ?? 0;
+    bytes += (r.payload?.length ?? 0) + r.keyBytes;
     return true;
   });
   return bytes;
@@ -75,7 +78,32 @@ describe('RecordLog payload byte budget', () => {
     const second = log?.appendDirect(2, 'k', 1, 10) as number;
     expect(log?.attachPayload(first, new Uint8Array(10))).toBe(false); // no longer the newest
     expect(log?.attachPayload(second, new Uint8Array(10))).toBe(true);
-    expect(budget.payloadBytes).toBe(20);
+    // Two payloads of 10 bytes, and the two records' 1-byte keys.
+    expect(budget.payloadBytes).toBe(22);
+  });
+
+  it('counts the keys records hold toward it: 0-byte records with long keys are released past it, interned keys are not counted', () => {
+    const {
+      keys,
+      budget,
+      logs: [log, pinned],
+    } = logs(2, 64 * 1024);
+    // 256 characters of 2 UTF-8 bytes each: 512 bytes held with each record, beside its 0 bytes of Data.
+    const key = 'é'.repeat(256);
+    for (let i = 0; i < 1000; i++) log?.appendDirect(i, key, 512, 0);
+    expect(budget.payloadBytes).toBeLessThanOrEqual(64 * 1024);
+    expect(log?.detailRecords).toBeLessThanOrEqual((64 * 1024) / 512);
+    expect(log?.releasedForPayloadRecords).toBe(1000 - (log?.detailRecords ?? 0));
+    expect(readablePayload(log as RecordLog)).toBe(budget.payloadBytes);
+    // A key the stream's key table interns is the table's (one copy for every record carrying it).
+    const before = budget.payloadBytes;
+    const id = keys.intern(key);
+    for (let i = 0; i < 100; i++) {
+      keys.retain(id);
+      pinned?.append(1000 + i, id, 0);
+    }
+    expect(budget.payloadBytes).toBe(before);
+    expect(pinned?.detailRecords).toBe(100);
   });
 
   it('releases oldest first across shards, keeps retained counts, and stays within budget (property)', () => {
@@ -232,7 +260,8 @@ describe('DetailBudget: one budget shared by many logs (every shard of every str
             write(budget, all[op.log % n] as RecordLog, now, op.bytes, true);
             if (budget.releasedRecords > before) {
               expect(budget.payloadBytes).toBeLessThanOrEqual(target);
-              expect(budget.payloadBytes).toBeGreaterThan(target - 600);
+              // Less at most one record: 600 bytes of data and its 1-byte key.
+              expect(budget.payloadBytes).toBeGreaterThan(target - 601);
             } else expect(budget.payloadBytes).toBeLessThanOrEqual(limit);
           }
         },
@@ -265,19 +294,20 @@ describe('DetailBudget: one budget shared by many logs (every shard of every str
       write(budget, a, t, 10, true);
       write(budget, b, t, 20, true);
     }
-    expect(budget.payloadBytes).toBe(900);
+    // 30 × (10 + 1) + 30 × (20 + 1): data, and each record's 1-byte key held with it.
+    expect(budget.payloadBytes).toBe(960);
     budget.leave(b);
-    expect(budget.payloadBytes).toBe(300);
+    expect(budget.payloadBytes).toBe(330);
     expect(b.budget).toBeUndefined();
-    // What `b` held no longer counts: `c` may now hold 700 more bytes before anything is released.
-    for (let t = 30; t < 100; t++) write(budget, c, t, 10, true);
-    expect(budget.payloadBytes).toBe(1000);
+    // What `b` held no longer counts: `c` may now hold 670 more bytes before anything is released.
+    for (let t = 30; t < 90; t++) write(budget, c, t, 10, true);
+    expect(budget.payloadBytes).toBe(990);
     expect(a.releasedRecords + c.releasedRecords).toBe(0);
-    write(budget, c, 100, 10, true);
+    write(budget, c, 90, 10, true);
     expect(budget.payloadBytes).toBeLessThanOrEqual(875);
     // The oldest went first: `a`'s records (arrived 0…29) before any of `c`'s.
     expect(a.releasedRecords).toBeGreaterThan(0);
-    expect(budget.payloadBytes + (a.releasedRecords + c.releasedRecords) * 10).toBe(1010);
+    expect(budget.payloadBytes + (a.releasedRecords + c.releasedRecords) * 11).toBe(1001);
   });
 });
 
@@ -381,7 +411,8 @@ describe('payloads the log holds', () => {
             });
             expect(read).toEqual(readable.map((w) => w.bytes));
             const payloadBytes = readable.reduce((sum, w) => sum + (w.bytes?.length ?? 0), 0);
-            expect(held.payloadBytes).toBe(payloadBytes);
+            // The data budget counts each record's 1-byte key held with it too.
+            expect(held.payloadBytes).toBe(payloadBytes + readable.length);
             // What it holds, plus at most two 64 KiB slabs' room: never the shared buffer behind other records.
             expect(held.payloadMemoryBytes()).toBeLessThanOrEqual(payloadBytes + 128 * 1024);
           }

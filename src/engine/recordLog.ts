@@ -26,6 +26,9 @@ const CHUNK_FIRST_CAPACITY = 256;
  */
 const DIRECT_KEY = 0x80000000;
 
+/** The bytes of a record's key held with it (its UTF-8 size; 0 for an interned key): see RecordLog.charge. */
+const heldKeyBytes = (keyColumn: number): number => (keyColumn >= DIRECT_KEY ? keyColumn - DIRECT_KEY : 0);
+
 /** An empty key buffer, until a chunk holds its first ASCII key. */
 const EMPTY_KEY_BYTES = new Uint8Array(0);
 /** The most a chunk's key buffer takes at first (it still grows past this if its keys need it). */
@@ -256,7 +259,7 @@ export interface Removed {
 
 /**
  * What the record logs of the whole engine may hold in detail, shared by every stream's shards: records
- * (`recordLimit`) and payload bytes (`payloadLimitBytes`). Past either limit the oldest records by arrival,
+ * (`recordLimit`) and payload bytes (`payloadLimitBytes`: their Data and the partition keys they hold). Past either limit the oldest records by arrival,
  * across all logs, are released into count-only buckets (still retained and counted until retention ends,
  * no longer readable) until a share of the limit is left (DETAIL_RELEASE_TO_SHARE, PAYLOAD_RELEASE_TO_SHARE),
  * so releases come in batches. Memory is then bounded by these limits, never by simulated time nor by the
@@ -272,7 +275,10 @@ export class DetailBudget {
    */
   records = 0;
   payloadLimitBytes: number;
-  /** Payload bytes the logs hold (each record's Data, where it has one). */
+  /**
+   * Payload bytes the logs hold: each record's Data, where it has one, and its partition key where the record
+   * holds it (not interned), so keys too are bounded by `payloadLimitBytes`.
+   */
   payloadBytes = 0;
   private readonly logs: RecordLog[] = [];
 
@@ -341,7 +347,7 @@ export class DetailBudget {
    * Releases the oldest records held in detail across the logs, strictly by arrival (no record is released
    * while an older one of any log taking part is held), until `amount` records are released or, with
    * `payload`, `amount` payload bytes are freed (then only logs holding payload bytes take part: a log whose
-   * records have none, e.g. only 0-byte ones, would free nothing and keeps them): finds the arrival cutoff
+   * records have none, e.g. only 0-byte ones with interned keys, would free nothing and keeps them): finds the arrival cutoff
    * (CutoffSearch), releases every record before it and, at the cutoff instant itself, as many as are still
    * due. Returns the records released.
    */
@@ -544,7 +550,11 @@ export class RecordLog {
   /** The slab small payloads are copied into (see storePayload), and how much of it is used. */
   private slab: Uint8Array<ArrayBuffer> = NO_SLAB;
   private slabUsed = 0;
-  /** Bytes of the payloads held, and the engine's budget this log shares, if any (see DetailBudget). */
+  /**
+   * Bytes of the payloads held, and of the partition keys held with their records (keys not interned: those
+   * clients send), which the data budget counts alike; and the engine's budget this log shares, if any (see
+   * DetailBudget).
+   */
   payloadBytes = 0;
   budget: DetailBudget | undefined;
   /** Records released early into counts by the budget, since the log began. */
@@ -646,6 +656,7 @@ export class RecordLog {
       const end = Math.min(to - chunk.firstOrdinal, chunk.length);
       for (let i = ordinal - chunk.firstOrdinal; i < end; i++) {
         if (extras) sum += extras.payloadLength(i);
+        sum += heldKeyBytes(chunk.keyId[i] as number);
         sums.push(sum);
       }
       ordinal = chunk.firstOrdinal + end;
@@ -750,6 +761,9 @@ export class RecordLog {
     this.detailBytes += dataBytes + keyBytes;
     const ordinal = this.nextOrdinal++;
     if (payload !== undefined) this.storePayload(chunk, i, payload);
+    // The key is held with the record, so it counts toward the data budget as its Data does (an interned
+    // key is the stream's key table's, shared by every record carrying it).
+    this.charge(keyBytes);
     return ordinal;
   }
 
@@ -813,10 +827,20 @@ export class RecordLog {
     }
     chunk.extras ??= new ChunkExtras(chunk.arrivalMs.length);
     chunk.extras.setPayload(i, slab.buffer, offset, length);
-    this.payloadBytes += length;
+    this.charge(length);
+  }
+
+  /**
+   * Counts `bytes` more held for a record now complete (its payload, or its key held with it) in
+   * `payloadBytes` and the budget's, which may then release the oldest records (this one only if all older
+   * ones went and more is due).
+   */
+  private charge(bytes: number): void {
+    if (bytes === 0) return;
+    this.payloadBytes += bytes;
     const budget = this.budget;
     if (budget) {
-      budget.payloadBytes += length;
+      budget.payloadBytes += bytes;
       if (budget.payloadBytes > budget.payloadLimitBytes) budget.enforcePayload();
     }
   }
@@ -845,6 +869,7 @@ export class RecordLog {
         (chunk.arrivalMs[end] as number) <= untilMs
       ) {
         if (extras) freed += extras.payloadLength(end);
+        freed += heldKeyBytes(chunk.keyId[end] as number);
         end++;
         n++;
       }
@@ -903,16 +928,18 @@ export class RecordLog {
   /** Drops the chunk's records [start, end) from the detail counts and releases their key references. */
   private dropFromChunk(chunk: Chunk, end: number): Removed {
     let bytes = 0;
+    let keyBytes = 0;
     for (let i = chunk.start; i < end; i++) {
       const keyId = chunk.keyId[i] as number;
       if (keyId >= DIRECT_KEY) {
         bytes += (chunk.dataBytes[i] as number) + keyId - DIRECT_KEY;
+        keyBytes += keyId - DIRECT_KEY;
       } else {
         bytes += (chunk.dataBytes[i] as number) + (this.keys.utf8Bytes[keyId] as number);
         this.keys.release(keyId);
       }
     }
-    const payloadBytes = chunk.extras ? chunk.extras.drop(chunk.start, end) : 0;
+    const payloadBytes = (chunk.extras ? chunk.extras.drop(chunk.start, end) : 0) + keyBytes;
     if (payloadBytes > 0) {
       this.payloadBytes -= payloadBytes;
       if (this.budget) this.budget.payloadBytes -= payloadBytes;

@@ -36,13 +36,13 @@ describe('RetentionChart: records released early by the engine-wide budget', () 
       }),
     );
     expect(screen.getByTestId('released-early').textContent).toContain(
-      "12,345 of its records became counts before their retention ended (still counted, no longer readable), because all streams together reached the simulation's limit of 128 MiB of readable data.",
+      "12,345 of its records became counts before their retention ended (still counted, no longer readable), because all streams together reached the simulation's limit of 128 MiB of readable data and partition keys.",
     );
     act(() =>
       store.setState({ viewStream: { ...stream, releasedRecords: 12_345, releasedForPayloadRecords: 345 } }),
     );
     expect(screen.getByTestId('released-early').textContent).toContain(
-      "12,000 because all streams together reached the simulation's limit of 4,000,000 readable records, 345 because they reached its limit of 128 MiB of readable data.",
+      "12,000 because all streams together reached the simulation's limit of 4,000,000 readable records, 345 because they reached its limit of 128 MiB of readable data and partition keys.",
     );
   });
 });

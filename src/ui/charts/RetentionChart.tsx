@@ -37,7 +37,7 @@ function releaseCauseText(stream: NonNullable<SimState['viewStream']>): string {
   const forPayload = stream.releasedForPayloadRecords;
   const forRecords = stream.releasedRecords - forPayload;
   const records = `${formatCount(stream.detailBudget)} readable records`;
-  const data = `${formatByteLimit(stream.payloadBudgetBytes)} of readable data`;
+  const data = `${formatByteLimit(stream.payloadBudgetBytes)} of readable data and partition keys`;
   if (forPayload === 0) return `because all streams together reached the simulation's limit of ${records}`;
   if (forRecords === 0) return `because all streams together reached the simulation's limit of ${data}`;
   return (
