@@ -762,8 +762,9 @@ export class RecordLog {
     const ordinal = this.nextOrdinal++;
     if (payload !== undefined) this.storePayload(chunk, i, payload);
     // The key is held with the record, so it counts toward the data budget as its Data does (an interned
-    // key is the stream's key table's, shared by every record carrying it).
-    this.charge(keyBytes);
+    // key is the stream's key table's, shared by every record carrying it): charged in one step with the
+    // Data, so a release the record causes sees all of it.
+    this.charge(keyBytes + (payload?.length ?? 0));
     return ordinal;
   }
 
@@ -778,7 +779,10 @@ export class RecordLog {
     this.detailRecords++;
     this.detailBytes += dataBytes + (this.keys.utf8Bytes[keyId] as number);
     const ordinal = this.nextOrdinal++;
-    if (payload !== undefined) this.storePayload(chunk, i, payload);
+    if (payload !== undefined) {
+      this.storePayload(chunk, i, payload);
+      this.charge(payload.length);
+    }
     return ordinal;
   }
 
@@ -793,12 +797,13 @@ export class RecordLog {
     if (ordinal !== this.nextOrdinal - 1 || i < chunk.start || i >= chunk.length) return false;
     if (chunk.extras?.hasPayload(i)) return false;
     this.storePayload(chunk, i, payload);
+    this.charge(payload.length);
     return true;
   }
 
   /**
-   * Holds a copy of a payload for record i of the chunk and charges it to the budget (which may release old
-   * records). Small payloads are copied into the log's own slabs, one after another, so a slab is freed once
+   * Holds a copy of a payload for record i of the chunk (the caller then charges it to the budget: see
+   * charge). Small payloads are copied into the log's own slabs, one after another, so a slab is freed once
    * its newest record has left (records leave a log in arrival order); a large one gets a buffer of its own.
    * Copied, not kept as the caller's view: a view would keep the caller's whole buffer reachable — the
    * endpoint decodes every stream's records into one shared slab (base64.ts), and one record of a stream
@@ -827,7 +832,6 @@ export class RecordLog {
     }
     chunk.extras ??= new ChunkExtras(chunk.arrivalMs.length);
     chunk.extras.setPayload(i, slab.buffer, offset, length);
-    this.charge(length);
   }
 
   /**
