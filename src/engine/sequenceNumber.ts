@@ -70,6 +70,122 @@ export function formatWithCounter(base: bigint, counter: number): string {
   return (base | (BigInt(counter) << AT_COUNTER)).toString(10);
 }
 
+/** Decimal digits in every sequence number of this layout: its leading hex 2 keeps it in [2·16^46, 3·16^46). */
+const DIGITS = 56;
+/** 2^AT_COUNTER's decimal digits, least significant first: what a counter one higher adds to a number. */
+const COUNTER_STEP: readonly number[] = [...(1n << AT_COUNTER).toString(10)].reverse().map(Number);
+
+/**
+ * One shard's sequence numbers (see formatWithCounter), each made from the last where it can: the number
+ * whose counter is one higher than the last one made, with the same base (every accepted record of a shard's
+ * second but the first), adds 2^80's 25 digits to the last one's digits instead of building a BigInt and
+ * printing it: ~0.1 µs instead of ~0.2 per record, on every entry of a PutRecords answer.
+ */
+export class SequenceNumbers {
+  /** The last number made, as the character codes of its digits, most significant first. */
+  private readonly codes = new Uint8Array(DIGITS);
+  private lastBase = -1n;
+  private lastCounter = Number.NaN;
+
+  /** The sequence number of `base` (sequenceBase) with this counter (a whole number, 0 to 2^53). */
+  format(base: bigint, counter: number): string {
+    if (counter === this.lastCounter + 1 && base === this.lastBase) {
+      this.lastCounter = counter;
+      addCounterStep(this.codes);
+      return digitsText(this.codes);
+    }
+    const text = formatWithCounter(base, counter);
+    this.lastBase = base;
+    // Only a number of the layout's length is a starting point (a base built elsewhere may not be one).
+    this.lastCounter = text.length === DIGITS ? counter : Number.NaN;
+    for (let i = 0; i < DIGITS; i++) this.codes[i] = text.charCodeAt(i);
+    return text;
+  }
+}
+
+/**
+ * Adds 2^AT_COUNTER to the number whose digit codes `codes` holds (it never grows past DIGITS digits). The
+ * carry is computed, not branched on: digits are random, and a branch on each cost twice the time.
+ */
+function addCounterStep(codes: Uint8Array): void {
+  let carry = 0;
+  let i = DIGITS - 1;
+  for (let k = 0; k < COUNTER_STEP.length; k++, i--) {
+    const sum = (codes[i] as number) - 48 + (COUNTER_STEP[k] as number) + carry;
+    // 1 exactly when sum ≥ 10 (sum is 0–19).
+    carry = (sum + 6) >> 4;
+    codes[i] = 48 + sum - 10 * carry;
+  }
+  while (carry === 1) {
+    const sum = (codes[i] as number) - 47;
+    carry = (sum + 6) >> 4;
+    codes[i] = 48 + sum - 10 * carry;
+    i--;
+  }
+}
+
+/** The text of 56 digit codes: one call with every code, which V8 builds in one step (a loop or apply: 3× slower). */
+function digitsText(c: Uint8Array): string {
+  return String.fromCharCode(
+    c[0] as number,
+    c[1] as number,
+    c[2] as number,
+    c[3] as number,
+    c[4] as number,
+    c[5] as number,
+    c[6] as number,
+    c[7] as number,
+    c[8] as number,
+    c[9] as number,
+    c[10] as number,
+    c[11] as number,
+    c[12] as number,
+    c[13] as number,
+    c[14] as number,
+    c[15] as number,
+    c[16] as number,
+    c[17] as number,
+    c[18] as number,
+    c[19] as number,
+    c[20] as number,
+    c[21] as number,
+    c[22] as number,
+    c[23] as number,
+    c[24] as number,
+    c[25] as number,
+    c[26] as number,
+    c[27] as number,
+    c[28] as number,
+    c[29] as number,
+    c[30] as number,
+    c[31] as number,
+    c[32] as number,
+    c[33] as number,
+    c[34] as number,
+    c[35] as number,
+    c[36] as number,
+    c[37] as number,
+    c[38] as number,
+    c[39] as number,
+    c[40] as number,
+    c[41] as number,
+    c[42] as number,
+    c[43] as number,
+    c[44] as number,
+    c[45] as number,
+    c[46] as number,
+    c[47] as number,
+    c[48] as number,
+    c[49] as number,
+    c[50] as number,
+    c[51] as number,
+    c[52] as number,
+    c[53] as number,
+    c[54] as number,
+    c[55] as number,
+  );
+}
+
 /**
  * Parses a sequence number in the 56-digit layout; undefined if it is not one. `streamTag` is always set
  * (0 for kinesalite's numbers).

@@ -13,7 +13,7 @@ import {
 } from './limits';
 import { type DetailBudget, RecordLog } from './recordLog';
 import type { ReshardPlan } from './resharding';
-import { formatSequenceNumber, formatWithCounter, type SequenceFields, sequenceBase } from './sequenceNumber';
+import { formatSequenceNumber, type SequenceFields, SequenceNumbers, sequenceBase } from './sequenceNumber';
 import { ShardMetrics } from './shardMetrics';
 
 /** Stream lifecycle states [model §7]. */
@@ -116,8 +116,9 @@ export class Shard {
         streamTag: this.streamTag,
       });
     }
-    return formatWithCounter(this.sequenceBaseValue, ordinal + 1);
+    return this.sequenceNumbers.format(this.sequenceBaseValue, ordinal + 1);
   }
+  private readonly sequenceNumbers = new SequenceNumbers();
   private sequenceBaseSec = -1;
   private sequenceBaseValue = 0n;
 
