@@ -106,23 +106,43 @@ test('every control can be reached and used with the keyboard', async ({ page })
 
 // A select wrapped in its label: the label's text content takes in the select's options, so a test that looks
 // for the control by its label's exact text (Playwright's getByLabel matches that text) missed it. Every
-// select a person sees on first load is found by its label's exact text.
-test('every select is found by the exact text of its label', async ({ page }) => {
+// select — those shown on first load, and those a choice reveals (Record distribution after ON_DEMAND, Jitter
+// after a custom backoff, the CloudWatch lens's Period, Statistic and Metrics of) — is found, alone, by its
+// label's exact text within its form, toolbar or section (the lens's controls repeat once per chart).
+test('every select is found by the exact text of its label, within its region', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('engine-status')).toContainText('Web Worker');
-  const labels = await page.locator('select:not([aria-label])').evaluateAll((selects) =>
-    selects.map((select) => {
-      const label = (select as HTMLSelectElement).labels?.[0];
+  await page
+    .getByRole('form', { name: 'Create stream' })
+    .getByLabel('Capacity mode')
+    .selectOption('ON_DEMAND');
+  await page.getByRole('form', { name: 'Add producer' }).getByLabel('Retry policy').selectOption('custom');
+  await page
+    .getByRole('switch', { name: /CloudWatch lens/ })
+    .first()
+    .click();
+  const selects = page.locator('select:not([aria-label])');
+  const count = await selects.count();
+  const labels: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const select = selects.nth(i);
+    const label = await select.evaluate((element) => {
       // The label's own words: its text without the text of the controls inside it.
       let text = '';
-      for (const node of label?.childNodes ?? [])
+      for (const node of (element as HTMLSelectElement).labels?.[0]?.childNodes ?? [])
         if (!(node instanceof HTMLSelectElement)) text += node.textContent ?? '';
       return text.trim();
-    }),
-  );
-  expect(labels.length).toBeGreaterThan(5);
-  for (const label of labels) {
+    });
     expect(label, 'a select without a label').not.toBe('');
-    await expect(page.getByLabel(label, { exact: true }), label).not.toHaveCount(0);
+    labels.push(label);
+    const region = select.locator('xpath=ancestor::*[self::form or @role="toolbar" or self::section][1]');
+    const found = region.getByLabel(label, { exact: true });
+    await expect(found, label).toHaveCount(1);
+    expect(
+      await found.evaluate((element, other) => element === other, await select.elementHandle()),
+      label,
+    ).toBe(true);
   }
+  for (const revealed of ['Record distribution', 'Jitter', 'Period', 'Statistic'])
+    expect(labels).toContain(revealed);
 });
