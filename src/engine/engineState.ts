@@ -34,8 +34,9 @@ export interface EngineOptions {
    */
   recordDetailBudget?: number;
   /**
-   * Payload bytes (Data, and partition keys records hold) the engine keeps readable, all streams together, before the oldest records (by arrival,
-   * across streams) are held as counts only (default PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT, 128 MiB).
+   * Payload bytes (Data, and partition keys records hold) the engine keeps readable, all streams together,
+   * before the oldest records (by arrival, across streams) are held as counts only (default
+   * PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT, 128 MiB).
    */
   payloadBudgetBytes?: number;
   /**

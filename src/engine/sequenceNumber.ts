@@ -1,8 +1,8 @@
 /**
  * Kinesis "v2" sequence numbers [model §2]: a 186-bit number written as 56 decimal digits whose hex layout is
  * `2 | shard creation s (9) | shard index low nibble (1) | counter (16) | stream tag (2) | arrival s (9) |
- * shard index (8) | 2`. Formatting uses BigInt, so it is done only when a number is shown or returned, never
- * per stored record.
+ * shard index (8) | 2`. Numbers are made only when one is shown or returned, never per stored record: with
+ * BigInt, or from a shard's previous number's digits (SequenceNumbers).
  *
  * The byte at hex positions 27–28 is `00` in every number kinesalite makes and of unknown meaning on AWS.
  * Shardlab stores a per-stream tag there (1–255, see deriveStreamTag), so a number carries the identity of its
@@ -70,7 +70,7 @@ export function formatWithCounter(base: bigint, counter: number): string {
   return (base | (BigInt(counter) << AT_COUNTER)).toString(10);
 }
 
-/** Decimal digits in every sequence number of this layout: its leading hex 2 keeps it in [2·16^46, 3·16^46). */
+/** Decimal digits of every number of this layout: its leading hex 2 keeps it in [2·16^46, 3·16^46). */
 const DIGITS = 56;
 /** 2^AT_COUNTER's decimal digits, least significant first: what a counter one higher adds to a number. */
 const COUNTER_STEP: readonly number[] = [...(1n << AT_COUNTER).toString(10)].reverse().map(Number);
@@ -124,7 +124,7 @@ function addCounterStep(codes: Uint8Array): void {
   }
 }
 
-/** The text of 56 digit codes: one call with every code, which V8 builds in one step (a loop or apply: 3× slower). */
+/** The text of 56 digit codes: one call with every code, built in one step (a loop or apply: 3× slower). */
 function digitsText(c: Uint8Array): string {
   return String.fromCharCode(
     c[0] as number,

@@ -186,7 +186,8 @@ export interface StreamSnapshot {
   releasedForPayloadRecords: number;
   /**
    * The engine's budget, shared by all streams: records held in detail (`detailBudget`) and payload bytes
-   * (`payloadBudgetBytes`: Data and the partition keys records hold); past either, the oldest records across all streams are held as counts only.
+   * (`payloadBudgetBytes`: Data and the partition keys records hold); past either, the oldest records across
+   * all streams are held as counts only.
    */
   detailBudget: number;
   payloadBudgetBytes: number;

@@ -14,5 +14,10 @@ describe('<LabelledSelect />', () => {
     const select = screen.getByRole('combobox', { name: 'Speed' });
     expect(screen.getByLabelText('Speed')).toBe(select);
     expect(select).toHaveValue('60');
+    // What the assertions above cannot tell apart (testing-library leaves a label's controls out of its text;
+    // Playwright does not, see e2e/accessibility.spec.ts): the name comes from an element holding the label's
+    // words alone, not from the wrapping label.
+    const nameId = select.getAttribute('aria-labelledby') ?? '';
+    expect(document.getElementById(nameId)?.textContent).toBe('Speed');
   });
 });
