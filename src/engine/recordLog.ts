@@ -260,11 +260,11 @@ export interface Removed {
 /**
  * What the record logs of the whole engine may hold in detail, shared by every stream's shards: records
  * (`recordLimit`) and payload bytes (`payloadLimitBytes`: their Data and the partition keys they hold). Past
- * either limit the oldest records by arrival, across all logs, are released into count-only buckets (still retained and counted until retention ends,
- * no longer readable) until a share of the limit is left (DETAIL_RELEASE_TO_SHARE, PAYLOAD_RELEASE_TO_SHARE),
- * so releases come in batches. Memory is then bounded by these limits, never by simulated time nor by the
- * number of streams. Each log counts the records it released (RecordLog.releasedRecords), so each stream
- * counts its own.
+ * either limit the oldest records by arrival, across all logs, are released into count-only buckets (still
+ * retained and counted until retention ends, no longer readable) until a share of the limit is left
+ * (DETAIL_RELEASE_TO_SHARE, PAYLOAD_RELEASE_TO_SHARE), so releases come in batches. Memory is then bounded by
+ * these limits, never by simulated time nor by the number of streams. Each log counts the records it released
+ * (RecordLog.releasedRecords), so each stream counts its own.
  */
 export class DetailBudget {
   recordLimit: number;
@@ -347,9 +347,9 @@ export class DetailBudget {
    * Releases the oldest records held in detail across the logs, strictly by arrival (no record is released
    * while an older one of any log taking part is held), until `amount` records are released or, with
    * `payload`, `amount` payload bytes are freed (then only logs holding payload bytes take part: a log whose
-   * records have none, e.g. only 0-byte ones with interned keys, would free nothing and keeps them): finds the
-   * arrival cutoff (CutoffSearch), releases every record before it and, at the cutoff instant itself, as many as are still
-   * due. Returns the records released.
+   * records have none, e.g. only 0-byte ones with interned keys, would free nothing and keeps them): finds
+   * the arrival cutoff (CutoffSearch), releases every record before it and, at the cutoff instant itself, as
+   * many as are still due. Returns the records released.
    */
   private releaseOldest(payload: boolean, amount: number): number {
     const logs = this.logs.filter((log) => (payload ? log.payloadBytes > 0 : log.detailRecords > 0));
