@@ -19,6 +19,7 @@ import {
   type StreamMode,
 } from './limits';
 import { deriveStreamTag } from './sequenceNumber';
+import { filterShards, type ShardFilter } from './shardFilter';
 import { type Shard, Stream } from './stream';
 import { addTags, checkNewTags, listTags, removeTags } from './tags';
 
@@ -189,9 +190,9 @@ export class ControlPlane {
     return out;
   }
 
-  /** Shards a describe/list call shows: none while CREATING [model §7]. */
+  /** Shards a describe/list call shows: none while CREATING [model §7], then those not EXPIRED [model §9]. */
   private listedShards(stream: Stream): Shard[] {
-    return stream.status === 'CREATING' ? [] : stream.visibleShards;
+    return stream.status === 'CREATING' ? [] : stream.listedShards(this.state.nowMs);
   }
 
   /** DescribeStream: the stream and up to 100 of its shards a call [model §10]. */
@@ -274,15 +275,9 @@ export class ControlPlane {
     } else {
       stream = this.state.resolveStream(request);
     }
-    const filter = request.ShardFilter as { Type: string; ShardId?: string; Timestamp?: number } | undefined;
-    let shards = this.listedShards(stream);
-    if (filter?.Type === 'AFTER_SHARD_ID' && filter.ShardId !== undefined) {
-      const id = filter.ShardId;
-      shards = shards.filter((s) => s.shardId > id);
-    } else if (filter?.Type === 'AT_LATEST') {
-      shards = shards.filter((s) => s.isOpen);
-    }
-    if (after !== undefined) shards = shards.filter((s) => s.shardId > (after as string));
+    const filter = request.ShardFilter as ShardFilter | undefined;
+    const listed = filterShards(stream, this.listedShards(stream), filter, this.state.nowMs);
+    const shards = after === undefined ? listed : listed.filter((s) => s.shardId > (after as string));
     // Up to 1,000 shards a call whatever MaxResults says [model §10].
     const max = Math.min(
       (request.MaxResults as number | undefined) ?? LIST_SHARDS_DEFAULT_MAX_RESULTS,

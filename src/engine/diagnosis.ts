@@ -186,7 +186,7 @@ export function diagnoseStream(stream: Stream, nowMs: number): ShardDiagnosis[] 
   const first = last - DIAGNOSIS_WINDOW_SECONDS + 1;
   const loads: ShardLoad[] = [];
   // Only open shards: a closed one takes no writes, and cannot be split.
-  for (const shard of stream.visibleShards) {
+  for (const shard of stream.shards) {
     if (!shard.isOpen) continue;
     const m = shard.metrics;
     let throttledAny = 0;

@@ -266,6 +266,18 @@ export const errors = {
     ),
   listShardsBothGiven: () =>
     new KinesisError('InvalidArgumentException', 'NextToken and StreamName cannot be provided together.'),
+  /**
+   * A ShardFilter without the member its type needs (API reference, ShardFilter: ShardId "can only be used if
+   * the AFTER_SHARD_ID shard type is specified", Timestamp only with AT_TIMESTAMP or FROM_TIMESTAMP). AWS's own
+   * text is not on record: Shardlab's wording [model §9].
+   */
+  shardFilterNeedsShardId: () =>
+    new KinesisError(
+      'InvalidArgumentException',
+      'ShardFilter of type AFTER_SHARD_ID must specify a ShardId.',
+    ),
+  shardFilterNeedsTimestamp: (type: string) =>
+    new KinesisError('InvalidArgumentException', `ShardFilter of type ${type} must specify a Timestamp.`),
   invalidNextToken: () => new KinesisError('InvalidArgumentException', 'Invalid NextToken.'),
   expiredNextToken: () => new KinesisError('ExpiredNextTokenException', 'The requested token has expired.'),
   /**

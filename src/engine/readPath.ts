@@ -37,7 +37,7 @@ export class ReadPath {
       throw error;
     }
     const shard = stream.shards[index];
-    if (!shard || stream.status === 'CREATING' || (!shard.isOpen && shard.log.retainedRecords === 0)) {
+    if (!shard || stream.status === 'CREATING' || !stream.isListed(shard, this.state.nowMs)) {
       throw errors.shardNotFound(shardIdOf(index), stream.name, this.state.accountId);
     }
     return { stream, shard };

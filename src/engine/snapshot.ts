@@ -37,7 +37,7 @@ export interface ShardInfo extends ShardLayout {
 
 /** A shard in the stream's lineage: every shard it has had, open, closed or expired [model §9, §15.4]. */
 export interface LineageShard extends ShardLayout {
-  /** OPEN; CLOSED (records still within retention: readable, listed); EXPIRED (gone from ListShards). */
+  /** OPEN; CLOSED (less than the retention period ago: readable, listed); EXPIRED (gone from ListShards). */
   state: 'OPEN' | 'CLOSED' | 'EXPIRED';
 }
 
@@ -410,7 +410,7 @@ export function buildStreamSnapshot(
 ): StreamSnapshot | undefined {
   const stream = engine.stream(streamName);
   if (!stream) return undefined;
-  const shards: Shard[] = stream.status === 'CREATING' ? [] : stream.visibleShards;
+  const shards: Shard[] = stream.status === 'CREATING' ? [] : stream.listedShards(engine.now());
   const n = shards.length;
   const perShard = () => new Float64Array(n);
   const facts = factsOf(stream, engine.now());

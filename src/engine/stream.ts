@@ -36,8 +36,8 @@ export function shardIdOf(index: number): string {
 }
 
 /**
- * One shard, open or closed. Closed shards (after a split or merge) keep their records, readable until
- * retention ends, and their lineage through parent ids.
+ * One shard, open or closed. A closed shard (after a split or merge) keeps its records, readable until
+ * retention ends, and its lineage through parent ids; it is listed until close + retention (Stream.isListed).
  */
 export class Shard {
   readonly shardId: string;
@@ -319,9 +319,20 @@ export class Stream {
     this.routeEpoch++;
   }
 
-  /** Shards that still exist: open ones, and closed ones that hold records within retention. */
-  get visibleShards(): Shard[] {
-    return this.shards.filter((s) => s.isOpen || s.log.retainedRecords > 0);
+  /**
+   * Whether a shard still exists at `nowMs` (virtual epoch ms) for ListShards, DescribeStream, reads and the
+   * page: open, or CLOSED less than RetentionPeriodHours ago. It turns EXPIRED at close + retention, whether or
+   * not it ever held a record [model §9; AWS Developer Guide, "Data routing, data persistence, and shard state
+   * after a reshard": "After the stream's retention period has expired … the shard itself transitions to an
+   * EXPIRED state"]. Its records, which all arrived before it closed, have expired by then.
+   */
+  isListed(shard: Shard, nowMs: number): boolean {
+    return shard.closedAtMs === undefined || nowMs < shard.closedAtMs + this.retentionMs;
+  }
+
+  /** The shards listed at `nowMs` (isListed), in ShardId order. */
+  listedShards(nowMs: number): Shard[] {
+    return this.shards.filter((s) => this.isListed(s, nowMs));
   }
 
   get retentionMs(): number {

@@ -205,7 +205,7 @@ export function ShardTable() {
           <caption>
             Shards of {stream.streamName}: {formatCount(openCount)} open
             {stream.shards.length > openCount
-              ? `, ${formatCount(stream.shards.length - openCount)} closed (readable until their records pass retention)`
+              ? `, ${formatCount(stream.shards.length - openCount)} closed (listed and readable for the retention period after they closed)`
               : ''}
             . "Throttling now" = throttled in the last {stream.windowSeconds} virtual seconds (see Diagnosis);
             the counts are totals since the shard was created. Throttled = records refused with

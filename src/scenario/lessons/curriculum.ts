@@ -373,7 +373,7 @@ export const LESSONS: readonly Lesson[] = [
     },
     {
       caption:
-        'Closed shards stay listed (marked closed) while they hold records. Jump +25 h: their records expire, so they leave the Shards table as they leave ListShards; Shard lineage still draws them, EXPIRED.',
+        'Closed shards stay listed (marked closed) for the retention period after they close, 24 h here, as in ListShards: the old shards and the short-lived ones UpdateShardCount went through. Jump +25 h: they expire, so they leave the Shards table as they leave ListShards; Shard lineage still draws them, EXPIRED.',
       actions: [{ type: 'pause' }, { type: 'jump', hours: 25 }],
     },
   ]),

@@ -23,7 +23,7 @@ export const STATE_STYLE: Record<LineageState, { fill: string; ink: string; text
     fill: '#fef3c7',
     ink: '#b45309',
     text: '#78350f',
-    words: 'hatched: closed, readable until its records pass retention',
+    words: 'hatched: closed, listed and readable for the retention period after it closed',
   },
   EXPIRED: {
     fill: '#f1f5f9',
