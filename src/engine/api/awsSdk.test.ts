@@ -22,6 +22,7 @@ import {
   PutRecordsCommand,
   RemoveTagsFromStreamCommand,
   ResourceNotFoundException,
+  type ShardFilter,
   SplitShardCommand,
   UpdateMaxRecordSizeCommand,
   UpdateShardCountCommand,
@@ -236,6 +237,36 @@ describe('the engine behind the AWS SDK for JavaScript v3', () => {
     expect(listed.HasMoreTags).toBe(false);
     const refused = kinesis.send(new AddTagsToStreamCommand({ StreamName: 'tagged', Tags: { 'a%': 'b' } }));
     await expect(refused).rejects.toBeInstanceOf(InvalidArgumentException);
+  });
+
+  it("ListShards' ShardFilter through the SDK: AT_TIMESTAMP and FROM_TIMESTAMP take a Date, as the KCL sends them", async () => {
+    const engine = createEngine({ transitionMs: 0, reshardMs: 0 });
+    const kinesis = clientFor(engine);
+    await kinesis.send(new CreateStreamCommand({ StreamName: 'f', ShardCount: 1 }));
+    engine.advanceTime(5_000);
+    const beforeSplit = new Date(engine.now());
+    await kinesis.send(
+      new SplitShardCommand({
+        StreamName: 'f',
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: (1n << 127n).toString(),
+      }),
+    );
+    engine.advanceTime(5_000);
+    const ids = async (ShardFilter: ShardFilter) =>
+      (await kinesis.send(new ListShardsCommand({ StreamName: 'f', ShardFilter }))).Shards?.map((s) =>
+        s.ShardId?.slice(-1),
+      );
+    expect(await ids({ Type: 'AT_TIMESTAMP', Timestamp: beforeSplit })).toEqual(['0']);
+    expect(await ids({ Type: 'AT_TIMESTAMP', Timestamp: new Date(engine.now()) })).toEqual(['1', '2']);
+    expect(await ids({ Type: 'FROM_TIMESTAMP', Timestamp: beforeSplit })).toEqual(['0', '1', '2']);
+    expect(await ids({ Type: 'AT_TRIM_HORIZON' })).toEqual(['0']);
+    await expect(
+      kinesis.send(new ListShardsCommand({ StreamName: 'f', ShardFilter: { Type: 'AT_TIMESTAMP' } })),
+    ).rejects.toMatchObject({
+      name: 'InvalidArgumentException',
+      message: 'ShardFilter of type AT_TIMESTAMP must specify a Timestamp.',
+    });
   });
 
   it('SplitShard, MergeShards and UpdateShardCount through the SDK [model §9, §15.4]', async () => {
