@@ -9,10 +9,12 @@ import type { TypedRequest } from './validation';
  * A 500-entry PutRecords is the endpoint's busiest call, and its tree (an object and two strings per entry,
  * then a Uint8Array per Data) cost more than reading the entries where they stand.
  *
- * Returns undefined for anything else — a string with an escape or a control character, a value that is
- * not a string, `null`, a repeated or unknown member, `DryRun`, Data that is not valid base64, text after the
- * object, or not JSON at all — and the caller then takes the general path (JSON.parse, checkTypes), which
- * gives such a body its answer, error or not. So the answer is the same whichever path read the body; both
+ * String values may hold JSON escapes (the AWS CLI and boto3 write every non-ASCII character of a key as
+ * `\uXXXX`), read as JSON.parse reads them. Returns undefined for anything else — a member name with an
+ * escape, a control character or a bad escape in a string, a value that is not a string, `null`, a repeated
+ * or unknown member, `DryRun`, Data that is not valid base64, text after the object, or not JSON at all — and
+ * the caller then takes the general path (JSON.parse, checkTypes), which gives such a body its answer, error
+ * or not. So the answer is the same whichever path read the body; both
  * are checked against each other (putRecordsBody.test.ts).
  *
  * Strings are copies, never slices of the body: a slice would keep the whole body (up to 10 MiB) in memory
@@ -194,10 +196,51 @@ class BodyReader {
   private string(): string | undefined {
     if (!this.take(QUOTE)) return undefined;
     const end = this.stringEnd();
-    if (end < 0) return undefined;
+    if (end < 0) return this.escapedString();
     const value = copyOf(this.text, this.at, end);
     this.at = end + 1;
     return value;
+  }
+
+  /**
+   * Past a string's opening quote, a string holding escapes: the value JSON.parse makes of it (`\uXXXX` one
+   * code unit, a lone surrogate included); undefined for a control character, an escape JSON does not have,
+   * or no closing quote.
+   */
+  private escapedString(): string | undefined {
+    const text = this.text;
+    const length = text.length;
+    let at = this.at;
+    let run = at;
+    let value = '';
+    while (at < length) {
+      const c = text.charCodeAt(at);
+      if (c === QUOTE) {
+        this.at = at + 1;
+        // Joined to one more character, then cut: a flat copy, so no slice of the body stays referenced.
+        return `${value}${text.slice(run, at)} `.slice(0, -1);
+      }
+      if (c < 0x20) return undefined;
+      if (c !== BACKSLASH) {
+        at++;
+        continue;
+      }
+      value += text.slice(run, at);
+      const unescaped = ESCAPES[text.charCodeAt(at + 1)];
+      if (unescaped !== undefined) {
+        value += unescaped;
+        at += 2;
+      } else if (text.charCodeAt(at + 1) === 117 /* u */) {
+        const unit = hex4(text, at + 2);
+        if (unit < 0) return undefined;
+        value += String.fromCharCode(unit);
+        at += 6;
+      } else {
+        return undefined;
+      }
+      run = at;
+    }
+    return undefined;
   }
 
   /**
@@ -212,6 +255,31 @@ class BodyReader {
     this.at = end + 1;
     return bytes;
   }
+}
+
+/** JSON's one-character escapes, by the code of the character after the backslash. */
+const ESCAPES: Record<number, string> = {
+  34: '"',
+  92: '\\',
+  47: '/',
+  98: '\b',
+  102: '\f',
+  110: '\n',
+  114: '\r',
+  116: '\t',
+};
+
+/** The code unit four hexadecimal digits at `at` stand for (either case), or -1 if they are not four. */
+function hex4(text: string, at: number): number {
+  let unit = 0;
+  for (let i = at; i < at + 4; i++) {
+    const c = text.charCodeAt(i);
+    const digit =
+      c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (digit < 0) return -1;
+    unit = (unit << 4) | digit;
+  }
+  return unit;
 }
 
 /**
