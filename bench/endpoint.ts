@@ -23,6 +23,13 @@
  * (src/server/garbageCollection.ts). It helps the null server too — its own ArrayBuffers (HTTP/2's) made it
  * run full collections: with the setting it answered 500-entry PutRecords at ~270,000 records/s and ~1.0 µs of
  * CPU per record, without it ~225,000 and ~2.3 µs — so the ratio compares like with like.
+ *
+ * `npm run bench:endpoint -- --calibrate` puts, in Shardlab's place, the null server spinning a set number of
+ * µs of CPU per record before it answers: what a server's own cost per record does to the 500-entry ratio on
+ * this machine. Measured (2 cores): +0.6 µs 87%, +1.0 µs 86%, +1.5 µs 76%, +2.0 µs 74%, +2.8 µs 62% — each µs
+ * a server adds costs ~0.85 µs of the run's time per record, as the client and server mostly take turns (both
+ * event loops ~66% busy with 4 calls in flight): a server passes 80% only within ~1.2 µs per record of the null
+ * server's ~1.0 µs.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -106,8 +113,8 @@ async function serveShardlab(): Promise<ServerHandle> {
   };
 }
 
-async function serveNull(): Promise<ServerHandle> {
-  const server = await startNullServer();
+async function serveNull(spinUsPerRecord = 0): Promise<ServerHandle> {
+  const server = await startNullServer({ spinUsPerRecord });
   const wallStart = performance.now();
   return {
     kind: 'null',
@@ -124,7 +131,8 @@ async function serveNull(): Promise<ServerHandle> {
   };
 }
 
-const serve = (kind: Kind) => (kind === 'shardlab' ? serveShardlab() : serveNull());
+/** A server of `kind`; `spinUs` > 0 makes 'null' a calibration server (startNullServer's spinUsPerRecord). */
+const serve = (kind: Kind, spinUs = 0) => (kind === 'shardlab' ? serveShardlab() : serveNull(spinUs));
 
 type ChildMessage =
   | { type: 'ready'; port: number }
@@ -136,12 +144,16 @@ function processCpuMs(): number {
   return (user + system) / 1000;
 }
 
-/** A server in a child process (this file with `--serve kind`), talked to over the IPC channel. */
-function serveInChild(kind: Kind): Promise<ServerHandle> {
+/** A server in a child process (this file with `--serve kind --spin µs`), talked to over the IPC channel. */
+function serveInChild(kind: Kind, spinUs = 0): Promise<ServerHandle> {
   // tsx's loader is in execArgv, so the child runs this TypeScript file as it is.
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve', kind], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child: ChildProcess = fork(
+    fileURLToPath(import.meta.url),
+    ['--serve', kind, '--spin', String(spinUs)],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const next = (type: ChildMessage['type']) =>
     new Promise<ChildMessage>((resolve, reject) => {
       const onMessage = (message: ChildMessage) => {
@@ -179,10 +191,10 @@ function serveInChild(kind: Kind): Promise<ServerHandle> {
 }
 
 /** The child's side: start the server, say its port, answer stats, close when told (or orphaned). */
-async function childMain(kind: Kind): Promise<void> {
+async function childMain(kind: Kind, spinUs: number): Promise<void> {
   // Both servers run with the garbage-collector setting `npm start` gives Shardlab's (src/server/main.ts).
   tuneGarbageCollection();
-  const server = await serve(kind);
+  const server = await serve(kind, spinUs);
   const send = (message: ChildMessage) => process.send?.(message);
   process.on('message', (message: { type: string }) => {
     if (message.type === 'cpu') send({ type: 'cpu', ms: processCpuMs() });
@@ -331,16 +343,26 @@ const rate = (t: Tally, unit: Figure['unit']) =>
 
 // ---------------------------------------------------------------- run
 
-/** Every endpoint row: one per figure (Shardlab vs null, the ratio), then the server's own counts. */
-export async function endpointBenchRows(options: { inProcess?: boolean } = {}): Promise<BenchRow[]> {
+/**
+ * Every endpoint row: one per figure (Shardlab vs null, the ratio), then the server's own counts. With
+ * `calibrateUs`, the null server spinning that many µs per record takes Shardlab's place, for the 500-entry
+ * figure only (a calibration row: see the file's doc comment).
+ */
+export async function endpointBenchRows(
+  options: { inProcess?: boolean; calibrateUs?: number } = {},
+): Promise<BenchRow[]> {
   const start = options.inProcess ? serve : serveInChild;
-  const servers = { shardlab: await start('shardlab'), null: await start('null') };
+  const calibrating = options.calibrateUs !== undefined;
+  const servers = {
+    shardlab: calibrating ? await start('null', options.calibrateUs) : await start('shardlab'),
+    null: await start('null'),
+  };
   const clients = { shardlab: clientFor(servers.shardlab.port), null: clientFor(servers.null.port) };
   const rows: BenchRow[] = [];
   const seen = { shardlab: emptyTally(), null: emptyTally() };
   try {
-    await createStream(clients.shardlab);
-    for (const figure of FIGURES) {
+    if (!calibrating) await createStream(clients.shardlab);
+    for (const figure of calibrating ? FIGURES.filter((f) => f.unit === 'rec/s') : FIGURES) {
       const measured = { shardlab: emptyTally(), null: emptyTally() };
       const cpu = { shardlab: 0, null: 0 };
       for (const kind of ['shardlab', 'null'] as const)
@@ -363,9 +385,10 @@ export async function endpointBenchRows(options: { inProcess?: boolean } = {}): 
       const problems = [measured.shardlab, measured.null]
         .filter((t) => t.errors > 0)
         .map((t) => `${fmt(t.errors)} errors, first: ${t.firstError}`);
+      const subject = calibrating ? `null + ${options.calibrateUs} µs/record` : 'Shardlab';
       rows.push({
-        name: `Endpoint (SDK v3, HTTP/2): ${figure.name}`,
-        value: `Shardlab ${fmt(s)} vs null ${fmt(z)} ${figure.unit} = ${((s / z) * 100).toFixed(0)}%`,
+        name: `${calibrating ? 'Calibration' : 'Endpoint'} (SDK v3, HTTP/2): ${figure.name}`,
+        value: `${subject} ${fmt(s)} vs null ${fmt(z)} ${figure.unit} = ${((s / z) * 100).toFixed(0)}%`,
         target: `≥ ${TARGET_RATIO * 100}% of the null server`,
         pass: s >= z * TARGET_RATIO && measured.shardlab.errors === 0,
         note: [
@@ -379,6 +402,7 @@ export async function endpointBenchRows(options: { inProcess?: boolean } = {}): 
         ].join('; '),
       });
     }
+    if (calibrating) return rows;
     const stats = await servers.shardlab.stats();
     const acked = seen.shardlab.acknowledged;
     rows.push({
@@ -410,15 +434,30 @@ function printRows(rows: readonly BenchRow[]): void {
   }
 }
 
+/** What a calibration run puts in Shardlab's place: the null server spinning these µs per record. */
+const CALIBRATION_US = [0, 0.5, 1, 1.5, 2, 3];
+
 const serveIndex = process.argv.indexOf('--serve');
 if (serveIndex >= 0) {
-  await childMain(process.argv[serveIndex + 1] === 'null' ? 'null' : 'shardlab');
+  const spinIndex = process.argv.indexOf('--spin');
+  await childMain(
+    process.argv[serveIndex + 1] === 'null' ? 'null' : 'shardlab',
+    spinIndex >= 0 ? Number(process.argv[spinIndex + 1]) || 0 : 0,
+  );
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const inProcess = process.argv.includes('--in-process');
+  const calibrate = process.argv.includes('--calibrate');
   const started = performance.now();
   console.log(
     `Shardlab endpoint bench — node ${process.version}, servers ${inProcess ? 'in this process' : 'in child processes'}\n`,
   );
-  printRows(await endpointBenchRows({ inProcess }));
+  if (calibrate) {
+    const rows: BenchRow[] = [];
+    for (const calibrateUs of CALIBRATION_US)
+      rows.push(...(await endpointBenchRows({ inProcess, calibrateUs })));
+    printRows(rows.map((r) => ({ ...r, pass: undefined })));
+  } else {
+    printRows(await endpointBenchRows({ inProcess }));
+  }
   console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

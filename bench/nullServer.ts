@@ -5,6 +5,9 @@
  * bytes, and uses the same compatibility API (request/response objects) for both. It reads every request body
  * whole, then answers PutRecord with one fixed body and PutRecords with a fixed body of as many entries as the
  * request had (built once per count); anything else gets `{}`. Used by bench/endpoint.ts.
+ *
+ * `spinUsPerRecord` makes it a calibration server: it spins that many µs of CPU per record answered before it
+ * answers, so the bench can show what a given server cost per record does to the ratio (`--calibrate`).
  */
 import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
@@ -49,8 +52,17 @@ function entryCount(body: Buffer): number {
   return n;
 }
 
-export function startNullServer(options: { port?: number } = {}): Promise<NullServer> {
+/** Spins the event loop for `us` µs (busy, as a server's own work would be). */
+function spin(us: number): void {
+  const until = performance.now() + us / 1000;
+  while (performance.now() < until) {}
+}
+
+export function startNullServer(
+  options: { port?: number; spinUsPerRecord?: number } = {},
+): Promise<NullServer> {
   let answeredRecords = 0;
+  const spinUs = options.spinUsPerRecord ?? 0;
 
   const onRequest = (
     request: IncomingMessage | Http2ServerRequest,
@@ -68,12 +80,14 @@ export function startNullServer(options: { port?: number } = {}): Promise<NullSe
       if (target === 'Kinesis_20131202.PutRecord') {
         body = PUT_RECORD_BODY;
         answeredRecords++;
+        if (spinUs > 0) spin(spinUs);
       } else if (target === 'Kinesis_20131202.PutRecords') {
         const entries = entryCount(
           chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received),
         );
         body = putRecordsBody(entries);
         answeredRecords += entries;
+        if (spinUs > 0) spin(spinUs * entries);
       }
       response.writeHead(200, {
         'content-type': 'application/x-amz-json-1.1',
