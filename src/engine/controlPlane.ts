@@ -44,11 +44,18 @@ export class ControlPlane {
     this.clock = clock;
   }
 
-  /** CreateStream [model §1, §7]: a stream of ShardCount shards (4 for ON_DEMAND) with even hash ranges, CREATING until the transition delay passes; refused past the account's quotas. */
+  /**
+   * CreateStream [model §1, §7]: a stream of ShardCount shards (4 for ON_DEMAND, the mode when neither a mode
+   * nor a ShardCount is given) with even hash ranges, CREATING until the transition delay passes; refused past
+   * the account's quotas, and PROVISIONED without a ShardCount (InvalidArgumentException).
+   */
   createStream(request: TypedRequest): Record<string, unknown> {
     const name = request.StreamName as string;
+    // With neither a mode nor a ShardCount, AWS creates the stream all the same, with 4 shards (kinesis-mock
+    // issue 336, "a request against AWS without the shardCount works"; LocalStack's AWS-validated snapshot of
+    // that call lists 4 shards): an on-demand stream's start [model §15.3], so it is ON_DEMAND here.
     const mode = ((request.StreamModeDetails as { StreamMode?: StreamMode } | undefined)?.StreamMode ??
-      'PROVISIONED') as StreamMode;
+      (request.ShardCount === undefined ? 'ON_DEMAND' : 'PROVISIONED')) as StreamMode;
     // On-demand shards are the service's to manage: such a stream starts with 4, whatever ShardCount says.
     const shardCount =
       mode === 'ON_DEMAND' ? ON_DEMAND_INITIAL_SHARDS : (request.ShardCount as number | undefined);

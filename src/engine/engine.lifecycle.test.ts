@@ -133,14 +133,25 @@ describe('stream status [model §7]', () => {
     ok(engine.call('CreateStream', { StreamName: 'b', ShardCount: 100 }));
   });
 
-  it('PROVISIONED without ShardCount → InvalidArgument; ON_DEMAND starts with 4 shards', () => {
+  it('PROVISIONED without ShardCount → InvalidArgument; ON_DEMAND starts with 4 shards, as a stream given neither does', () => {
     const engine = createEngine({ transitionMs: 0 });
-    expect(fail(engine.call('CreateStream', { StreamName: 'p' }))).toEqual({
+    expect(
+      fail(
+        engine.call('CreateStream', { StreamName: 'p', StreamModeDetails: { StreamMode: 'PROVISIONED' } }),
+      ),
+    ).toEqual({
       type: 'InvalidArgumentException',
       message: 'ShardCount is required for streams in PROVISIONED mode.',
     });
+    expect(engine.call('ListStreams', {})).toMatchObject({ ok: true, value: { StreamNames: [] } });
     ok(engine.call('CreateStream', { StreamName: 'od', StreamModeDetails: { StreamMode: 'ON_DEMAND' } }));
     expect((ok(engine.call('ListShards', { StreamName: 'od' })).Shards as unknown[]).length).toBe(4);
+    // `aws kinesis create-stream --stream-name plain`: no mode, no ShardCount.
+    ok(engine.call('CreateStream', { StreamName: 'plain' }));
+    expect((ok(engine.call('ListShards', { StreamName: 'plain' })).Shards as unknown[]).length).toBe(4);
+    expect(
+      ok(engine.call('DescribeStreamSummary', { StreamName: 'plain' })).StreamDescriptionSummary,
+    ).toMatchObject({ StreamModeDetails: { StreamMode: 'ON_DEMAND' }, OpenShardCount: 4 });
   });
 });
 
