@@ -273,16 +273,18 @@ export class ControlPlane {
       throw errors.listShardsTokenAndStartShard();
     let stream: Stream;
     let after = request.ExclusiveStartShardId as string | undefined;
+    let filter = request.ShardFilter as ShardFilter | undefined;
     if (token !== undefined) {
       const fields = decodeToken('lsh', token, this.state.tokenSecret);
       if (!fields) throw errors.invalidNextToken();
       if (this.state.nowMs - Number(fields[2]) > NEXT_TOKEN_TTL_MS) throw errors.expiredNextToken();
       stream = this.state.resolveStream({ StreamName: fields[0] });
       after = fields[1] === '' ? undefined : fields[1];
+      // The first page's filter goes on with the token (the KCL sends the filter with the stream only).
+      filter ??= filterOfToken(fields.slice(3));
     } else {
       stream = this.state.resolveStream(request);
     }
-    const filter = request.ShardFilter as ShardFilter | undefined;
     const listed = filterShards(stream, this.listedShards(stream), filter, this.state.nowMs);
     const shards = after === undefined ? listed : listed.filter((s) => s.shardId > (after as string));
     // Up to 1,000 shards a call whatever MaxResults says [model §10].
@@ -295,7 +297,14 @@ export class ControlPlane {
     if (shards.length > max) {
       result.NextToken = encodeToken(
         'lsh',
-        [stream.name, (page[page.length - 1] as Shard).shardId, this.state.nowMs],
+        [
+          stream.name,
+          (page[page.length - 1] as Shard).shardId,
+          this.state.nowMs,
+          filter?.Type ?? '',
+          filter?.ShardId ?? '',
+          filter?.Timestamp ?? '',
+        ],
         this.state.tokenSecret,
       );
     }
@@ -316,6 +325,7 @@ export class ControlPlane {
     } else if (hours > stream.retentionHours) {
       throw errors.retentionDecreaseAboveCurrent(hours, stream.name, stream.retentionHours);
     }
+    stream.settleExpiredShards(this.state.nowMs);
     stream.retentionHours = hours;
     // Decreasing hides older records at once; increasing never brings expired ones back [model §8].
     this.clock.expire(stream, true);
@@ -348,4 +358,13 @@ export class ControlPlane {
   describeLimits(): Record<string, unknown> {
     return { ...describeLimits(this.state.accountLimits, accountUsage(this.state.streams.values())) };
   }
+}
+
+/** The ShardFilter a ListShards NextToken carries (its fields after the stream, shard and time), if any. */
+function filterOfToken([type, shardId, timestamp]: readonly string[]): ShardFilter | undefined {
+  if (!type) return undefined;
+  const filter: ShardFilter = { Type: type };
+  if (shardId) filter.ShardId = shardId;
+  if (timestamp) filter.Timestamp = Number(timestamp);
+  return filter;
 }

@@ -112,6 +112,9 @@ export class ReadPath {
       throw errors.streamNotFound(state.streamName, this.state.accountId);
     const shard = stream.shards[state.shardIndex];
     if (!shard) throw errors.invalidShardIterator();
+    // An iterator taken before its shard expired finds the shard gone, as GetShardIterator would [model §9].
+    if (!stream.isListed(shard, this.state.nowMs))
+      throw errors.shardNotFound(shard.shardId, stream.name, this.state.accountId);
     if (this.state.nowMs - state.issuedMs > SHARD_ITERATOR_TTL_MS) {
       throw errors.iteratorExpired(javaDateString(state.issuedMs), javaDateString(this.state.nowMs));
     }

@@ -85,6 +85,24 @@ describe('a closed shard is listed for the retention period after it closes, the
     ok(engine.call('DecreaseStreamRetentionPeriod', { StreamName: 's', RetentionPeriodHours: 24 }));
     expect(listed(engine)).toEqual([id(1), id(2)]);
   });
+
+  it('never brings an EXPIRED shard back: not by a longer retention, nor for an iterator taken before', () => {
+    const engine = stream(1);
+    split(engine, id(0));
+    engine.advanceTime(RETENTION_MS - 60_000);
+    const iterator = ok(
+      engine.call('GetShardIterator', { StreamName: 's', ShardId: id(0), ShardIteratorType: 'TRIM_HORIZON' }),
+    ).ShardIterator;
+    engine.advanceTime(60_000);
+    expect(listed(engine)).toEqual([id(1), id(2)]);
+    expect(fail(engine.call('GetRecords', { ShardIterator: iterator }))).toEqual({
+      type: 'ResourceNotFoundException',
+      message: `Shard ${id(0)} in stream s under account 000000000000 does not exist`,
+    });
+    ok(engine.call('IncreaseStreamRetentionPeriod', { StreamName: 's', RetentionPeriodHours: 48 }));
+    expect(listed(engine)).toEqual([id(1), id(2)]);
+    expect(described(engine)).toEqual([id(1), id(2)]);
+  });
 });
 
 describe('ListShards ShardFilter (API reference, ShardFilter)', () => {
@@ -156,6 +174,27 @@ describe('ListShards ShardFilter (API reference, ShardFilter)', () => {
     expect((first.Shards as ShardDescription[]).map((s) => s.ShardId)).toEqual([id(1), id(2)]);
     const next = ok(engine.call('ListShards', { NextToken: first.NextToken }));
     expect((next.Shards as ShardDescription[]).map((s) => s.ShardId)).toEqual([id(3), id(4)]);
+  });
+
+  it('keeps the filter across pages: a NextToken carries it, as the KCL sends the filter with the stream only', () => {
+    const { engine } = lineage();
+    const pages = (filter: Record<string, unknown>) => {
+      const ids: string[] = [];
+      let answer = ok(engine.call('ListShards', { StreamName: 's', MaxResults: 1, ShardFilter: filter }));
+      for (;;) {
+        ids.push(...(answer.Shards as ShardDescription[]).map((s) => s.ShardId));
+        if (answer.NextToken === undefined) return ids;
+        answer = ok(engine.call('ListShards', { NextToken: answer.NextToken, MaxResults: 1 }));
+      }
+    };
+    for (const filter of [
+      { Type: 'AT_LATEST' },
+      { Type: 'AT_TRIM_HORIZON' },
+      { Type: 'AFTER_SHARD_ID', ShardId: id(1) },
+      { Type: 'AT_TIMESTAMP', Timestamp: seconds(engine.now() - 15_000) },
+      { Type: 'FROM_TIMESTAMP', Timestamp: seconds(engine.now() - 15_000) },
+    ])
+      expect(pages(filter), filter.Type).toEqual(listed(engine, filter));
   });
 
   it('refuses a filter without the member its type needs, as InvalidArgumentException, and changes nothing', () => {

@@ -49,6 +49,8 @@ export class Shard {
   /** Virtual epoch ms it began taking writes (a split's or merge's children: when their parents closed). */
   readonly openedMs: number;
   closedAtMs: number | undefined;
+  /** Set once the shard is EXPIRED (Stream.settleExpiredShards): a longer retention later never lists it again. */
+  expired = false;
   readonly log: RecordLog;
   readonly writes: WriteLimiter;
   readonly reads: ReadLimiter;
@@ -327,7 +329,15 @@ export class Stream {
    * EXPIRED state"]. Its records, which all arrived before it closed, have expired by then.
    */
   isListed(shard: Shard, nowMs: number): boolean {
-    return shard.closedAtMs === undefined || nowMs < shard.closedAtMs + this.retentionMs;
+    return shard.closedAtMs === undefined || (!shard.expired && nowMs < shard.closedAtMs + this.retentionMs);
+  }
+
+  /**
+   * Marks EXPIRED for good every closed shard whose retention period has run out at `nowMs` (virtual epoch
+   * ms): called before the retention changes, as increasing it never brings back what expired [model §8].
+   */
+  settleExpiredShards(nowMs: number): void {
+    for (const shard of this.shards) if (!this.isListed(shard, nowMs)) shard.expired = true;
   }
 
   /** The shards listed at `nowMs` (isListed), in ShardId order. */

@@ -37,8 +37,8 @@ type Asked =
  * Every shard with its hash key range and its record counts: the numbers behind the charts. "Throttling
  * now" comes from the engine's diagnosis window (the same one the Diagnosis panel explains); the throttled
  * total since creation has its own column, so an old burst no longer marks a shard that is fine now.
- * Closed shards (still holding records within retention) are marked "closed"; expired ones are not in the
- * snapshot. Each open shard can be split (at its midpoint, or a NewStartingHashKey typed in) or merged with
+ * Closed shards (listed for the retention period after they closed) are marked "closed"; expired ones are
+ * not in the snapshot. Each open shard can be split (at its midpoint, or a NewStartingHashKey typed in) or merged with
  * the open shard whose range starts where its own ends; Kinesis's answer shows inline.
  */
 export function ShardTable() {
