@@ -26,10 +26,11 @@
  *
  * `npm run bench:endpoint -- --calibrate` puts, in Shardlab's place, the null server spinning a set number of
  * µs of CPU per record before it answers: what a server's own cost per record does to the 500-entry ratio on
- * this machine. Measured (2 cores): +0.6 µs 87%, +1.0 µs 86%, +1.5 µs 76%, +2.0 µs 74%, +2.8 µs 62% — each µs
- * a server adds costs ~0.85 µs of the run's time per record, as the client and server mostly take turns (both
- * event loops ~66% busy with 4 calls in flight): a server passes 80% only within ~1.2 µs per record of the null
- * server's ~1.0 µs.
+ * this machine. Measured (2 cores, one run): +0 µs 101%, +0.5 µs 93%, +1 µs 85%, +1.5 µs 76%, +2 µs 76%, +3 µs
+ * 63% (the null server itself ~1.4 µs of process CPU per record). Each µs a server adds costs most of a µs of
+ * the run's time per record, as the client and the server mostly take turns (with Shardlab both event loops
+ * were ~66% busy with 4 calls in flight): a server passes 80% only within ~1.2 µs per record of the null
+ * server.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
