@@ -9,27 +9,25 @@
  * in any rolling second, shared by the four operations; past it, ThrottlingException.
  */
 import { errors, type KinesisError } from './errors';
+import { CallWindow } from './limiter';
 import { DRY_RUN_CALLS_PER_SECOND } from './limits';
 import type { Stream } from './stream';
 
 /** The dry-run allowance of each stream (a new stream of an old name starts afresh). */
 export class DryRunGate {
-  /** Virtual ms of the dry runs admitted in the last second, per stream. */
-  private readonly recent = new WeakMap<Stream, number[]>();
+  /** The dry runs admitted in the last second, per stream. */
+  private readonly recent = new WeakMap<Stream, CallWindow>();
 
   /**
    * The answer to a dry run on `stream` at `nowMs` that passed every check: errors.dryRun() if the stream's
    * allowance has room (the dry run is then counted against it), else errors.dryRunRateExceeded.
    */
   answer(stream: Stream, nowMs: number, accountId: string): KinesisError {
-    let times = this.recent.get(stream);
-    if (times === undefined) {
-      times = [];
-      this.recent.set(stream, times);
+    let window = this.recent.get(stream);
+    if (window === undefined) {
+      window = new CallWindow(DRY_RUN_CALLS_PER_SECOND);
+      this.recent.set(stream, window);
     }
-    while (times.length > 0 && (times[0] as number) <= nowMs - 1000) times.shift();
-    if (times.length >= DRY_RUN_CALLS_PER_SECOND) return errors.dryRunRateExceeded(stream.name, accountId);
-    times.push(nowMs);
-    return errors.dryRun();
+    return window.admit(nowMs) ? errors.dryRun() : errors.dryRunRateExceeded(stream.name, accountId);
   }
 }

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { createEngine, type Engine, encodeBase64 } from './index';
-import { ok } from './testHelpers';
+import { fail, ok } from './testHelpers';
 
 const MIB = 1024 * 1024;
 const RATE = (shard: number) =>
@@ -240,6 +240,37 @@ describe('read throttling and limits', () => {
     }
     engine.advanceTime(600);
     expect(engine.call('GetRecords', { ShardIterator: iterator }).ok).toBe(true);
+  });
+
+  it('the 6th GetShardIterator within one second on a shard → PTEE; other shards and a second later go [model §6]', () => {
+    const engine = createEngine({ transitionMs: 0 });
+    ok(engine.call('CreateStream', { StreamName: 's', ShardCount: 2 }));
+    const iterator = (shard: number) =>
+      engine.call('GetShardIterator', {
+        StreamName: 's',
+        ShardId: `shardId-00000000000${shard}`,
+        ShardIteratorType: 'TRIM_HORIZON',
+      });
+    for (let i = 0; i < 5; i++) {
+      ok(iterator(0));
+      engine.advanceTime(100);
+    }
+    expect(fail(iterator(0))).toEqual({ type: 'ProvisionedThroughputExceededException', message: RATE(0) });
+    ok(iterator(1));
+    // A second after the first five: five more, and a dry run takes none of them.
+    engine.advanceTime(1000);
+    expect(
+      fail(
+        engine.call('GetShardIterator', {
+          StreamName: 's',
+          ShardId: 'shardId-000000000000',
+          ShardIteratorType: 'LATEST',
+          DryRun: true,
+        }),
+      ).type,
+    ).toBe('DryRunOperationException');
+    for (let i = 0; i < 5; i++) ok(iterator(0));
+    expect(fail(iterator(0)).type).toBe('ProvisionedThroughputExceededException');
   });
 
   it('GetRecords returns at most Limit records and continues from there', () => {

@@ -126,11 +126,39 @@ export class WriteLimiter {
 }
 
 /**
+ * A per-second call quota as AWS states them ("N transactions per second"): at most `perSecond` calls in any
+ * rolling 1,000 virtual ms. A refused call does not count.
+ */
+export class CallWindow {
+  /** Virtual ms of the calls admitted in the last second, oldest first. */
+  private readonly times: number[] = [];
+  private readonly perSecond: number;
+
+  constructor(perSecond: number) {
+    this.perSecond = perSecond;
+  }
+
+  /** Whether one more call at `nowMs` fits, without counting it. */
+  hasRoom(nowMs: number): boolean {
+    const times = this.times;
+    while (times.length > 0 && (times[0] as number) <= nowMs - 1000) times.shift();
+    return times.length < this.perSecond;
+  }
+
+  /** Counts a call at `nowMs` if it fits: whether it did. */
+  admit(nowMs: number): boolean {
+    if (!this.hasRoom(nowMs)) return false;
+    this.times.push(nowMs);
+    return true;
+  }
+}
+
+/**
  * A shard's shared read allowance [model §0, §6]: at most 5 GetRecords calls in any rolling second, and a
  * 2 MiB/s byte bucket that may go into debt (a 10 MiB read blocks the shard's reads for the next 5 s).
  */
 export class ReadLimiter {
-  private readonly calls: number[] = [];
+  private readonly calls = new CallWindow(SHARD_READ_CALLS_PER_SECOND);
   private bytes = SHARD_READ_BYTES_PER_SECOND;
   private lastMs: number;
   /** Reads are refused until then after a response larger than a second's allowance. */
@@ -143,11 +171,8 @@ export class ReadLimiter {
   /** Admits one GetRecords call, or returns false if the shard's read allowance is spent. */
   admitCall(nowMs: number): boolean {
     this.refill(nowMs);
-    while (this.calls.length > 0 && (this.calls[0] as number) <= nowMs - 1000) this.calls.shift();
-    if (nowMs < this.blockedUntilMs || this.calls.length >= SHARD_READ_CALLS_PER_SECOND || this.bytes <= 0)
-      return false;
-    this.calls.push(nowMs);
-    return true;
+    if (nowMs < this.blockedUntilMs || this.bytes <= 0) return false;
+    return this.calls.admit(nowMs);
   }
 
   /**

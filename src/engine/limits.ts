@@ -16,6 +16,8 @@ export const SHARD_WRITE_BYTES_PER_SECOND = 1024 * 1024;
 /** Per-shard read limits [6]. */
 export const SHARD_READ_CALLS_PER_SECOND = 5;
 export const SHARD_READ_BYTES_PER_SECOND = 2 * 1024 * 1024;
+/** GetShardIterator calls a shard admits per rolling second (API reference: "5 transactions per second per open shard") [6]. */
+export const GET_SHARD_ITERATOR_CALLS_PER_SECOND = 5;
 export const GET_RECORDS_MAX_RECORDS = 10_000;
 export const GET_RECORDS_MAX_BYTES = 10 * 1024 * 1024;
 export const SHARD_ITERATOR_TTL_MS = 300_000;

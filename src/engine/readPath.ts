@@ -86,6 +86,9 @@ export class ReadPath {
     }
     if (request.DryRun === true)
       throw this.state.dryRuns.answer(stream, this.state.nowMs, this.state.accountId);
+    // 5 calls per second per shard (API reference, GetShardIterator) [model §6].
+    if (!shard.iteratorCalls.admit(this.state.nowMs))
+      throw errors.shardRateExceeded(shard.shardId, stream.name, this.state.accountId);
     return {
       ShardIterator: encodeIterator(
         {

@@ -3,8 +3,9 @@ import { hashKeyFromBigInt, ShardLocator } from './hashKey';
 import { HotKeySketch } from './hotKeys';
 import { KeyTable } from './keyTable';
 import { ExplicitTally, KeyWindow } from './keyWindow';
-import { ReadLimiter, WriteLimiter } from './limiter';
+import { CallWindow, ReadLimiter, WriteLimiter } from './limiter';
 import {
+  GET_SHARD_ITERATOR_CALLS_PER_SECOND,
   KEY_WINDOW_EXACT_KEYS,
   type RecordDistribution,
   SEQUENCE_COUNTER_MAX,
@@ -54,6 +55,8 @@ export class Shard {
   readonly log: RecordLog;
   readonly writes: WriteLimiter;
   readonly reads: ReadLimiter;
+  /** GetShardIterator's calls on this shard [model §6]. */
+  readonly iteratorCalls = new CallWindow(GET_SHARD_ITERATOR_CALLS_PER_SECOND);
   readonly metrics: ShardMetrics;
 
   readonly index: number;
