@@ -105,6 +105,31 @@ describe('a closed shard is listed for the retention period after it closes, the
   });
 });
 
+describe("the snapshot keeps an EXPIRED shard's records in the stream's figures", () => {
+  it('counts them in expiredShards once the shard leaves the list, so nothing expired is lost from the totals', () => {
+    const engine = stream(1);
+    for (let i = 0; i < 50; i++)
+      ok(engine.call('PutRecord', { StreamName: 's', PartitionKey: `k${i}`, Data: new Uint8Array(10) }));
+    split(engine, id(0));
+    for (let i = 0; i < 20; i++)
+      ok(engine.call('PutRecord', { StreamName: 's', PartitionKey: `k${i}`, Data: new Uint8Array(10) }));
+    const before = engine.snapshot('s');
+    expect(before?.expiredShards).toEqual({
+      shards: 0,
+      accepted: 0,
+      acceptedBytes: 0,
+      throttled: 0,
+      expired: 0,
+    });
+    engine.advanceTime(RETENTION_MS + 1000);
+    const after = engine.snapshot('s');
+    expect(after?.shards.map((s) => s.shardId)).toEqual([id(1), id(2)]);
+    expect(after?.expiredShards).toMatchObject({ shards: 1, accepted: 50, throttled: 0, expired: 50 });
+    const listedExpired = after ? after.expired.reduce((a, b) => a + b, 0) : 0;
+    expect(listedExpired + (after?.expiredShards.expired ?? 0)).toBe(70);
+  });
+});
+
 describe('ListShards ShardFilter (API reference, ShardFilter)', () => {
   /** 1 shard at t0; split at t1 (≈ t0 + 10 s) into 1, 2; shard 1 split at t2 (≈ t1 + 10 s) into 3, 4. */
   function lineage(): { engine: Engine; t0: number; t1: number; t2: number } {

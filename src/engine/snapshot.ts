@@ -185,6 +185,17 @@ export interface StreamSnapshot {
    */
   releasedForPayloadRecords: number;
   /**
+   * The stream's EXPIRED shards (closed more than the retention period ago, no longer in `shards` or
+   * ListShards): how many, and their totals since creation, so stream-wide figures still count their records.
+   */
+  expiredShards: {
+    shards: number;
+    accepted: number;
+    acceptedBytes: number;
+    throttled: number;
+    expired: number;
+  };
+  /**
    * The engine's budget, shared by all streams: records held in detail (`detailBudget`) and payload bytes
    * (`payloadBudgetBytes`: Data and the partition keys records hold); past either, the oldest records across
    * all streams are held as counts only.
@@ -473,6 +484,7 @@ export function buildStreamSnapshot(
     },
     releasedRecords: stream.releasedRecords,
     releasedForPayloadRecords: stream.releasedForPayloadRecords,
+    expiredShards: expiredShardTotals(stream, shards),
     detailBudget: stream.budget.recordLimit,
     payloadBudgetBytes: stream.budget.payloadLimitBytes,
   };
@@ -510,4 +522,21 @@ export function buildStreamSnapshot(
     error: k.error,
   }));
   return snapshot;
+}
+
+/** The totals of a stream's shards that are not among `listed` (its EXPIRED ones): see StreamSnapshot. */
+function expiredShardTotals(stream: Stream, listed: readonly Shard[]): StreamSnapshot['expiredShards'] {
+  const totals = { shards: 0, accepted: 0, acceptedBytes: 0, throttled: 0, expired: 0 };
+  if (stream.status === 'CREATING' || listed.length === stream.shards.length) return totals;
+  const shown = new Set(listed);
+  for (const shard of stream.shards) {
+    if (shown.has(shard)) continue;
+    const m = shard.metrics;
+    totals.shards++;
+    totals.accepted += m.totalIncomingRecords;
+    totals.acceptedBytes += m.totalIncomingBytes;
+    totals.throttled += m.totalThrottledRecords;
+    totals.expired += m.totalExpiredRecords;
+  }
+  return totals;
 }

@@ -500,7 +500,8 @@ export function nextRetentionHistory(
   if (!stream) return [];
   const last = base[base.length - 1];
   let retained = 0;
-  let expired = 0;
+  // Records of EXPIRED shards (gone from the snapshot's shards) stay counted as expired.
+  let expired = stream.expiredShards.expired;
   for (let i = 0; i < stream.shards.length; i++) {
     retained += stream.retainedRecords[i] ?? 0;
     expired += stream.expired[i] ?? 0;

@@ -29,7 +29,8 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
   const fontPx = useChartFontPx();
   const rows = useMemo<Row[]>(() => {
     if (!stream) return [];
-    let total = 0;
+    // Shares of all the stream's records, those of its EXPIRED shards (no longer listed) included.
+    let total = stream.expiredShards.accepted + stream.expiredShards.throttled;
     for (let i = 0; i < stream.shards.length; i++)
       total += (stream.accepted[i] ?? 0) + (stream.throttled[i] ?? 0);
     return stream.shards.map((s) => {
@@ -87,6 +88,15 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
             Records per shard since the stream was created: accepted, and throttled with
             ProvisionedThroughputExceededException. An open shard's fair share is its share of the keyspace
             (closed shards hold no range any more: their children do).
+            {stream && stream.expiredShards.shards > 0 ? (
+              <span data-testid="key-distribution-expired">
+                {' '}
+                Shares of traffic count the {formatCount(stream.expiredShards.shards)} expired{' '}
+                {stream.expiredShards.shards === 1 ? 'shard' : 'shards'} too, no longer listed:{' '}
+                {formatCount(stream.expiredShards.accepted)} accepted,{' '}
+                {formatCount(stream.expiredShards.throttled)} throttled.
+              </span>
+            ) : null}
             {topN ? (
               <strong data-testid="key-distribution-top-n">
                 {' '}

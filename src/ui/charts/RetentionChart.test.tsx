@@ -6,6 +6,35 @@ import { createSimStore } from '../../state/store';
 import { createInProcessClient } from '../../worker/inProcessClient';
 import { RetentionChart } from './RetentionChart';
 
+describe('RetentionChart: the records of EXPIRED shards', () => {
+  it('stay in the expired total, and the summary says how many were on expired shards', () => {
+    const client = createInProcessClient();
+    const store = createSimStore(client, { throttleFrames: false });
+    render(
+      <SimStoreProvider store={store}>
+        <RetentionChart />
+      </SimStoreProvider>,
+    );
+    act(() => client.send({ type: 'pause' }));
+    act(() => store.getState().actions.step(1000));
+    const stream = store.getState().viewStream;
+    if (!stream) throw new Error('no stream on screen');
+    const listed = stream.expired.reduce((a, b) => a + b, 0);
+    expect(screen.getByTestId('retention-summary').textContent).not.toContain('expired shard');
+    act(() =>
+      store.setState({
+        viewStream: {
+          ...stream,
+          expiredShards: { shards: 2, accepted: 67_853, acceptedBytes: 1, throttled: 0, expired: 67_853 },
+        },
+      }),
+    );
+    expect(screen.getByTestId('retention-summary').textContent).toContain(
+      `${(listed + 67_853).toLocaleString('en-US')} expired (67,853 of them on 2 expired shards, gone from ListShards).`,
+    );
+  });
+});
+
 describe('RetentionChart: records released early by the engine-wide budget', () => {
   it('says how many of the stream’s records were released, and the budget all streams share', () => {
     const client = createInProcessClient();

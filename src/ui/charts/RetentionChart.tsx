@@ -66,7 +66,8 @@ export const RetentionChart = memo(function RetentionChart() {
     if (!stream) return null;
     let retained = 0;
     let bytes = 0;
-    let expired = 0;
+    // Records of EXPIRED shards (gone from the snapshot's shards) stay counted as expired.
+    let expired = stream.expiredShards.expired;
     let countOnly = 0;
     for (let i = 0; i < stream.shards.length; i++) {
       retained += stream.retainedRecords[i] ?? 0;
@@ -92,7 +93,11 @@ export const RetentionChart = memo(function RetentionChart() {
         <>
           <span data-testid="retention-summary">
             {formatCount(totals.retained)} records ({formatBytes(totals.bytes)}) retained,{' '}
-            {formatCount(totals.expired)} expired.
+            {formatCount(totals.expired)} expired
+            {stream.expiredShards.shards > 0
+              ? ` (${formatCount(stream.expiredShards.expired)} of them on ${formatCount(stream.expiredShards.shards)} expired ${stream.expiredShards.shards === 1 ? 'shard' : 'shards'}, gone from ListShards)`
+              : ''}
+            .
           </span>{' '}
           A record is readable until its arrival + RetentionPeriodHours ({stream.retentionHours} h).{' '}
           <span data-testid="next-expiry">
