@@ -168,7 +168,7 @@ export const CapacityChart = memo(function CapacityChart() {
           value={span}
           onChange={(e) => setSpan(e.target.value as Span)}
         >
-          <option value="run">since the stream was created</option>
+          <option value="run">since this page began showing it</option>
           <option value="seconds">{timeSpan.short}, per second</option>
         </LabelledSelect>
       }
