@@ -6,6 +6,7 @@ import { FormError, ResultMessage } from './ResultMessage';
 
 const selectOpenShards = (s: SimState) =>
   s.snapshot?.stream?.shards.reduce((n, shard) => n + (shard.isOpen ? 1 : 0), 0) ?? null;
+const selectOnDemand = (s: SimState) => s.snapshot?.stream?.mode === 'ON_DEMAND';
 
 /**
  * UpdateShardCount (UNIFORM_SCALING) on the running stream: a TargetShardCount and Kinesis's answer. The
@@ -16,6 +17,7 @@ export function UpdateShardCountForm() {
   const actions = useSim(selectActions);
   const result = useSim(selectResult('updateShardCount'));
   const openShards = useSim(selectOpenShards);
+  const onDemand = useSim(selectOnDemand);
   const [target, setTarget] = useState('');
   const [formError, setFormError] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
@@ -54,6 +56,13 @@ export function UpdateShardCountForm() {
       <p className="muted" id="update-shard-count-help">
         UNIFORM_SCALING to equal hash ranges on all-new shards: from half to double the open shards, at most
         10 calls in a rolling 24 hours.
+        {onDemand ? (
+          <strong data-testid="on-demand-resharding">
+            {' '}
+            This stream is ON_DEMAND: Kinesis manages its shards, and refuses UpdateShardCount, SplitShard and
+            MergeShards (ValidationException) until it is PROVISIONED again.
+          </strong>
+        ) : null}
       </p>
       <FormError message={formError} />
       <ResultMessage

@@ -23,9 +23,14 @@ describe('on-demand and AUTO from the page', () => {
     // While UPDATING, Kinesis refuses another switch.
     await user.click(screen.getByRole('button', { name: 'Switch to ON_DEMAND' }));
     expect(alertSaying('ResourceInUseException')).not.toBeNull();
+    expect(screen.queryByTestId('on-demand-resharding')).toBeNull();
     step(store, 60);
     expect(screen.getByTestId('stream-mode').textContent).toBe('ON_DEMAND');
     expect(screen.getByRole('figure', { name: 'On-demand capacity' })).toBeTruthy();
+    // The resharding controls stay, to show Kinesis's refusal; the page says so beforehand.
+    expect(screen.getByTestId('on-demand-resharding').textContent).toContain(
+      'This stream is ON_DEMAND: Kinesis manages its shards, and refuses UpdateShardCount, SplitShard and MergeShards',
+    );
     expect(screen.getByTestId('on-demand-line').textContent).toContain('30-day peak of write demand');
     await user.click(screen.getByRole('button', { name: 'Record distribution: switch to AUTO' }));
     expect(statusSaying('UpdateStreamRecordDistributionStrategy accepted')).not.toBeNull();
@@ -36,6 +41,7 @@ describe('on-demand and AUTO from the page', () => {
     await user.click(screen.getByRole('button', { name: 'Switch to PROVISIONED' }));
     step(store, 60);
     expect(screen.getByTestId('stream-mode').textContent).toBe('PROVISIONED');
+    expect(screen.queryByTestId('on-demand-resharding')).toBeNull();
     expect(screen.getByTestId('record-distribution').textContent).toBe('USER_PARTITION_KEY');
     expect(screen.queryByRole('figure', { name: 'On-demand capacity' })).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Switch to ON_DEMAND' }));
