@@ -104,6 +104,14 @@ export class ReadPath {
     };
   }
 
+  /**
+   * The name of the stream a shard iterator was issued for, or undefined if it is not one of this engine's
+   * iterators (a GetRecords call names no stream: hosts file its errors by this).
+   */
+  streamOfIterator(iterator: string): string | undefined {
+    return decodeIterator(iterator, this.state.tokenSecret)?.streamName;
+  }
+
   /** GetRecords [model §6, §10]: records from the iterator on, within the shard's read allowance. */
   getRecords(request: TypedRequest): Record<string, unknown> {
     const state = decodeIterator(request.ShardIterator as string, this.state.tokenSecret);

@@ -440,6 +440,46 @@ describe('the error log with real clients', () => {
   });
 });
 
+describe('the error log files GetRecords errors by the stream of their iterator', () => {
+  it('lists a GetRecords refusal under its own stream, not under every stream', () => {
+    const host = new SimulationHost(() => {});
+    host.dispatchWire('Kinesis_20131202.CreateStream', JSON.stringify({ StreamName: 'b', ShardCount: 1 }));
+    host.tick(1_000);
+    host.handle({ type: 'viewStream', requestId: 1, streamName: 'shardlab-demo' });
+    const iterator = (
+      JSON.parse(
+        host.dispatchWire(
+          'Kinesis_20131202.GetShardIterator',
+          JSON.stringify({ StreamName: 'b', ShardId: 'shardId-000000000000', ShardIteratorType: 'LATEST' }),
+        ).body,
+      ) as { ShardIterator: string }
+    ).ShardIterator;
+    // Six GetRecords in one instant: the sixth is refused (5 calls per second per shard).
+    const statuses = Array.from(
+      { length: 6 },
+      () =>
+        host.dispatchWire('Kinesis_20131202.GetRecords', JSON.stringify({ ShardIterator: iterator })).status,
+    );
+    expect(statuses.filter((s) => s === 400)).toHaveLength(1);
+    const onScreen = () =>
+      host.snapshot().recentErrors.filter((e) => e.errorType === 'ProvisionedThroughputExceededException');
+    expect(onScreen()).toEqual([]);
+    host.handle({ type: 'viewStream', requestId: 2, streamName: 'b' });
+    expect(onScreen()).toMatchObject([
+      {
+        count: 1,
+        message: 'Rate exceeded for shard shardId-000000000000 in stream b under account 000000000000.',
+      },
+    ]);
+    // An iterator that is not one of this engine's names no stream: its error shows under any stream.
+    host.dispatchWire(
+      'Kinesis_20131202.GetRecords',
+      JSON.stringify({ ShardIterator: 'bm90IGFuIGl0ZXJhdG9y' }),
+    );
+    expect(host.snapshot().recentErrors.some((e) => e.message === 'Invalid ShardIterator.')).toBe(true);
+  });
+});
+
 describe('the error log per stream', () => {
   it("lists the stream on screen's errors only, and keeps counting and dating every stream's while another is shown", () => {
     const host = new SimulationHost(() => {});

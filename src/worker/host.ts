@@ -1,5 +1,5 @@
 import type { ActionOutcome, LessonStatus, LessonStep, StepAction } from '../common/lesson';
-import { ENGINE_VERSION, limits, type WireResponse } from '../engine';
+import { ENGINE_VERSION, limits, type ShardEngine, type WireResponse } from '../engine';
 import { putRecordsAnswerHasFailures } from '../engine/api/dispatch';
 import { errors as kinesisErrors } from '../engine/errors';
 import type { FaultSpec } from '../engine/faults';
@@ -35,12 +35,19 @@ import { buildSimulation, type Simulation, simulationFromScenario, streamOf } fr
 
 export type { WallClock } from './clockDriver';
 
-/** The stream a wire request body names (by StreamName or StreamARN), if any. */
-function wireStreamName(body: string): string | undefined {
+/** The stream a wire request body names (by StreamName or StreamARN, or GetRecords' ShardIterator), if any. */
+function wireStreamName(body: string, engine: ShardEngine): string | undefined {
   try {
-    const request = JSON.parse(body) as { StreamName?: unknown; StreamARN?: unknown };
+    const request = JSON.parse(body) as {
+      StreamName?: unknown;
+      StreamARN?: unknown;
+      ShardIterator?: unknown;
+    };
     if (typeof request.StreamName === 'string') return request.StreamName;
     if (typeof request.StreamARN === 'string') return request.StreamARN.split(':stream/')[1];
+    // GetRecords names its stream only through its iterator.
+    if (typeof request.ShardIterator === 'string')
+      return engine.reads.streamOfIterator(request.ShardIterator);
     return undefined;
   } catch {
     return undefined;
@@ -578,7 +585,7 @@ export class SimulationHost {
     // A client's new stream comes on screen only while the page has no producers of its own: a workshop's
     // attendees creating streams must not pull the presenter's producers onto theirs.
     else if (operation === 'CreateStream' && this.followClients && this.sim.producers.specs().length === 0) {
-      const name = wireStreamName(body);
+      const name = wireStreamName(body, this.sim.engine.core);
       if (name !== undefined && this.sim.engine.core.stream(name)) this.show(name);
     } else if (operation === 'DeleteStream' && streamOf(this.sim)?.status === 'DELETING') {
       // The stream on screen is going: the page's producers stop (they would only be refused), and the
@@ -728,7 +735,7 @@ export class SimulationHost {
    * failed never come here (dispatchWire), noteFaults counts them.
    */
   private noteWireError(operation: string, body: string, answer: WireResponse): void {
-    const named = wireStreamName(body);
+    const named = wireStreamName(body, this.sim.engine.core);
     // Under the stream the call named; a stream that does not exist is noted only if it is the one on screen.
     const stream = named === undefined ? undefined : this.sim.engine.core.stream(named);
     if (named !== undefined && !stream && named !== this.sim.config.streamName) return;
