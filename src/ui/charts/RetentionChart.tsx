@@ -18,6 +18,7 @@ import { MAX_LINES, recentSum, timeRows, topShards } from './chartData';
 import { useChartFontPx } from './chartFont';
 import { useChartHeight } from './chartHeight';
 import { shardLinesChart, valueAxis, virtualTimeAxis } from './ShardLinesChart';
+import { breakAtGaps } from './timeAxis';
 import { useTimeWindow } from './useTimeWindow';
 
 type View = 'total' | 'per-shard';
@@ -50,6 +51,8 @@ export const RetentionChart = memo(function RetentionChart() {
   const plotHeight = useChartHeight(220);
   const stream = useViewStream();
   const history = useSim(selectHistory);
+  // A jump in virtual time leaves two points far apart: the lines break there instead of joining them.
+  const drawnHistory = useMemo(() => breakAtGaps(history, ['retained', 'expired']), [history]);
   const [view, setView] = useState<View>('total');
   const fontPx = useChartFontPx();
   const timeSpan = useTimeWindow(stream);
@@ -124,7 +127,7 @@ export const RetentionChart = memo(function RetentionChart() {
           <span className="chart-window">
             {view === 'per-shard'
               ? ` Drawn per shard, ${timeSpan.caption}.`
-              : ' Drawn for all shards over virtual time since this page began showing the stream, one point per view refresh.'}
+              : ' Drawn for all shards over virtual time since this page began showing the stream, one point per view refresh; a jump in time leaves a gap in the lines (nothing was measured in between).'}
           </span>
           {view === 'per-shard' && perShard && perShard.shown.length < stream.shards.length
             ? ` Per shard: the ${perShard.shown.length} of ${formatCount(stream.shards.length)} shards holding the most records now are drawn; the data table has every shard.`
@@ -161,7 +164,7 @@ export const RetentionChart = memo(function RetentionChart() {
             accessibilityLayer={false}
             width={720}
             height={plotHeight}
-            data={history}
+            data={drawnHistory}
             margin={{ top: 8, right: 24, bottom: 8, left: 16 }}
             role="img"
             aria-label="Chart of records retained and expired over virtual time"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisWidth, formatTimeTick, timeTicks, timeWindow, valueTicks } from './timeAxis';
+import { axisWidth, breakAtGaps, formatTimeTick, timeTicks, timeWindow, valueTicks } from './timeAxis';
 
 // A snapshot carrying 120 s of per-second series, index 0 being the virtual second 1,000.
 const source = (createdSecond: number) => ({
@@ -69,5 +69,21 @@ describe('time and value ticks', () => {
     // "4,000,000" is 9 characters: wider at Large type (16.8 px) than at normal type (12.8 px).
     expect(axisWidth(ticks, format, 12.8)).toBeGreaterThanOrEqual(9 * 12.8 * 0.6);
     expect(axisWidth(ticks, format, 16.8)).toBeGreaterThan(axisWidth(ticks, format, 12.8));
+  });
+});
+
+describe('breakAtGaps', () => {
+  it('puts a point of no values between two points far apart (a jump), and nothing else', () => {
+    const points = [0, 250, 500, 750, 86_400_750, 86_401_000].map((nowMs, i) => ({
+      nowMs,
+      retained: 10 - i,
+    }));
+    const drawn = breakAtGaps(points, ['retained']);
+    expect(drawn).toHaveLength(points.length + 1);
+    expect(drawn[4]).toEqual({ nowMs: 43_200_750, retained: null });
+    expect(drawn.filter((p) => p.retained !== null)).toEqual(points);
+    // Evenly spaced points (any speed) are drawn as they are.
+    const even = [0, 900_000, 1_800_000, 2_700_000].map((nowMs) => ({ nowMs, retained: 1 }));
+    expect(breakAtGaps(even, ['retained'])).toEqual(even);
   });
 });

@@ -134,3 +134,38 @@ export function axisWidth(
   const longest = ticks.reduce((most, t) => Math.max(most, format(t).length), 1);
   return Math.ceil(longest * fontPx * CHAR_EM + 14);
 }
+
+/** A point of no values, where a line breaks (breakAtGaps). */
+export interface GapPoint {
+  nowMs: number;
+  [key: string]: number | null;
+}
+
+/**
+ * A history's points for a line, with a break where two neighbours are far apart (more than 10 times the
+ * median spacing, as a jump in virtual time leaves them): a point between them with every value null, so the
+ * line stops instead of inventing the values in between. The data table keeps the measured points only.
+ */
+export function breakAtGaps<T extends { nowMs: number }>(
+  points: readonly T[],
+  keys: readonly Exclude<keyof T, 'nowMs'>[],
+): (T | GapPoint)[] {
+  if (points.length < 3) return points.slice();
+  const gaps = points
+    .slice(1)
+    .map((p, i) => p.nowMs - (points[i] as T).nowMs)
+    .sort((a, b) => a - b);
+  const median = gaps[Math.floor(gaps.length / 2)] as number;
+  const out: (T | GapPoint)[] = [points[0] as T];
+  for (let i = 1; i < points.length; i++) {
+    const before = points[i - 1] as T;
+    const point = points[i] as T;
+    if (median > 0 && point.nowMs - before.nowMs > 10 * median) {
+      const gap: GapPoint = { nowMs: (before.nowMs + point.nowMs) / 2 };
+      for (const key of keys) gap[key as string] = null;
+      out.push(gap);
+    }
+    out.push(point);
+  }
+  return out;
+}
