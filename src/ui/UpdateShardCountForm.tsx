@@ -54,15 +54,14 @@ export function UpdateShardCountForm() {
         <button type="submit">UpdateShardCount</button>
       </form>
       <p className="muted" id="update-shard-count-help">
-        UNIFORM_SCALING to equal hash ranges on all-new shards: from half to double the open shards, at most
-        10 calls in a rolling 24 hours.
         {onDemand ? (
           <strong data-testid="on-demand-resharding">
-            {' '}
             This stream is ON_DEMAND: Kinesis manages its shards, and refuses UpdateShardCount, SplitShard and
             MergeShards (ValidationException) until it is PROVISIONED again.
           </strong>
-        ) : null}
+        ) : (
+          'UNIFORM_SCALING to equal hash ranges on all-new shards: from half to double the open shards, at most 10 calls in a rolling 24 hours.'
+        )}
       </p>
       <FormError message={formError} />
       <ResultMessage

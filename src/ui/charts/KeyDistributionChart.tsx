@@ -179,6 +179,20 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
                 </tr>
               ))}
             </tbody>
+            {stream && stream.expiredShards.shards > 0 ? (
+              <tfoot>
+                <tr data-testid="key-distribution-expired-row">
+                  <th scope="row">
+                    {formatCount(stream.expiredShards.shards)} expired{' '}
+                    {stream.expiredShards.shards === 1 ? 'shard' : 'shards'} (gone from ListShards)
+                  </th>
+                  <td>{formatCount(stream.expiredShards.accepted)}</td>
+                  <td>{formatCount(stream.expiredShards.throttled)}</td>
+                  <td>{expiredSharePct(stream).toFixed(1)}%</td>
+                  <td>expired</td>
+                </tr>
+              </tfoot>
+            ) : null}
           </table>
         )}
       />
@@ -282,4 +296,13 @@ function HotKeysTable({ stream }: { stream: StreamSnapshot | null }) {
       </ScrollRegion>
     </>
   );
+}
+
+/** The share of the stream's records (accepted + throttled) that went to its EXPIRED shards, in %. */
+function expiredSharePct(stream: NonNullable<ReturnType<typeof useViewStream>>): number {
+  const expired = stream.expiredShards.accepted + stream.expiredShards.throttled;
+  let total = expired;
+  for (let i = 0; i < stream.shards.length; i++)
+    total += (stream.accepted[i] ?? 0) + (stream.throttled[i] ?? 0);
+  return total > 0 ? (expired / total) * 100 : 0;
 }

@@ -32,6 +32,11 @@ describe('RetentionChart: the records of EXPIRED shards', () => {
     expect(screen.getByTestId('retention-summary').textContent).toContain(
       `${(listed + 67_853).toLocaleString('en-US')} expired (67,853 of them on 2 expired shards, gone from ListShards).`,
     );
+    // The data table accounts for them too: a row of their own.
+    act(() => screen.getByRole('button', { name: /Show Retention data table/ }).click());
+    expect(screen.getByTestId('retention-expired-shards').textContent).toBe(
+      '2 expired shards (gone from ListShards)00 B67,8530',
+    );
   });
 });
 

@@ -51,8 +51,10 @@ export const RetentionChart = memo(function RetentionChart() {
   const plotHeight = useChartHeight(220);
   const stream = useViewStream();
   const history = useSim(selectHistory);
-  // A jump in virtual time leaves two points far apart: the lines break there instead of joining them.
+  // A jump in virtual time leaves two points far apart: the lines break there instead of joining them, and
+  // their points are drawn as dots (a short run on a long axis would be too small to see as a line).
   const drawnHistory = useMemo(() => breakAtGaps(history, ['retained', 'expired']), [history]);
+  const broken = drawnHistory.length > history.length;
   const [view, setView] = useState<View>('total');
   const fontPx = useChartFontPx();
   const timeSpan = useTimeWindow(stream);
@@ -127,7 +129,7 @@ export const RetentionChart = memo(function RetentionChart() {
           <span className="chart-window">
             {view === 'per-shard'
               ? ` Drawn per shard, ${timeSpan.caption}.`
-              : ' Drawn for all shards over virtual time since this page began showing the stream, one point per view refresh; a jump in time leaves a gap in the lines (nothing was measured in between).'}
+              : ' Drawn for all shards over virtual time since this page began showing the stream, one point per view refresh; a jump in time leaves a gap in the lines (nothing was measured in between), and the points are then drawn as dots.'}
           </span>
           {view === 'per-shard' && perShard && perShard.shown.length < stream.shards.length
             ? ` Per shard: the ${perShard.shown.length} of ${formatCount(stream.shards.length)} shards holding the most records now are drawn; the data table has every shard.`
@@ -183,6 +185,7 @@ export const RetentionChart = memo(function RetentionChart() {
               name="Retained"
               stroke="#2563eb"
               fill="#bfdbfe"
+              dot={broken ? { r: 2 } : false}
               isAnimationActive={false}
             />
             <Line
@@ -190,7 +193,7 @@ export const RetentionChart = memo(function RetentionChart() {
               name="Expired (total)"
               stroke="#b45309"
               strokeDasharray="6 3"
-              dot={false}
+              dot={broken ? { r: 2 } : false}
               isAnimationActive={false}
             />
           </ComposedChart>
@@ -218,6 +221,20 @@ export const RetentionChart = memo(function RetentionChart() {
               </tr>
             ))}
           </tbody>
+          {stream.expiredShards.shards > 0 ? (
+            <tfoot>
+              <tr data-testid="retention-expired-shards">
+                <th scope="row">
+                  {formatCount(stream.expiredShards.shards)} expired{' '}
+                  {stream.expiredShards.shards === 1 ? 'shard' : 'shards'} (gone from ListShards)
+                </th>
+                <td>0</td>
+                <td>{formatBytes(0)}</td>
+                <td>{formatCount(stream.expiredShards.expired)}</td>
+                <td>0</td>
+              </tr>
+            </tfoot>
+          ) : null}
         </table>
       )}
     />

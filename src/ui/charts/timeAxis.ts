@@ -144,7 +144,7 @@ export interface GapPoint {
 /**
  * A history's points for a line, with a break where two neighbours are far apart (more than 10 times the
  * median spacing, as a jump in virtual time leaves them): a point between them with every value null, so the
- * line stops instead of inventing the values in between. The data table keeps the measured points only.
+ * line stops instead of inventing the values in between. A chart's CSV keeps the measured points only.
  */
 export function breakAtGaps<T extends { nowMs: number }>(
   points: readonly T[],
