@@ -67,3 +67,8 @@ export function formatJump(ms: number): string {
   if (ms > 0 && ms % 60_000 === 0 && ms < 3_600_000) return `+${ms / 60_000} min`;
   return `+${formatDuration(ms)}`;
 }
+
+/** "1 expired shard" / "3 expired shards": a stream's EXPIRED shards, as charts and tables name them. */
+export function formatExpiredShards(count: number): string {
+  return `${formatCount(count)} expired ${count === 1 ? 'shard' : 'shards'}`;
+}

@@ -1,24 +1,12 @@
 // @vitest-environment jsdom
-import { act, render, screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { SimStoreProvider } from '../../state/SimStoreProvider';
-import { createSimStore } from '../../state/store';
-import { createInProcessClient } from '../../worker/inProcessClient';
+import { renderPausedChart } from '../../test/chartHarness';
 import { KeyDistributionChart } from './KeyDistributionChart';
 
 describe('KeyDistributionChart: the records of EXPIRED shards', () => {
   it('count in the shares of traffic, with a row of their own in the data table', () => {
-    const client = createInProcessClient();
-    const store = createSimStore(client, { throttleFrames: false });
-    render(
-      <SimStoreProvider store={store}>
-        <KeyDistributionChart />
-      </SimStoreProvider>,
-    );
-    act(() => client.send({ type: 'pause' }));
-    act(() => store.getState().actions.step(1000));
-    const stream = store.getState().viewStream;
-    if (!stream) throw new Error('no stream on screen');
+    const { store, stream } = renderPausedChart(<KeyDistributionChart />);
     expect(screen.queryByTestId('key-distribution-expired')).toBeNull();
     // 100 accepted records on each listed shard, as many on one expired shard: it takes half the traffic.
     const accepted = new Float64Array(stream.shards.length).fill(100);

@@ -2,7 +2,7 @@ import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis } from 'recharts';
 import type { HotKeyInfo, StreamSnapshot } from '../../worker/engineTypes';
 import { AGGREGATE_COUNTS, AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
-import { formatBytes, formatCount } from '../format';
+import { formatBytes, formatCount, formatExpiredShards } from '../format';
 import { ScrollRegion } from '../ScrollRegion';
 import { useViewStream } from '../useViewStream';
 import { ChartFrame } from './ChartFrame';
@@ -91,9 +91,8 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
             {stream && stream.expiredShards.shards > 0 ? (
               <span data-testid="key-distribution-expired">
                 {' '}
-                Shares of traffic count the {formatCount(stream.expiredShards.shards)} expired{' '}
-                {stream.expiredShards.shards === 1 ? 'shard' : 'shards'} too, no longer listed:{' '}
-                {formatCount(stream.expiredShards.accepted)} accepted,{' '}
+                Shares of traffic count the {formatExpiredShards(stream.expiredShards.shards)} too, no longer
+                listed: {formatCount(stream.expiredShards.accepted)} accepted,{' '}
                 {formatCount(stream.expiredShards.throttled)} throttled.
               </span>
             ) : null}
@@ -183,8 +182,7 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
               <tfoot>
                 <tr data-testid="key-distribution-expired-row">
                   <th scope="row">
-                    {formatCount(stream.expiredShards.shards)} expired{' '}
-                    {stream.expiredShards.shards === 1 ? 'shard' : 'shards'} (gone from ListShards)
+                    {formatExpiredShards(stream.expiredShards.shards)} (gone from ListShards)
                   </th>
                   <td>{formatCount(stream.expiredShards.accepted)}</td>
                   <td>{formatCount(stream.expiredShards.throttled)}</td>

@@ -1,24 +1,12 @@
 // @vitest-environment jsdom
-import { act, render, screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { SimStoreProvider } from '../../state/SimStoreProvider';
-import { createSimStore } from '../../state/store';
-import { createInProcessClient } from '../../worker/inProcessClient';
+import { renderPausedChart } from '../../test/chartHarness';
 import { RetentionChart } from './RetentionChart';
 
 describe('RetentionChart: the records of EXPIRED shards', () => {
   it('stay in the expired total, and the summary says how many were on expired shards', () => {
-    const client = createInProcessClient();
-    const store = createSimStore(client, { throttleFrames: false });
-    render(
-      <SimStoreProvider store={store}>
-        <RetentionChart />
-      </SimStoreProvider>,
-    );
-    act(() => client.send({ type: 'pause' }));
-    act(() => store.getState().actions.step(1000));
-    const stream = store.getState().viewStream;
-    if (!stream) throw new Error('no stream on screen');
+    const { store, stream } = renderPausedChart(<RetentionChart />);
     const listed = stream.expired.reduce((a, b) => a + b, 0);
     expect(screen.getByTestId('retention-summary').textContent).not.toContain('expired shard');
     act(() =>
@@ -42,17 +30,7 @@ describe('RetentionChart: the records of EXPIRED shards', () => {
 
 describe('RetentionChart: records released early by the engine-wide budget', () => {
   it('says how many of the stream’s records were released, and the budget all streams share', () => {
-    const client = createInProcessClient();
-    const store = createSimStore(client, { throttleFrames: false });
-    render(
-      <SimStoreProvider store={store}>
-        <RetentionChart />
-      </SimStoreProvider>,
-    );
-    act(() => client.send({ type: 'pause' }));
-    act(() => store.getState().actions.step(1000));
-    const stream = store.getState().viewStream;
-    if (!stream) throw new Error('no stream on screen');
+    const { store, stream } = renderPausedChart(<RetentionChart />);
     // Nothing was released: nothing is said.
     expect(stream.releasedRecords).toBe(0);
     expect(screen.queryByTestId('released-early')).toBeNull();

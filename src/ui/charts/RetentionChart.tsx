@@ -8,6 +8,7 @@ import {
   formatBytes,
   formatCount,
   formatDuration,
+  formatExpiredShards,
   formatSpan,
   formatVirtualTime,
 } from '../format';
@@ -100,7 +101,7 @@ export const RetentionChart = memo(function RetentionChart() {
             {formatCount(totals.retained)} records ({formatBytes(totals.bytes)}) retained,{' '}
             {formatCount(totals.expired)} expired
             {stream.expiredShards.shards > 0
-              ? ` (${formatCount(stream.expiredShards.expired)} of them on ${formatCount(stream.expiredShards.shards)} expired ${stream.expiredShards.shards === 1 ? 'shard' : 'shards'}, gone from ListShards)`
+              ? ` (${formatCount(stream.expiredShards.expired)} of them on ${formatExpiredShards(stream.expiredShards.shards)}, gone from ListShards)`
               : ''}
             .
           </span>{' '}
@@ -224,10 +225,7 @@ export const RetentionChart = memo(function RetentionChart() {
           {stream.expiredShards.shards > 0 ? (
             <tfoot>
               <tr data-testid="retention-expired-shards">
-                <th scope="row">
-                  {formatCount(stream.expiredShards.shards)} expired{' '}
-                  {stream.expiredShards.shards === 1 ? 'shard' : 'shards'} (gone from ListShards)
-                </th>
+                <th scope="row">{formatExpiredShards(stream.expiredShards.shards)} (gone from ListShards)</th>
                 <td>0</td>
                 <td>{formatBytes(0)}</td>
                 <td>{formatCount(stream.expiredShards.expired)}</td>
