@@ -138,17 +138,12 @@ export class CallWindow {
     this.perSecond = perSecond;
   }
 
-  /** Whether one more call at `nowMs` fits, without counting it. */
-  hasRoom(nowMs: number): boolean {
-    const times = this.times;
-    while (times.length > 0 && (times[0] as number) <= nowMs - 1000) times.shift();
-    return times.length < this.perSecond;
-  }
-
   /** Counts a call at `nowMs` if it fits: whether it did. */
   admit(nowMs: number): boolean {
-    if (!this.hasRoom(nowMs)) return false;
-    this.times.push(nowMs);
+    const times = this.times;
+    while (times.length > 0 && (times[0] as number) <= nowMs - 1000) times.shift();
+    if (times.length >= this.perSecond) return false;
+    times.push(nowMs);
     return true;
   }
 }

@@ -484,7 +484,7 @@ export function buildStreamSnapshot(
     },
     releasedRecords: stream.releasedRecords,
     releasedForPayloadRecords: stream.releasedForPayloadRecords,
-    expiredShards: expiredShardTotals(stream, shards),
+    expiredShards: expiredShardTotals(stream, shards.length, engine.now()),
     detailBudget: stream.budget.recordLimit,
     payloadBudgetBytes: stream.budget.payloadLimitBytes,
   };
@@ -524,13 +524,15 @@ export function buildStreamSnapshot(
   return snapshot;
 }
 
-/** The totals of a stream's shards that are not among `listed` (its EXPIRED ones): see StreamSnapshot. */
-function expiredShardTotals(stream: Stream, listed: readonly Shard[]): StreamSnapshot['expiredShards'] {
+/**
+ * The totals of a stream's shards no longer listed at `nowMs` (its EXPIRED ones; `listed` says how many are
+ * listed, so a stream with none expired costs nothing): see StreamSnapshot.
+ */
+function expiredShardTotals(stream: Stream, listed: number, nowMs: number): StreamSnapshot['expiredShards'] {
   const totals = { shards: 0, accepted: 0, acceptedBytes: 0, throttled: 0, expired: 0 };
-  if (stream.status === 'CREATING' || listed.length === stream.shards.length) return totals;
-  const shown = new Set(listed);
+  if (stream.status === 'CREATING' || listed === stream.shards.length) return totals;
   for (const shard of stream.shards) {
-    if (shown.has(shard)) continue;
+    if (stream.isListed(shard, nowMs)) continue;
     const m = shard.metrics;
     totals.shards++;
     totals.accepted += m.totalIncomingRecords;

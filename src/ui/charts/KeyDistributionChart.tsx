@@ -27,13 +27,15 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
   const plotHeight = useChartHeight(260);
   const stream = useViewStream();
   const fontPx = useChartFontPx();
-  const rows = useMemo<Row[]>(() => {
-    if (!stream) return [];
+  const { rows, expiredPct } = useMemo<{ rows: Row[]; expiredPct: number }>(() => {
+    if (!stream) return { rows: [], expiredPct: 0 };
     // Shares of all the stream's records, those of its EXPIRED shards (no longer listed) included.
-    let total = stream.expiredShards.accepted + stream.expiredShards.throttled;
+    const expired = stream.expiredShards.accepted + stream.expiredShards.throttled;
+    let total = expired;
     for (let i = 0; i < stream.shards.length; i++)
       total += (stream.accepted[i] ?? 0) + (stream.throttled[i] ?? 0);
-    return stream.shards.map((s) => {
+    const pct = (n: number) => (total > 0 ? (n / total) * 100 : 0);
+    const rows = stream.shards.map((s) => {
       const accepted = stream.accepted[s.position] ?? 0;
       const throttled = stream.throttled[s.position] ?? 0;
       return {
@@ -41,10 +43,11 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
         shardId: s.shardId,
         accepted,
         throttled,
-        trafficPct: total > 0 ? ((accepted + throttled) / total) * 100 : 0,
+        trafficPct: pct(accepted + throttled),
         keyspacePct: s.isOpen ? (s.endFraction - s.startFraction) * 100 : null,
       };
     });
+    return { rows, expiredPct: pct(expired) };
   }, [stream]);
   // Thousands of bars (and their axis labels, which recharts measures one by one) would stall the page: past
   // ALL_BARS_UP_TO shards the chart draws the BAR_LIMIT busiest (accepted + throttled) in ShardId order and says so; the
@@ -186,7 +189,7 @@ export const KeyDistributionChart = memo(function KeyDistributionChart() {
                   </th>
                   <td>{formatCount(stream.expiredShards.accepted)}</td>
                   <td>{formatCount(stream.expiredShards.throttled)}</td>
-                  <td>{expiredSharePct(stream).toFixed(1)}%</td>
+                  <td>{expiredPct.toFixed(1)}%</td>
                   <td>expired</td>
                 </tr>
               </tfoot>
@@ -294,13 +297,4 @@ function HotKeysTable({ stream }: { stream: StreamSnapshot | null }) {
       </ScrollRegion>
     </>
   );
-}
-
-/** The share of the stream's records (accepted + throttled) that went to its EXPIRED shards, in %. */
-function expiredSharePct(stream: NonNullable<ReturnType<typeof useViewStream>>): number {
-  const expired = stream.expiredShards.accepted + stream.expiredShards.throttled;
-  let total = expired;
-  for (let i = 0; i < stream.shards.length; i++)
-    total += (stream.accepted[i] ?? 0) + (stream.throttled[i] ?? 0);
-  return total > 0 ? (expired / total) * 100 : 0;
 }
