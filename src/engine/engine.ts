@@ -19,7 +19,7 @@ import type { SeededRandom } from './random';
 import { ReadPath } from './readPath';
 import { Resharding } from './resharding';
 import type { Stream } from './stream';
-import { WritePath } from './writePath';
+import { type InPlaceAnswer, type InPlaceEntries, WritePath } from './writePath';
 
 export type { AttemptCounters, EngineOptions } from './engineState';
 export { DEFAULT_START_TIME_MS } from './engineState';
@@ -313,6 +313,11 @@ export class ShardEngine {
     sinceMs?: number,
   ): number {
     return this.writes.writeAggregate(stream, shardIndex, count, bytesEach, sinceMs);
+  }
+
+  /** WritePath.putRecordsInPlace: a checked PutRecords request's entries, read in place (see there). */
+  putRecordsInPlace(stream: Stream, entries: InPlaceEntries, answer: InPlaceAnswer): number {
+    return this.writes.putRecordsInPlace(stream, entries, answer);
   }
 
   /** WritePath.putRecordsProblem: the whole-request checks of PutRecords (see there). */

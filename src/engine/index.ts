@@ -13,6 +13,7 @@ export { decodeBase64, encodeBase64 } from './api/base64';
 export type { WireResponse } from './api/dispatch';
 export type { OperationName } from './api/operations';
 export { OPERATION_NAMES } from './api/operations';
+export { putRecordsInPlace } from './api/putRecordsBytes';
 export type { TypedRequest } from './api/validation';
 export type { ApiResult, AttemptCounters, EngineOptions } from './engine';
 export { DEFAULT_START_TIME_MS, ShardEngine, WRITE_REJECTED, WRITE_THROTTLED } from './engine';

@@ -101,6 +101,22 @@ export class SequenceNumbers {
     for (let i = 0; i < DIGITS; i++) this.codes[i] = text.charCodeAt(i);
     return text;
   }
+
+  /**
+   * format's number as ASCII digit codes written into `out` at `at` (room for 56 is the caller's): the
+   * PutRecords answer written as bytes takes them without a string per entry. Returns the index after them.
+   */
+  write(base: bigint, counter: number, out: Uint8Array, at: number): number {
+    if (counter === this.lastCounter + 1 && base === this.lastBase) {
+      this.lastCounter = counter;
+      addCounterStep(this.codes);
+      out.set(this.codes, at);
+      return at + DIGITS;
+    }
+    const text = this.format(base, counter);
+    for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
+    return at + text.length;
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   type StreamMode,
   type ThrottleModel,
 } from './limits';
-import { type DetailBudget, RecordLog } from './recordLog';
+import { type DetailBudget, PayloadSlabs, RecordLog } from './recordLog';
 import type { ReshardPlan } from './resharding';
 import { formatSequenceNumber, type SequenceFields, SequenceNumbers, sequenceBase } from './sequenceNumber';
 import { ShardMetrics } from './shardMetrics';
@@ -73,6 +73,7 @@ export class Shard {
     endingHashKey: bigint,
     createdMs: number,
     keys: KeyTable,
+    payloads: PayloadSlabs,
     throttle: ThrottleModel,
     maxRecordBytes: number,
     streamTag: number,
@@ -92,7 +93,7 @@ export class Shard {
     this.createdMs = createdMs;
     this.openedMs = openedMs;
     this.createdSec = Math.floor(createdMs / 1000);
-    this.log = new RecordLog(keys);
+    this.log = new RecordLog(keys, payloads);
     // A child of a split or merge takes writes from the instant its parents close (`openedMs`), though its
     // sequence numbers say it was created a second later, as AWS's do.
     this.writes = new WriteLimiter(throttle, openedMs, maxRecordBytes);
@@ -110,6 +111,19 @@ export class Shard {
    * (AFTER_SEQUENCE_NUMBER on the StartingSequenceNumber must not skip the first record).
    */
   sequenceNumberOf(ordinal: number, arrivalMs: number): string {
+    return this.sequenceNumbers.format(this.sequenceBaseAt(arrivalMs), ordinal + 1);
+  }
+
+  /**
+   * sequenceNumberOf's number as ASCII digit codes (56 of them) written into `out` at `at`; returns the
+   * index after them.
+   */
+  writeSequenceNumber(ordinal: number, arrivalMs: number, out: Uint8Array, at: number): number {
+    return this.sequenceNumbers.write(this.sequenceBaseAt(arrivalMs), ordinal + 1, out, at);
+  }
+
+  /** The fields but the counter of the numbers of records arriving at `arrivalMs` (see sequenceBase). */
+  private sequenceBaseAt(arrivalMs: number): bigint {
     const arrivalSec = Math.floor(arrivalMs / 1000);
     // Every record of a second shares all fields but the counter: build them once per second.
     if (arrivalSec !== this.sequenceBaseSec) {
@@ -121,7 +135,7 @@ export class Shard {
         streamTag: this.streamTag,
       });
     }
-    return this.sequenceNumbers.format(this.sequenceBaseValue, ordinal + 1);
+    return this.sequenceBaseValue;
   }
   private readonly sequenceNumbers = new SequenceNumbers();
   private sequenceBaseSec = -1;
@@ -162,6 +176,8 @@ export class Stream {
   /** When the current CREATING/UPDATING/DELETING state ends (virtual ms); Infinity when ACTIVE. */
   transitionAtMs: number;
   readonly keys = new KeyTable();
+  /** Where its shards' logs copy small payloads, side by side (see PayloadSlabs). */
+  readonly payloads = new PayloadSlabs();
   /** Attempts per key in the virtual second in progress (`keySecond`); closed into `keyWindow` when it ends. */
   readonly hotKeys: HotKeySketch;
   readonly keyWindow = new KeyWindow();
@@ -281,6 +297,7 @@ export class Stream {
       end,
       createdMs,
       this.keys,
+      this.payloads,
       this.throttle,
       this.maxRecordBytes,
       this.sequenceTag,

@@ -10,6 +10,25 @@ import type { DetailBudget } from './recordLog';
 import { parseSequenceNumber } from './sequenceNumber';
 import type { Shard, Stream } from './stream';
 
+/**
+ * A PutRecords request's entries read in place (api/putRecordsBytes.ts): `count` entries, entry i's
+ * PartitionKey `keys[i]` and its Data `payload[dataOffsets[i], dataOffsets[i + 1])` (count + 1 offsets).
+ */
+export interface InPlaceEntries {
+  count: number;
+  keys: readonly string[];
+  payload: Uint8Array;
+  dataOffsets: ArrayLike<number>;
+}
+
+/** Where putRecordsInPlace tells each entry's outcome, in entry order. */
+export interface InPlaceAnswer {
+  /** The entry was stored on `shard` as its record `ordinal`, arriving at `arrivalMs`. */
+  accepted(shard: Shard, ordinal: number, arrivalMs: number): void;
+  /** The entry was throttled on `shard` (ProvisionedThroughputExceededException). */
+  throttled(shard: Shard, stream: Stream): void;
+}
+
 /** How one record attempt ended, from the fast in-process write path. */
 export const WRITE_THROTTLED = -1;
 /** writeRecord's result when the stream takes no writes (not ACTIVE or UPDATING). */
@@ -188,6 +207,7 @@ export class WritePath {
     dataBytes: number,
     payload: Uint8Array | undefined,
     explicit = false,
+    payloadOffset = 0,
   ): number {
     this.lastShardIndex = shardIndex;
     if (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') return this.reject(stream);
@@ -197,7 +217,7 @@ export class WritePath {
     if (bytes > stream.maxRecordBytes) return this.rejectTooLarge(stream, dataBytes, keyBytes);
     if (!shard.writes.tryTake(now, bytes))
       return this.throttleDirect(stream, shard, partitionKey, bytes, words, explicit);
-    shard.log.appendDirect(now, partitionKey, keyBytes, dataBytes, payload);
+    shard.log.appendDirect(now, partitionKey, keyBytes, dataBytes, payload, payloadOffset);
     shard.metrics.recordAccepted(bytes);
     this.operations.count(stream.cloudWatch, shard.metrics, bytes, false, now);
     if (stream.recordDistribution === 'AUTO') {
@@ -426,6 +446,49 @@ export class WritePath {
     } finally {
       this.operations.end(this.state.nowMs);
     }
+  }
+
+  /**
+   * PutRecords' entries as a request read in place gives them (api/putRecordsBytes.ts), on a stream that
+   * takes writes and routes by key (not AUTO), once the request passed every check putRecords makes before
+   * its first entry: entry i has the key `entries.keys[i]` (routed by its MD5) and the Data
+   * `entries.payload[entries.dataOffsets[i], entries.dataOffsets[i + 1])`. Each is routed, throttled or
+   * stored as putRecords stores it, and its outcome told to `answer` in order. Returns how many failed.
+   */
+  putRecordsInPlace(stream: Stream, entries: InPlaceEntries, answer: InPlaceAnswer): number {
+    const { keys, payload, dataOffsets, count } = entries;
+    const words = this.keyWords;
+    const now = this.state.nowMs;
+    let failed = 0;
+    this.operations.begin();
+    try {
+      for (let i = 0; i < count; i++) {
+        const key = keys[i] as string;
+        const from = dataOffsets[i] as number;
+        const keyBytes = hashKeyAndUtf8Length(key, words);
+        const shardIndex = this.state.routeHashKey(stream, words);
+        const dataBytes = (dataOffsets[i + 1] as number) - from;
+        const outcome = this.writeDirect(
+          stream,
+          shardIndex,
+          key,
+          keyBytes,
+          words,
+          dataBytes,
+          payload,
+          false,
+          from,
+        );
+        const shard = stream.shards[shardIndex] as Shard;
+        if (outcome === WRITE_THROTTLED) {
+          failed++;
+          answer.throttled(shard, stream);
+        } else answer.accepted(shard, shard.log.nextOrdinal - 1, now);
+      }
+    } finally {
+      this.operations.end(now);
+    }
+    return failed;
   }
 
   /** PutRecords' entries, each routed, throttled or stored on its own [model §4]. */

@@ -43,8 +43,17 @@ function extendedRequestId(): string {
   return idPool.toString('base64', idOffset - 48, idOffset);
 }
 
-/** Whatever answers a call in wire form (the Session, or a fixed answer in the bench's null server). */
-export type Dispatch = (target: string, body: string) => { status: number; body: string };
+/** A call's answer: HTTP status and body (an error body is always text). */
+export interface WireAnswer {
+  status: number;
+  body: string | Uint8Array;
+}
+
+/**
+ * Whatever answers a call in wire form (the Session, or a test's): the target, the JSON body as text and, for
+ * an awsJson1_1 body, the same body as received (a PutRecords may be answered from its bytes).
+ */
+export type Dispatch = (target: string, body: string, bytes?: Uint8Array) => WireAnswer;
 
 /** Headers the AWS SDKs read, exposed to browsers too [model §11]. */
 const EXPOSED_HEADERS =
@@ -194,9 +203,14 @@ export function handleKinesisRequest(request: AnyRequest, response: AnyResponse,
           return;
         }
       } else json = raw.toString('utf8');
-      const result = dispatch(target, json);
-      const errorType = result.status >= 400 ? errorTypeOf(result.body) : undefined;
-      reply(result.status, cbor ? jsonResponseToCbor(result.body) : result.body, errorType);
+      const result = cbor ? dispatch(target, json) : dispatch(target, json, raw);
+      const errorType =
+        result.status >= 400 && typeof result.body === 'string' ? errorTypeOf(result.body) : undefined;
+      reply(
+        result.status,
+        cbor && typeof result.body === 'string' ? jsonResponseToCbor(result.body) : result.body,
+        errorType,
+      );
     } catch {
       fail(errors.internalFailure());
     }

@@ -66,7 +66,8 @@ export function newToken(): string {
 /** Starts the server; resolves once it listens. Rejects if the port cannot be bound (e.g. in use). */
 export function startServer(options: ShardlabServerOptions): Promise<ShardlabServer> {
   const { session } = options;
-  const dispatch: Dispatch = options.dispatch ?? ((target, body) => session.dispatch(target, body));
+  const dispatch: Dispatch =
+    options.dispatch ?? ((target, body, bytes) => session.dispatch(target, body, bytes));
   const assets = options.staticDir
     ? sirv(options.staticDir, { single: true, etag: true, gzip: false, dev: false })
     : undefined;

@@ -3,7 +3,7 @@
  * answers real Kinesis clients through the endpoint and streams the page's batched snapshots over
  * WebSockets. Time runs here, on the server, whether or not a page is open.
  */
-import type { WireResponse } from '../engine';
+import { limits, type WireResponse } from '../engine';
 import { SimulationHost, type WallClock } from '../worker/host';
 import { encodePageMessage, encodeSnapshot, type PageRequest } from '../worker/pageCodec';
 import {
@@ -12,8 +12,12 @@ import {
   SNAPSHOT_INTERVAL_MS,
   type WorkerEvent,
 } from '../worker/protocol';
+import type { WireAnswer } from './kinesisHttp';
 
 /** One page connected over a WebSocket. */
+
+/** A PutRecords call's X-Amz-Target: the call answered from its body's bytes when it can be. */
+const PUT_RECORDS_TARGET = `${limits.API_VERSION_PREFIX}.PutRecords`;
 export interface PageConnection {
   /** Whether this page may change the simulation (the presenter's, or any page on a loopback-only server). */
   readonly canControl: boolean;
@@ -101,8 +105,15 @@ export class Session {
    * One Kinesis API call from a client, in wire form. The clock first catches up to now, so the call lands
    * at the virtual instant of its arrival (between ticks too); a jump in progress is left to its ticks.
    */
-  dispatch(target: string, body: string): WireResponse {
+  dispatch(target: string, body: string): WireResponse;
+  /** As above; `bytes` is the body as received, from which a PutRecords is answered when it can be. */
+  dispatch(target: string, body: string, bytes: Uint8Array | undefined): WireAnswer;
+  dispatch(target: string, body: string, bytes?: Uint8Array): WireAnswer {
     this.catchUp(false);
+    if (bytes !== undefined && target === PUT_RECORDS_TARGET) {
+      const answer = this.host.putRecordsInPlace(body, bytes);
+      if (answer !== undefined) return { status: 200, body: answer };
+    }
     return this.host.dispatchWire(target, body);
   }
 

@@ -1,5 +1,5 @@
 import type { ActionOutcome, LessonStatus, LessonStep, StepAction } from '../common/lesson';
-import { ENGINE_VERSION, limits, type ShardEngine, type WireResponse } from '../engine';
+import { ENGINE_VERSION, limits, putRecordsInPlace, type ShardEngine, type WireResponse } from '../engine';
 import { putRecordsAnswerHasFailures } from '../engine/api/dispatch';
 import { errors as kinesisErrors } from '../engine/errors';
 import type { FaultSpec } from '../engine/faults';
@@ -564,6 +564,18 @@ export class SimulationHost {
       case 'setRetention':
         return answered(this.setRetention(action.hours));
     }
+  }
+
+  /**
+   * A client's PutRecords answered from its body's bytes (`body` is the same body as text): the engine's
+   * putRecordsInPlace, whose answer is byte for byte dispatchWire's. Undefined, having changed nothing, when
+   * the call is not that lane's: the caller then calls dispatchWire. Only successes come out of it (its
+   * failed entries are throttles, which the per-shard tally counts), so there is nothing to note.
+   */
+  putRecordsInPlace(body: string, bytes: Uint8Array): Uint8Array | undefined {
+    const answer = putRecordsInPlace(this.sim.engine.core, body, bytes);
+    if (answer !== undefined) this.version++;
+    return answer;
   }
 
   /**

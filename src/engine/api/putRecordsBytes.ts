@@ -1,0 +1,383 @@
+import type { ShardEngine } from '../engine';
+import { errors } from '../errors';
+import { DATA_MODEL_MAX_BYTES, PARTITION_KEY_MAX_LENGTH, PUT_RECORDS_MAX_ENTRIES } from '../limits';
+import type { Shard, Stream } from '../stream';
+import type { InPlaceAnswer, InPlaceEntries } from '../writePath';
+
+/**
+ * PutRecords read in place: the endpoint's busiest call (500 entries) answered from the request body's bytes,
+ * without a typed request, an object per entry or a string per answer entry. `bytes` is the awsJson1_1 body
+ * as received and `body` the same body as text (the endpoint decodes it for the general path anyway): Data is
+ * decoded from the bytes straight into one buffer the shards copy from, keys are cut from the text, and the
+ * answer is written as bytes, sequence numbers digit by digit.
+ *
+ * Only a body in the form SDKs send and a state the write path handles alike take this lane: `{"Records":
+ * [{"Data":"<base64>","PartitionKey":"<key>"},…],"StreamName":"<name>"}` (members in any order, JSON
+ * whitespace anywhere), 1–500 entries, keys of 1–256 printable ASCII characters without escapes, valid
+ * base64 Data within the model's size, no `ExplicitHashKey`, `StreamARN` or `DryRun`, a stream that takes
+ * writes and routes by key (not AUTO), no fault injection armed, and no entry or total over Kinesis's sizes.
+ * For anything else it returns undefined having changed nothing, and the caller takes the general path
+ * (dispatchWire), which gives such a call its answer, error or not. Where both paths apply they write the
+ * same bytes and leave the engine in the same state (putRecordsBytes.test.ts).
+ *
+ * Returns the HTTP 200 answer's body (a fresh buffer the caller may keep), or undefined.
+ */
+export function putRecordsInPlace(
+  engine: ShardEngine,
+  body: string,
+  bytes: Uint8Array,
+): Uint8Array | undefined {
+  // A body with a character past ASCII is longer in bytes than in UTF-16 code units: not this lane's.
+  if (bytes.length !== body.length) return undefined;
+  const reader = new InPlaceReader(bytes, body);
+  const streamName = reader.request();
+  if (streamName === undefined) return undefined;
+  const count = reader.count;
+  if (count < 1 || count > PUT_RECORDS_MAX_ENTRIES) return undefined;
+  const stream = engine.stream(streamName);
+  if (
+    stream === undefined ||
+    (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') ||
+    stream.recordDistribution === 'AUTO' ||
+    engine.faults.any
+  )
+    return undefined;
+  for (let i = 0; i < count; i++) {
+    const dataBytes = (DATA_OFFSETS[i + 1] as number) - (DATA_OFFSETS[i] as number);
+    if (dataBytes > DATA_MODEL_MAX_BYTES) return undefined;
+    DATA_SIZES[i] = dataBytes;
+    KEY_SIZES[i] = (KEYS[i] as string).length;
+  }
+  if (engine.putRecordsProblem(stream, DATA_SIZES, KEY_SIZES, count) !== undefined) return undefined;
+  const answer = new AnswerWriter(engine.accountId);
+  const failed = engine.putRecordsInPlace(
+    stream,
+    { count, keys: KEYS, payload: payloadScratch, dataOffsets: DATA_OFFSETS } satisfies InPlaceEntries,
+    answer,
+  );
+  // Keys are not kept past the call (the shards hold their own copies).
+  KEYS.length = 0;
+  return answer.finish(failed);
+}
+
+/** Per-entry columns of the request being read, reused from call to call (one call runs at a time). */
+const KEYS: string[] = [];
+const DATA_OFFSETS = new Int32Array(PUT_RECORDS_MAX_ENTRIES + 2);
+const DATA_SIZES = new Int32Array(PUT_RECORDS_MAX_ENTRIES + 1);
+const KEY_SIZES = new Int32Array(PUT_RECORDS_MAX_ENTRIES + 1);
+/** Every entry's Data, decoded one after another; grows to the largest request seen (10 MiB at most). */
+let payloadScratch = new Uint8Array(256 * 1024);
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const COLON = 58;
+const OPEN_OBJECT = 123;
+const CLOSE_OBJECT = 125;
+const OPEN_ARRAY = 91;
+const CLOSE_ARRAY = 93;
+const PAD = 61; // '='
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** A base64 character's 6 bits at each of a quantum's four places; negative for any other byte. */
+const AT_0 = new Int32Array(256).fill(-0x80000000);
+const AT_1 = new Int32Array(256).fill(-0x80000000);
+const AT_2 = new Int32Array(256).fill(-0x80000000);
+const AT_3 = new Int32Array(256).fill(-0x80000000);
+for (let i = 0; i < ALPHABET.length; i++) {
+  const c = ALPHABET.charCodeAt(i);
+  AT_0[c] = i << 18;
+  AT_1[c] = i << 12;
+  AT_2[c] = i << 6;
+  AT_3[c] = i;
+}
+
+/** Member names as the bytes that follow their opening quote, closing quote included. */
+const RECORDS = nameBytes('Records');
+const STREAM_NAME = nameBytes('StreamName');
+const DATA = nameBytes('Data');
+const PARTITION_KEY = nameBytes('PartitionKey');
+
+function nameBytes(name: string): Uint8Array {
+  return Uint8Array.from(`${name}"`, (c) => c.charCodeAt(0));
+}
+
+/**
+ * The scanner over the body's bytes (`text` is the same body, for cutting keys): fills the entry columns and
+ * returns the stream's name, or undefined for anything but the lane's form.
+ */
+class InPlaceReader {
+  private readonly bytes: Uint8Array;
+  private readonly text: string;
+  private at = 0;
+  /** Entries read. */
+  count = 0;
+  /** Bytes of payloadScratch used. */
+  private decoded = 0;
+
+  constructor(bytes: Uint8Array, text: string) {
+    this.bytes = bytes;
+    this.text = text;
+  }
+
+  request(): string | undefined {
+    KEYS.length = 0;
+    DATA_OFFSETS[0] = 0;
+    if (!this.take(OPEN_OBJECT)) return undefined;
+    let streamName: string | undefined;
+    let records = false;
+    do {
+      if (!this.take(QUOTE)) return undefined;
+      if (!records && this.name(RECORDS)) {
+        if (!this.take(COLON) || !this.entries()) return undefined;
+        records = true;
+      } else if (streamName === undefined && this.name(STREAM_NAME)) {
+        const name = this.take(COLON) ? this.plainString(0) : undefined;
+        if (!name) return undefined;
+        streamName = name;
+      } else return undefined;
+    } while (this.take(COMMA));
+    if (!this.take(CLOSE_OBJECT)) return undefined;
+    this.take(-1);
+    return records && this.at === this.bytes.length ? streamName : undefined;
+  }
+
+  private entries(): boolean {
+    if (!this.take(OPEN_ARRAY)) return false;
+    do {
+      if (this.count === PUT_RECORDS_MAX_ENTRIES || !this.entry()) return false;
+    } while (this.take(COMMA));
+    return this.take(CLOSE_ARRAY);
+  }
+
+  /** One entry: Data and PartitionKey, each once, in either order. */
+  private entry(): boolean {
+    if (!this.take(OPEN_OBJECT)) return false;
+    let data = false;
+    let key: string | undefined;
+    do {
+      if (!this.take(QUOTE)) return false;
+      if (!data && this.name(DATA)) {
+        if (!this.take(COLON) || !this.take(QUOTE) || !this.base64()) return false;
+        data = true;
+      } else if (key === undefined && this.name(PARTITION_KEY)) {
+        if (!this.take(COLON)) return false;
+        key = this.plainString(PARTITION_KEY_MAX_LENGTH);
+        if (key === undefined || key === '') return false;
+      } else return false;
+    } while (this.take(COMMA));
+    if (!this.take(CLOSE_OBJECT) || !data || key === undefined) return false;
+    KEYS.push(key);
+    this.count++;
+    DATA_OFFSETS[this.count] = this.decoded;
+    return true;
+  }
+
+  /** Skips whitespace, then the byte `code` if it is next: whether it was. */
+  private take(code: number): boolean {
+    const bytes = this.bytes;
+    let at = this.at;
+    let c = bytes[at];
+    // JSON whitespace: space, line feed, carriage return, tab.
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = bytes[++at];
+    this.at = c === code ? at + 1 : at;
+    return c === code;
+  }
+
+  /** Past a member name's opening quote: whether the name (with its closing quote) is `name`; if so, past it. */
+  private name(name: Uint8Array): boolean {
+    const bytes = this.bytes;
+    const at = this.at;
+    for (let k = 0; k < name.length; k++) if (bytes[at + k] !== name[k]) return false;
+    this.at = at + name.length;
+    return true;
+  }
+
+  /**
+   * A string value of printable ASCII without escapes, `maxLength` characters at most (0: any), copied out
+   * of the text; undefined for anything else.
+   */
+  private plainString(maxLength: number): string | undefined {
+    if (!this.take(QUOTE)) return undefined;
+    const bytes = this.bytes;
+    const start = this.at;
+    const limit = maxLength > 0 ? Math.min(bytes.length, start + maxLength + 1) : bytes.length;
+    for (let i = start; i < limit; i++) {
+      const c = bytes[i] as number;
+      if (c === QUOTE) {
+        this.at = i + 1;
+        return copyOf(this.text, start, i);
+      }
+      if (c < 0x20 || c > 0x7e || c === BACKSLASH) return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * Past Data's opening quote: its base64 decoded into payloadScratch (RFC 4648 with padding, the last
+   * character carrying no bits the padding leaves unused, as decodeBase64Checked), and past its closing quote.
+   * False if it is not valid base64.
+   */
+  private base64(): boolean {
+    const bytes = this.bytes;
+    const start = this.at;
+    const end = bytes.indexOf(QUOTE, start);
+    const length = end - start;
+    if (end < 0 || length % 4 !== 0) return false;
+    this.at = end + 1;
+    if (length === 0) return true;
+    const pad = bytes[end - 1] === PAD ? (bytes[end - 2] === PAD ? 2 : 1) : 0;
+    let o = this.decoded;
+    const need = o + (length / 4) * 3;
+    if (need > payloadScratch.length) {
+      const grown = new Uint8Array(Math.max(need, payloadScratch.length * 2));
+      grown.set(payloadScratch.subarray(0, o));
+      payloadScratch = grown;
+    }
+    const out = payloadScratch;
+    const full = pad === 0 ? end : end - 4;
+    let bad = 0;
+    for (let i = start; i < full; i += 4) {
+      const n =
+        (AT_0[bytes[i] as number] as number) |
+        (AT_1[bytes[i + 1] as number] as number) |
+        (AT_2[bytes[i + 2] as number] as number) |
+        (AT_3[bytes[i + 3] as number] as number);
+      bad |= n;
+      out[o] = n >>> 16;
+      out[o + 1] = n >>> 8;
+      out[o + 2] = n;
+      o += 3;
+    }
+    if (pad > 0) {
+      const a = AT_3[bytes[full] as number] as number;
+      const b = AT_3[bytes[full + 1] as number] as number;
+      const c = pad === 1 ? (AT_3[bytes[full + 2] as number] as number) : 0;
+      bad |= a | b | c;
+      // The last data character must not carry bits the padding says are unused.
+      if ((pad === 2 && (b & 15) !== 0) || (pad === 1 && (c & 3) !== 0)) return false;
+      const n = (a << 18) | (b << 12) | (c << 6);
+      out[o++] = n >>> 16;
+      if (pad === 1) out[o++] = n >>> 8;
+    }
+    if (bad < 0) return false;
+    this.decoded = o;
+    return true;
+  }
+}
+
+/**
+ * The code units [start, end) of `text` as a string of their own. V8 makes a slice of 13 or more code units
+ * a view of its parent, which would keep the whole body (up to 10 MiB) alive for as long as an engine table
+ * keeps the key; flattening the slice joined to one more character copies it.
+ */
+function copyOf(text: string, start: number, end: number): string {
+  const slice = text.slice(start, end);
+  return end - start < 13 ? slice : `${slice} `.slice(0, -1);
+}
+
+/** Bytes of a success entry but its ShardId, and of the answer's opening and closing but its count. */
+const SUCCESS_ENTRY_BYTES = '{"SequenceNumber":"","ShardId":""},'.length + 56;
+const ANSWER_FRAME_BYTES = '{"FailedRecordCount":,"Records":[]}'.length + 3;
+
+/**
+ * The PutRecords answer written as bytes, entry by entry, in the text putRecordsJson writes (dispatch.ts):
+ * `{"FailedRecordCount":N,"Records":[{"SequenceNumber":"…","ShardId":"…"},{"ErrorCode":"…",
+ * "ErrorMessage":"…"},…]}`.
+ */
+class AnswerWriter implements InPlaceAnswer {
+  private out = answerScratch;
+  private at = 0;
+  private readonly accountId: string;
+
+  constructor(accountId: string) {
+    this.accountId = accountId;
+  }
+
+  accepted(shard: Shard, ordinal: number, arrivalMs: number): void {
+    const shardId = shard.shardId;
+    this.room(SUCCESS_ENTRY_BYTES + shardId.length);
+    this.ascii('{"SequenceNumber":"');
+    this.at = shard.writeSequenceNumber(ordinal, arrivalMs, this.out, this.at);
+    this.ascii('","ShardId":"');
+    this.ascii(shardId);
+    this.ascii('"},');
+  }
+
+  throttled(shard: Shard, stream: Stream): void {
+    const entry = JSON.stringify({
+      ErrorCode: 'ProvisionedThroughputExceededException',
+      ErrorMessage: errors.shardRateExceededMessage(shard.shardId, stream.name, this.accountId),
+    });
+    this.room(entry.length * 3 + 1);
+    this.utf8(entry);
+    this.out[this.at++] = COMMA;
+  }
+
+  /** The whole answer, in a buffer of its own. */
+  finish(failed: number): Uint8Array {
+    const head = `{"FailedRecordCount":${failed},"Records":[`;
+    const entriesEnd = this.at > 0 ? this.at - 1 : 0; // the last entry's comma goes
+    const answer = new Uint8Array(head.length + entriesEnd + 2);
+    for (let i = 0; i < head.length; i++) answer[i] = head.charCodeAt(i);
+    answer.set(this.out.subarray(0, entriesEnd), head.length);
+    answer[head.length + entriesEnd] = CLOSE_ARRAY;
+    answer[head.length + entriesEnd + 1] = CLOSE_OBJECT;
+    return answer;
+  }
+
+  /** Makes room for `bytes` more. */
+  private room(bytes: number): void {
+    if (this.at + bytes + ANSWER_FRAME_BYTES <= this.out.length) return;
+    const grown = new Uint8Array(Math.max(this.out.length * 2, this.at + bytes + ANSWER_FRAME_BYTES));
+    grown.set(this.out.subarray(0, this.at));
+    this.out = grown;
+    answerScratch = grown;
+  }
+
+  /** Writes text known to be ASCII. */
+  private ascii(text: string): void {
+    const out = this.out;
+    let at = this.at;
+    for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
+    this.at = at;
+  }
+
+  /** Writes any text as UTF-8 (a lone surrogate as U+FFFD, as Node writes it). */
+  private utf8(text: string): void {
+    const out = this.out;
+    let at = this.at;
+    for (let i = 0; i < text.length; i++) {
+      let c = text.charCodeAt(i);
+      if (c < 0x80) {
+        out[at++] = c;
+        continue;
+      }
+      if (c < 0x800) {
+        out[at++] = 0xc0 | (c >> 6);
+        out[at++] = 0x80 | (c & 63);
+        continue;
+      }
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const next = text.charCodeAt(i + 1);
+        if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          const point = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+          i++;
+          out[at++] = 0xf0 | (point >> 18);
+          out[at++] = 0x80 | ((point >> 12) & 63);
+          out[at++] = 0x80 | ((point >> 6) & 63);
+          out[at++] = 0x80 | (point & 63);
+          continue;
+        }
+        c = 0xfffd;
+      }
+      out[at++] = 0xe0 | (c >> 12);
+      out[at++] = 0x80 | ((c >> 6) & 63);
+      out[at++] = 0x80 | (c & 63);
+    }
+    this.at = at;
+  }
+}
+
+/** The answer's entries are written here first (the count leads the answer), then copied into its own buffer. */
+let answerScratch = new Uint8Array(64 * 1024);
