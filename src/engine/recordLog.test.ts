@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyTable } from './keyTable';
 import { PAYLOAD_DETAIL_BUDGET_BYTES_DEFAULT } from './limits';
-import { DetailBudget, RecordLog } from './recordLog';
+import { DetailBudget, PayloadSlabs, RecordLog } from './recordLog';
 
 const MiB = 1024 * 1024;
 
@@ -426,12 +426,69 @@ describe('payloads the log holds', () => {
             const payloadBytes = readable.reduce((sum, w) => sum + (w.bytes?.length ?? 0), 0);
             // The data budget counts each record's 1-byte key held with it too.
             expect(held.payloadBytes).toBe(payloadBytes + readable.length);
-            // What it holds, plus at most two 64 KiB slabs' room: never the shared buffer behind other records.
+            // What it holds, plus at most two slabs' room (each log has its own here, and none grows past
+            // 64 KiB): never the caller's buffer behind other records.
             expect(held.payloadMemoryBytes()).toBeLessThanOrEqual(payloadBytes + 128 * 1024);
           }
         }
       }),
       { numRuns: 30 },
+    );
+  });
+});
+
+describe("a stream's shared payload slabs", () => {
+  it('hold every payload intact, and keep at most two slabs unused beyond what the logs hold, as records leave in arrival order', () => {
+    const step = fc.record({
+      log: fc.nat(15),
+      records: fc.integer({ min: 1, max: 40 }),
+      size: fc.integer({ min: 0, max: 4_200 }),
+      waitMs: fc.integer({ min: 0, max: 30 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 5, max: 200 }),
+        (steps, keepMs) => {
+          const keys = new KeyTable();
+          const slabs = new PayloadSlabs();
+          const logs = Array.from({ length: 16 }, () => new RecordLog(keys, slabs));
+          const written: { ordinal: number; fill: number; size: number }[][] = logs.map(() => []);
+          let nowMs = 0;
+          for (const s of steps) {
+            nowMs += s.waitMs;
+            const log = logs[s.log] as RecordLog;
+            for (let r = 0; r < s.records; r++) {
+              const fill = (nowMs + r) % 251;
+              const size = (s.size + r) % 4_200;
+              const ordinal = log.appendDirect(nowMs, 'k', 1, size, new Uint8Array(size).fill(fill));
+              written[s.log]?.push({ ordinal, fill, size });
+            }
+            // One retention for every shard of a stream: they all drop what arrived before the same instant.
+            for (const l of logs) l.expire(nowMs - keepMs);
+            const held = new Set<ArrayBuffer>();
+            let payloadBytes = 0;
+            for (const [i, l] of logs.entries()) {
+              l.addHeldPayloadBuffers(held);
+              const readable = (written[i] ?? []).filter((w) => w.ordinal >= l.firstReadableOrdinal);
+              const read: { fill: number; size: number }[] = [];
+              l.read(0, (record) => {
+                const bytes = record.payload ?? new Uint8Array(0);
+                read.push({ fill: bytes.length > 0 ? (bytes[0] as number) : -1, size: bytes.length });
+                expect(bytes.every((b) => b === bytes[0])).toBe(true);
+                return true;
+              });
+              expect(read).toEqual(readable.map((w) => ({ fill: w.size > 0 ? w.fill : -1, size: w.size })));
+              payloadBytes += readable.reduce((sum, w) => sum + w.size, 0);
+            }
+            let memory = 0;
+            for (const buffer of held) memory += buffer.byteLength;
+            // Slabs never exceed 1 MiB; payloads over 4 KiB have buffers of their own, exactly their size.
+            expect(memory).toBeLessThanOrEqual(payloadBytes + 2 * 1024 * 1024);
+          }
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 });

@@ -1,3 +1,4 @@
+import { base64EncodedLength, decodeBase64BytesInto } from './api/base64';
 import { CountBuckets } from './countBuckets';
 import type { KeyTable } from './keyTable';
 import {
@@ -60,9 +61,10 @@ export class PayloadSlabs {
 
   /**
    * Copies `length` (≤ 4 KiB) bytes of `payload` from `from` into the slab being filled (a new one when it
-   * has no room): returns the offset they went to in `this.current`.
+   * has no room), or with `base64` decodes there the checked base64 at `from` that decodes to `length` bytes:
+   * returns the offset they went to in `this.current`.
    */
-  store(payload: Uint8Array, from: number, length: number): number {
+  store(payload: Uint8Array, from: number, length: number, base64 = false): number {
     let slab = this.slab;
     let offset = this.used;
     if (offset + length > slab.length) {
@@ -72,10 +74,12 @@ export class PayloadSlabs {
       this.slab = slab;
       offset = 0;
     }
-    slab.set(
-      from === 0 && length === payload.length ? payload : payload.subarray(from, from + length),
-      offset,
-    );
+    if (base64) decodeBase64BytesInto(payload, from, from + base64EncodedLength(length), slab, offset);
+    else
+      slab.set(
+        from === 0 && length === payload.length ? payload : payload.subarray(from, from + length),
+        offset,
+      );
     this.used = offset + length;
     return offset;
   }
@@ -718,14 +722,19 @@ export class RecordLog {
 
   /**
    * Bytes of the payload buffers the log keeps reachable: the payloads it holds, plus what is unused of the
-   * slabs they sit in (at most two slabs' worth, see storePayload).
+   * slabs they sit in (shared with the other shards of its stream: see PayloadSlabs).
    */
   payloadMemoryBytes(): number {
     const held = new Set<ArrayBuffer>();
-    for (let c = this.chunkHead; c < this.chunks.length; c++) this.chunks[c]?.extras?.addHeldBuffers(held);
+    this.addHeldPayloadBuffers(held);
     let bytes = 0;
     for (const buffer of held) bytes += buffer.byteLength;
     return bytes;
+  }
+
+  /** Adds the payload buffers the log keeps reachable to `held` (a stream's logs share slabs). */
+  addHeldPayloadBuffers(held: Set<ArrayBuffer>): void {
+    for (let c = this.chunkHead; c < this.chunks.length; c++) this.chunks[c]?.extras?.addHeldBuffers(held);
   }
 
   /** When the next retained record expires, given the retention period; Infinity if none. */
@@ -782,8 +791,9 @@ export class RecordLog {
 
   /**
    * Appends an accepted record whose key is held as a string (not interned; `keyBytes` is its UTF-8 size);
-   * returns its ordinal. Its payload, if any, is `payload[payloadOffset, payloadOffset + dataBytes)`: a
-   * PutRecords read in place decodes every entry's Data into one buffer (api/putRecordsBytes.ts).
+   * returns its ordinal. Its payload, if any, is `payload[payloadOffset, payloadOffset + dataBytes)`, or with
+   * `payloadBase64` the checked base64 there that decodes to `dataBytes` bytes: a PutRecords read in place
+   * hands each entry's Data as it stands in the request body (api/putRecordsBytes.ts).
    */
   appendDirect(
     arrivalMs: number,
@@ -792,6 +802,7 @@ export class RecordLog {
     dataBytes: number,
     payload?: Uint8Array,
     payloadOffset = 0,
+    payloadBase64 = false,
   ): number {
     const chunk = this.tail();
     const i = chunk.length;
@@ -804,7 +815,7 @@ export class RecordLog {
     this.detailRecords++;
     this.detailBytes += dataBytes + keyBytes;
     const ordinal = this.nextOrdinal++;
-    if (payload !== undefined) this.storePayload(chunk, i, payload, payloadOffset, dataBytes);
+    if (payload !== undefined) this.storePayload(chunk, i, payload, payloadOffset, dataBytes, payloadBase64);
     // The key is held with the record, so it counts toward the data budget as its Data does (an interned
     // key is the stream's key table's, shared by every record carrying it): charged in one step with the
     // Data, so a release the record causes sees all of it.
@@ -846,8 +857,8 @@ export class RecordLog {
   }
 
   /**
-   * Holds a copy of a payload, `length` bytes of `payload` from `from` (all of it by default), for record i
-   * of the chunk (the caller then charges it to the budget: see charge). Small payloads are copied into the
+   * Holds a copy of a payload, `length` bytes of `payload` from `from` (all of it by default; with `base64`,
+   * the checked base64 there that decodes to `length` bytes, decoded), for record i of the chunk (the caller then charges it to the budget: see charge). Small payloads are copied into the
    * stream's slabs (PayloadSlabs); a large one gets a buffer of its own. Copied, not kept as the caller's
    * view: a view would keep the caller's whole buffer reachable — the endpoint decodes a request's Data into
    * one buffer reused by every stream's requests (putRecordsBytes.ts), and one record of a stream with a long
@@ -860,13 +871,17 @@ export class RecordLog {
     payload: Uint8Array,
     from = 0,
     length = payload.length,
+    base64 = false,
   ): void {
     let slab: Uint8Array<ArrayBuffer>;
     let offset = 0;
     if (length > PAYLOAD_SLAB_MAX_PIECE) {
-      slab = payload.slice(from, from + length);
+      if (base64) {
+        slab = new Uint8Array(length);
+        decodeBase64BytesInto(payload, from, from + base64EncodedLength(length), slab, 0);
+      } else slab = payload.slice(from, from + length);
     } else {
-      offset = this.slabs.store(payload, from, length);
+      offset = this.slabs.store(payload, from, length, base64);
       slab = this.slabs.current;
     }
     chunk.extras ??= new ChunkExtras(chunk.arrivalMs.length);

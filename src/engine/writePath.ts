@@ -12,13 +12,14 @@ import type { Shard, Stream } from './stream';
 
 /**
  * A PutRecords request's entries read in place (api/putRecordsBytes.ts): `count` entries, entry i's
- * PartitionKey `keys[i]` and its Data `payload[dataOffsets[i], dataOffsets[i + 1])` (count + 1 offsets).
+ * PartitionKey `keys[i]` and its Data, `dataBytes[i]` bytes, as checked base64 in `body` from `dataStarts[i]`.
  */
 export interface InPlaceEntries {
   count: number;
   keys: readonly string[];
-  payload: Uint8Array;
-  dataOffsets: ArrayLike<number>;
+  body: Uint8Array;
+  dataStarts: ArrayLike<number>;
+  dataBytes: ArrayLike<number>;
 }
 
 /** Where putRecordsInPlace tells each entry's outcome, in entry order. */
@@ -208,6 +209,7 @@ export class WritePath {
     payload: Uint8Array | undefined,
     explicit = false,
     payloadOffset = 0,
+    payloadBase64 = false,
   ): number {
     this.lastShardIndex = shardIndex;
     if (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') return this.reject(stream);
@@ -217,7 +219,7 @@ export class WritePath {
     if (bytes > stream.maxRecordBytes) return this.rejectTooLarge(stream, dataBytes, keyBytes);
     if (!shard.writes.tryTake(now, bytes))
       return this.throttleDirect(stream, shard, partitionKey, bytes, words, explicit);
-    shard.log.appendDirect(now, partitionKey, keyBytes, dataBytes, payload, payloadOffset);
+    shard.log.appendDirect(now, partitionKey, keyBytes, dataBytes, payload, payloadOffset, payloadBase64);
     shard.metrics.recordAccepted(bytes);
     this.operations.count(stream.cloudWatch, shard.metrics, bytes, false, now);
     if (stream.recordDistribution === 'AUTO') {
@@ -451,12 +453,12 @@ export class WritePath {
   /**
    * PutRecords' entries as a request read in place gives them (api/putRecordsBytes.ts), on a stream that
    * takes writes and routes by key (not AUTO), once the request passed every check putRecords makes before
-   * its first entry: entry i has the key `entries.keys[i]` (routed by its MD5) and the Data
-   * `entries.payload[entries.dataOffsets[i], entries.dataOffsets[i + 1])`. Each is routed, throttled or
+   * its first entry: entry i has the key `entries.keys[i]` (routed by its MD5) and its Data as base64 in
+   * `entries.body` (see InPlaceEntries), decoded only if stored. Each is routed, throttled or
    * stored as putRecords stores it, and its outcome told to `answer` in order. Returns how many failed.
    */
   putRecordsInPlace(stream: Stream, entries: InPlaceEntries, answer: InPlaceAnswer): number {
-    const { keys, payload, dataOffsets, count } = entries;
+    const { keys, body, dataStarts, dataBytes, count } = entries;
     const words = this.keyWords;
     const now = this.state.nowMs;
     let failed = 0;
@@ -464,20 +466,19 @@ export class WritePath {
     try {
       for (let i = 0; i < count; i++) {
         const key = keys[i] as string;
-        const from = dataOffsets[i] as number;
         const keyBytes = hashKeyAndUtf8Length(key, words);
         const shardIndex = this.state.routeHashKey(stream, words);
-        const dataBytes = (dataOffsets[i + 1] as number) - from;
         const outcome = this.writeDirect(
           stream,
           shardIndex,
           key,
           keyBytes,
           words,
-          dataBytes,
-          payload,
+          dataBytes[i] as number,
+          body,
           false,
-          from,
+          dataStarts[i] as number,
+          true,
         );
         const shard = stream.shards[shardIndex] as Shard;
         if (outcome === WRITE_THROTTLED) {

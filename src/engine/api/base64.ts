@@ -161,3 +161,81 @@ export function base64DecodedLength(text: string): number {
   const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
   return (text.length / 4) * 3 - pad;
 }
+
+/** A byte's base64 value at each place of a quantum (<< 18, 12, 6, 0); negative for a byte not in the alphabet. */
+const AT_0 = new Int32Array(256).fill(-0x80000000);
+const AT_1 = new Int32Array(256).fill(-0x80000000);
+const AT_2 = new Int32Array(256).fill(-0x80000000);
+const AT_3 = new Int32Array(256).fill(-0x80000000);
+for (let i = 0; i < ALPHABET.length; i++) {
+  const c = ALPHABET.charCodeAt(i);
+  AT_0[c] = i << 18;
+  AT_1[c] = i << 12;
+  AT_2[c] = i << 6;
+  AT_3[c] = i;
+}
+
+/**
+ * Checks base64 given as ASCII bytes, `bytes[start, end)`, as decodeBase64Checked checks text (RFC 4648 with
+ * padding, the last character carrying no bits the padding leaves unused): the decoded length in bytes, or
+ * −1 when it is not valid base64. Decodes nothing: a PutRecords read in place checks every entry's Data
+ * before any is written, then decodes each stored one straight where it is kept (decodeBase64BytesInto).
+ */
+export function base64BytesDecodedLength(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length % 4 !== 0 || length < 0) return -1;
+  if (length === 0) return 0;
+  const pad = bytes[end - 1] === PAD ? (bytes[end - 2] === PAD ? 2 : 1) : 0;
+  const full = pad === 0 ? end : end - 4;
+  let bad = 0;
+  for (let i = start; i < full; i++) bad |= AT_3[bytes[i] as number] as number;
+  if (pad > 0) {
+    const b = AT_3[bytes[full + 1] as number] as number;
+    const c = pad === 1 ? (AT_3[bytes[full + 2] as number] as number) : 0;
+    bad |= (AT_3[bytes[full] as number] as number) | b | c;
+    if ((pad === 2 && (b & 15) !== 0) || (pad === 1 && (c & 3) !== 0)) return -1;
+  }
+  return bad < 0 ? -1 : (length / 4) * 3 - pad;
+}
+
+/** Bytes of base64 text that decode to `decodedBytes` bytes (with padding). */
+export function base64EncodedLength(decodedBytes: number): number {
+  return Math.ceil(decodedBytes / 3) * 4;
+}
+
+/**
+ * Decodes base64 that base64BytesDecodedLength accepted, `bytes[start, end)`, into `out` from `at` (room for
+ * the decoded length is the caller's). Returns the index after the bytes written.
+ */
+export function decodeBase64BytesInto(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  at: number,
+): number {
+  if (end === start) return at;
+  const pad = bytes[end - 1] === PAD ? (bytes[end - 2] === PAD ? 2 : 1) : 0;
+  const full = pad === 0 ? end : end - 4;
+  let o = at;
+  for (let i = start; i < full; i += 4) {
+    const n =
+      (AT_0[bytes[i] as number] as number) |
+      (AT_1[bytes[i + 1] as number] as number) |
+      (AT_2[bytes[i + 2] as number] as number) |
+      (AT_3[bytes[i + 3] as number] as number);
+    out[o] = n >>> 16;
+    out[o + 1] = n >>> 8;
+    out[o + 2] = n;
+    o += 3;
+  }
+  if (pad > 0) {
+    const n =
+      (AT_0[bytes[full] as number] as number) |
+      (AT_1[bytes[full + 1] as number] as number) |
+      (pad === 1 ? (AT_2[bytes[full + 2] as number] as number) : 0);
+    out[o++] = n >>> 16;
+    if (pad === 1) out[o++] = n >>> 8;
+  }
+  return o;
+}

@@ -3,13 +3,14 @@ import { errors } from '../errors';
 import { DATA_MODEL_MAX_BYTES, PARTITION_KEY_MAX_LENGTH, PUT_RECORDS_MAX_ENTRIES } from '../limits';
 import type { Shard, Stream } from '../stream';
 import type { InPlaceAnswer, InPlaceEntries } from '../writePath';
+import { base64BytesDecodedLength } from './base64';
 
 /**
  * PutRecords read in place: the endpoint's busiest call (500 entries) answered from the request body's bytes,
  * without a typed request, an object per entry or a string per answer entry. `bytes` is the awsJson1_1 body
- * as received and `body` the same body as text (the endpoint decodes it for the general path anyway): Data is
- * decoded from the bytes straight into one buffer the shards copy from, keys are cut from the text, and the
- * answer is written as bytes, sequence numbers digit by digit.
+ * as received and `body` the same body as text (the endpoint decodes it for the general path anyway): every entry's Data is
+ * checked first, then a stored one is decoded from the body's bytes straight into its stream's payload slab;
+ * keys are cut from the text; the answer is written as bytes, sequence numbers digit by digit.
  *
  * Only a body in the form SDKs send and a state the write path handles alike take this lane: `{"Records":
  * [{"Data":"<base64>","PartitionKey":"<key>"},…],"StreamName":"<name>"}` (members in any order, JSON
@@ -43,16 +44,20 @@ export function putRecordsInPlace(
   )
     return undefined;
   for (let i = 0; i < count; i++) {
-    const dataBytes = (DATA_OFFSETS[i + 1] as number) - (DATA_OFFSETS[i] as number);
-    if (dataBytes > DATA_MODEL_MAX_BYTES) return undefined;
-    DATA_SIZES[i] = dataBytes;
+    if ((DATA_SIZES[i] as number) > DATA_MODEL_MAX_BYTES) return undefined;
     KEY_SIZES[i] = (KEYS[i] as string).length;
   }
   if (engine.putRecordsProblem(stream, DATA_SIZES, KEY_SIZES, count) !== undefined) return undefined;
   const answer = new AnswerWriter(engine.accountId);
   const failed = engine.putRecordsInPlace(
     stream,
-    { count, keys: KEYS, payload: payloadScratch, dataOffsets: DATA_OFFSETS } satisfies InPlaceEntries,
+    {
+      count,
+      keys: KEYS,
+      body: bytes,
+      dataStarts: DATA_STARTS,
+      dataBytes: DATA_SIZES,
+    } satisfies InPlaceEntries,
     answer,
   );
   // Keys are not kept past the call (the shards hold their own copies).
@@ -60,13 +65,14 @@ export function putRecordsInPlace(
   return answer.finish(failed);
 }
 
-/** Per-entry columns of the request being read, reused from call to call (one call runs at a time). */
+/**
+ * Per-entry columns of the request being read, reused from call to call (one call runs at a time): the key,
+ * where the Data's base64 starts in the body, and its decoded size.
+ */
 const KEYS: string[] = [];
-const DATA_OFFSETS = new Int32Array(PUT_RECORDS_MAX_ENTRIES + 2);
-const DATA_SIZES = new Int32Array(PUT_RECORDS_MAX_ENTRIES + 1);
-const KEY_SIZES = new Int32Array(PUT_RECORDS_MAX_ENTRIES + 1);
-/** Every entry's Data, decoded one after another; grows to the largest request seen (10 MiB at most). */
-let payloadScratch = new Uint8Array(256 * 1024);
+const DATA_STARTS = new Int32Array(PUT_RECORDS_MAX_ENTRIES);
+const DATA_SIZES = new Int32Array(PUT_RECORDS_MAX_ENTRIES);
+const KEY_SIZES = new Int32Array(PUT_RECORDS_MAX_ENTRIES);
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -76,21 +82,6 @@ const OPEN_OBJECT = 123;
 const CLOSE_OBJECT = 125;
 const OPEN_ARRAY = 91;
 const CLOSE_ARRAY = 93;
-const PAD = 61; // '='
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-/** A base64 character's 6 bits at each of a quantum's four places; negative for any other byte. */
-const AT_0 = new Int32Array(256).fill(-0x80000000);
-const AT_1 = new Int32Array(256).fill(-0x80000000);
-const AT_2 = new Int32Array(256).fill(-0x80000000);
-const AT_3 = new Int32Array(256).fill(-0x80000000);
-for (let i = 0; i < ALPHABET.length; i++) {
-  const c = ALPHABET.charCodeAt(i);
-  AT_0[c] = i << 18;
-  AT_1[c] = i << 12;
-  AT_2[c] = i << 6;
-  AT_3[c] = i;
-}
 
 /** Member names as the bytes that follow their opening quote, closing quote included. */
 const RECORDS = nameBytes('Records');
@@ -112,8 +103,6 @@ class InPlaceReader {
   private at = 0;
   /** Entries read. */
   count = 0;
-  /** Bytes of payloadScratch used. */
-  private decoded = 0;
 
   constructor(bytes: Uint8Array, text: string) {
     this.bytes = bytes;
@@ -122,7 +111,6 @@ class InPlaceReader {
 
   request(): string | undefined {
     KEYS.length = 0;
-    DATA_OFFSETS[0] = 0;
     if (!this.take(OPEN_OBJECT)) return undefined;
     let streamName: string | undefined;
     let records = false;
@@ -169,7 +157,6 @@ class InPlaceReader {
     if (!this.take(CLOSE_OBJECT) || !data || key === undefined) return false;
     KEYS.push(key);
     this.count++;
-    DATA_OFFSETS[this.count] = this.decoded;
     return true;
   }
 
@@ -214,54 +201,20 @@ class InPlaceReader {
   }
 
   /**
-   * Past Data's opening quote: its base64 decoded into payloadScratch (RFC 4648 with padding, the last
-   * character carrying no bits the padding leaves unused, as decodeBase64Checked), and past its closing quote.
-   * False if it is not valid base64.
+   * Past Data's opening quote: where its base64 starts and its decoded size, in the columns of the entry being
+   * read, once it is checked (base64BytesDecodedLength); and past its closing quote. False if it is not valid
+   * base64. It is decoded only if its record is stored, straight where the shard keeps it.
    */
   private base64(): boolean {
     const bytes = this.bytes;
     const start = this.at;
     const end = bytes.indexOf(QUOTE, start);
-    const length = end - start;
-    if (end < 0 || length % 4 !== 0) return false;
+    if (end < 0) return false;
+    const decoded = base64BytesDecodedLength(bytes, start, end);
+    if (decoded < 0) return false;
+    DATA_STARTS[this.count] = start;
+    DATA_SIZES[this.count] = decoded;
     this.at = end + 1;
-    if (length === 0) return true;
-    const pad = bytes[end - 1] === PAD ? (bytes[end - 2] === PAD ? 2 : 1) : 0;
-    let o = this.decoded;
-    const need = o + (length / 4) * 3;
-    if (need > payloadScratch.length) {
-      const grown = new Uint8Array(Math.max(need, payloadScratch.length * 2));
-      grown.set(payloadScratch.subarray(0, o));
-      payloadScratch = grown;
-    }
-    const out = payloadScratch;
-    const full = pad === 0 ? end : end - 4;
-    let bad = 0;
-    for (let i = start; i < full; i += 4) {
-      const n =
-        (AT_0[bytes[i] as number] as number) |
-        (AT_1[bytes[i + 1] as number] as number) |
-        (AT_2[bytes[i + 2] as number] as number) |
-        (AT_3[bytes[i + 3] as number] as number);
-      bad |= n;
-      out[o] = n >>> 16;
-      out[o + 1] = n >>> 8;
-      out[o + 2] = n;
-      o += 3;
-    }
-    if (pad > 0) {
-      const a = AT_3[bytes[full] as number] as number;
-      const b = AT_3[bytes[full + 1] as number] as number;
-      const c = pad === 1 ? (AT_3[bytes[full + 2] as number] as number) : 0;
-      bad |= a | b | c;
-      // The last data character must not carry bits the padding says are unused.
-      if ((pad === 2 && (b & 15) !== 0) || (pad === 1 && (c & 3) !== 0)) return false;
-      const n = (a << 18) | (b << 12) | (c << 6);
-      out[o++] = n >>> 16;
-      if (pad === 1) out[o++] = n >>> 8;
-    }
-    if (bad < 0) return false;
-    this.decoded = o;
     return true;
   }
 }
