@@ -188,7 +188,13 @@ export function base64BytesDecodedLength(bytes: Uint8Array, start: number, end: 
   const pad = bytes[end - 1] === PAD ? (bytes[end - 2] === PAD ? 2 : 1) : 0;
   const full = pad === 0 ? end : end - 4;
   let bad = 0;
-  for (let i = start; i < full; i++) bad |= AT_3[bytes[i] as number] as number;
+  // A quantum a step: a quarter of the loop's own work per character.
+  for (let i = start; i < full; i += 4)
+    bad |=
+      (AT_3[bytes[i] as number] as number) |
+      (AT_3[bytes[i + 1] as number] as number) |
+      (AT_3[bytes[i + 2] as number] as number) |
+      (AT_3[bytes[i + 3] as number] as number);
   if (pad > 0) {
     const b = AT_3[bytes[full + 1] as number] as number;
     const c = pad === 1 ? (AT_3[bytes[full + 2] as number] as number) : 0;
