@@ -72,6 +72,17 @@ export interface AttemptCounters {
 /** A stream ARN's parts: `arn:aws…:kinesis:{region}:{account}:stream/{name}` [model §3]. */
 const STREAM_ARN = /^arn:aws[^:]*:kinesis:([^:]*):(\d{12}):stream\/(.+)$/;
 
+/**
+ * A stream ARN's region, account and stream name (`arn:aws…:kinesis:{region}:{account}:stream/{name}`
+ * [model §3]), or undefined for text that is not a stream ARN.
+ */
+export function parseStreamArn(arn: string): { region: string; account: string; name: string } | undefined {
+  const match = STREAM_ARN.exec(arn);
+  return match
+    ? { region: match[1] as string, account: match[2] as string, name: match[3] as string }
+    : undefined;
+}
+
 /** The stream name an ARN ends in (`…:stream/NAME`), or '' (used to name the stream in error messages). */
 export function streamNameOfArn(arn: string | undefined): string {
   if (arn === undefined) return '';
@@ -139,14 +150,14 @@ export class EngineState {
     let streamName = name;
     let account = this.accountId;
     if (arn !== undefined) {
-      const match = STREAM_ARN.exec(arn);
-      const arnName = match?.[3] ?? arn;
+      const parts = parseStreamArn(arn);
+      const arnName = parts?.name ?? arn;
       if (name !== undefined && name !== arnName) throw errors.streamArnMismatch(arn, name);
       streamName = arnName;
-      if (match && (match[1] !== this.region || match[2] !== this.accountId)) {
-        throw errors.streamNotFound(arnName, match[2] as string);
+      if (parts && (parts.region !== this.region || parts.account !== this.accountId)) {
+        throw errors.streamNotFound(arnName, parts.account);
       }
-      account = match?.[2] ?? account;
+      account = parts?.account ?? account;
     }
     const stream = this.streams.get(streamName ?? '');
     if (!stream) throw errors.streamNotFound(streamName ?? '', account);
@@ -165,9 +176,9 @@ export class EngineState {
   namedStream(request: Record<string, unknown>): Stream | undefined {
     if (typeof request.StreamName === 'string') return this.streams.get(request.StreamName);
     if (typeof request.StreamARN !== 'string') return undefined;
-    const match = STREAM_ARN.exec(request.StreamARN);
-    if (!match || match[1] !== this.region || match[2] !== this.accountId) return undefined;
-    return this.streams.get(match[3] as string);
+    const parts = parseStreamArn(request.StreamARN);
+    if (!parts || parts.region !== this.region || parts.account !== this.accountId) return undefined;
+    return this.streams.get(parts.name);
   }
 
   /**

@@ -492,6 +492,32 @@ export interface RetentionPoint {
 /** Points kept for the retention chart: enough for minutes of live play and a few jumps. */
 export const RETENTION_HISTORY_POINTS = 600;
 
+/** A stream's retention figures in all: records and bytes retained, records expired, records held as counts. */
+export interface RetentionTotals {
+  retained: number;
+  bytes: number;
+  expired: number;
+  countOnly: number;
+}
+
+/**
+ * The stream's retention figures summed over its shards, for the Retention chart's summary and history
+ * alike. Records of EXPIRED shards (gone from the snapshot's shards) stay counted as expired.
+ */
+export function retentionTotals(stream: StreamSnapshot): RetentionTotals {
+  let retained = 0;
+  let bytes = 0;
+  let expired = stream.expiredShards.expired;
+  let countOnly = 0;
+  for (let i = 0; i < stream.shards.length; i++) {
+    retained += stream.retainedRecords[i] ?? 0;
+    bytes += stream.retainedBytes[i] ?? 0;
+    expired += stream.expired[i] ?? 0;
+    countOnly += stream.countOnly[i] ?? 0;
+  }
+  return { retained, bytes, expired, countOnly };
+}
+
 /** Appends a point per view refresh (derived once, when the data arrives); a new stream starts a new history. */
 export function nextRetentionHistory(
   base: RetentionPoint[],
@@ -499,13 +525,7 @@ export function nextRetentionHistory(
 ): RetentionPoint[] {
   if (!stream) return [];
   const last = base[base.length - 1];
-  let retained = 0;
-  // Records of EXPIRED shards (gone from the snapshot's shards) stay counted as expired.
-  let expired = stream.expiredShards.expired;
-  for (let i = 0; i < stream.shards.length; i++) {
-    retained += stream.retainedRecords[i] ?? 0;
-    expired += stream.expired[i] ?? 0;
-  }
+  const { retained, expired } = retentionTotals(stream);
   if (last && last.nowMs === stream.nowMs && last.retained === retained && last.expired === expired)
     return base;
   const next =

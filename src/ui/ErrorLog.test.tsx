@@ -29,6 +29,8 @@ describe('the error list', () => {
     });
     const items = within(screen.getByRole('list', { name: 'Latest errors' })).getAllByRole('listitem');
     expect(items).toHaveLength(1);
-    expect(items[0]?.textContent).toMatch(/^InternalFailure \(no message\) ×3, last at /);
+    expect(items[0]?.textContent).toMatch(
+      /^PutRecord, PutRecords — InternalFailure \(no message\) ×3, last at /,
+    );
   });
 });

@@ -16,6 +16,13 @@ const KEPT_ERRORS = 256;
 export type RecentError = SimulationSnapshot['recentErrors'][number];
 
 /**
+ * The operation of entries counted from write totals (a shard's throttled records, a producer's refused ones,
+ * calls a fault failed), which do not say whether PutRecord or PutRecords carried them. Entries are kept
+ * apart by operation: a shard's write throttles and its GetRecords throttles have the same Kinesis text.
+ */
+export const WRITES = 'PutRecord, PutRecords';
+
+/**
  * The recent distinct errors the page shows, with the engine's exact texts and how often each happened, per
  * stream (the page lists the stream on screen's, with those of calls that named no stream): throttles per
  * shard (producers', hand-put and real clients' records alike), calls injected faults failed (whoever made
@@ -39,23 +46,32 @@ export class ErrorLog {
   private readonly faultSeen = new Map<string, [number, number]>();
 
   /**
-   * Counts `count` occurrences of an error on `stream` (undefined: a call that named none) at virtual time
-   * `nowMs` (epoch ms). A message that is only the error's type (a KinesisError made without one) is the same
-   * as none: one entry with an empty message.
+   * Counts `count` occurrences of an error `operation` met on `stream` (undefined: a call that named none) at
+   * virtual time `nowMs` (epoch ms). A message that is only the error's type (a KinesisError made without one)
+   * is the same as none: one entry with an empty message.
    */
-  note(stream: Stream | undefined, errorType: string, message: string, nowMs: number, count = 1): void {
+  note(
+    stream: Stream | undefined,
+    operation: string,
+    errorType: string,
+    message: string,
+    nowMs: number,
+    count = 1,
+  ): void {
     let entries = stream ? this.byStream.get(stream) : this.general;
     if (!entries) {
       entries = [];
       this.byStream.set(stream as Stream, entries);
     }
     const text = message === errorType ? '' : message;
-    const existing = entries.find((e) => e.errorType === errorType && e.message === text);
+    const existing = entries.find(
+      (e) => e.operation === operation && e.errorType === errorType && e.message === text,
+    );
     if (existing) {
       existing.count += count;
       existing.lastMs = nowMs;
     } else {
-      entries.unshift({ errorType, message: text, count, lastMs: nowMs });
+      entries.unshift({ operation, errorType, message: text, count, lastMs: nowMs });
       entries.length = Math.min(entries.length, KEPT_ERRORS);
     }
     entries.sort((a, b) => b.lastMs - a.lastMs);
@@ -73,7 +89,7 @@ export class ErrorLog {
       const seen = seenOf.get(shard.shardId) ?? 0;
       if (total > seen) {
         const message = kinesisErrors.shardRateExceededMessage(shard.shardId, stream.name, stream.accountId);
-        this.note(stream, 'ProvisionedThroughputExceededException', message, nowMs, total - seen);
+        this.note(stream, WRITES, 'ProvisionedThroughputExceededException', message, nowMs, total - seen);
         seenOf.set(shard.shardId, total);
       }
     }
@@ -89,6 +105,7 @@ export class ErrorLog {
         if (producer.lastError.errorType !== 'InternalFailure')
           this.note(
             stream,
+            WRITES,
             producer.lastError.errorType,
             producer.lastError.message,
             nowMs,
@@ -114,12 +131,12 @@ export class ErrorLog {
     const throttled = faults.failedCallsOn(stream.name, 'ProvisionedThroughputExceededException');
     if (throttled > seen[0]) {
       const e = kinesisErrors.streamRateExceeded(stream.name, stream.accountId);
-      this.note(stream, e.type, e.message, nowMs, throttled - seen[0]);
+      this.note(stream, WRITES, e.type, e.message, nowMs, throttled - seen[0]);
       seen[0] = throttled;
     }
     const internal = faults.failedCallsOn(stream.name, 'InternalFailure');
     if (internal > seen[1]) {
-      this.note(stream, 'InternalFailure', '', nowMs, internal - seen[1]);
+      this.note(stream, WRITES, 'InternalFailure', '', nowMs, internal - seen[1]);
       seen[1] = internal;
     }
   }

@@ -480,6 +480,46 @@ describe('the error log files GetRecords errors by the stream of their iterator'
   });
 });
 
+describe('the error log per operation', () => {
+  it("keeps a shard's throttled records and its throttled reads apart: the same Kinesis text, two operations", () => {
+    const host = new SimulationHost(() => {});
+    host.dispatchWire('Kinesis_20131202.CreateStream', JSON.stringify({ StreamName: 'b', ShardCount: 1 }));
+    host.tick(1_000);
+    host.handle({ type: 'viewStream', requestId: 1, streamName: 'b' });
+    // 1,500 records in one instant on one shard: 500 throttled.
+    for (let i = 0; i < 3; i++)
+      host.dispatchWire(
+        'Kinesis_20131202.PutRecords',
+        JSON.stringify({
+          StreamName: 'b',
+          Records: Array.from({ length: 500 }, (_, k) => ({ PartitionKey: `k${k}`, Data: 'aGk=' })),
+        }),
+      );
+    const iterator = (
+      JSON.parse(
+        host.dispatchWire(
+          'Kinesis_20131202.GetShardIterator',
+          JSON.stringify({ StreamName: 'b', ShardId: 'shardId-000000000000', ShardIteratorType: 'LATEST' }),
+        ).body,
+      ) as { ShardIterator: string }
+    ).ShardIterator;
+    // Seven GetRecords in one instant: two refused (5 calls per second per shard).
+    for (let i = 0; i < 7; i++)
+      host.dispatchWire('Kinesis_20131202.GetRecords', JSON.stringify({ ShardIterator: iterator }));
+    host.tick(100);
+    const text = 'Rate exceeded for shard shardId-000000000000 in stream b under account 000000000000.';
+    const throttles = host
+      .snapshot()
+      .recentErrors.filter((e) => e.errorType === 'ProvisionedThroughputExceededException')
+      .map(({ operation, message, count }) => ({ operation, message, count }))
+      .sort((a, b) => a.operation.localeCompare(b.operation));
+    expect(throttles).toEqual([
+      { operation: 'GetRecords', message: text, count: 2 },
+      { operation: 'PutRecord, PutRecords', message: text, count: 500 },
+    ]);
+  });
+});
+
 describe('the error log per stream', () => {
   it("lists the stream on screen's errors only, and keeps counting and dating every stream's while another is shown", () => {
     const host = new SimulationHost(() => {});

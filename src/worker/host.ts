@@ -1,6 +1,7 @@
 import type { ActionOutcome, LessonStatus, LessonStep, StepAction } from '../common/lesson';
 import { ENGINE_VERSION, limits, putRecordsInPlace, type ShardEngine, type WireResponse } from '../engine';
 import { putRecordsAnswerHasFailures } from '../engine/api/dispatch';
+import { parseStreamArn } from '../engine/engineState';
 import { errors as kinesisErrors } from '../engine/errors';
 import type { FaultSpec } from '../engine/faults';
 import { midpointHashKey } from '../engine/hashKey';
@@ -44,7 +45,7 @@ function wireStreamName(body: string, engine: ShardEngine): string | undefined {
       ShardIterator?: unknown;
     };
     if (typeof request.StreamName === 'string') return request.StreamName;
-    if (typeof request.StreamARN === 'string') return request.StreamARN.split(':stream/')[1];
+    if (typeof request.StreamARN === 'string') return parseStreamArn(request.StreamARN)?.name;
     // GetRecords names its stream only through its iterator.
     if (typeof request.ShardIterator === 'string')
       return engine.reads.streamOfIterator(request.ShardIterator);
@@ -762,10 +763,10 @@ export class SimulationHost {
         Records?: { ErrorCode?: string; ErrorMessage?: string }[];
       };
       if (parsed.__type && !writeThrottle(parsed.__type))
-        this.errorLog.note(stream, parsed.__type, parsed.message ?? '', now);
+        this.errorLog.note(stream, operation, parsed.__type, parsed.message ?? '', now);
       for (const entry of parsed.Records ?? [])
         if (entry.ErrorCode && !writeThrottle(entry.ErrorCode))
-          this.errorLog.note(stream, entry.ErrorCode, entry.ErrorMessage ?? '', now);
+          this.errorLog.note(stream, operation, entry.ErrorCode, entry.ErrorMessage ?? '', now);
     } catch {
       // Every error body the engine writes is JSON; nothing to note otherwise.
     }
@@ -858,7 +859,13 @@ export class SimulationHost {
             ] as const);
     const result = this.sim.engine.call(operation, request);
     if (!result.ok)
-      this.errorLog.note(streamOf(this.sim), result.error.type, result.error.message, this.sim.engine.now());
+      this.errorLog.note(
+        streamOf(this.sim),
+        operation,
+        result.error.type,
+        result.error.message,
+        this.sim.engine.now(),
+      );
     return toCommandResult(operation, result);
   }
 
@@ -880,7 +887,13 @@ export class SimulationHost {
     const operation =
       command.type === 'updateStreamMode' ? 'UpdateStreamMode' : 'UpdateStreamRecordDistributionStrategy';
     if (!result.ok)
-      this.errorLog.note(streamOf(this.sim), result.error.type, result.error.message, this.sim.engine.now());
+      this.errorLog.note(
+        streamOf(this.sim),
+        operation,
+        result.error.type,
+        result.error.message,
+        this.sim.engine.now(),
+      );
     // A shared link or exported scenario recreates the stream as it now is.
     else if (command.type === 'updateStreamMode')
       this.sim.config = { ...this.sim.config, mode: command.mode };
@@ -907,7 +920,13 @@ export class SimulationHost {
     )
       this.noteProducerErrors();
     else if (!result.ok)
-      this.errorLog.note(streamOf(this.sim), result.error.type, result.error.message, this.sim.engine.now());
+      this.errorLog.note(
+        streamOf(this.sim),
+        'PutRecord',
+        result.error.type,
+        result.error.message,
+        this.sim.engine.now(),
+      );
     return toCommandResult('PutRecord', result);
   }
 

@@ -192,7 +192,11 @@ export interface SimulationSnapshot {
   /** The injected faults (absolute virtual window) and how many calls and records each failed. */
   faults: FaultStatus[];
   /** Distinct recent errors with their exact messages, newest first. */
-  recentErrors: { errorType: string; message: string; count: number; lastMs: number }[];
+  /**
+   * Distinct errors, newest first: the operation(s) that met each (`WRITES` for records throttled or
+   * refused on their way in, whichever of PutRecord and PutRecords carried them), its type and exact text.
+   */
+  recentErrors: { operation: string; errorType: string; message: string; count: number; lastMs: number }[];
   /** Every stream in the engine (the one on screen and those clients created), in creation order. */
   streams: StreamListing[];
   /**

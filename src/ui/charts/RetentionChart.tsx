@@ -1,7 +1,7 @@
 import { memo, useMemo, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, Tooltip } from 'recharts';
 import { useSim } from '../../state/SimStoreProvider';
-import type { SimState } from '../../state/store';
+import { retentionTotals, type SimState } from '../../state/store';
 import { AGGREGATE_SHARD_COUNTS, AggregateNote } from '../AggregateNote';
 import {
   formatByteLimit,
@@ -68,21 +68,7 @@ export const RetentionChart = memo(function RetentionChart() {
     const shown = topShards(recentSum(series, stream.shards.length, stream.seconds, 1), MAX_LINES);
     return { rows: timeRows(stream, shown, value, undefined, from), shown };
   }, [stream, from]);
-  const totals = useMemo(() => {
-    if (!stream) return null;
-    let retained = 0;
-    let bytes = 0;
-    // Records of EXPIRED shards (gone from the snapshot's shards) stay counted as expired.
-    let expired = stream.expiredShards.expired;
-    let countOnly = 0;
-    for (let i = 0; i < stream.shards.length; i++) {
-      retained += stream.retainedRecords[i] ?? 0;
-      bytes += stream.retainedBytes[i] ?? 0;
-      expired += stream.expired[i] ?? 0;
-      countOnly += stream.countOnly[i] ?? 0;
-    }
-    return { retained, bytes, expired, countOnly };
-  }, [stream]);
+  const totals = useMemo(() => (stream ? retentionTotals(stream) : null), [stream]);
   if (!stream || !totals || !timeSpan) return null;
   let mostRetained = 0;
   for (const p of history) mostRetained = Math.max(mostRetained, p.retained, p.expired);
