@@ -67,10 +67,10 @@ export function base64Problem(text: string): string | undefined {
 }
 
 /**
- * Small blobs (every record's Data on the endpoint's hot path) are cut from shared slabs: one allocation per
- * SLAB_BYTES instead of an ArrayBuffer per record, which the garbage collector would otherwise track one by
- * one. A slab lives only as long as the calls that decoded into it: a shard's record log copies what it keeps
- * into slabs of its own (RecordLog.storePayload).
+ * Small blobs (every record's Data decoded by decodeBase64Checked: the general path's requests) are cut from
+ * shared slabs: one allocation per SLAB_BYTES instead of an ArrayBuffer per record, which the garbage collector
+ * would otherwise track one by one. A slab lives only as long as the calls that decoded into it: a shard's
+ * record log copies what it keeps into its stream's slabs (PayloadSlabs, RecordLog.storePayload).
  */
 const SLAB_BYTES = 256 * 1024;
 const SLAB_MAX_PIECE = 4096;
