@@ -440,20 +440,22 @@ describe('the error log with real clients', () => {
   });
 });
 
+/** A LATEST iterator on shard 0 of `stream`, through the wire as a client gets one. */
+function latestIterator(host: SimulationHost, stream: string): string {
+  const answer = host.dispatchWire(
+    'Kinesis_20131202.GetShardIterator',
+    JSON.stringify({ StreamName: stream, ShardId: 'shardId-000000000000', ShardIteratorType: 'LATEST' }),
+  );
+  return (JSON.parse(answer.body) as { ShardIterator: string }).ShardIterator;
+}
+
 describe('the error log files GetRecords errors by the stream of their iterator', () => {
   it('lists a GetRecords refusal under its own stream, not under every stream', () => {
     const host = new SimulationHost(() => {});
     host.dispatchWire('Kinesis_20131202.CreateStream', JSON.stringify({ StreamName: 'b', ShardCount: 1 }));
     host.tick(1_000);
     host.handle({ type: 'viewStream', requestId: 1, streamName: 'shardlab-demo' });
-    const iterator = (
-      JSON.parse(
-        host.dispatchWire(
-          'Kinesis_20131202.GetShardIterator',
-          JSON.stringify({ StreamName: 'b', ShardId: 'shardId-000000000000', ShardIteratorType: 'LATEST' }),
-        ).body,
-      ) as { ShardIterator: string }
-    ).ShardIterator;
+    const iterator = latestIterator(host, 'b');
     // Six GetRecords in one instant: the sixth is refused (5 calls per second per shard).
     const statuses = Array.from(
       { length: 6 },
@@ -495,14 +497,7 @@ describe('the error log per operation', () => {
           Records: Array.from({ length: 500 }, (_, k) => ({ PartitionKey: `k${k}`, Data: 'aGk=' })),
         }),
       );
-    const iterator = (
-      JSON.parse(
-        host.dispatchWire(
-          'Kinesis_20131202.GetShardIterator',
-          JSON.stringify({ StreamName: 'b', ShardId: 'shardId-000000000000', ShardIteratorType: 'LATEST' }),
-        ).body,
-      ) as { ShardIterator: string }
-    ).ShardIterator;
+    const iterator = latestIterator(host, 'b');
     // Seven GetRecords in one instant: two refused (5 calls per second per shard).
     for (let i = 0; i < 7; i++)
       host.dispatchWire('Kinesis_20131202.GetRecords', JSON.stringify({ ShardIterator: iterator }));

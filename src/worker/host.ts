@@ -1,5 +1,12 @@
 import type { ActionOutcome, LessonStatus, LessonStep, StepAction } from '../common/lesson';
-import { ENGINE_VERSION, limits, putRecordsInPlace, type ShardEngine, type WireResponse } from '../engine';
+import {
+  ENGINE_VERSION,
+  type KinesisError,
+  limits,
+  putRecordsInPlace,
+  type ShardEngine,
+  type WireResponse,
+} from '../engine';
 import { putRecordsAnswerHasFailures } from '../engine/api/dispatch';
 import { parseStreamArn } from '../engine/engineState';
 import { errors as kinesisErrors } from '../engine/errors';
@@ -772,6 +779,11 @@ export class SimulationHost {
     }
   }
 
+  /** A page command Kinesis refused, under the stream on screen, with the operation that met it. */
+  private noteRefused(operation: string, error: KinesisError): void {
+    this.errorLog.note(streamOf(this.sim), operation, error.type, error.message, this.sim.engine.now());
+  }
+
   private driven(): Driven {
     const { producers, engine } = this.sim;
     return { producers, now: () => engine.now(), watch: this.watch ? this.watcher(this.watch) : undefined };
@@ -858,14 +870,7 @@ export class SimulationHost {
               { StreamName, TargetShardCount: command.targetShardCount, ScalingType: 'UNIFORM_SCALING' },
             ] as const);
     const result = this.sim.engine.call(operation, request);
-    if (!result.ok)
-      this.errorLog.note(
-        streamOf(this.sim),
-        operation,
-        result.error.type,
-        result.error.message,
-        this.sim.engine.now(),
-      );
+    if (!result.ok) this.noteRefused(operation, result.error);
     return toCommandResult(operation, result);
   }
 
@@ -886,14 +891,7 @@ export class SimulationHost {
           });
     const operation =
       command.type === 'updateStreamMode' ? 'UpdateStreamMode' : 'UpdateStreamRecordDistributionStrategy';
-    if (!result.ok)
-      this.errorLog.note(
-        streamOf(this.sim),
-        operation,
-        result.error.type,
-        result.error.message,
-        this.sim.engine.now(),
-      );
+    if (!result.ok) this.noteRefused(operation, result.error);
     // A shared link or exported scenario recreates the stream as it now is.
     else if (command.type === 'updateStreamMode')
       this.sim.config = { ...this.sim.config, mode: command.mode };
@@ -919,14 +917,7 @@ export class SimulationHost {
         this.faultedCalls() !== faultedBefore)
     )
       this.noteProducerErrors();
-    else if (!result.ok)
-      this.errorLog.note(
-        streamOf(this.sim),
-        'PutRecord',
-        result.error.type,
-        result.error.message,
-        this.sim.engine.now(),
-      );
+    else if (!result.ok) this.noteRefused('PutRecord', result.error);
     return toCommandResult('PutRecord', result);
   }
 

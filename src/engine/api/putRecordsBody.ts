@@ -1,4 +1,15 @@
 import { decodeBase64Checked } from './base64';
+import {
+  BACKSLASH,
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  COLON,
+  COMMA,
+  copyOf,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  QUOTE,
+} from './jsonScan';
 import type { TypedRequest } from './validation';
 
 /**
@@ -23,15 +34,6 @@ import type { TypedRequest } from './validation';
 export function readPutRecordsBody(body: string): TypedRequest | undefined {
   return new BodyReader(body).request();
 }
-
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COMMA = 44;
-const COLON = 58;
-const OPEN_OBJECT = 123;
-const CLOSE_OBJECT = 125;
-const OPEN_ARRAY = 91;
-const CLOSE_ARRAY = 93;
 
 /** A member of PutRecords' request, or of one of its entries, by the bit it sets once read. */
 const RECORDS = 1;
@@ -280,14 +282,4 @@ function hex4(text: string, at: number): number {
     unit = (unit << 4) | digit;
   }
   return unit;
-}
-
-/**
- * The code units [start, end) of `text` as a string of their own. V8 makes a slice of 13 or more code units
- * a view of its parent; flattening the slice joined to one more character copies it, and the slice of that
- * copy refers to the copy only.
- */
-function copyOf(text: string, start: number, end: number): string {
-  const slice = text.slice(start, end);
-  return end - start < 13 ? slice : `${slice} `.slice(0, -1);
 }

@@ -4,6 +4,17 @@ import { DATA_MODEL_MAX_BYTES, PARTITION_KEY_MAX_LENGTH, PUT_RECORDS_MAX_ENTRIES
 import type { Shard, Stream } from '../stream';
 import type { InPlaceAnswer, InPlaceEntries } from '../writePath';
 import { base64BytesDecodedLength } from './base64';
+import {
+  BACKSLASH,
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  COLON,
+  COMMA,
+  copyOf,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  QUOTE,
+} from './jsonScan';
 
 /**
  * PutRecords read in place: the endpoint's busiest call (500 entries) answered from the request body's bytes,
@@ -73,15 +84,6 @@ const KEYS: string[] = [];
 const DATA_STARTS = new Int32Array(PUT_RECORDS_MAX_ENTRIES);
 const DATA_SIZES = new Int32Array(PUT_RECORDS_MAX_ENTRIES);
 const KEY_SIZES = new Int32Array(PUT_RECORDS_MAX_ENTRIES);
-
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COMMA = 44;
-const COLON = 58;
-const OPEN_OBJECT = 123;
-const CLOSE_OBJECT = 125;
-const OPEN_ARRAY = 91;
-const CLOSE_ARRAY = 93;
 
 /** Member names as the bytes that follow their opening quote, closing quote included. */
 const RECORDS = nameBytes('Records');
@@ -217,16 +219,6 @@ class InPlaceReader {
     this.at = end + 1;
     return true;
   }
-}
-
-/**
- * The code units [start, end) of `text` as a string of their own. V8 makes a slice of 13 or more code units
- * a view of its parent, which would keep the whole body (up to 10 MiB) alive for as long as an engine table
- * keeps the key; flattening the slice joined to one more character copies it.
- */
-function copyOf(text: string, start: number, end: number): string {
-  const slice = text.slice(start, end);
-  return end - start < 13 ? slice : `${slice} `.slice(0, -1);
 }
 
 /** Bytes of a success entry but its ShardId, and of the answer's opening and closing but its count. */
