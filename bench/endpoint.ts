@@ -345,6 +345,21 @@ const FIGURES: readonly Figure[] = [
   },
 ];
 
+/**
+ * The ratios of turns taken next to each other (Shardlab's i-th turn over the null server's i-th), as
+ * "lowest–median–highest %": how far one run's figure may wander on this machine.
+ */
+function spread(subject: readonly number[], baseline: readonly number[]): string {
+  const ratios = subject
+    .map((s, i) => (s / (baseline[i] ?? Number.NaN)) * 100)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  if (ratios.length === 0) return 'n/a';
+  const at = (q: number) =>
+    (ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))] as number).toFixed(0);
+  return `${at(0)}–${at(0.5)}–${at(1)}%`;
+}
+
 const rate = (t: Tally, unit: Figure['unit']) =>
   ((unit === 'calls/s' ? t.calls : t.acknowledged) / t.ms) * 1000;
 
@@ -372,6 +387,8 @@ export async function endpointBenchRows(
     for (const figure of calibrating ? FIGURES.filter((f) => f.unit === 'rec/s') : FIGURES) {
       const measured = { shardlab: emptyTally(), null: emptyTally() };
       const cpu = { shardlab: 0, null: 0 };
+      // Each turn's rate, in turn order, so the i-th turns of the two servers (next to each other) give a ratio.
+      const turns: Record<Kind, number[]> = { shardlab: [], null: [] };
       for (const kind of ['shardlab', 'null'] as const)
         addTally(seen[kind], await drive(clients[kind], figure.call, figure.inFlight, WARM_UP_MS));
       for (const kind of ORDER) {
@@ -380,6 +397,7 @@ export async function endpointBenchRows(
         cpu[kind] += (await servers[kind].cpuMs()) - cpuBefore;
         addTally(measured[kind], slice);
         addTally(seen[kind], slice);
+        turns[kind].push(rate(slice, figure.unit));
       }
       const s = rate(measured.shardlab, figure.unit);
       const z = rate(measured.null, figure.unit);
@@ -400,6 +418,7 @@ export async function endpointBenchRows(
         pass: s >= z * TARGET_RATIO && measured.shardlab.errors === 0,
         note: [
           `${fmt(measured.shardlab.throttled)} records throttled`,
+          `turn by turn ${spread(turns.shardlab, turns.null)}`,
           ...(options.inProcess
             ? []
             : [
