@@ -19,9 +19,10 @@ import {
 /**
  * PutRecords read in place: the endpoint's busiest call (500 entries) answered from the request body's bytes,
  * without a typed request, an object per entry or a string per answer entry. `bytes` is the awsJson1_1 body
- * as received and `body` the same body as text (the endpoint decodes it for the general path anyway): every entry's Data is
- * checked first, then a stored one is decoded from the body's bytes straight into its stream's payload slab;
- * keys are cut from the text; the answer is written as bytes, sequence numbers digit by digit.
+ * as received and `body` the same body as text (the endpoint decodes it for the general path anyway): every
+ * entry's Data is checked first, then a stored one is decoded from the body's bytes straight into its
+ * stream's payload slab; keys are cut from the text; the answer is written as bytes, sequence numbers digit
+ * by digit.
  *
  * Only a body in the form SDKs send and a state the write path handles alike take this lane: `{"Records":
  * [{"Data":"<base64>","PartitionKey":"<key>"},…],"StreamName":"<name>"}` (members in any order, JSON
@@ -42,6 +43,14 @@ export function putRecordsInPlace(
   // A body with a character past ASCII is longer in bytes than in UTF-16 code units: not this lane's.
   if (bytes.length !== body.length) return undefined;
   const reader = new InPlaceReader(bytes, body);
+  const answer = inPlace(engine, reader, bytes);
+  // Keys are not kept past the call (the shards hold their own copies).
+  KEYS.length = 0;
+  return answer;
+}
+
+/** putRecordsInPlace past its first check: reads the body, checks it, writes its entries. */
+function inPlace(engine: ShardEngine, reader: InPlaceReader, bytes: Uint8Array): Uint8Array | undefined {
   const streamName = reader.request();
   if (streamName === undefined) return undefined;
   const count = reader.count;
@@ -71,8 +80,6 @@ export function putRecordsInPlace(
     } satisfies InPlaceEntries,
     answer,
   );
-  // Keys are not kept past the call (the shards hold their own copies).
-  KEYS.length = 0;
   return answer.finish(failed);
 }
 
