@@ -228,8 +228,11 @@ class InPlaceReader {
   }
 }
 
-/** Bytes of a success entry but its ShardId, and of the answer's opening and closing but its count. */
-const SUCCESS_ENTRY_BYTES = '{"SequenceNumber":"","ShardId":""},'.length + 56;
+/**
+ * Bytes of a success entry but its ShardId (a sequence number is 56 digits; room for 64), and of the answer's
+ * opening and closing but its count.
+ */
+const SUCCESS_ENTRY_BYTES = '{"SequenceNumber":"","ShardId":""},'.length + 64;
 const ANSWER_FRAME_BYTES = '{"FailedRecordCount":,"Records":[]}'.length + 3;
 
 /**
