@@ -338,9 +338,20 @@ describe('resharding properties', () => {
           for (let i = 1; i < tiles.length; i++)
             expect(tiles[i]?.startingHashKey).toBe((tiles[i - 1]?.endingHashKey ?? -2n) + 1n);
           // Closed shards take nothing after they close.
-          for (const shard of engine.core.stream('s')?.shards ?? []) {
+          const all = engine.core.stream('s')?.shards ?? [];
+          for (const shard of all) {
             if (shard.closedAtMs !== undefined)
               expect(shard.log.retainedRecords).toBeLessThanOrEqual(attempts);
+          }
+          // The lineage reads forward in time: no shard closes before it was created (UpdateShardCount's
+          // short-lived pieces included), and a child is created a second after its parents closed.
+          for (const shard of all) {
+            if (shard.closedAtMs !== undefined)
+              expect(shard.closedAtMs).toBeGreaterThanOrEqual(shard.createdMs);
+            for (const parentId of [shard.parentShardId, shard.adjacentParentShardId]) {
+              const parent = all.find((p) => p.shardId === parentId);
+              if (parent) expect(shard.createdMs).toBe((parent.closedAtMs ?? Number.NaN) + 1000);
+            }
           }
           const { accepted, throttled, rejected } = engine.core.counters;
           expect(accepted + throttled + rejected).toBe(attempts);

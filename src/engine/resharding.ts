@@ -44,6 +44,16 @@ function snappedRanges(
 
 /** Children's sequence numbers say they were created this long after their parents closed (AWS-recorded). */
 const CHILD_CREATION_LAG_MS = 1000;
+
+/**
+ * When a shard resharded at `at` closes: then, or at its creation if that is later. UpdateShardCount splits
+ * and merges in one step, and a piece it makes (created CHILD_CREATION_LAG_MS after its parent closed) is
+ * closed again at once: its close must not come before its creation, nor its children's before its own.
+ * Writes still move to the final shards at `at` (their openedMs); the pieces never take any.
+ */
+function closeTime(shard: Shard, at: number): number {
+  return Math.max(at, shard.createdMs);
+}
 const DAY_MS = 86_400_000;
 
 /** Timing of resharding, virtual ms (typical, not guaranteed: AWS publishes no figure). */
@@ -207,17 +217,18 @@ export class Resharding {
   }
 
   private split(stream: Stream, parent: Shard, key: bigint, at: number): [Shard, Shard] {
-    parent.closedAtMs = at;
-    const created = at + CHILD_CREATION_LAG_MS;
+    parent.closedAtMs = closeTime(parent, at);
+    const created = parent.closedAtMs + CHILD_CREATION_LAG_MS;
     const lower = stream.addShard(parent.startingHashKey, key - 1n, created, parent.shardId, undefined, at);
     const upper = stream.addShard(key, parent.endingHashKey, created, parent.shardId, undefined, at);
     return [lower, upper];
   }
 
   private merge(stream: Stream, shard: Shard, adjacent: Shard, at: number): Shard {
-    shard.closedAtMs = at;
-    adjacent.closedAtMs = at;
-    const created = at + CHILD_CREATION_LAG_MS;
+    const closed = Math.max(closeTime(shard, at), closeTime(adjacent, at));
+    shard.closedAtMs = closed;
+    adjacent.closedAtMs = closed;
+    const created = closed + CHILD_CREATION_LAG_MS;
     return stream.addShard(
       shard.startingHashKey,
       adjacent.endingHashKey,

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { SimStore } from '../state/store';
@@ -122,5 +122,28 @@ describe('drag-to-split on the keyspace bar', () => {
     expect(screen.getByRole('group', { name: 'Confirm split' })).toHaveTextContent(
       `Split shardId-000000000000 at NewStartingHashKey ${2n ** 125n}?`,
     );
+  });
+});
+
+describe("the keyspace bar's rates after a split", () => {
+  it('a child opened in the second still running has no rate yet ("new"), not 0/s; a second later it has one', async () => {
+    const user = userEvent.setup();
+    const { store } = renderApp({ paused: true });
+    segment('shardId-000000000000').focus();
+    await user.keyboard('{Enter}{Enter}{Enter}');
+    expect(store.getState().snapshot?.stream?.status).toBe('UPDATING');
+    const childOpen = () => openShards(store).some((s) => s.startsWith('shardId-000000000004'));
+    // Resharding takes 30 virtual s: close to it in whole seconds, then in tenths.
+    step(store, 29);
+    for (let i = 0; i < 30 && !childOpen(); i++) act(() => store.getState().actions.step(100));
+    expect(childOpen()).toBe(true);
+    const closedMs = store
+      .getState()
+      .snapshot?.stream?.lineage.find((s) => s.shardId === 'shardId-000000000000')?.closedMs as number;
+    // Still inside the second the parent closed in: no completed second since the child opened.
+    if (Math.floor((store.getState().snapshot?.nowMs ?? 0) / 1000) === Math.floor(closedMs / 1000))
+      expect(segment('shardId-000000000004')).toHaveAccessibleName(/opened this second: no completed second/);
+    step(store, 2);
+    expect(segment('shardId-000000000004')).toHaveAccessibleName(/records\/s asked, .* throttled\/s$/);
   });
 });

@@ -1,5 +1,9 @@
 import type { LessonStatus, PauseCondition } from '../../common/lesson';
 
+/** What a caption shows for `{shard}` and `{time}` before its pause condition is met. */
+export const UNFILLED_SHARD = '[which shard]';
+export const UNFILLED_TIME = '[when]';
+
 /** A virtual epoch-ms instant as the lesson panel names it: `HH:MM:SS UTC`. */
 export function virtualTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
@@ -7,13 +11,13 @@ export function virtualTime(ms: number): string {
 
 /**
  * A step's caption with `{shard}` and `{time}` filled from the worker's pause outcome: the shard the
- * condition was met on and the virtual instant. Until it is met they read "(not yet)": a caption never shows
- * a number the simulation did not produce.
+ * condition was met on and the virtual instant. Until it is met they read as blanks to be filled, "[which
+ * shard]" and "[when]": a caption never shows a number the simulation did not produce.
  */
 export function fillCaption(caption: string, pause: LessonStatus['pause'] | null | undefined): string {
   const met = pause?.met === true;
-  const shard = met && pause.shardId ? pause.shardId : '(not yet)';
-  const time = met && pause.atMs !== null ? virtualTime(pause.atMs) : '(not yet)';
+  const shard = met && pause.shardId ? pause.shardId : UNFILLED_SHARD;
+  const time = met && pause.atMs !== null ? virtualTime(pause.atMs) : UNFILLED_TIME;
   return caption.replaceAll('{shard}', shard).replaceAll('{time}', time);
 }
 

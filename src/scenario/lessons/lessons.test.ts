@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LessonStep } from '../../common/lesson';
 import { type Scenario, scenarioSchema } from '../schema';
-import { fillCaption } from './captions';
+import { fillCaption, UNFILLED_SHARD, UNFILLED_TIME } from './captions';
 import { LESSONS, type Lesson, lessonById, lessonScenario } from './curriculum';
 import { lessonHost } from './lessonHarness';
 
@@ -315,7 +315,8 @@ function runLesson(lesson: Lesson, claims: Claim[]): Harness {
       expect(h.snapshot().nowMs).toBe(
         step.pauseWhen.kind === 'shardThrottles' ? Math.ceil(atMs / 1000) * 1000 : atMs,
       );
-      expect(fillCaption(step.caption, status?.pause)).not.toContain('(not yet)');
+      expect(fillCaption(step.caption, status?.pause)).not.toContain(UNFILLED_SHARD);
+      expect(fillCaption(step.caption, status?.pause)).not.toContain(UNFILLED_TIME);
     }
     claims[i]?.(h, before);
   });

@@ -79,7 +79,7 @@ export const ThrottlingChart = memo(function ThrottlingChart() {
                 <th scope="col">ShardId</th>
                 <th scope="col">Throttled, last second</th>
                 <th scope="col">Throttled, {timeSpan.short}</th>
-                <th scope="col">Throttled since creation</th>
+                <th scope="col">Throttled in all, this second too</th>
               </tr>
             </thead>
             <tbody>

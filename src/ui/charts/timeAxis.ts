@@ -28,7 +28,10 @@ export interface TimeWindow {
   bound: 'created' | 'real' | 'kept';
   /** The window in words, for a chart's caption: "last 2 min of virtual time (2 real minutes at 1×)". */
   caption: string;
-  /** Short, for table headers: "last 120 s", "since creation (42 s)". */
+  /**
+   * Short, for table headers: "last 120 s", "whole seconds since creation (42 s)" (completed seconds only:
+   * a total since creation, this second included, is another figure).
+   */
   short: string;
 }
 
@@ -55,7 +58,7 @@ export function timeWindow(source: WindowSource, speed: number): TimeWindow {
       seconds === 0
         ? 'since the stream was created (no virtual second has completed yet)'
         : `since the stream was created (${span} of virtual time)`;
-    short = `since creation (${span})`;
+    short = `whole seconds since creation (${span})`;
   } else if (bound === 'real') {
     caption = `last ${span} of virtual time (the last ${formatSpan(REAL_WINDOW_SECONDS * 1000)} of real time at ${formatSpeed(speed)})`;
     short = `last ${span}`;

@@ -6,9 +6,11 @@ import { formatByteLimit, formatBytes, formatCount, formatVirtualSecond } from '
 const STAGE_SHARD_ROWS = 6;
 
 /**
- * The stage's shards: each open shard's load in the last completed virtual second against the write limits
- * (records/s and bytes/s, read from the engine), as bars with their numbers, and the word "throttling" when
- * that second refused records — so colour is never the only signal. Every figure is the snapshot's.
+ * The stage's shards: the load of each shard open in the last completed virtual second against the write
+ * limits (records/s and bytes/s, read from the engine), as bars with their numbers, and the word "throttling"
+ * when that second refused records — so colour is never the only signal. A shard closed since (a split's or
+ * merge's parent, in the second it closed) is listed while that second shows its load: leaving it out hid
+ * the very load the reshard answered. Every figure is the snapshot's.
  */
 export function StageShards() {
   const stream = useSim(selectViewStream);
@@ -16,14 +18,15 @@ export function StageShards() {
   if (!stream || !limits) return null;
   const t = stream.seconds - 1;
   const rows = stream.shards
-    .filter((s) => s.isOpen)
     .map((shard) => {
       const i = shard.position * stream.seconds + t;
       const records = t >= 0 ? (stream.series.incomingRecords[i] ?? 0) : 0;
       const bytes = t >= 0 ? (stream.series.incomingBytes[i] ?? 0) : 0;
       const throttled = t >= 0 ? (stream.series.throttledRecords[i] ?? 0) : 0;
-      return { shardId: shard.shardId, records, bytes, throttled };
-    });
+      return { shardId: shard.shardId, isOpen: shard.isOpen, records, bytes, throttled };
+    })
+    // A closed shard takes nothing after it closes: load in that second means it was open then.
+    .filter((row) => row.isOpen || row.records + row.throttled > 0);
   const shown =
     rows.length > STAGE_SHARD_ROWS
       ? [...rows]
@@ -39,7 +42,8 @@ export function StageShards() {
           {second ? `Last completed second, ${second}` : 'No second completed yet'}: records accepted against{' '}
           {formatCount(limits.recordsPerSecond)} records/s and bytes against{' '}
           {formatByteLimit(limits.bytesPerSecond)}/s per shard
-          {rows.length > shown.length ? `; the ${shown.length} busiest of ${rows.length} open shards` : ''}.
+          {rows.length > shown.length ? `; the ${shown.length} busiest of ${rows.length} shards` : ''}
+          {rows.some((row) => !row.isOpen) ? '; a CLOSED shard took this load before it closed' : ''}.
         </caption>
         <thead>
           <tr>
@@ -55,7 +59,10 @@ export function StageShards() {
             const byteShare = Math.min(1, row.bytes / limits.bytesPerSecond);
             return (
               <tr key={row.shardId} className={row.throttled > 0 ? 'throttling' : undefined}>
-                <th scope="row">{row.shardId}</th>
+                <th scope="row">
+                  {row.shardId}
+                  {row.isOpen ? '' : ' (CLOSED)'}
+                </th>
                 <td>
                   <span className="load-bar" aria-hidden="true">
                     <span className="load-fill" style={{ width: `${recordShare * 100}%` }} />

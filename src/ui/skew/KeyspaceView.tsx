@@ -65,14 +65,52 @@ interface SecondLayouts {
 /** Shards drawn with boundary lines only when each has this many heatmap rows on average. */
 const MIN_ROWS_FOR_BOUNDARIES = 4;
 
-function secondLayouts(stream: StreamSnapshot): SecondLayouts {
-  // A child starts taking writes when its parents close (its CreatedMs is a moment later, as on AWS).
+/** A shard's demand and throttling over the window, records/s; null for a shard with no completed second. */
+interface ShardLoad {
+  demand: number | null;
+  throttled: number | null;
+}
+
+/** When each shard began taking writes (epoch ms): its parents' close, as on AWS a moment before its CreatedMs. */
+function openedAt(stream: StreamSnapshot): Map<string, number> {
   const closedAt = new Map<string, number | null>();
   for (const s of stream.lineage) closedAt.set(s.shardId, s.closedMs);
-  const shards = stream.shards.map((shard) => {
-    const parentClosed = shard.parentShardId === undefined ? undefined : closedAt.get(shard.parentShardId);
-    return { shard, opened: typeof parentClosed === 'number' ? parentClosed : shard.createdMs };
-  });
+  return new Map(
+    stream.shards.map((shard) => {
+      const parentClosed = shard.parentShardId === undefined ? undefined : closedAt.get(shard.parentShardId);
+      return [shard.shardId, typeof parentClosed === 'number' ? parentClosed : shard.createdMs];
+    }),
+  );
+}
+
+/**
+ * A shard's load in words: "1,200 records/s asked (120% of the limit), 200 throttled/s", or that it opened
+ * in the second still running (no completed second to measure yet).
+ */
+function loadWords(load: ShardLoad | undefined, limit?: number): string {
+  if (!load || load.demand === null || load.throttled === null)
+    return 'opened this second: no completed second to measure yet';
+  const share = limit ? ` (${((load.demand / limit) * 100).toFixed(0)}% of the limit)` : '';
+  return `${formatCount(load.demand)} records/s asked${share}, ${formatCount(load.throttled)} throttled/s`;
+}
+
+/** A rate in a table cell: the count, or "new (opened this second)". */
+function countOrNew(rate: number | null | undefined): string {
+  return rate === null || rate === undefined ? 'new (opened this second)' : formatCount(rate);
+}
+
+/** A shard's rate as printed: "1,200/s", or "new" before its first completed second. */
+function rateText(rate: number | null): string {
+  return rate === null ? 'new' : `${formatCount(rate)}/s`;
+}
+
+function secondLayouts(stream: StreamSnapshot): SecondLayouts {
+  // A child starts taking writes when its parents close (its CreatedMs is a moment later, as on AWS).
+  const opened = openedAt(stream);
+  const shards = stream.shards.map((shard) => ({
+    shard,
+    opened: opened.get(shard.shardId) ?? shard.createdMs,
+  }));
   // Each second is drawn with the shards open at its end. The open set changes only at the instants shards
   // open or close: a second's layout is the number of those instants within the history up to its end.
   const endOf = (t: number) => (stream.firstSecond + t + 1) * 1000 - 1;
@@ -165,14 +203,20 @@ export const KeyspaceView = memo(function KeyspaceView() {
     const windowEnd = stream.firstSecond + stream.seconds;
     const writable = stream.writableSinceMs === null ? 0 : windowEnd - stream.writableSinceMs / 1000;
     const perSecond = writable > 0 ? Math.min(windowSeconds, writable) : windowSeconds;
-    const loads = stream.shards.map((s) => {
+    // Nor are a split's or merge's children's: a shard divides by the seconds it was open in the window (it
+    // opened when its parents closed). One opened in the second still running has no rate yet (null), not 0.
+    const openedMs = openedAt(stream);
+    const loads = stream.shards.map((s): ShardLoad => {
+      const opened = (openedMs.get(s.shardId) ?? 0) / 1000;
+      const seconds = Math.min(perSecond, windowEnd - opened);
+      if (seconds <= 0) return { demand: null, throttled: null };
       let demand = 0;
       let throttled = 0;
       for (let t = stream.seconds - windowSeconds; t < stream.seconds; t++) {
         demand += demandAt(stream, s.position, t);
         throttled += stream.series.throttledRecords[s.position * stream.seconds + t] ?? 0;
       }
-      return { demand: demand / perSecond, throttled: throttled / perSecond };
+      return { demand: demand / seconds, throttled: throttled / seconds };
     });
     const shardById = new Map(stream.shards.map((s) => [s.shardId, s]));
     const keys: MarkedKey[] = stream.hotKeys.slice(0, MARKED_KEYS).map((k) => {
@@ -221,8 +265,8 @@ export const KeyspaceView = memo(function KeyspaceView() {
       const i = shard.position;
       const x0 = shard.startFraction * WIDTH;
       const x1 = Math.max(x0 + 1, shard.endFraction * WIDTH);
-      const load = view.loads[i]?.demand ?? 0;
-      context.fillStyle = heatColour(load / view.limit);
+      const load = view.loads[i]?.demand ?? null;
+      context.fillStyle = heatColour((load ?? 0) / view.limit);
       context.fillRect(x0, MARKS_HEIGHT, x1 - x0, BAR_HEIGHT);
       if ((view.loads[i]?.throttled ?? 0) > 0) {
         context.save();
@@ -243,8 +287,7 @@ export const KeyspaceView = memo(function KeyspaceView() {
       if (x1 - x0 > 34) {
         context.fillStyle = '#111827';
         context.fillText(shortShardId(shard.shardId), x0 + 4, MARKS_HEIGHT + L.labelRow);
-        if (x1 - x0 > 80)
-          context.fillText(`${formatCount(load)}/s`, x0 + 4, MARKS_HEIGHT + 2 * L.labelRow + 4);
+        if (x1 - x0 > 80) context.fillText(rateText(load), x0 + 4, MARKS_HEIGHT + 2 * L.labelRow + 4);
       }
       if (focused === i) {
         context.strokeStyle = '#f59e0b';
@@ -480,8 +523,8 @@ export const KeyspaceView = memo(function KeyspaceView() {
           s.shardId,
           s.startingHashKey,
           s.endingHashKey,
-          view.loads[s.position]?.demand ?? 0,
-          view.loads[s.position]?.throttled ?? 0,
+          view.loads[s.position]?.demand ?? '',
+          view.loads[s.position]?.throttled ?? '',
         ]),
       })}
       chart={
@@ -510,7 +553,7 @@ export const KeyspaceView = memo(function KeyspaceView() {
                   left: `${shard.startFraction * 100}%`,
                   width: `${Math.max(0.2, (shard.endFraction - shard.startFraction) * 100)}%`,
                 }}
-                aria-label={`${shard.shardId}: hash keys ${shard.startingHashKey} to ${shard.endingHashKey}, ${formatCount(view.loads[shard.position]?.demand ?? 0)} records/s asked, ${formatCount(view.loads[shard.position]?.throttled ?? 0)} throttled/s`}
+                aria-label={`${shard.shardId}: hash keys ${shard.startingHashKey} to ${shard.endingHashKey}, ${loadWords(view.loads[shard.position])}`}
                 onFocus={() => {
                   setFocused(shard.position);
                   setActiveSegment(i);
@@ -553,7 +596,7 @@ export const KeyspaceView = memo(function KeyspaceView() {
           ) : null}
           <p className="keyspace-info" aria-live="polite" data-testid="keyspace-info">
             {focusedShard && focusedLoad
-              ? `${focusedShard.shardId}: ${focusedShard.startingHashKey} … ${focusedShard.endingHashKey} — ${formatCount(focusedLoad.demand)} records/s asked (${((focusedLoad.demand / view.limit) * 100).toFixed(0)}% of the limit), ${formatCount(focusedLoad.throttled)} throttled/s`
+              ? `${focusedShard.shardId}: ${focusedShard.startingHashKey} … ${focusedShard.endingHashKey} — ${loadWords(focusedLoad, view.limit)}`
               : 'Hover over or tab to a shard range to see its ShardId, hash key range and load.'}
           </p>
           {split.panel}
@@ -576,8 +619,8 @@ export const KeyspaceView = memo(function KeyspaceView() {
                 <th scope="row">{s.shardId}</th>
                 <td className="hash">{s.startingHashKey}</td>
                 <td className="hash">{s.endingHashKey}</td>
-                <td>{formatCount(view.loads[s.position]?.demand ?? 0)}</td>
-                <td>{formatCount(view.loads[s.position]?.throttled ?? 0)}</td>
+                <td>{countOrNew(view.loads[s.position]?.demand)}</td>
+                <td>{countOrNew(view.loads[s.position]?.throttled)}</td>
               </tr>
             ))}
           </tbody>
