@@ -22,4 +22,4 @@ export const AGGREGATE_SHARD_COUNTS =
   'per-shard counts are drawn from the key distribution, not written record by record.';
 /** What it means for views with per-shard counts and hot keys. */
 export const AGGREGATE_COUNTS =
-  'per-shard counts are drawn from the key distribution; hot-key counts are the expected shares of the heaviest keys.';
+  'per-shard counts are drawn from the key distribution; hot-key counts are the expected shares of the keys heavier than average (of many equal keys, none is counted).';

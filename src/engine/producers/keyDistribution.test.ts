@@ -1,6 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../index';
+import { SeededRandom } from '../random';
+import { createKeySampler } from './keyDistribution';
 import { ProducerSet, type ProducerSpec } from './producerSet';
 
 function setup(shards: number) {
@@ -86,5 +88,29 @@ describe('unbounded key sets', () => {
       return JSON.stringify([producers.totals(), engine.snapshot('s')?.hotKeys]);
     };
     expect(run()).toBe(run());
+  });
+});
+
+describe('the keys aggregate simulation counts as hot keys', () => {
+  const sampler = (distribution: ProducerSpec['distribution']) => {
+    const { engine, stream } = setup(4);
+    return createKeySampler(engine.core, stream, distribution, new SeededRandom(1));
+  };
+
+  it('none of 10,000 uniform keys (none is hotter than another); all of a set small enough to count whole', () => {
+    expect(sampler({ kind: 'uniform', keyCount: 10_000 }).heavyKeys()).toEqual([]);
+    expect(
+      sampler({ kind: 'uniform', keyCount: 3 })
+        .heavyKeys()
+        .map((k) => k.partitionKey),
+    ).toEqual(['user-0', 'user-1', 'user-2']);
+  });
+
+  it('the heaviest first for skewed sets: Zipf, one hot key among many', () => {
+    const zipf = sampler({ kind: 'zipf', keyCount: 10_000, exponent: 1.1 }).heavyKeys();
+    expect(zipf.length).toBeGreaterThanOrEqual(8);
+    expect(zipf[0]?.partitionKey).toBe('user-0');
+    const hot = sampler({ kind: 'hotKey', hotKey: 'celebrity', hotPercent: 50, keyCount: 1_000 }).heavyKeys();
+    expect(hot.map((k) => k.partitionKey)).toEqual(['celebrity']);
   });
 });

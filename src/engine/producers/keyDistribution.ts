@@ -67,7 +67,12 @@ export interface KeySampler {
 
 /** Keys with the largest shares that aggregate simulation feeds to the hot-key counters, per producer. */
 export const HEAVY_KEYS = 64;
-/** The heaviest keys always counted; past them, only keys with at least HEAVY_MIN_SHARE of the records. */
+/**
+ * The heaviest keys always counted; past them, only keys with at least HEAVY_MIN_SHARE of the records. Of a
+ * set of more than HEAVY_KEYS keys, only keys heavier than the average key: among keys of equal weight
+ * (10,000 uniform keys) none is hotter than another, and counting some of them made an arbitrary few (the
+ * first by index) the "hottest". A set of HEAVY_KEYS or fewer is counted whole.
+ */
 export const HEAVY_KEYS_ALWAYS = 8;
 export const HEAVY_MIN_SHARE = 1 / 1000;
 
@@ -189,6 +194,8 @@ export function createKeySampler(
       .filter(
         (i, rank) =>
           (weights[i] as number) > 0 &&
+          // All keys when all fit, else those heavier than the average key (see HEAVY_KEYS_ALWAYS).
+          (keys.length <= HEAVY_KEYS || (weights[i] as number) * keys.length > total * (1 + 1e-9)) &&
           (rank < HEAVY_KEYS_ALWAYS || (weights[i] as number) / total >= HEAVY_MIN_SHARE),
       );
     const shardWeights = whileRoutesHold(stream, () => {

@@ -105,7 +105,7 @@ export function DiagnosisPanel() {
           <p className="muted">
             Shards that throttled in the last {windowText} virtual seconds, each at its busiest second.
           </p>
-          <AggregateNote what="these per-second numbers come from per-shard counts drawn from the key distribution, and the busiest key's from the expected shares of the heaviest keys." />
+          <AggregateNote what="these per-second numbers come from per-shard counts drawn from the key distribution, and the busiest key's from the expected shares of the keys heavier than average (of many equal keys, none is counted)." />
           <ul className="diagnosis" aria-label="Throttled shards diagnosed">
             {rows.map((json) => {
               const row = JSON.parse(json) as Row;
