@@ -80,6 +80,31 @@ export function useRovingFocus(ref: RefObject<HTMLElement | null>) {
   };
 }
 
+/** Recharts' layers: React portal containers inside the chart's SVG. */
+const PORTAL_LAYERS = 'g[class^="recharts-zIndex-layer"]:not([tabindex])';
+
+/**
+ * Keeps recharts' layers out of the Tab order. Recharts renders a chart's layers as React portal containers
+ * (`<g class="recharts-zIndex-layer_N">`); React attaches its focusin/focusout listeners to every portal
+ * container, and Chromium makes an SVG element with focus listeners a Tab stop: each chart put 4–5 unnamed
+ * stops in the Tab order (their `tabIndex` still reads −1). `tabindex="-1"` takes them out. A chart adds
+ * layers as its data arrives, so new ones are marked as they appear.
+ */
+function useOutOfTabOrder(ref: RefObject<HTMLElement | null>, hidden: boolean): void {
+  useLayoutEffect(() => {
+    const body = ref.current;
+    if (hidden || !body) return;
+    const mark = () => {
+      for (const layer of Array.from(body.querySelectorAll(PORTAL_LAYERS)))
+        layer.setAttribute('tabindex', '-1');
+    };
+    mark();
+    const observer = new MutationObserver(mark);
+    observer.observe(body, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, [ref, hidden]);
+}
+
 const fileName = (title: string) => `shardlab-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
 
 /**
@@ -109,6 +134,7 @@ export function ChartFrame({
   const chartRef = useRef<HTMLDivElement>(null);
   const toolbarRef = useRef<HTMLDivElement>(null);
   const roving = useRovingFocus(toolbarRef);
+  useOutOfTabOrder(chartRef, showTable);
   const exportCsv = () => {
     const data = csv();
     downloadText(`${fileName(title)}.csv`, toCsv(data.headers, data.rows), 'text/csv');
