@@ -46,13 +46,17 @@ function snappedRanges(
 const CHILD_CREATION_LAG_MS = 1000;
 
 /**
- * When a shard resharded at `at` closes: then, or at its creation if that is later. UpdateShardCount splits
- * and merges in one step, and a piece it makes (created CHILD_CREATION_LAG_MS after its parent closed) is
- * closed again at once: its close must not come before its creation, nor its children's before its own.
- * Writes still move to the final shards at `at` (their openedMs); the pieces never take any.
+ * Closes a shard resharded at `at` and returns when. UpdateShardCount splits and merges in one step, and a
+ * piece it makes there (opened at `at`, created CHILD_CREATION_LAG_MS later, as split and merge children are)
+ * is closed again at once: it closes at its creation, not before it, so its children are created after it,
+ * and its write interval is empty (opened at its close): it took no writes, and nothing that counts open
+ * shards over time counts it. Writes move to the final shards at `at` (their openedMs).
  */
-function closeTime(shard: Shard, at: number): number {
-  return Math.max(at, shard.createdMs);
+function closeShard(shard: Shard, at: number): number {
+  const closed = shard.openedMs === at && shard.createdMs > at ? shard.createdMs : at;
+  if (closed > at) shard.openedMs = closed;
+  shard.closedAtMs = closed;
+  return closed;
 }
 const DAY_MS = 86_400_000;
 
@@ -217,18 +221,14 @@ export class Resharding {
   }
 
   private split(stream: Stream, parent: Shard, key: bigint, at: number): [Shard, Shard] {
-    parent.closedAtMs = closeTime(parent, at);
-    const created = parent.closedAtMs + CHILD_CREATION_LAG_MS;
+    const created = closeShard(parent, at) + CHILD_CREATION_LAG_MS;
     const lower = stream.addShard(parent.startingHashKey, key - 1n, created, parent.shardId, undefined, at);
     const upper = stream.addShard(key, parent.endingHashKey, created, parent.shardId, undefined, at);
     return [lower, upper];
   }
 
   private merge(stream: Stream, shard: Shard, adjacent: Shard, at: number): Shard {
-    const closed = Math.max(closeTime(shard, at), closeTime(adjacent, at));
-    shard.closedAtMs = closed;
-    adjacent.closedAtMs = closed;
-    const created = closed + CHILD_CREATION_LAG_MS;
+    const created = Math.max(closeShard(shard, at), closeShard(adjacent, at)) + CHILD_CREATION_LAG_MS;
     return stream.addShard(
       shard.startingHashKey,
       adjacent.endingHashKey,

@@ -47,8 +47,12 @@ export class Shard {
   readonly createdSec: number;
   /** Virtual epoch ms the shard was created, and closed (undefined while open). */
   readonly createdMs: number;
-  /** Virtual epoch ms it began taking writes (a split's or merge's children: when their parents closed). */
-  readonly openedMs: number;
+  /**
+   * Virtual epoch ms it began taking writes (a split's or merge's children: when their parents closed). A
+   * piece UpdateShardCount makes and closes in one step takes none: its openedMs is its close (see
+   * resharding.ts closeShard).
+   */
+  openedMs: number;
   closedAtMs: number | undefined;
   /** Set once the shard is EXPIRED (Stream.settleExpiredShards): a longer retention later never lists it again. */
   expired = false;

@@ -2,6 +2,7 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { createEngine } from '../engine';
 import { alertSaying, loadPreset, renderApp, statusSaying, step } from '../test/appHarness';
 import { capacityRows } from './charts/CapacityChart';
 
@@ -111,4 +112,31 @@ describe('on-demand and AUTO from the page', () => {
     expect(closed).toBeGreaterThan(0);
     expect(share).toBeCloseTo(100, 0);
   }, 60_000);
+});
+
+describe('open shards per second across UpdateShardCount', () => {
+  it('counts 4, then 3 from the instant it settles: never the short-lived pieces, which take no writes', () => {
+    const engine = createEngine({ transitionMs: 0 });
+    engine.call('CreateStream', { StreamName: 's', ShardCount: 4 });
+    engine.advanceTime(5_000);
+    const update = engine.call('UpdateShardCount', {
+      StreamName: 's',
+      TargetShardCount: 3,
+      ScalingType: 'UNIFORM_SCALING',
+    });
+    expect(update.ok).toBe(true);
+    for (let i = 0; i < 200 && engine.core.stream('s')?.status !== 'ACTIVE'; i++) engine.advanceTime(1_000);
+    engine.advanceTime(5_000);
+    const stream = engine.snapshot('s', 300);
+    if (!stream) throw new Error('no stream');
+    // The lineage lists the pieces (4 → 3 makes and closes 4 of them) …
+    expect(stream.lineage.length).toBe(11);
+    // … but no second ever had more than 4 shards taking writes, and the newest has the 3.
+    const counts = capacityRows(stream, 1_000)
+      .filter((r) => r.atMs >= stream.createdMs + 1_000)
+      .map((r) => r.openShards);
+    expect(Math.max(...counts)).toBe(4);
+    expect(counts[counts.length - 1]).toBe(3);
+    expect(counts.filter((n) => n !== 3 && n !== 4)).toEqual([]);
+  });
 });

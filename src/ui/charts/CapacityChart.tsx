@@ -31,20 +31,12 @@ export interface CapacityRow {
 
 /**
  * Open shards, write capacity and demand for each second of the snapshot's history. A shard counts as open
- * in a second when it was open at that second's end: a child from when its parent closed (its CreatedMs is
- * a moment later, as on AWS), until it closed itself. Demand sums every shard listed, so a parent's demand
- * before a split counts in its seconds and its children's after.
+ * in a second when it took writes at that second's end: from its openedMs (a child's is its parents' close;
+ * its CreatedMs is a moment later, as on AWS) until it closed (UpdateShardCount's pieces never count). Demand
+ * sums every shard listed, so a parent's demand before a split counts in its seconds and its children's after.
  */
 export function capacityRows(stream: StreamSnapshot, recordsPerSecond: number): CapacityRow[] {
-  const closedAt = new Map<string, number | null>();
-  for (const s of stream.lineage) closedAt.set(s.shardId, s.closedMs);
-  const spans = stream.lineage.map((shard) => {
-    const parentClosed = shard.parentShardId === undefined ? undefined : closedAt.get(shard.parentShardId);
-    return {
-      opened: typeof parentClosed === 'number' ? parentClosed : shard.createdMs,
-      closed: shard.closedMs,
-    };
-  });
+  const spans = stream.lineage.map((shard) => ({ opened: shard.openedMs, closed: shard.closedMs }));
   const n = stream.shards.length;
   const rows: CapacityRow[] = [];
   for (let t = 0; t < stream.seconds; t++) {

@@ -71,18 +71,6 @@ interface ShardLoad {
   throttled: number | null;
 }
 
-/** When each shard began taking writes (epoch ms): its parents' close, as on AWS a moment before its CreatedMs. */
-function openedAt(stream: StreamSnapshot): Map<string, number> {
-  const closedAt = new Map<string, number | null>();
-  for (const s of stream.lineage) closedAt.set(s.shardId, s.closedMs);
-  return new Map(
-    stream.shards.map((shard) => {
-      const parentClosed = shard.parentShardId === undefined ? undefined : closedAt.get(shard.parentShardId);
-      return [shard.shardId, typeof parentClosed === 'number' ? parentClosed : shard.createdMs];
-    }),
-  );
-}
-
 /**
  * A shard's load in words: "1,200 records/s asked (120% of the limit), 200 throttled/s", or that it opened
  * in the second still running (no completed second to measure yet).
@@ -105,12 +93,8 @@ function rateText(rate: number | null): string {
 }
 
 function secondLayouts(stream: StreamSnapshot): SecondLayouts {
-  // A child starts taking writes when its parents close (its CreatedMs is a moment later, as on AWS).
-  const opened = openedAt(stream);
-  const shards = stream.shards.map((shard) => ({
-    shard,
-    opened: opened.get(shard.shardId) ?? shard.createdMs,
-  }));
+  // A child takes writes from its openedMs (its parents' close; its CreatedMs is a moment later, as on AWS).
+  const shards = stream.shards.map((shard) => ({ shard, opened: shard.openedMs }));
   // Each second is drawn with the shards open at its end. The open set changes only at the instants shards
   // open or close: a second's layout is the number of those instants within the history up to its end.
   const endOf = (t: number) => (stream.firstSecond + t + 1) * 1000 - 1;
@@ -203,11 +187,10 @@ export const KeyspaceView = memo(function KeyspaceView() {
     const windowEnd = stream.firstSecond + stream.seconds;
     const writable = stream.writableSinceMs === null ? 0 : windowEnd - stream.writableSinceMs / 1000;
     const perSecond = writable > 0 ? Math.min(windowSeconds, writable) : windowSeconds;
-    // Nor are a split's or merge's children's: a shard divides by the seconds it was open in the window (it
-    // opened when its parents closed). One opened in the second still running has no rate yet (null), not 0.
-    const openedMs = openedAt(stream);
+    // Nor are a split's or merge's children's: a shard divides by the seconds it was open in the window (from
+    // its openedMs). One opened in the second still running has no rate yet (null), not 0.
     const loads = stream.shards.map((s): ShardLoad => {
-      const opened = (openedMs.get(s.shardId) ?? 0) / 1000;
+      const opened = s.openedMs / 1000;
       const seconds = Math.min(perSecond, windowEnd - opened);
       if (seconds <= 0) return { demand: null, throttled: null };
       let demand = 0;
