@@ -265,7 +265,7 @@ export function utf8ByteLength(key: string): number {
  * Writes `key` as UTF-8 into `dst` from offset 0 and returns the byte count. The caller guarantees
  * room for 3 bytes per UTF-16 unit. Lone surrogates become U+FFFD (EF BF BD), as TextEncoder does.
  */
-function encodeUtf8(key: string, dst: Uint8Array): number {
+export function encodeUtf8(key: string, dst: Uint8Array): number {
   const units = key.length;
   let p = 0;
   for (let i = 0; i < units; i++) {

@@ -74,12 +74,7 @@ export class PayloadSlabs {
       this.slab = slab;
       offset = 0;
     }
-    if (base64) decodeBase64BytesInto(payload, from, from + base64EncodedLength(length), slab, offset);
-    else
-      slab.set(
-        from === 0 && length === payload.length ? payload : payload.subarray(from, from + length),
-        offset,
-      );
+    copyPayload(payload, from, length, base64, slab, offset);
     this.used = offset + length;
     return offset;
   }
@@ -88,6 +83,23 @@ export class PayloadSlabs {
   get current(): Uint8Array<ArrayBuffer> {
     return this.slab;
   }
+}
+
+/**
+ * Writes a payload into `out` at `at`: `length` bytes of `payload` from `from`, or with `base64` the checked
+ * base64 there that decodes to `length` bytes, decoded (a PutRecords read in place hands Data as it stands
+ * in the request body).
+ */
+function copyPayload(
+  payload: Uint8Array,
+  from: number,
+  length: number,
+  base64: boolean,
+  out: Uint8Array,
+  at: number,
+): void {
+  if (base64) decodeBase64BytesInto(payload, from, from + base64EncodedLength(length), out, at);
+  else out.set(from === 0 && length === payload.length ? payload : payload.subarray(from, from + length), at);
 }
 
 /** Words per record in ChunkExtras.payloadRows: buffer slot + 1 (0: no payload), offset, length. */
@@ -857,13 +869,13 @@ export class RecordLog {
   }
 
   /**
-   * Holds a copy of a payload, `length` bytes of `payload` from `from` (all of it by default; with `base64`,
-   * the checked base64 there that decodes to `length` bytes, decoded), for record i of the chunk (the caller then charges it to the budget: see charge). Small payloads are copied into the
-   * stream's slabs (PayloadSlabs); a large one gets a buffer of its own. Copied, not kept as the caller's
-   * view: a view would keep the caller's whole buffer reachable — the endpoint decodes a request's Data into
-   * one buffer reused by every stream's requests (putRecordsBytes.ts), and one record of a stream with a long
-   * retention would otherwise keep other streams' expired records in memory, beyond any budget — and the
-   * record's bytes could change with the caller's.
+   * Holds a copy of a payload (see copyPayload; all of `payload` by default) for record i of the chunk (the
+   * caller then charges it to the budget: see charge). Small payloads are copied into the stream's slabs
+   * (PayloadSlabs); a large one gets a buffer of its own. Copied, not kept as the caller's view: a view would
+   * keep the caller's whole buffer reachable — the general path decodes every stream's Data into shared
+   * slabs (base64.ts), a PutRecords read in place hands its whole request body — and one record of a stream
+   * with a long retention would otherwise keep other streams' expired records in memory, beyond any budget;
+   * and the record's bytes could change with the caller's.
    */
   private storePayload(
     chunk: Chunk,
@@ -876,10 +888,8 @@ export class RecordLog {
     let slab: Uint8Array<ArrayBuffer>;
     let offset = 0;
     if (length > PAYLOAD_SLAB_MAX_PIECE) {
-      if (base64) {
-        slab = new Uint8Array(length);
-        decodeBase64BytesInto(payload, from, from + base64EncodedLength(length), slab, 0);
-      } else slab = payload.slice(from, from + length);
+      slab = new Uint8Array(length);
+      copyPayload(payload, from, length, base64, slab, 0);
     } else {
       offset = this.slabs.store(payload, from, length, base64);
       slab = this.slabs.current;

@@ -14,10 +14,10 @@ import {
 } from '../worker/protocol';
 import type { WireAnswer } from './kinesisHttp';
 
-/** One page connected over a WebSocket. */
-
 /** A PutRecords call's X-Amz-Target: the call answered from its body's bytes when it can be. */
 const PUT_RECORDS_TARGET = `${limits.API_VERSION_PREFIX}.PutRecords`;
+
+/** One page connected over a WebSocket. */
 export interface PageConnection {
   /** Whether this page may change the simulation (the presenter's, or any page on a loopback-only server). */
   readonly canControl: boolean;

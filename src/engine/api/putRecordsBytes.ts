@@ -1,6 +1,7 @@
 import type { ShardEngine } from '../engine';
 import { errors } from '../errors';
 import { DATA_MODEL_MAX_BYTES, PARTITION_KEY_MAX_LENGTH, PUT_RECORDS_MAX_ENTRIES } from '../limits';
+import { encodeUtf8 } from '../md5';
 import type { Shard, Stream } from '../stream';
 import type { InPlaceAnswer, InPlaceEntries } from '../writePath';
 import { base64BytesDecodedLength } from './base64';
@@ -119,7 +120,6 @@ class InPlaceReader {
   }
 
   request(): string | undefined {
-    KEYS.length = 0;
     if (!this.take(OPEN_OBJECT)) return undefined;
     let streamName: string | undefined;
     let records = false;
@@ -265,7 +265,7 @@ class AnswerWriter implements InPlaceAnswer {
       ErrorMessage: errors.shardRateExceededMessage(shard.shardId, stream.name, this.accountId),
     });
     this.room(entry.length * 3 + 1);
-    this.utf8(entry);
+    this.at += encodeUtf8(entry, this.out.subarray(this.at));
     this.out[this.at++] = COMMA;
   }
 
@@ -295,41 +295,6 @@ class AnswerWriter implements InPlaceAnswer {
     const out = this.out;
     let at = this.at;
     for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
-    this.at = at;
-  }
-
-  /** Writes any text as UTF-8 (a lone surrogate as U+FFFD, as Node writes it). */
-  private utf8(text: string): void {
-    const out = this.out;
-    let at = this.at;
-    for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
-      if (c < 0x80) {
-        out[at++] = c;
-        continue;
-      }
-      if (c < 0x800) {
-        out[at++] = 0xc0 | (c >> 6);
-        out[at++] = 0x80 | (c & 63);
-        continue;
-      }
-      if (c >= 0xd800 && c <= 0xdfff) {
-        const next = text.charCodeAt(i + 1);
-        if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-          const point = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-          i++;
-          out[at++] = 0xf0 | (point >> 18);
-          out[at++] = 0x80 | ((point >> 12) & 63);
-          out[at++] = 0x80 | ((point >> 6) & 63);
-          out[at++] = 0x80 | (point & 63);
-          continue;
-        }
-        c = 0xfffd;
-      }
-      out[at++] = 0xe0 | (c >> 12);
-      out[at++] = 0x80 | ((c >> 6) & 63);
-      out[at++] = 0x80 | (c & 63);
-    }
     this.at = at;
   }
 }
