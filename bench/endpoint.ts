@@ -37,6 +37,13 @@
  * Shardlab answers the SDK's PutRecords from the body's bytes (src/engine/api/putRecordsBytes.ts) and keeps a
  * stream's payloads in slabs shared by its shards: ~3.3–3.5 µs of server CPU per record, 64–78% of the null
  * server over seven runs (stop 22; 3.7–3.9 µs and 65–74% before).
+ *
+ * What closed the gap was not less CPU but its order (stop 23, src/server/callTurns.ts). With 4 calls in
+ * flight their bodies often complete together, and Node sends an HTTP/2 answer only after the callbacks of
+ * the current phase: Shardlab worked on all of them before the first answer left, so client and server took
+ * turns. Worked on one call per event-loop turn: 71–75% (66–71% before, same session). With each call's
+ * records stored and counted after its answer is sent (its own turn; nothing can look before it is done):
+ * 81–87%, server CPU per record unchanged (~3.3–3.5 µs).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

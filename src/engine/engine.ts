@@ -135,6 +135,7 @@ export class ShardEngine {
     return this.state.random;
   }
   get counters(): AttemptCounters {
+    this.writes.settle();
     return this.state.counters;
   }
   get accountLimits() {
@@ -149,6 +150,16 @@ export class ShardEngine {
     return this.writes.lastRejection;
   }
 
+  /**
+   * Completes the PutRecords read in place that was answered last (WritePath.putRecordsInPlace): stores its
+   * accepted records and counts its entries. The engine's own entry points (call, dispatchWire, advanceTime,
+   * stream, streamNames, counters, beginPut) settle first; a host that reads state any other way settles
+   * itself (the server's Session does before every use). Nothing to do, and cheap, when all is settled.
+   */
+  settle(): void {
+    this.writes.settle();
+  }
+
   /** Current virtual time, epoch milliseconds. */
   now(): number {
     return this.state.nowMs;
@@ -156,6 +167,7 @@ export class ShardEngine {
 
   /** Advances the virtual clock; state transitions, expiry and per-second metrics happen as time passes. */
   advanceTime(ms: number): void {
+    this.writes.settle();
     this.clock.advanceTime(ms);
   }
 
@@ -169,6 +181,7 @@ export class ShardEngine {
    * dispatch, without the JSON and base64 round trip.
    */
   call(operation: OperationName, request: TypedRequest): ApiResult {
+    this.writes.settle();
     // A dry run attempts no record, whatever its answer.
     const attempted =
       request.DryRun === true
@@ -240,11 +253,13 @@ export class ShardEngine {
 
   /** The stream with this name, for the fast write path and snapshots. */
   stream(name: string): Stream | undefined {
+    this.writes.settle();
     return this.state.streams.get(name);
   }
 
   /** Names of all streams, in creation order. */
   streamNames(): string[] {
+    this.writes.settle();
     return [...this.state.streams.keys()];
   }
 
@@ -254,6 +269,7 @@ export class ShardEngine {
    * shard they reach. Records written while none is open are a PutRecord each (see PutOperations).
    */
   beginPut(): void {
+    this.writes.settle();
     this.writes.operations.begin();
   }
 

@@ -4,7 +4,7 @@ import type { AttemptCounters, EngineState } from './engineState';
 import { errors, type KinesisError } from './errors';
 import { hashKeyAndUtf8Length, hashKeyFromDecimal, MAX_HASH_KEY } from './hashKey';
 import { ROUTED_BY_EXPLICIT } from './hotKeys';
-import { PUT_RECORDS_MAX_REQUEST_BYTES } from './limits';
+import { PUT_RECORDS_MAX_ENTRIES, PUT_RECORDS_MAX_REQUEST_BYTES } from './limits';
 import { utf8ByteLength } from './md5';
 import type { DetailBudget } from './recordLog';
 import { parseSequenceNumber } from './sequenceNumber';
@@ -18,8 +18,8 @@ export interface InPlaceEntries {
   count: number;
   keys: readonly string[];
   body: Uint8Array;
-  dataStarts: ArrayLike<number>;
-  dataBytes: ArrayLike<number>;
+  dataStarts: Int32Array;
+  dataBytes: Int32Array;
 }
 
 /** Where putRecordsInPlace tells each entry's outcome, in entry order. */
@@ -28,6 +28,28 @@ export interface InPlaceAnswer {
   accepted(shard: Shard, ordinal: number, arrivalMs: number): void;
   /** The entry was throttled on `shard` (ProvisionedThroughputExceededException). */
   throttled(shard: Shard, stream: Stream): void;
+}
+
+const NO_BODY = new Uint8Array(0);
+
+/**
+ * A PutRecords read in place between its answer and its settling (WritePath.putRecordsInPlace, settle): per
+ * entry its key, the key's UTF-8 size and MD5 words, the shard it went to, whether the shard took it, and its
+ * Data in `body`. One call is unsettled at a time, so the columns are reused.
+ */
+class UnsettledCall {
+  /** The call's stream; undefined when there is nothing to settle. */
+  stream: Stream | undefined = undefined;
+  count = 0;
+  body: Uint8Array = NO_BODY;
+  readonly keys: string[] = [];
+  readonly keyBytes = new Int32Array(PUT_RECORDS_MAX_ENTRIES);
+  readonly words = new Uint32Array(PUT_RECORDS_MAX_ENTRIES * 4);
+  readonly shardIndex = new Int32Array(PUT_RECORDS_MAX_ENTRIES);
+  /** 1 where the shard's limiter took the entry, 0 where it throttled it. */
+  readonly accepted = new Uint8Array(PUT_RECORDS_MAX_ENTRIES);
+  readonly dataStarts = new Int32Array(PUT_RECORDS_MAX_ENTRIES);
+  readonly dataBytes = new Int32Array(PUT_RECORDS_MAX_ENTRIES);
 }
 
 /** How one record attempt ended, from the fast in-process write path. */
@@ -59,6 +81,10 @@ export class WritePath {
   lastRejection: KinesisError | undefined;
   /** Where put operations begin and end, for the CloudWatch periods' per-operation statistics. */
   readonly operations = new PutOperations();
+  /** The PutRecords read in place that is answered but not yet settled (see putRecordsInPlace). */
+  private readonly unsettledCall = new UnsettledCall();
+  /** Per shard index, the ordinals the unsettled call reserved on it (all 0 once it settled). */
+  private reserved = new Int32Array(0);
 
   constructor(state: EngineState) {
     this.state = state;
@@ -218,18 +244,53 @@ export class WritePath {
     const bytes = dataBytes + keyBytes;
     if (bytes > stream.maxRecordBytes) return this.rejectTooLarge(stream, dataBytes, keyBytes);
     if (!shard.writes.tryTake(now, bytes))
-      return this.throttleDirect(stream, shard, partitionKey, bytes, words, explicit);
+      return this.throttleDirect(stream, shard, partitionKey, bytes, words, 0, explicit);
+    this.storeDirect(
+      stream,
+      shard,
+      partitionKey,
+      keyBytes,
+      words,
+      0,
+      dataBytes,
+      payload,
+      explicit,
+      payloadOffset,
+      payloadBase64,
+    );
+    return shardIndex;
+  }
+
+  /**
+   * writeDirect's accepted record, past the shard's limiter: stored on `shard` at the current instant and
+   * counted (shard metrics, CloudWatch, hot keys, totals, the detail budget). `words[wordsAt..+3]` is the hash
+   * key it was routed by; the payload as writeDirect takes it.
+   */
+  private storeDirect(
+    stream: Stream,
+    shard: Shard,
+    partitionKey: string,
+    keyBytes: number,
+    words: Uint32Array,
+    wordsAt: number,
+    dataBytes: number,
+    payload: Uint8Array | undefined,
+    explicit: boolean,
+    payloadOffset: number,
+    payloadBase64: boolean,
+  ): void {
+    const now = this.state.nowMs;
+    const bytes = dataBytes + keyBytes;
     shard.log.appendDirect(now, partitionKey, keyBytes, dataBytes, payload, payloadOffset, payloadBase64);
     shard.metrics.recordAccepted(bytes);
     this.operations.count(stream.cloudWatch, shard.metrics, bytes, false, now);
     if (stream.recordDistribution === 'AUTO') {
       // An AUTO record was placed in turn, not by a key: counted per shard only.
-    } else if (explicit) this.countExplicit(stream, shardIndex, partitionKey, words, 0, bytes);
-    else stream.hotKeys.addHash(words, 0, partitionKey, 1, 0, bytes);
+    } else if (explicit) this.countExplicit(stream, shard.index, partitionKey, words, 0, bytes);
+    else stream.hotKeys.addHash(words, wordsAt, partitionKey, 1, 0, bytes);
     stream.totals.accepted++;
     this.counters.accepted++;
     if (++this.budget.records > this.budget.recordLimit) this.budget.enforceRecords();
-    return shardIndex;
   }
 
   /** A record routed by an ExplicitHashKey: counted under that hash key, and in the per-key-and-shard tally. */
@@ -268,6 +329,7 @@ export class WritePath {
     partitionKey: string,
     bytes: number,
     words: Uint32Array,
+    wordsAt: number,
     explicit: boolean,
   ): number {
     shard.metrics.recordThrottled(1, bytes);
@@ -275,7 +337,7 @@ export class WritePath {
     if (stream.recordDistribution === 'AUTO') {
       // placed in turn, not by a key
     } else if (explicit) this.countExplicit(stream, shard.index, partitionKey, words, 1, bytes);
-    else stream.hotKeys.addHash(words, 0, partitionKey, 1, 1, bytes);
+    else stream.hotKeys.addHash(words, wordsAt, partitionKey, 1, 1, bytes);
     stream.totals.throttled++;
     this.counters.throttled++;
     return WRITE_THROTTLED;
@@ -454,42 +516,97 @@ export class WritePath {
    * PutRecords' entries as a request read in place gives them (api/putRecordsBytes.ts), on a stream that
    * takes writes and routes by key (not AUTO), once the request passed every check putRecords makes before
    * its first entry: entry i has the key `entries.keys[i]` (routed by its MD5) and its Data as base64 in
-   * `entries.body` (see InPlaceEntries), decoded only if stored. Each is routed, throttled or
-   * stored as putRecords stores it, and its outcome told to `answer` in order. Returns how many failed.
+   * `entries.body` (see InPlaceEntries), decoded only if stored. Each is routed and taken or throttled by its
+   * shard's limiter as putRecords does it, and its outcome, sequence number included, told to `answer` in
+   * order. Returns how many failed.
+   *
+   * The call's answer is then final, but its bookkeeping is left for settle(): storing the accepted records
+   * and counting every entry (shard metrics, CloudWatch, hot keys, totals, the detail budget), in entry order
+   * as putRecords does it in one pass (each accepted record gets the ordinal its sequence number says: the
+   * ones it reserved). `entries.body` is kept until then. Every other use of the engine settles first (see
+   * ShardEngine.settle), so nothing can see a call half done; the endpoint settles right after the answer is
+   * sent, which lets a client read its answer while the server stores (src/server/callTurns.ts).
    */
   putRecordsInPlace(stream: Stream, entries: InPlaceEntries, answer: InPlaceAnswer): number {
-    const { keys, body, dataStarts, dataBytes, count } = entries;
-    const words = this.keyWords;
+    this.settle();
+    const { keys, dataBytes, count } = entries;
+    const call = this.unsettledCall;
+    const words = call.words;
     const now = this.state.nowMs;
+    if (this.reserved.length < stream.shards.length) this.reserved = new Int32Array(stream.shards.length);
+    const reserved = this.reserved;
     let failed = 0;
+    for (let i = 0; i < count; i++) {
+      const key = keys[i] as string;
+      const at = i * 4;
+      const keyBytes = hashKeyAndUtf8Length(key, words, at);
+      const shardIndex = this.state.routeHashKey(stream, words, at);
+      const shard = stream.shards[shardIndex] as Shard;
+      call.keys[i] = key;
+      call.keyBytes[i] = keyBytes;
+      call.shardIndex[i] = shardIndex;
+      if (shard.writes.tryTake(now, (dataBytes[i] as number) + keyBytes)) {
+        call.accepted[i] = 1;
+        const ordinal = shard.log.nextOrdinal + (reserved[shardIndex] as number);
+        reserved[shardIndex] = (reserved[shardIndex] as number) + 1;
+        answer.accepted(shard, ordinal, now);
+      } else {
+        call.accepted[i] = 0;
+        failed++;
+        answer.throttled(shard, stream);
+      }
+    }
+    call.dataStarts.set(entries.dataStarts.subarray(0, count));
+    call.dataBytes.set(dataBytes.subarray(0, count));
+    call.stream = stream;
+    call.body = entries.body;
+    call.count = count;
+    return failed;
+  }
+
+  /**
+   * Completes the PutRecords read in place that putRecordsInPlace answered last, if it is not yet complete:
+   * stores its accepted records and counts its entries, as one put operation. Cheap when there is none.
+   */
+  settle(): void {
+    const call = this.unsettledCall;
+    const stream = call.stream;
+    if (stream === undefined) return;
+    call.stream = undefined;
+    const count = call.count;
+    const words = call.words;
+    const reserved = this.reserved;
     this.operations.begin();
     try {
       for (let i = 0; i < count; i++) {
-        const key = keys[i] as string;
-        const keyBytes = hashKeyAndUtf8Length(key, words);
-        const shardIndex = this.state.routeHashKey(stream, words);
-        const outcome = this.writeDirect(
-          stream,
-          shardIndex,
-          key,
-          keyBytes,
-          words,
-          dataBytes[i] as number,
-          body,
-          false,
-          dataStarts[i] as number,
-          true,
-        );
+        const shardIndex = call.shardIndex[i] as number;
         const shard = stream.shards[shardIndex] as Shard;
-        if (outcome === WRITE_THROTTLED) {
-          failed++;
-          answer.throttled(shard, stream);
-        } else answer.accepted(shard, shard.log.nextOrdinal - 1, now);
+        reserved[shardIndex] = 0;
+        const key = call.keys[i] as string;
+        const keyBytes = call.keyBytes[i] as number;
+        const dataBytes = call.dataBytes[i] as number;
+        if (call.accepted[i] === 1)
+          this.storeDirect(
+            stream,
+            shard,
+            key,
+            keyBytes,
+            words,
+            i * 4,
+            dataBytes,
+            call.body,
+            false,
+            call.dataStarts[i] as number,
+            true,
+          );
+        else this.throttleDirect(stream, shard, key, dataBytes + keyBytes, words, i * 4, false);
       }
     } finally {
-      this.operations.end(now);
+      this.operations.end(this.state.nowMs);
+      // The keys and the body are not kept past the call (the shards hold their own copies).
+      call.keys.length = 0;
+      call.body = NO_BODY;
     }
-    return failed;
   }
 
   /** PutRecords' entries, each routed, throttled or stored on its own [model §4]. */

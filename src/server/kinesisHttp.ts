@@ -9,6 +9,7 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:ht
 import type { Http2ServerRequest, Http2ServerResponse, ServerHttp2Stream } from 'node:http2';
 import { type KinesisError, limits } from '../engine';
 import { errors } from '../engine/errors';
+import type { CallTurns } from './callTurns';
 import { cborRequestToJson, jsonResponseToCbor } from './cborWire';
 
 export type AnyRequest = IncomingMessage | Http2ServerRequest;
@@ -78,10 +79,16 @@ export function isKinesisRequest(request: AnyRequest): boolean {
 }
 
 /**
- * Answers one Kinesis request with `dispatch`. Never throws: a fault inside becomes InternalFailure (500,
- * typed), a client that goes away mid-request is simply dropped (nothing it sent was dispatched).
+ * Answers one Kinesis request with `dispatch`, in its turn among the server's calls when `turns` is given
+ * (see CallTurns). Never throws: a fault inside becomes InternalFailure (500, typed), a client that goes away
+ * mid-request is simply dropped (nothing it sent was dispatched).
  */
-export function handleKinesisRequest(request: AnyRequest, response: AnyResponse, dispatch: Dispatch): void {
+export function handleKinesisRequest(
+  request: AnyRequest,
+  response: AnyResponse,
+  dispatch: Dispatch,
+  turns?: CallTurns,
+): void {
   const origin = header(request, 'origin');
   if (request.method === 'OPTIONS') {
     response.writeHead(200, {
@@ -183,7 +190,8 @@ export function handleKinesisRequest(request: AnyRequest, response: AnyResponse,
     const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received);
     // A client that went away before its body ended sent no call: nothing is dispatched.
     if (request.destroyed && !request.complete) return;
-    answer(raw);
+    if (turns) turns.run(() => answer(raw));
+    else answer(raw);
   });
 
   function answer(raw: Buffer): void {

@@ -24,6 +24,7 @@ import {
   SERVER_SOCKET_PATH,
   type ServerSessionInfo,
 } from '../worker/protocol';
+import { CallTurns } from './callTurns';
 import { type Dispatch, handleKinesisRequest, isKinesisRequest } from './kinesisHttp';
 import type { PageConnection, Session } from './session';
 
@@ -68,6 +69,7 @@ export function startServer(options: ShardlabServerOptions): Promise<ShardlabSer
   const { session } = options;
   const dispatch: Dispatch =
     options.dispatch ?? ((target, body, bytes) => session.dispatch(target, body, bytes));
+  const turns = new CallTurns(() => session.settle());
   const assets = options.staticDir
     ? sirv(options.staticDir, { single: true, etag: true, gzip: false, dev: false })
     : undefined;
@@ -77,7 +79,7 @@ export function startServer(options: ShardlabServerOptions): Promise<ShardlabSer
     response: ServerResponse | Http2ServerResponse,
   ) => {
     if (isKinesisRequest(request)) {
-      handleKinesisRequest(request, response, dispatch);
+      handleKinesisRequest(request, response, dispatch, turns);
       return;
     }
     const path = (request.url ?? '/').split('?')[0];

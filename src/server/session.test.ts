@@ -190,4 +190,34 @@ describe('Session: one simulation for Kinesis clients and every page', () => {
     expect(after.scenario.stream.streamName).toBe('shardlab-demo');
     expect(after.producers.map((p) => p.running)).toEqual([false]);
   });
+
+  it("stores a PutRecords answered from its bytes before a page's snapshot, command or the next call sees the stream", () => {
+    const session = new Session();
+    const page = fakePage();
+    session.attach(page);
+    session.dispatch(target('CreateStream'), JSON.stringify({ StreamName: 'bytes', ShardCount: 2 }));
+    session.host.tick(2_000);
+    const body = JSON.stringify({
+      Records: Array.from({ length: 50 }, (_, i) => ({ Data: 'aGk=', PartitionKey: `k${i}` })),
+      StreamName: 'bytes',
+    });
+    const put = () => session.dispatch(target('PutRecords'), body, Buffer.from(body));
+    const accepted = () => {
+      const stream = session.host.snapshot().stream;
+      return stream?.streamName === 'bytes' ? stream.totals.accepted : undefined;
+    };
+    // Answered from the bytes (a Uint8Array body); each use of the simulation after it sees its 50 records.
+    expect(put().body).toBeInstanceOf(Uint8Array);
+    expect(accepted()).toBe(50);
+    put();
+    session.command(page, { type: 'viewStream', requestId: 1, streamName: 'bytes' });
+    expect(snapshotsOf(page).at(-1)?.snapshot.stream?.totals.accepted).toBe(100);
+    put();
+    const summary = session.dispatch(
+      target('DescribeStreamSummary'),
+      JSON.stringify({ StreamName: 'bytes' }),
+    );
+    expect(summary.status).toBe(200);
+    expect(accepted()).toBe(150);
+  });
 });

@@ -65,7 +65,8 @@ type Encodings = Map<SimulationSnapshot | undefined, { bytes: Uint8Array; full: 
  * that asked) and broadcasts snapshots to every page.
  */
 export class Session {
-  readonly host: SimulationHost;
+  /** The simulation; reached through `host`, which settles it first. */
+  private readonly simulation: SimulationHost;
   private readonly wallClock: WallClock;
   private lastTickMs: number;
   private readonly pages = new Map<PageConnection, PageState>();
@@ -82,8 +83,26 @@ export class Session {
   constructor(options: { seed?: number; wallClock?: WallClock; pageSnapshotBytesPerSecond?: number } = {}) {
     this.wallClock = options.wallClock ?? (() => performance.now());
     this.pageBytesPerSecond = options.pageSnapshotBytesPerSecond ?? PAGE_SNAPSHOT_BYTES_PER_SECOND;
-    this.host = new SimulationHost((event) => this.route(event), options.seed, this.wallClock);
+    this.simulation = new SimulationHost((event) => this.route(event), options.seed, this.wallClock);
     this.lastTickMs = this.wallClock();
+  }
+
+  /**
+   * The simulation, settled: the last PutRecords answered from its bytes has its records stored and counted
+   * (SimulationHost.settle) before anything (a call, a page's command, a tick, a snapshot) reads or changes
+   * it, so no one sees a call half done. Every use goes through here, this class's own too.
+   */
+  get host(): SimulationHost {
+    this.simulation.settle();
+    return this.simulation;
+  }
+
+  /**
+   * Completes the last PutRecords answered from its bytes now: the endpoint calls it once the answer is on its
+   * way (src/server/callTurns.ts), so the records are stored while the client reads its answer.
+   */
+  settle(): void {
+    this.simulation.settle();
   }
 
   /** Starts the wall-clock ticks (virtual time at the host's speed, 1× by default) and snapshot broadcasts. */
@@ -99,6 +118,7 @@ export class Session {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.simulation.settle();
   }
 
   /**

@@ -576,14 +576,23 @@ export class SimulationHost {
 
   /**
    * A client's PutRecords answered from its body's bytes (`body` is the same body as text): the engine's
-   * putRecordsInPlace, whose answer is byte for byte dispatchWire's. Undefined, having changed nothing, when
-   * the call is not that lane's: the caller then calls dispatchWire. Only successes come out of it (its
-   * failed entries are throttles, which the per-shard tally counts), so there is nothing to note.
+   * putRecordsInPlace, whose answer is byte for byte dispatchWire's; its records are stored by settle().
+   * Undefined, having changed nothing, when the call is not that lane's: the caller then calls dispatchWire.
+   * Only successes come out of it (its failed entries are throttles, which the per-shard tally counts), so
+   * there is nothing to note.
    */
   putRecordsInPlace(body: string, bytes: Uint8Array): Uint8Array | undefined {
     const answer = putRecordsInPlace(this.sim.engine.core, body, bytes);
     if (answer !== undefined) this.version++;
     return answer;
+  }
+
+  /**
+   * Completes the last PutRecords answered by putRecordsInPlace (ShardEngine.settle): its records stored and
+   * its entries counted. Call it before anything else reads or changes the simulation.
+   */
+  settle(): void {
+    this.sim.engine.core.settle();
   }
 
   /**

@@ -98,6 +98,7 @@ function attemptedRecords(operation: string, parsed: unknown): number {
  * then the operation. Never throws; an unexpected fault is an InternalFailure (HTTP 500).
  */
 export function dispatchWire(engine: ShardEngine, target: string, body: string): WireResponse {
+  engine.settle();
   let operation = '';
   let parsed: unknown;
   try {

@@ -78,6 +78,9 @@ const stepArb = fc.oneof(
       request: requestArb,
       indent: fc.constantFrom(0, 0, 1, '\t'),
       reverse: fc.boolean(),
+      // After the lane's answer: settle at once (as the endpoint does), look through an entry point (which
+      // settles first), or neither (the next step's entry point settles).
+      after: fc.constantFrom('settle', 'look', 'nothing'),
     }),
   },
   { weight: 1, arbitrary: fc.record({ waitMs: fc.integer({ min: 1, max: 1_500 }) }) },
@@ -114,6 +117,9 @@ describe('putRecordsInPlace', () => {
             if (answer.inPlace) inPlace++;
             expect(answer.status).toBe(expected.status);
             expect(answer.body).toBe(expected.body);
+            if (step.after === 'settle') lane.core.settle();
+            if (step.after === 'look')
+              expect(lane.snapshot(STREAM)?.totals).toEqual(general.snapshot(STREAM)?.totals);
           }
           expect(lane.core.counters).toEqual(general.core.counters);
           expect(lane.snapshot(STREAM)?.totals).toEqual(general.snapshot(STREAM)?.totals);
@@ -208,5 +214,44 @@ describe('putRecordsInPlace', () => {
     ]);
     expect(putRecordsInPlace(faulted.core, body, Buffer.from(body))).toBeUndefined();
     expect(putRecordsInPlace(engineWith(2).core, body, Buffer.from(body))).toBeInstanceOf(Uint8Array);
+  });
+});
+
+describe('a PutRecords answered in place, before it is settled', () => {
+  const body = JSON.stringify({
+    Records: Array.from({ length: 40 }, (_, i) => ({
+      Data: base64Of(new Uint8Array([i, 1, 2])),
+      PartitionKey: `k${i}`,
+    })),
+    StreamName: STREAM,
+  });
+  const lastData = base64Of(new Uint8Array([39, 1, 2]));
+  const dispatched = engineWith(3);
+  dispatched.dispatch(target('PutRecords'), body);
+  const expected = dispatched.snapshot(STREAM)?.totals;
+
+  it.each<[string, (engine: Engine) => unknown]>([
+    ['any call (GetRecords)', (engine) => readBack(engine)],
+    ['a snapshot', (engine) => engine.snapshot(STREAM)],
+    ['advanceTime', (engine) => engine.advanceTime(1)],
+    ['the counters', (engine) => engine.core.counters],
+  ])('is settled by %s first, so nothing sees it half done', (_name, use) => {
+    const engine = engineWith(3);
+    const bytes = Buffer.from(body);
+    expect(putRecordsInPlace(engine.core, body, bytes)).toBeInstanceOf(Uint8Array);
+    const seen = JSON.stringify(use(engine) ?? null);
+    bytes.fill(0); // once settled, the shards hold their own copies of the Data
+    expect(engine.snapshot(STREAM)?.totals).toEqual(expected);
+    expect(readBack(engine).join('')).toContain(lastData);
+    if (_name === 'a snapshot') expect(seen).toContain(`"accepted":${expected?.accepted}`);
+    if (_name === 'the counters') expect(JSON.parse(seen).accepted).toBe(expected?.accepted);
+  });
+
+  it('is settled by the next one before that one is read', () => {
+    const engine = engineWith(3);
+    putRecordsInPlace(engine.core, body, Buffer.from(body));
+    putRecordsInPlace(engine.core, body, Buffer.from(body));
+    expect(engine.snapshot(STREAM)?.totals.accepted).toBe(2 * (expected?.accepted ?? 0));
+    expect(readBack(engine).join('').split(lastData)).toHaveLength(3);
   });
 });

@@ -34,7 +34,9 @@ import {
  * (dispatchWire), which gives such a call its answer, error or not. Where both paths apply they write the
  * same bytes and leave the engine in the same state (putRecordsBytes.test.ts).
  *
- * Returns the HTTP 200 answer's body (a fresh buffer the caller may keep), or undefined.
+ * Returns the HTTP 200 answer's body (a fresh buffer the caller may keep), or undefined. The answer is final
+ * when returned; storing the accepted records and counting the entries is left for `engine.settle()`, which
+ * every other use of the engine runs first (WritePath.putRecordsInPlace), and `bytes` is kept until then.
  */
 export function putRecordsInPlace(
   engine: ShardEngine,
