@@ -345,30 +345,43 @@ describe('memory of a shard’s columns', () => {
 });
 
 describe('keys held without interning', () => {
-  it('reads back every key as it was written, ASCII or not, across chunks and buffer growth', () => {
+  it('reads back every key and payload as written, ASCII or not, with or without a payload (small or large), across chunks and buffer growth', () => {
     const utf8 = (key: string) => new TextEncoder().encode(key).length;
+    const payloadOf = (i: number, size: number) => new Uint8Array(size).fill(i % 251);
     fc.assert(
       fc.property(
         fc.array(
-          fc.oneof(
-            fc.string({ minLength: 1, maxLength: 256 }),
-            fc.string({ unit: 'binary', minLength: 1, maxLength: 256 }),
-            fc.constantFrom('\ud800', 'a\udfffb', '😀', 'é'),
+          fc.tuple(
+            fc.oneof(
+              fc.string({ minLength: 1, maxLength: 256 }),
+              fc.string({ unit: 'binary', minLength: 1, maxLength: 256 }),
+              fc.constantFrom('\ud800', 'a\udfffb', '😀', 'é'),
+            ),
+            // No payload, one in the stream's slabs (≤ 4 KiB), or one in a buffer of its own.
+            fc.option(fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 4000, max: 6000 }))),
           ),
           { minLength: 1, maxLength: 9000 },
         ),
-        (keys) => {
+        (records) => {
           const log = new RecordLog(new KeyTable());
-          for (const [i, key] of keys.entries()) log.appendDirect(i, key, utf8(key), 1);
+          for (const [i, [key, size]] of records.entries())
+            log.appendDirect(i, key, utf8(key), size ?? 1, size === null ? undefined : payloadOf(i, size));
           const read: string[] = [];
           const sizes: number[] = [];
           log.read(0, (r) => {
             read.push(r.partitionKey);
             sizes.push(r.keyBytes);
+            const size = records[r.ordinal]?.[1] ?? null;
+            if (size === null) expect(r.payload).toBeUndefined();
+            else expect(r.payload).toEqual(payloadOf(r.ordinal, size));
             return true;
           });
-          expect(read).toEqual(keys);
-          expect(sizes).toEqual(keys.map(utf8));
+          expect(read).toEqual(records.map(([key]) => key));
+          expect(sizes).toEqual(records.map(([key]) => utf8(key)));
+          // The budget counts each record's key and payload bytes, wherever they are held.
+          expect(log.payloadBytes).toBe(
+            records.reduce((sum, [key, size]) => sum + utf8(key) + (size ?? 0), 0),
+          );
         },
       ),
       { numRuns: 20 },

@@ -66,11 +66,12 @@ export class CallTurns {
       if (this.pending > 0) this.schedule();
       return;
     }
-    const call = this.waiting[this.next++];
+    if (this.pending === 0) return;
+    const call = this.waiting[this.next++] as () => void;
     if (this.next === this.waiting.length) {
       this.waiting.length = 0;
       this.next = 0;
     }
-    if (call) this.work(call);
+    this.work(call);
   };
 }
