@@ -175,33 +175,43 @@ for (let i = 0; i < ALPHABET.length; i++) {
   AT_3[c] = i;
 }
 
+const QUOTE = 34; // '"'
+
 /**
- * Checks base64 given as ASCII bytes, `bytes[start, end)`, as decodeBase64Checked checks text (RFC 4648 with
- * padding, the last character carrying no bits the padding leaves unused): the decoded length in bytes, or
- * −1 when it is not valid base64. Decodes nothing: a PutRecords read in place checks every entry's Data
- * before any is written, then decodes each stored one straight where it is kept (decodeBase64BytesInto).
+ * Checks the base64 in a JSON string's bytes, from `start` (just past its opening quote) to its closing quote,
+ * as decodeBase64Checked checks text (RFC 4648 with padding, the last character carrying no bits the padding
+ * leaves unused), in one pass that finds the quote too: the index of that quote, or −1 when what comes before
+ * it is not valid base64 (an escape, a character outside the alphabet, a length that is not a multiple of 4)
+ * or there is no quote. The decoded length is then base64QuotedDecodedLength's. Decodes nothing (see
+ * decodeBase64BytesInto).
  */
-export function base64BytesDecodedLength(bytes: Uint8Array, start: number, end: number): number {
-  const length = end - start;
-  if (length % 4 !== 0 || length < 0) return -1;
-  if (length === 0) return 0;
-  const pad = bytes[end - 1] === PAD ? (bytes[end - 2] === PAD ? 2 : 1) : 0;
-  const full = pad === 0 ? end : end - 4;
-  let bad = 0;
-  // A quantum a step: a quarter of the loop's own work per character.
-  for (let i = start; i < full; i += 4)
-    bad |=
-      (AT_3[bytes[i] as number] as number) |
+export function base64QuotedEnd(bytes: Uint8Array, start: number): number {
+  const n = bytes.length;
+  let i = start;
+  // Whole quanta of the alphabet; the quantum holding anything else ends the run.
+  while (
+    i + 4 <= n &&
+    ((AT_3[bytes[i] as number] as number) |
       (AT_3[bytes[i + 1] as number] as number) |
       (AT_3[bytes[i + 2] as number] as number) |
-      (AT_3[bytes[i + 3] as number] as number);
-  if (pad > 0) {
-    const b = AT_3[bytes[full + 1] as number] as number;
-    const c = pad === 1 ? (AT_3[bytes[full + 2] as number] as number) : 0;
-    bad |= (AT_3[bytes[full] as number] as number) | b | c;
-    if ((pad === 2 && (b & 15) !== 0) || (pad === 1 && (c & 3) !== 0)) return -1;
-  }
-  return bad < 0 ? -1 : (length / 4) * 3 - pad;
+      (AT_3[bytes[i + 3] as number] as number)) >=
+      0
+  )
+    i += 4;
+  if (i < n && bytes[i] === QUOTE) return i;
+  // Otherwise only a padded last quantum, then the quote: "xy==" or "xyz=".
+  if (i + 4 >= n || bytes[i + 4] !== QUOTE || bytes[i + 3] !== PAD) return -1;
+  const a = AT_3[bytes[i] as number] as number;
+  const b = AT_3[bytes[i + 1] as number] as number;
+  if (bytes[i + 2] === PAD) return (a | b) >= 0 && (b & 15) === 0 ? i + 4 : -1;
+  const c = AT_3[bytes[i + 2] as number] as number;
+  return (a | b | c) >= 0 && (c & 3) === 0 ? i + 4 : -1;
+}
+
+/** The decoded length of base64 that base64QuotedEnd accepted, `bytes[start, end)`. */
+export function base64QuotedDecodedLength(bytes: Uint8Array, start: number, end: number): number {
+  const pad = end > start && bytes[end - 1] === PAD ? (bytes[end - 2] === PAD ? 2 : 1) : 0;
+  return ((end - start) / 4) * 3 - pad;
 }
 
 /** Bytes of base64 text that decode to `decodedBytes` bytes (with padding). */
@@ -210,7 +220,7 @@ export function base64EncodedLength(decodedBytes: number): number {
 }
 
 /**
- * Decodes base64 that base64BytesDecodedLength accepted, `bytes[start, end)`, into `out` from `at` (room for
+ * Decodes base64 that base64QuotedEnd accepted, `bytes[start, end)`, into `out` from `at` (room for
  * the decoded length is the caller's). Returns the index after the bytes written.
  */
 export function decodeBase64BytesInto(

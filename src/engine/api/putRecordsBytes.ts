@@ -4,7 +4,7 @@ import { DATA_MODEL_MAX_BYTES, PARTITION_KEY_MAX_LENGTH, PUT_RECORDS_MAX_ENTRIES
 import { encodeUtf8 } from '../md5';
 import type { Shard, Stream } from '../stream';
 import type { InPlaceAnswer, InPlaceEntries } from '../writePath';
-import { base64BytesDecodedLength } from './base64';
+import { base64QuotedDecodedLength, base64QuotedEnd } from './base64';
 import {
   BACKSLASH,
   CLOSE_ARRAY,
@@ -213,18 +213,17 @@ class InPlaceReader {
 
   /**
    * Past Data's opening quote: where its base64 starts and its decoded size, in the columns of the entry being
-   * read, once it is checked (base64BytesDecodedLength); and past its closing quote. False if it is not valid
-   * base64. It is decoded only if its record is stored, straight where the shard keeps it.
+   * read, once it is checked (base64QuotedEnd: the check finds the closing quote too); and past that quote.
+   * False if it is not valid base64. It is decoded only if its record is stored, straight where the shard
+   * keeps it.
    */
   private base64(): boolean {
     const bytes = this.bytes;
     const start = this.at;
-    const end = bytes.indexOf(QUOTE, start);
+    const end = base64QuotedEnd(bytes, start);
     if (end < 0) return false;
-    const decoded = base64BytesDecodedLength(bytes, start, end);
-    if (decoded < 0) return false;
     DATA_STARTS[this.count] = start;
-    DATA_SIZES[this.count] = decoded;
+    DATA_SIZES[this.count] = base64QuotedDecodedLength(bytes, start, end);
     this.at = end + 1;
     return true;
   }
