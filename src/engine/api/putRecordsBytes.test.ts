@@ -53,14 +53,21 @@ const dataArb = fc.oneof(
   { weight: 10, arbitrary: fc.uint8Array({ minLength: 4_000, maxLength: 6_000 }).map(base64Of) },
   { weight: 1, arbitrary: fc.constantFrom('', 'aGk=', 'aGl=', 'aGk', '====', 'a===', 'aG\\/k', 'aé==') },
 );
-/** An entry; one in 200 routed by an ExplicitHashKey (left to the general path). */
+const EXPLICIT = '170141183460469231731687303715884105728';
+/**
+ * An entry, usually in the SDK for JavaScript's member order (Data, PartitionKey); now and then routed by an
+ * ExplicitHashKey (left to the general path) in any place, with an unknown member, or keys in another order.
+ */
 const entryArb = fc
   .tuple(keyArb, dataArb, fc.integer({ min: 0, max: 199 }))
-  .map(([PartitionKey, Data, n]) =>
-    n === 0
-      ? { PartitionKey, Data, ExplicitHashKey: '170141183460469231731687303715884105728' }
-      : { PartitionKey, Data },
-  );
+  .map(([PartitionKey, Data, n]): Record<string, unknown> => {
+    if (n === 0) return { PartitionKey, Data, ExplicitHashKey: EXPLICIT };
+    if (n === 1) return { Data, ExplicitHashKey: EXPLICIT, PartitionKey };
+    if (n === 2) return { Data, PartitionKey, ExplicitHashKey: EXPLICIT };
+    if (n === 3) return { Data, PartitionKey, Unknown: 1 };
+    if (n < 20) return { PartitionKey, Data };
+    return { Data, PartitionKey };
+  });
 /** A request: usually the SDKs' form, sometimes with what the lane leaves to the general path. */
 const requestArb = fc
   .tuple(fc.array(entryArb, { minLength: 0, maxLength: 20 }), fc.integer({ min: 0, max: 39 }))

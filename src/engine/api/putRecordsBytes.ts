@@ -102,7 +102,22 @@ const DATA = nameBytes('Data');
 const PARTITION_KEY = nameBytes('PartitionKey');
 
 function nameBytes(name: string): Uint8Array {
-  return Uint8Array.from(`${name}"`, (c) => c.charCodeAt(0));
+  return asciiBytes(`${name}"`);
+}
+
+function asciiBytes(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+/** An entry in the SDK for JavaScript's form up to its Data, and from the Data's closing quote to its key. */
+const COMPACT_DATA = asciiBytes('{"Data":"');
+const COMPACT_KEY = asciiBytes('","PartitionKey":"');
+
+/** Whether `bytes` hold `expected` from `at`. */
+function startsWith(bytes: Uint8Array, at: number, expected: Uint8Array): boolean {
+  if (at + expected.length > bytes.length) return false;
+  for (let k = 0; k < expected.length; k++) if (bytes[at + k] !== expected[k]) return false;
+  return true;
 }
 
 /**
@@ -151,6 +166,7 @@ class InPlaceReader {
 
   /** One entry: Data and PartitionKey, each once, in either order. */
   private entry(): boolean {
+    if (this.compactEntry()) return true;
     if (!this.take(OPEN_OBJECT)) return false;
     let data = false;
     let key: string | undefined;
@@ -168,6 +184,36 @@ class InPlaceReader {
     if (!this.take(CLOSE_OBJECT) || !data || key === undefined) return false;
     KEYS.push(key);
     this.count++;
+    return true;
+  }
+
+  /**
+   * The AWS SDK for JavaScript's form of an entry, read in one go: `{"Data":"<base64>","PartitionKey":"<key>"}`
+   * without whitespace, its key plain as plainString reads it. False, having read nothing, for any other
+   * form (entry then reads it token by token, to the same result). Half of the lane's reading time went to
+   * taking such an entry a token at a time.
+   */
+  private compactEntry(): boolean {
+    const bytes = this.bytes;
+    const at = this.at;
+    if (!startsWith(bytes, at, COMPACT_DATA)) return false;
+    const dataStart = at + COMPACT_DATA.length;
+    const dataEnd = base64QuotedEnd(bytes, dataStart);
+    if (dataEnd < 0 || !startsWith(bytes, dataEnd, COMPACT_KEY)) return false;
+    const keyStart = dataEnd + COMPACT_KEY.length;
+    const limit = Math.min(bytes.length, keyStart + PARTITION_KEY_MAX_LENGTH + 1);
+    let keyEnd = keyStart;
+    for (; keyEnd < limit; keyEnd++) {
+      const c = bytes[keyEnd] as number;
+      if (c === QUOTE) break;
+      if (c < 0x20 || c > 0x7e || c === BACKSLASH) return false;
+    }
+    if (keyEnd === keyStart || keyEnd === limit || bytes[keyEnd + 1] !== CLOSE_OBJECT) return false;
+    DATA_STARTS[this.count] = dataStart;
+    DATA_SIZES[this.count] = base64QuotedDecodedLength(bytes, dataStart, dataEnd);
+    KEYS.push(copyOf(this.text, keyStart, keyEnd));
+    this.count++;
+    this.at = keyEnd + 2;
     return true;
   }
 
