@@ -152,9 +152,11 @@ export class ShardEngine {
 
   /**
    * Completes the PutRecords read in place that was answered last (WritePath.putRecordsInPlace): stores its
-   * accepted records and counts its entries. The engine's own entry points (call, dispatchWire, advanceTime,
-   * stream, streamNames, counters, beginPut) settle first; a host that reads state any other way settles
-   * itself (the server's Session does before every use). Nothing to do, and cheap, when all is settled.
+   * accepted records and counts its entries. The methods that read or change records, counts or time settle
+   * first (call, dispatchWire, advanceTime, stream, streamNames, counters, nextExpiryMs, the fast writers,
+   * beginPut/endPut, countRejected/countFaulted); the public fields (state, writes, reads, …) cannot, so a host
+   * that reads through them settles itself (the server's Session settles before every use). Nothing to do,
+   * and cheap, when all is settled.
    */
   settle(): void {
     this.writes.settle();
@@ -173,6 +175,7 @@ export class ShardEngine {
 
   /** When the next retained record of a stream expires (virtual ms), or Infinity. */
   nextExpiryMs(streamName: string): number {
+    this.writes.settle();
     return this.clock.nextExpiryMs(streamName);
   }
 
@@ -233,6 +236,7 @@ export class ShardEngine {
    * and stream totals; no shard saw them), an InternalFailure's as rejected.
    */
   countFaulted(stream: Stream, error: FaultError, records: number): void {
+    this.writes.settle();
     if (records <= 0) return;
     if (error === 'ProvisionedThroughputExceededException') {
       this.state.counters.throttled += records;
@@ -248,6 +252,7 @@ export class ShardEngine {
    * (by a StreamName or StreamARN string), if that stream exists.
    */
   countRejected(records: number, request?: Record<string, unknown>): void {
+    this.writes.settle();
     this.state.countRejected(records, request);
   }
 
@@ -275,6 +280,7 @@ export class ShardEngine {
 
   /** Closes the put operation beginPut opened (at the current virtual instant). */
   endPut(): void {
+    this.writes.settle();
     this.writes.operations.end(this.state.nowMs);
   }
 
@@ -307,16 +313,19 @@ export class ShardEngine {
     payload?: Uint8Array,
     explicitHashKey?: Uint32Array,
   ): number {
+    this.writes.settle();
     return this.writes.writeRecord(stream, shardIndex, keyId, dataBytes, payload, explicitHashKey);
   }
 
   /** WritePath.putRecordFast: PutRecord in process for any key, without validation (see there). */
   putRecordFast(stream: Stream, partitionKey: string, dataBytes: number, payload?: Uint8Array): number {
+    this.writes.settle();
     return this.writes.putRecordFast(stream, partitionKey, dataBytes, payload);
   }
 
   /** WritePath.putUnpinned: putRecordFast for a key known to be new (see there). */
   putUnpinned(stream: Stream, partitionKey: string, dataBytes: number, payload?: Uint8Array): number {
+    this.writes.settle();
     return this.writes.putUnpinned(stream, partitionKey, dataBytes, payload);
   }
 
@@ -328,6 +337,7 @@ export class ShardEngine {
     bytesEach: number,
     sinceMs?: number,
   ): number {
+    this.writes.settle();
     return this.writes.writeAggregate(stream, shardIndex, count, bytesEach, sinceMs);
   }
 

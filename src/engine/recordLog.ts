@@ -70,8 +70,9 @@ export class PayloadSlabs {
     let offset = this.used;
     const room = length + key.length;
     if (offset + room > slab.length) {
+      // At least the room asked: a 4 KiB payload and its key do not fit a stream's first slab (4 KiB).
       slab = new Uint8Array(
-        Math.min(PAYLOAD_SLAB_MAX_BYTES, Math.max(PAYLOAD_SLAB_MIN_BYTES, slab.length * 2)),
+        Math.max(room, Math.min(PAYLOAD_SLAB_MAX_BYTES, Math.max(PAYLOAD_SLAB_MIN_BYTES, slab.length * 2))),
       );
       this.slab = slab;
       offset = 0;

@@ -523,9 +523,10 @@ export class WritePath {
    * The call's answer is then final, but its bookkeeping is left for settle(): storing the accepted records
    * and counting every entry (shard metrics, CloudWatch, hot keys, totals, the detail budget), in entry order
    * as putRecords does it in one pass (each accepted record gets the ordinal its sequence number says: the
-   * ones it reserved). `entries.body` is kept until then. Every other use of the engine settles first (see
-   * ShardEngine.settle), so nothing can see a call half done; the endpoint settles right after the answer is
-   * sent, which lets a client read its answer while the server stores (src/server/callTurns.ts).
+   * ones it reserved). `entries.body` is kept until then. ShardEngine's methods that read or change records,
+   * counts or time settle first, and the server's Session before every use (see ShardEngine.settle), so
+   * nothing can see a call half done; the endpoint settles right after the answer is sent, which lets a
+   * client read its answer while the server stores (src/server/callTurns.ts).
    */
   putRecordsInPlace(stream: Stream, entries: InPlaceEntries, answer: InPlaceAnswer): number {
     this.settle();
@@ -536,25 +537,31 @@ export class WritePath {
     if (this.reserved.length < stream.shards.length) this.reserved = new Int32Array(stream.shards.length);
     const reserved = this.reserved;
     let failed = 0;
-    for (let i = 0; i < count; i++) {
-      const key = keys[i] as string;
-      const at = i * 4;
-      const keyBytes = hashKeyAndUtf8Length(key, words, at);
-      const shardIndex = this.state.routeHashKey(stream, words, at);
-      const shard = stream.shards[shardIndex] as Shard;
-      call.keys[i] = key;
-      call.keyBytes[i] = keyBytes;
-      call.shardIndex[i] = shardIndex;
-      if (shard.writes.tryTake(now, (dataBytes[i] as number) + keyBytes)) {
-        call.accepted[i] = 1;
-        const ordinal = shard.log.nextOrdinal + (reserved[shardIndex] as number);
-        reserved[shardIndex] = (reserved[shardIndex] as number) + 1;
-        answer.accepted(shard, ordinal, now);
-      } else {
-        call.accepted[i] = 0;
-        failed++;
-        answer.throttled(shard, stream);
+    try {
+      for (let i = 0; i < count; i++) {
+        const key = keys[i] as string;
+        const at = i * 4;
+        const keyBytes = hashKeyAndUtf8Length(key, words, at);
+        const shardIndex = this.state.routeHashKey(stream, words, at);
+        const shard = stream.shards[shardIndex] as Shard;
+        call.keys[i] = key;
+        call.keyBytes[i] = keyBytes;
+        call.shardIndex[i] = shardIndex;
+        if (shard.writes.tryTake(now, (dataBytes[i] as number) + keyBytes)) {
+          call.accepted[i] = 1;
+          const ordinal = shard.log.nextOrdinal + (reserved[shardIndex] as number);
+          reserved[shardIndex] = (reserved[shardIndex] as number) + 1;
+          answer.accepted(shard, ordinal, now);
+        } else {
+          call.accepted[i] = 0;
+          failed++;
+          answer.throttled(shard, stream);
+        }
       }
+    } catch (error) {
+      // A fault here is a bug; the ordinals reserved so far must not shift every later answer.
+      reserved.fill(0);
+      throw error;
     }
     call.dataStarts.set(entries.dataStarts.subarray(0, count));
     call.dataBytes.set(dataBytes.subarray(0, count));
@@ -575,13 +582,11 @@ export class WritePath {
     call.stream = undefined;
     const count = call.count;
     const words = call.words;
-    const reserved = this.reserved;
     this.operations.begin();
     try {
       for (let i = 0; i < count; i++) {
         const shardIndex = call.shardIndex[i] as number;
         const shard = stream.shards[shardIndex] as Shard;
-        reserved[shardIndex] = 0;
         const key = call.keys[i] as string;
         const keyBytes = call.keyBytes[i] as number;
         const dataBytes = call.dataBytes[i] as number;
@@ -603,6 +608,7 @@ export class WritePath {
       }
     } finally {
       this.operations.end(this.state.nowMs);
+      for (let i = 0; i < count; i++) this.reserved[call.shardIndex[i] as number] = 0;
       // The keys and the body are not kept past the call (the shards hold their own copies).
       call.keys.length = 0;
       call.body = NO_BODY;

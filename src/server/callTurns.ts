@@ -11,10 +11,12 @@
  * turn, 81–87 % one a turn with the records stored after the answer (stop 23, same machine and session).
  */
 export class CallTurns {
+  /** Calls waiting for their turn, oldest first (a short queue: at most one per open connection). */
   private readonly waiting: (() => void)[] = [];
-  private next = 0;
   /** Whether a turn is scheduled (a call or a settle is due). */
   private scheduled = false;
+  /** Whether a call is being worked on now (a call made from inside one waits its turn). */
+  private working = false;
   /** Whether the last call's settle is due (its turn comes before the next call's). */
   private settleDue = false;
   private readonly settle: () => void;
@@ -24,24 +26,32 @@ export class CallTurns {
     this.settle = settle;
   }
 
-  /** Works on `call` now if nothing is waiting or due, else in its turn after those before it. */
+  /**
+   * Works on `call` now if nothing is waiting or due, else in its turn after those before it. A call or a
+   * settle that throws is Shardlab's bug, never a client's (the endpoint answers every fault itself): it is
+   * reported on stderr and the next calls go on.
+   */
   run(call: () => void): void {
-    if (!this.scheduled) {
-      this.work(call);
+    if (this.scheduled || this.working) {
+      this.waiting.push(call);
       return;
     }
-    this.waiting.push(call);
+    this.work(call);
   }
 
   /** Calls waiting for their turn. */
   get pending(): number {
-    return this.waiting.length - this.next;
+    return this.waiting.length;
   }
 
   private work(call: () => void): void {
+    this.working = true;
     try {
       call();
+    } catch (error) {
+      console.error('Shardlab: a Kinesis call failed outside its answer:', error);
     } finally {
+      this.working = false;
       this.settleDue = true;
       this.schedule();
     }
@@ -60,18 +70,12 @@ export class CallTurns {
       try {
         this.settle();
       } catch (error) {
-        // A fault here is Shardlab's bug, never a client's: reported, and the server goes on.
         console.error('Shardlab: settling a call failed:', error);
       }
-      if (this.pending > 0) this.schedule();
+      if (this.waiting.length > 0) this.schedule();
       return;
     }
-    if (this.pending === 0) return;
-    const call = this.waiting[this.next++] as () => void;
-    if (this.next === this.waiting.length) {
-      this.waiting.length = 0;
-      this.next = 0;
-    }
-    this.work(call);
+    const call = this.waiting.shift();
+    if (call) this.work(call);
   };
 }

@@ -36,7 +36,8 @@ import {
  *
  * Returns the HTTP 200 answer's body (a fresh buffer the caller may keep), or undefined. The answer is final
  * when returned; storing the accepted records and counting the entries is left for `engine.settle()`, which
- * every other use of the engine runs first (WritePath.putRecordsInPlace), and `bytes` is kept until then.
+ * the engine's methods that read or change state run first (ShardEngine.settle, WritePath.putRecordsInPlace),
+ * and `bytes` is kept until then.
  */
 export function putRecordsInPlace(
   engine: ShardEngine,
