@@ -38,12 +38,17 @@
  * stream's payloads in slabs shared by its shards: ~3.3–3.5 µs of server CPU per record, 64–78% of the null
  * server over seven runs (stop 22; 3.7–3.9 µs and 65–74% before).
  *
- * What closed the gap was not less CPU but its order (stop 23, src/server/callTurns.ts). With 4 calls in
- * flight their bodies often complete together, and Node sends an HTTP/2 answer only after the callbacks of
+ * What closed the gap was mostly not less CPU but its order (stop 23, src/server/callTurns.ts). With 4 calls
+ * in flight their bodies often complete together, and Node sends an HTTP/2 answer only after the callbacks of
  * the current phase: Shardlab worked on all of them before the first answer left, so client and server took
  * turns. Worked on one call per event-loop turn: 71–75% (66–71% before, same session). With each call's
  * records stored and counted after its answer is sent (its own turn; nothing can look before it is done):
- * 81–87%, server CPU per record unchanged (~3.3–3.5 µs).
+ * 81–87%, server CPU per record unchanged (~3.3–3.5 µs). Then less CPU per record (a record's columns, and
+ * its key beside its payload, in one cache line each; SDK-form entries read in one go): over ten runs of the
+ * final code (stop 23, four from a fresh clone), 79, 80, 81, 81, 83, 83, 84, 84, 84 and 86%, with server CPU
+ * 3.4–4.1 µs per record against the null server's 1.0–1.2 (the null server runs ~1.4 µs in the bench's own
+ * process-CPU figure when the machine is busier). The 500-entry figure is measured 6 s a server (the others
+ * 3 s): its 250 ms turns spread widely (46–115% in one run), and the longer run halves the noise of its mean.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
