@@ -46,8 +46,9 @@
  * 81–87%, server CPU per record unchanged (~3.3–3.5 µs). Then less CPU per record (a record's columns, and
  * its key beside its payload, in one cache line each; SDK-form entries read in one go): over ten runs of the
  * final code (stop 23, four from a fresh clone), 79, 80, 81, 81, 83, 83, 84, 84, 84 and 86%, with server CPU
- * 3.4–4.1 µs per record against the null server's 1.0–1.2. The 500-entry figure is measured 6 s a server (the others
- * 3 s): its 250 ms turns spread widely (46–115% in one run), and the longer run halves the noise of its mean.
+ * 3.4–4.1 µs per record against the null server's 1.0–1.2. The 500-entry figure is measured 6 s a server
+ * (the others 3 s): its 250 ms turns spread widely (46–115% in one run), and twice the turns make the spread
+ * of its mean √2 smaller.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
