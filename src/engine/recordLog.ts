@@ -310,7 +310,10 @@ interface Chunk {
   length: number;
   /** Index of the first record still held (earlier ones expired or were released). */
   start: number;
-  /** Room, in records. */
+  /**
+   * Room, in records (`arrivals.length / 2`): kept beside `length` so an append checks its room without
+   * reading the array's header, another cache line on a cold shard.
+   */
   capacity: number;
   /**
    * The records' three columns, interleaved in one buffer (16 bytes a record), so storing a record writes one

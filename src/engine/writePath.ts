@@ -234,8 +234,6 @@ export class WritePath {
     dataBytes: number,
     payload: Uint8Array | undefined,
     explicit = false,
-    payloadOffset = 0,
-    payloadBase64 = false,
   ): number {
     this.lastShardIndex = shardIndex;
     if (stream.status !== 'ACTIVE' && stream.status !== 'UPDATING') return this.reject(stream);
@@ -245,19 +243,7 @@ export class WritePath {
     if (bytes > stream.maxRecordBytes) return this.rejectTooLarge(stream, dataBytes, keyBytes);
     if (!shard.writes.tryTake(now, bytes))
       return this.throttleDirect(stream, shard, partitionKey, bytes, words, 0, explicit);
-    this.storeDirect(
-      stream,
-      shard,
-      partitionKey,
-      keyBytes,
-      words,
-      0,
-      dataBytes,
-      payload,
-      explicit,
-      payloadOffset,
-      payloadBase64,
-    );
+    this.storeDirect(stream, shard, partitionKey, keyBytes, words, 0, dataBytes, payload, explicit, 0, false);
     return shardIndex;
   }
 

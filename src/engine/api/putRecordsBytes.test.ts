@@ -243,7 +243,7 @@ describe('a PutRecords answered in place, before it is settled', () => {
     ['a snapshot', (engine) => engine.snapshot(STREAM)],
     ['advanceTime', (engine) => engine.advanceTime(1)],
     ['the counters', (engine) => engine.core.counters],
-  ])('is settled by %s first, so nothing sees it half done', (_name, use) => {
+  ])('is settled by %s first, so nothing sees it half done', (name, use) => {
     const engine = engineWith(3);
     const bytes = Buffer.from(body);
     expect(putRecordsInPlace(engine.core, body, bytes)).toBeInstanceOf(Uint8Array);
@@ -251,8 +251,8 @@ describe('a PutRecords answered in place, before it is settled', () => {
     bytes.fill(0); // once settled, the shards hold their own copies of the Data
     expect(engine.snapshot(STREAM)?.totals).toEqual(expected);
     expect(readBack(engine).join('')).toContain(lastData);
-    if (_name === 'a snapshot') expect(seen).toContain(`"accepted":${expected?.accepted}`);
-    if (_name === 'the counters') expect(JSON.parse(seen).accepted).toBe(expected?.accepted);
+    if (name === 'a snapshot') expect(seen).toContain(`"accepted":${expected?.accepted}`);
+    if (name === 'the counters') expect(JSON.parse(seen).accepted).toBe(expected?.accepted);
   });
 
   it('is settled by a fast write made with a stream in hand, which then takes its own sequence number', () => {

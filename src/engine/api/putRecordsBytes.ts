@@ -114,6 +114,20 @@ function asciiBytes(text: string): Uint8Array {
 const COMPACT_DATA = asciiBytes('{"Data":"');
 const COMPACT_KEY = asciiBytes('","PartitionKey":"');
 
+/**
+ * Where a JSON string of printable ASCII without escapes, `maxLength` characters at most (0: any), that starts
+ * at `start` (past its opening quote) ends: the index of its closing quote, or −1 for anything else.
+ */
+function plainStringEnd(bytes: Uint8Array, start: number, maxLength: number): number {
+  const limit = maxLength > 0 ? Math.min(bytes.length, start + maxLength + 1) : bytes.length;
+  for (let i = start; i < limit; i++) {
+    const c = bytes[i] as number;
+    if (c === QUOTE) return i;
+    if (c < 0x20 || c > 0x7e || c === BACKSLASH) return -1;
+  }
+  return -1;
+}
+
 /** Whether `bytes` hold `expected` from `at`. */
 function startsWith(bytes: Uint8Array, at: number, expected: Uint8Array): boolean {
   if (at + expected.length > bytes.length) return false;
@@ -202,14 +216,8 @@ class InPlaceReader {
     const dataEnd = base64QuotedEnd(bytes, dataStart);
     if (dataEnd < 0 || !startsWith(bytes, dataEnd, COMPACT_KEY)) return false;
     const keyStart = dataEnd + COMPACT_KEY.length;
-    const limit = Math.min(bytes.length, keyStart + PARTITION_KEY_MAX_LENGTH + 1);
-    let keyEnd = keyStart;
-    for (; keyEnd < limit; keyEnd++) {
-      const c = bytes[keyEnd] as number;
-      if (c === QUOTE) break;
-      if (c < 0x20 || c > 0x7e || c === BACKSLASH) return false;
-    }
-    if (keyEnd === keyStart || keyEnd === limit || bytes[keyEnd + 1] !== CLOSE_OBJECT) return false;
+    const keyEnd = plainStringEnd(bytes, keyStart, PARTITION_KEY_MAX_LENGTH);
+    if (keyEnd <= keyStart || bytes[keyEnd + 1] !== CLOSE_OBJECT) return false;
     DATA_STARTS[this.count] = dataStart;
     DATA_SIZES[this.count] = base64QuotedDecodedLength(bytes, dataStart, dataEnd);
     KEYS.push(copyOf(this.text, keyStart, keyEnd));
@@ -244,18 +252,11 @@ class InPlaceReader {
    */
   private plainString(maxLength: number): string | undefined {
     if (!this.take(QUOTE)) return undefined;
-    const bytes = this.bytes;
     const start = this.at;
-    const limit = maxLength > 0 ? Math.min(bytes.length, start + maxLength + 1) : bytes.length;
-    for (let i = start; i < limit; i++) {
-      const c = bytes[i] as number;
-      if (c === QUOTE) {
-        this.at = i + 1;
-        return copyOf(this.text, start, i);
-      }
-      if (c < 0x20 || c > 0x7e || c === BACKSLASH) return undefined;
-    }
-    return undefined;
+    const end = plainStringEnd(this.bytes, start, maxLength);
+    if (end < 0) return undefined;
+    this.at = end + 1;
+    return copyOf(this.text, start, end);
   }
 
   /**

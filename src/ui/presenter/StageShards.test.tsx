@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SimStoreProvider } from '../../state/SimStoreProvider';
 import { createSimStore } from '../../state/store';
 import { createInProcessClient } from '../../worker/inProcessClient';
+import { testProducer } from '../../worker/testHelpers';
 import { StageShards } from './StageShards';
 
 const rowsOf = () =>
@@ -29,14 +30,7 @@ describe("the stage's Shard load", () => {
         requestId: 0,
         start: true,
         // 1,000 keys over 4 shards: every shard takes records every second.
-        spec: {
-          name: 'steady',
-          api: 'PutRecord',
-          batchSize: 1,
-          payloadBytes: { min: 10, max: 10 },
-          rate: 400,
-          distribution: { kind: 'uniform', keyCount: 1_000 },
-        },
+        spec: testProducer(400, 1_000, 'steady'),
       });
       client.send({ type: 'step', ms: 3_000 });
       client.send({
